@@ -1,0 +1,29 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
+const root = path.resolve(__dirname, "../..");
+
+function runMigrate(env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [require.resolve("tsx/cli"), "scripts/db-migrate.ts"], {
+    cwd: root,
+    env: { PATH: process.env.PATH, ...env } as unknown as NodeJS.ProcessEnv,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: result.status, stderr: result.stderr.trim(), stdout: result.stdout.trim() };
+}
+
+describe("a process started with bad configuration", () => {
+  it.each([
+    [{ DATABASE_URL: "mysql://root:secret@localhost/app" }, /^Invalid configuration: DATABASE_URL uses "mysql:"/],
+    [{ DATABASE_URL: "localhost:5432" }, /^Invalid configuration: DATABASE_URL /],
+    [{ DATABASE_POOL_SIZE: "lots" }, /^Invalid configuration: DATABASE_POOL_SIZE must be a whole number/],
+  ])("%j exits 1 with one clear line and no stack trace", (env, message) => {
+    const result = runMigrate(env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.split("\n")).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain("secret");
+  });
+});

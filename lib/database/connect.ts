@@ -1,0 +1,89 @@
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient } from "@/generated/prisma/client";
+import { lockEmbeddedDatabase } from "@/lib/database/embedded-lock";
+import { applyMigrations, type SqlSession } from "@/lib/database/migrate";
+import { createPGliteAdapter } from "@/lib/database/pglite-adapter";
+
+export type DatabaseMode = "postgres" | "embedded";
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent the embedded PGlite database is used. */
+  url?: string;
+  /** Embedded mode: data folder, or "memory://" for a throwaway database. */
+  dataDir: string;
+  /** PostgreSQL mode: connections in the pool. */
+  poolSize?: number;
+  /** PostgreSQL mode: give up connecting after this long. */
+  connectTimeoutMs?: number;
+}
+
+export interface Database {
+  readonly mode: DatabaseMode;
+  readonly prisma: PrismaClient;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Opens the database described by `options`. Connections are made lazily on first query. */
+export function openDatabase(options: DatabaseOptions): Database {
+  return options.url ? openPostgres(options.url, options) : openEmbedded(options.dataDir);
+}
+
+function openPostgres(url: string, options: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+  });
+  // An idle client's error (server restart) must not crash the process; the
+  // pool drops that client and the next query reconnects.
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    mode: "postgres",
+    prisma,
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        const session: SqlSession = {
+          exec: async (sql) => void (await client.query(sql)),
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+        };
+        return await applyMigrations(session);
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+function openEmbedded(dataDir: string): Database {
+  const inMemory = dataDir === "memory://";
+  const release = inMemory ? () => {} : lockEmbeddedDatabase(dataDir);
+  const client = inMemory ? new PGlite() : new PGlite(path.join(dataDir, "pglite"));
+  const prisma = new PrismaClient({ adapter: createPGliteAdapter(client) });
+  return {
+    mode: "embedded",
+    prisma,
+    async migrate() {
+      const session: SqlSession = {
+        exec: async (sql) => void (await client.exec(sql)),
+        query: async <Row>(sql: string, params?: unknown[]) => (await client.query<Row>(sql, params)).rows,
+      };
+      return applyMigrations(session);
+    },
+    async close() {
+      await prisma.$disconnect();
+      if (!client.closed) await client.close();
+      release();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { PGlite } from "@electric-sql/pglite";
+import { DriverAdapterError, type SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+
+/**
+ * pglite-prisma-adapter 0.6 reports every database error as `{kind: "postgres",
+ * code}`; Prisma 6.19 only turns its own kinds into `P2002` & co. Without this,
+ * a unique violation in embedded mode would surface as an untyped error while
+ * the same violation on PostgreSQL is `P2002`. This maps the SQLSTATEs the way
+ * `@prisma/adapter-pg` does, so both modes fail the same way. (Hand-written: no
+ * published 0.6.x adapter does it, and 0.7 requires Prisma 7.)
+ */
+type Cause = { kind: string; code?: string; message?: string; detail?: string; column?: string };
+
+function fieldsFrom(detail: string | undefined): string[] | undefined {
+  return detail?.match(/Key \(([^)]+)\)/)?.[1]?.split(", ").map((field) => field.replace(/^"|"$/g, ""));
+}
+
+export function mapPostgresError(cause: Cause): Record<string, unknown> {
+  const fields = fieldsFrom(cause.detail);
+  const base = { originalCode: cause.code, originalMessage: cause.message };
+  switch (cause.code) {
+    case "23505":
+      return { ...base, kind: "UniqueConstraintViolation", constraint: fields ? { fields } : undefined };
+    case "23502":
+      return { ...base, kind: "NullConstraintViolation", constraint: fields ? { fields } : undefined };
+    case "23503":
+      return { ...base, kind: "ForeignKeyConstraintViolation", constraint: fields ? { fields } : undefined };
+    case "22001":
+      return { ...base, kind: "LengthMismatch", column: cause.column };
+    case "22003":
+      return { ...base, kind: "ValueOutOfRange", cause: cause.message };
+    case "40001":
+      return { ...base, kind: "TransactionWriteConflict" };
+    case "42P01":
+      return { ...base, kind: "TableDoesNotExist", table: undefined };
+    case "42703":
+      return { ...base, kind: "ColumnNotFound", column: undefined };
+    default:
+      return cause;
+  }
+}
+
+function translate(error: unknown): never {
+  if (error instanceof Error && error.name === "DriverAdapterError") {
+    const cause = (error as Error & { cause?: Cause }).cause;
+    if (cause?.kind === "postgres") {
+      throw new DriverAdapterError(mapPostgresError(cause) as ConstructorParameters<typeof DriverAdapterError>[0]);
+    }
+  }
+  throw error;
+}
+
+/** Wraps every async method of `target` so rejected calls go through `translate`. */
+function translating<T extends object>(target: T, wrapResult: (name: PropertyKey, value: unknown) => unknown = (_, v) => v): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(object, args);
+        return result instanceof Promise ? result.then((resolved) => wrapResult(property, resolved), translate) : result;
+      };
+    },
+  });
+}
+
+/** A Prisma driver adapter factory for an open PGlite instance. */
+export function createPGliteAdapter(client: PGlite): SqlDriverAdapterFactory {
+  const factory = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
+  return translating(factory, (name, adapter) =>
+    name === "connect"
+      ? translating(adapter as object, (method, tx) => (method === "startTransaction" ? translating(tx as object) : tx))
+      : adapter,
+  );
+}

@@ -1,0 +1,119 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Process configuration, read and validated once. Every variable the app reads
+ * is declared here; nothing else touches `process.env` for configuration.
+ */
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value))
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not a URL; expected postgres://user@host:5432/database or leave it unset for the embedded database" });
+      return;
+    }
+    if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+      // Only the scheme is echoed: the rest of the URL may hold a password.
+      ctx.addIssue({
+        code: "custom",
+        message: `uses "${url.protocol}" but only postgres:// and postgresql:// are supported (unset it for the embedded database)`,
+      });
+    }
+  });
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === "" ? String(fallback) : value))
+    .pipe(
+      z
+        .string()
+        .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+        .transform(Number)
+        .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+    );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_SIZE: intInRange(1, 200, 10),
+  /** Where the embedded database and other local state live when DATABASE_URL is unset. */
+  DATA_DIR: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : ".data")),
+  PORT: intInRange(1, 65535, 3000),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => (value ? value : "info"))
+    .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })),
+});
+
+export type Env = Readonly<{
+  nodeEnv: "development" | "production" | "test";
+  databaseMode: "postgres" | "embedded";
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  /** Absolute path of the data folder, or "memory://" for a throwaway in-memory database. */
+  dataDir: string;
+  port: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}>;
+
+/** Thrown for invalid configuration; `message` is one line naming each bad variable. */
+export class EnvError extends Error {
+  readonly code = "invalid_env";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates a set of variables (pure; `source` defaults to `process.env`). Throws {@link EnvError}. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")} ${issue.message}`);
+    throw new EnvError(problems);
+  }
+  const value = result.data;
+  const dataDir = value.DATA_DIR === "memory://" ? "memory://" : path.resolve(value.DATA_DIR);
+  return Object.freeze({
+    nodeEnv: value.NODE_ENV,
+    databaseMode: value.DATABASE_URL ? "postgres" : "embedded",
+    databaseUrl: value.DATABASE_URL,
+    databasePoolSize: value.DATABASE_POOL_SIZE,
+    dataDir,
+    port: value.PORT,
+    logLevel: value.LOG_LEVEL,
+  });
+}
+
+let cached: Env | undefined;
+
+/** The process configuration, validated on first use and then cached. */
+export function getEnv(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** Forget the cached configuration (tests that change `process.env`). */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

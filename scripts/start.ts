@@ -1,0 +1,66 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
+import { closeDatabase, getDatabase } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { seedDemoData } from "@/lib/seed";
+import { runCli } from "./cli";
+
+/**
+ * `npm start`: validate configuration, build if the sources changed, migrate,
+ * seed the demo data, then serve the app from this one process (the embedded
+ * database allows exactly one process to open it).
+ */
+// Next.js phones home with usage data unless told not to; a self-hosted product should not.
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
+runCli(async () => {
+  const env = getEnv();
+  const root = path.resolve(__dirname, "..");
+
+  const hash = sourceHash(root);
+  if (!isBuildCurrent(root, hash)) {
+    logger.info("building the app (sources changed since the last build)");
+    const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NODE_ENV: "production" },
+    });
+    if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+    writeFileSync(stampPath(root), hash);
+  }
+
+  const database = getDatabase();
+  const applied = await database.migrate();
+  logger.info({ mode: database.mode, applied }, applied.length ? "migrations applied" : "database is up to date");
+  const { organization, created } = await seedDemoData(database.prisma);
+  logger.info({ organizationId: organization.id, created }, "demo organization ready");
+
+  const app = next({ dev: false, dir: root, port: env.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = http.createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.port, resolve);
+  });
+  logger.info({ port: env.port, mode: database.mode }, `ready on http://localhost:${env.port}`);
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    server.close();
+    server.closeIdleConnections();
+    closeDatabase()
+      .catch((error: unknown) => logger.error({ err: error }, "closing the database failed"))
+      .finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+});
