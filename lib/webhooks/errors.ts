@@ -1,0 +1,67 @@
+/**
+ * Every error the webhook library throws is a {@link WebhookError} with a stable
+ * `code` that callers (route handlers, backend code) can switch on.
+ */
+export type WebhookErrorCode =
+  | "invalid_url"
+  | "invalid_event_type"
+  | "invalid_idempotency_key"
+  | "invalid_payload"
+  | "payload_too_large"
+  | "organization_not_found"
+  | "endpoint_not_found"
+  | "delivery_not_found"
+  | "invalid_input"
+  | "encryption_key_missing"
+  | "decryption_failed"
+  | "blocked_address"
+  | "dns_failure"
+  | "timeout"
+  | "connection_failed";
+
+export class WebhookError extends Error {
+  constructor(
+    readonly code: WebhookErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "WebhookError";
+  }
+}
+
+/** Bad input from the caller: maps to HTTP 400/422. */
+export class WebhookValidationError extends WebhookError {
+  constructor(code: WebhookErrorCode, message: string) {
+    super(code, message);
+    this.name = "WebhookValidationError";
+  }
+}
+
+/** An id that does not exist in the caller's organization: maps to HTTP 404. */
+export class WebhookNotFoundError extends WebhookError {
+  constructor(code: "organization_not_found" | "endpoint_not_found" | "delivery_not_found", message: string) {
+    super(code, message);
+    this.name = "WebhookNotFoundError";
+  }
+}
+
+/** No HTTP exchange happened (invalid URL, blocked address, DNS failure, timeout, reset). */
+export class TransportError extends WebhookError {
+  constructor(
+    code: "invalid_url" | "blocked_address" | "dns_failure" | "timeout" | "connection_failed",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.name = "TransportError";
+  }
+}
+
+/** A secret could not be encrypted or decrypted (missing key, wrong key, tampered data). */
+export class SecretError extends WebhookError {
+  constructor(code: "encryption_key_missing" | "decryption_failed", message: string) {
+    super(code, message);
+    this.name = "SecretError";
+  }
+}
