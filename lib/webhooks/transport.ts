@@ -1,0 +1,279 @@
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { isIP, type LookupFunction } from "node:net";
+import { performance } from "node:perf_hooks";
+import { Agent, buildConnector } from "undici";
+import { TransportError, WebhookValidationError } from "./errors";
+import { isPublicAddress } from "./ip-address";
+
+/** One deadline for the whole exchange (connect, headers and capped body). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** How much of a receiver's response body we read and keep; the rest is never downloaded. */
+export const RESPONSE_BODY_CAP_BYTES = 64 * 1024;
+
+/**
+ * Upper bound for opening one socket. Agents are shared by requests with different
+ * deadlines, so this cannot be per request; each request's own deadline still applies.
+ */
+const CONNECT_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
+
+/** Agents kept per private-network policy (one per distinct `lookup` function, oldest closed first). */
+const MAX_CACHED_AGENTS = 8;
+
+/** Cached keep-alive agents, keyed by policy and then by `lookup` function identity. */
+const agents = { strict: new Map<LookupFunction, Agent>(), permissive: new Map<LookupFunction, Agent>() };
+
+export interface TransportRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** Sent byte-for-byte as given, encoded as UTF-8. */
+  body: string;
+  /** One total deadline for connect + headers + body; default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Default {@link RESPONSE_BODY_CAP_BYTES}. */
+  maxResponseBytes?: number;
+  /** DNS resolver with node:dns `lookup` semantics (`{ all: true }` supported); default `dns.lookup`. */
+  lookup?: LookupFunction;
+  /** Default: `process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK === "true"`, read at call time. */
+  allowPrivateNetwork?: boolean;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** At most `maxResponseBytes` bytes, decoded as UTF-8 (a character cut at the cap decodes as U+FFFD). */
+  body: string;
+  bodyTruncated: boolean;
+  durationMs: number;
+}
+
+/**
+ * POSTs `body` to `url` and reports the exchange: any status (2xx, 3xx, 4xx, 5xx) is a
+ * completed exchange and is returned, never thrown — the caller classifies it. Redirects
+ * are not followed (a 3xx is returned as is) and TLS certificates are always verified.
+ *
+ * Throws {@link TransportError} only when no complete exchange happened, with the
+ * original error as `cause`:
+ * - `blocked_address`: the host is, or resolves to, a non-public address and private
+ *   networks are not allowed. No TCP connection is made.
+ * - `dns_failure`: the host name does not resolve.
+ * - `timeout`: `timeoutMs` passed before the (capped) body was read, slow bodies included.
+ * - `connection_failed`: refused, reset, TLS failure, or the socket closed early (also
+ *   mid-body).
+ *
+ * Throws {@link WebhookValidationError} (`invalid_url`) for a URL that does not parse or
+ * is not http:/https:; that is a caller bug, not a network outcome, so retrying cannot help.
+ * Error messages name the host only, never the full URL (URLs often carry tokens).
+ */
+export async function postWebhook(request: TransportRequest): Promise<TransportResponse> {
+  const url = parseWebhookUrl(request.url);
+  const host = url.hostname;
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const cap = request.maxResponseBytes ?? RESPONSE_BODY_CAP_BYTES;
+  const allowPrivateNetwork = request.allowPrivateNetwork ?? process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK === "true";
+
+  const agent = agentFor(request.lookup ?? (dnsLookup as LookupFunction), allowPrivateNetwork);
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  // Our own race, not just the abort signal: undici only honours an abort once a socket
+  // is connected, so a hanging DNS answer or connect would otherwise outlive the deadline.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`deadline of ${timeoutMs} ms passed`));
+      controller.abort(new Error(`deadline of ${timeoutMs} ms passed`));
+    }, timeoutMs);
+  });
+  const exchange = send(agent, url, request, cap, controller.signal, timeoutMs);
+  exchange.catch(() => undefined); // it may settle after losing the race
+
+  try {
+    return await Promise.race([exchange, deadline]);
+  } catch (error) {
+    if (timedOut) {
+      throw new TransportError("timeout", `no complete response from ${host} within ${timeoutMs} ms`, { cause: error });
+    }
+    throw toTransportError(error, host);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function send(
+  agent: Agent,
+  url: URL,
+  request: TransportRequest,
+  cap: number,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<TransportResponse> {
+  const started = performance.now();
+  const response = await agent.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
+    method: "POST",
+    headers: request.headers,
+    body: Buffer.from(request.body, "utf8"),
+    signal,
+    // Idle timers inside undici; the deadline in postWebhook is the one that counts.
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  const chunks: Buffer[] = [];
+  let received = 0;
+  let bodyTruncated = false;
+  // Leaving the loop early destroys the body stream, which aborts the request and
+  // closes the socket, so the rest of a large body is never downloaded.
+  for await (const chunk of response.body) {
+    const buffer = chunk as Buffer;
+    const room = cap - received;
+    if (buffer.length > room) {
+      chunks.push(buffer.subarray(0, room));
+      received += room;
+      bodyTruncated = true;
+      break;
+    }
+    chunks.push(buffer);
+    received += buffer.length;
+  }
+
+  return {
+    status: response.statusCode,
+    headers: flattenHeaders(response.headers),
+    body: Buffer.concat(chunks, received).toString("utf8"),
+    bodyTruncated,
+    durationMs: performance.now() - started,
+  };
+}
+
+/** Closes every cached connection pool. Later calls to {@link postWebhook} build new ones. */
+export async function closeTransport(): Promise<void> {
+  const all = [...agents.strict.values(), ...agents.permissive.values()];
+  agents.strict.clear();
+  agents.permissive.clear();
+  await Promise.all(all.map((agent) => agent.close()));
+}
+
+function parseWebhookUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new WebhookValidationError("invalid_url", "webhook URL is not a valid URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new WebhookValidationError("invalid_url", `webhook URL must use http: or https:, not ${url.protocol}`);
+  }
+  return url;
+}
+
+/** Keep-alive pools are reused per (lookup, policy) so the hot path never builds an Agent. */
+function agentFor(lookup: LookupFunction, allowPrivateNetwork: boolean): Agent {
+  const cache = allowPrivateNetwork ? agents.permissive : agents.strict;
+  const cached = cache.get(lookup);
+  if (cached) return cached;
+
+  if (cache.size >= MAX_CACHED_AGENTS) {
+    const [oldestLookup, oldest] = cache.entries().next().value as [LookupFunction, Agent];
+    cache.delete(oldestLookup);
+    // close() lets in-flight requests finish before the sockets go.
+    oldest.close().catch(() => undefined);
+  }
+  const agent = new Agent({ connect: guardedConnector(lookup, allowPrivateNetwork) });
+  cache.set(lookup, agent);
+  return agent;
+}
+
+/**
+ * Every socket the agent opens passes through here. Names are resolved by
+ * {@link guardedLookup} inside `net.connect`, so the address that is checked is the address
+ * that is dialled (a DNS answer that changes between a check and the connect — rebinding —
+ * cannot slip through). Node skips `lookup` for IP literals, so those are checked here.
+ */
+function guardedConnector(lookup: LookupFunction, allowPrivateNetwork: boolean): buildConnector.connector {
+  const connect = buildConnector({
+    lookup: guardedLookup(lookup, allowPrivateNetwork),
+    timeout: CONNECT_TIMEOUT_MS,
+    // Explicit so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn verification off.
+    rejectUnauthorized: true,
+  });
+  return (options, callback) => {
+    const { hostname } = options;
+    if (!allowPrivateNetwork && isIP(hostname) !== 0 && !isPublicAddress(hostname)) {
+      process.nextTick(callback, blockedAddress(hostname), null);
+      return;
+    }
+    connect(options, callback);
+  };
+}
+
+/**
+ * Resolves every address of a name and (unless private networks are allowed) refuses the
+ * whole name if any one of them is not public: Node may dial any address in the list
+ * (happy eyeballs), and a mixed answer is how rebinding hides an internal address.
+ */
+function guardedLookup(resolve: LookupFunction, allowPrivateNetwork: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    const done = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[] = []) => {
+      if (error) {
+        callback(error, options.all ? [] : "");
+      } else if (options.all) {
+        callback(null, addresses);
+      } else {
+        const [first] = addresses as [LookupAddress];
+        callback(null, first.address, first.family);
+      }
+    };
+    try {
+      resolve(hostname, { ...options, all: true }, (error, result, family) => {
+        if (error) {
+          done(new TransportError("dns_failure", `could not resolve ${hostname}`, { cause: error }));
+          return;
+        }
+        const addresses = Array.isArray(result) ? result : [{ address: result, family: family ?? isIP(result) }];
+        if (addresses.length === 0) {
+          done(new TransportError("dns_failure", `${hostname} resolved to no addresses`));
+        } else if (!allowPrivateNetwork && addresses.some(({ address }) => !isPublicAddress(address))) {
+          done(blockedAddress(hostname));
+        } else {
+          done(null, addresses);
+        }
+      });
+    } catch (error) {
+      done(new TransportError("dns_failure", `could not resolve ${hostname}`, { cause: error }));
+    }
+  };
+}
+
+function blockedAddress(host: string): TransportError {
+  return new TransportError("blocked_address", `${host} is or resolves to a non-public address`);
+}
+
+const TIMEOUT_CODES = new Set([
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ETIMEDOUT",
+]);
+
+function toTransportError(error: unknown, host: string): TransportError {
+  if (error instanceof TransportError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && TIMEOUT_CODES.has(code)) {
+    return new TransportError("timeout", `${host} did not respond in time`, { cause: error });
+  }
+  const reason = typeof code === "string" ? code : error instanceof Error ? error.name : "unknown error";
+  return new TransportError("connection_failed", `connection to ${host} failed (${reason})`, { cause: error });
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    flat[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return flat;
+}
