@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseRetrySchedule, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
 
 /**
  * Process configuration, read and validated once. Every variable the app reads
@@ -45,6 +46,30 @@ const intInRange = (min: number, max: number, fallback: number) =>
         .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
     );
 
+const booleanFlag = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => (value === undefined || value === "" ? String(fallback) : value))
+    .pipe(z.enum(["true", "false"], { message: 'must be "true" or "false"' }))
+    .transform((value) => value === "true");
+
+const retrySchedule = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === "") return [...RETRY_SCHEDULE_SECONDS];
+    try {
+      return parseRetrySchedule(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: databaseUrl,
@@ -63,6 +88,16 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value ? value : "info"))
     .pipe(z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })),
+  /** Comma-separated `id:base64key` entries; the first encrypts, all decrypt. Checked by lib/webhooks/secrets.ts. */
+  WEBHOOK_ENCRYPTION_KEYS: z.string().trim().optional(),
+  WEBHOOK_TIMEOUT_MS: intInRange(100, 120_000, 30_000),
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule,
+  WEBHOOK_WORKER_CONCURRENCY: intInRange(1, 1000, 50),
+  WEBHOOK_ENDPOINT_CONCURRENCY: intInRange(1, 1000, 10),
+  /** Run the delivery worker inside the web server process (`npm start`). */
+  WEBHOOK_EMBEDDED_WORKER: booleanFlag(true),
+  /** Read again at call time by the URL guard and transport; validated here so a typo fails at start. */
+  WEBHOOK_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
 });
 
 export type Env = Readonly<{
@@ -74,6 +109,12 @@ export type Env = Readonly<{
   dataDir: string;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  webhookEncryptionKeys: string | undefined;
+  webhookTimeoutMs: number;
+  webhookRetrySchedule: readonly number[];
+  workerConcurrency: number;
+  endpointConcurrency: number;
+  embeddedWorker: boolean;
 }>;
 
 /** Thrown for invalid configuration; `message` is one line naming each bad variable. */
@@ -102,6 +143,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     dataDir,
     port: value.PORT,
     logLevel: value.LOG_LEVEL,
+    webhookEncryptionKeys: value.WEBHOOK_ENCRYPTION_KEYS || undefined,
+    webhookTimeoutMs: value.WEBHOOK_TIMEOUT_MS,
+    webhookRetrySchedule: Object.freeze(value.WEBHOOK_RETRY_SCHEDULE),
+    workerConcurrency: value.WEBHOOK_WORKER_CONCURRENCY,
+    endpointConcurrency: value.WEBHOOK_ENDPOINT_CONCURRENCY,
+    embeddedWorker: value.WEBHOOK_EMBEDDED_WORKER,
   });
 }
 

@@ -1,6 +1,7 @@
 import { EnvError } from "@/lib/env";
 import { EmbeddedDatabaseBusyError } from "@/lib/database/embedded-lock";
 import { MigrationError } from "@/lib/database/migrate";
+import { SecretError } from "@/lib/webhooks/errors";
 
 /**
  * Runs a command-line entry point. Configuration and startup problems end the
@@ -8,7 +9,10 @@ import { MigrationError } from "@/lib/database/migrate";
  */
 export function runCli(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
-    if (error instanceof EnvError || error instanceof EmbeddedDatabaseBusyError || error instanceof MigrationError) {
+    if (error instanceof EnvError ||
+      error instanceof EmbeddedDatabaseBusyError ||
+      error instanceof MigrationError ||
+      error instanceof SecretError) {
       process.stderr.write(`${error.message}\n`);
     } else {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

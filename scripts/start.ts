@@ -8,6 +8,8 @@ import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { seedDemoData } from "@/lib/seed";
+import { getKeyRing } from "@/lib/webhooks/keyring";
+import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 
 /**
@@ -20,6 +22,8 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 runCli(async () => {
   const env = getEnv();
+  // Fails here, with one line, when production has no WEBHOOK_ENCRYPTION_KEYS.
+  getKeyRing();
   const root = path.resolve(__dirname, "..");
 
   const hash = sourceHash(root);
@@ -50,6 +54,14 @@ runCli(async () => {
   });
   logger.info({ port: env.port, mode: database.mode }, `ready on http://localhost:${env.port}`);
 
+  // The embedded database allows one process, so its worker runs here; on
+  // PostgreSQL it can too, or be turned off to run `npm run worker` processes.
+  let worker: WorkerHandle | undefined;
+  if (env.embeddedWorker) {
+    worker = startWorker();
+    logger.info({ workerId: worker.workerId }, "delivery worker started");
+  }
+
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -57,7 +69,8 @@ runCli(async () => {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeIdleConnections();
-    closeDatabase()
+    Promise.resolve(worker?.stop())
+      .then(() => closeDatabase())
       .catch((error: unknown) => logger.error({ err: error }, "closing the database failed"))
       .finally(() => process.exit(0));
   };

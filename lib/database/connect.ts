@@ -25,6 +25,12 @@ export interface Database {
   readonly prisma: PrismaClient;
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (from any process on
+   * PostgreSQL; from this process in embedded mode). Resolves to an unsubscribe
+   * function. On PostgreSQL the listening connection reconnects by itself.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -58,6 +64,7 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
         client.release();
       }
     },
+    listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
@@ -80,10 +87,59 @@ function openEmbedded(dataDir: string): Database {
       };
       return applyMigrations(session);
     },
+    async listen(channel, onNotify) {
+      const unsubscribe = await client.listen(channel, () => onNotify());
+      return () => unsubscribe();
+    },
     async close() {
       await prisma.$disconnect();
       if (!client.closed) await client.close();
       release();
     },
+  };
+}
+
+/** A dedicated connection for LISTEN that reconnects (with back-off) after errors. */
+async function listenPostgres(url: string, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let delayMs = 500;
+  const quoted = `"${channel.replace(/"/g, '""')}"`;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    next.on("notification", () => onNotify());
+    next.on("error", () => reconnect(next));
+    next.on("end", () => reconnect(next));
+    await next.connect();
+    await next.query(`LISTEN ${quoted}`);
+    client = next;
+    delayMs = 500;
+    // Anything committed while we were not listening is picked up by this wake-up.
+    onNotify();
+  };
+  const reconnect = (broken: pg.Client) => {
+    if (stopped || client !== broken) return;
+    client = undefined;
+    broken.end().catch(() => {});
+    schedule();
+  };
+  const schedule = () => {
+    if (stopped) return;
+    retryTimer = setTimeout(() => {
+      connect().catch(() => {
+        delayMs = Math.min(delayMs * 2, 30_000);
+        schedule();
+      });
+    }, delayMs);
+    retryTimer.unref();
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retryTimer);
+    await client?.end().catch(() => {});
   };
 }

@@ -1,0 +1,250 @@
+import type { WebhookEndpoint } from "@/generated/prisma/client";
+import { prisma as sharedPrisma } from "@/lib/db";
+import { newId } from "@/lib/ids";
+import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { assertEventType } from "@/lib/webhooks/events";
+import { getKeyRing } from "@/lib/webhooks/keyring";
+import { decryptSecret, encryptSecret, generateSecret } from "@/lib/webhooks/secrets";
+import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
+
+/** How long the previous secret keeps signing after a rotation. */
+export const SECRET_ROTATION_GRACE_SECONDS = 24 * 60 * 60;
+export const ENDPOINT_DESCRIPTION_MAX_LENGTH = 500;
+export const ENDPOINT_EVENT_TYPES_MAX = 100;
+
+/** An endpoint as callers see it: never the secret or its ciphertext. */
+export interface EndpointView {
+  id: string;
+  organizationId: string;
+  url: string;
+  description: string;
+  /** Empty: every event. */
+  eventTypes: string[];
+  status: "active" | "disabled";
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  /** When the previous secret stops signing (rotation grace), if one is still valid. */
+  previousSecretExpiresAt: Date | null;
+  failingSince: Date | null;
+  lastSuccessAt: Date | null;
+  lastFailureAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CreateEndpointOptions {
+  organizationId: string;
+  url: string;
+  description?: string;
+  eventTypes?: string[];
+  prisma?: DbClient;
+}
+
+export interface UpdateEndpointOptions {
+  organizationId: string;
+  endpointId: string;
+  url?: string;
+  description?: string;
+  eventTypes?: string[];
+  prisma?: DbClient;
+}
+
+export interface EndpointRef {
+  organizationId: string;
+  endpointId: string;
+  prisma?: DbClient;
+  now?: Date;
+}
+
+export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): EndpointView {
+  const graceValid = row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now;
+  return {
+    id: row.id,
+    organizationId: row.organizationId,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.eventTypes,
+    status: row.status,
+    disabledReason: row.disabledReason,
+    disabledAt: row.disabledAt,
+    previousSecretExpiresAt: graceValid ? row.previousSecretExpiresAt : null,
+    failingSince: row.failingSince,
+    lastSuccessAt: row.lastSuccessAt,
+    lastFailureAt: row.lastFailureAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function normaliseDescription(description: string | undefined): string | undefined {
+  if (description === undefined) return undefined;
+  const trimmed = description.trim();
+  if (trimmed.length > ENDPOINT_DESCRIPTION_MAX_LENGTH) {
+    throw new WebhookValidationError("invalid_input", `Description must be at most ${ENDPOINT_DESCRIPTION_MAX_LENGTH} characters`);
+  }
+  return trimmed;
+}
+
+function normaliseEventTypes(eventTypes: string[] | undefined): string[] | undefined {
+  if (eventTypes === undefined) return undefined;
+  if (!Array.isArray(eventTypes) || eventTypes.length > ENDPOINT_EVENT_TYPES_MAX) {
+    throw new WebhookValidationError("invalid_input", `Event types must be a list of at most ${ENDPOINT_EVENT_TYPES_MAX} names`);
+  }
+  eventTypes.forEach((eventType) => assertEventType(eventType));
+  return [...new Set(eventTypes)].sort();
+}
+
+async function findOwned(db: DbClient, organizationId: string, endpointId: string): Promise<WebhookEndpoint> {
+  const row = await db.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId } });
+  // Another organization's endpoint is indistinguishable from a missing one.
+  if (!row) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${endpointId} not found`);
+  return row;
+}
+
+/**
+ * Creates an endpoint with a fresh signing secret. The secret is returned only
+ * here (and by {@link revealEndpointSecret}); it is stored encrypted.
+ * Throws WebhookValidationError (invalid_url, invalid_event_type, invalid_input)
+ * or WebhookNotFoundError (organization_not_found).
+ */
+export async function createEndpoint(options: CreateEndpointOptions): Promise<{ endpoint: EndpointView; secret: string }> {
+  const db = options.prisma ?? sharedPrisma;
+  const url = assertValidWebhookUrl(options.url);
+  const description = normaliseDescription(options.description) ?? "";
+  const eventTypes = normaliseEventTypes(options.eventTypes) ?? [];
+  const organization = await db.organization.findUnique({ where: { id: options.organizationId }, select: { id: true } });
+  if (!organization) throw new WebhookNotFoundError("organization_not_found", `Organization ${options.organizationId} not found`);
+  const id = newId("ep");
+  const secret = generateSecret();
+  const row = await db.webhookEndpoint.create({
+    data: {
+      id,
+      organizationId: options.organizationId,
+      url,
+      description,
+      eventTypes,
+      secretEncrypted: encryptSecret(secret, id, getKeyRing()),
+    },
+  });
+  return { endpoint: toEndpointView(row), secret };
+}
+
+/** Changes URL, description or subscriptions. Same errors as {@link createEndpoint}, plus endpoint_not_found. */
+export async function updateEndpoint(options: UpdateEndpointOptions): Promise<EndpointView> {
+  const db = options.prisma ?? sharedPrisma;
+  const url = options.url === undefined ? undefined : assertValidWebhookUrl(options.url);
+  const description = normaliseDescription(options.description);
+  const eventTypes = normaliseEventTypes(options.eventTypes);
+  await findOwned(db, options.organizationId, options.endpointId);
+  const row = await db.webhookEndpoint.update({
+    where: { id: options.endpointId },
+    data: { url, description, eventTypes },
+  });
+  return toEndpointView(row);
+}
+
+export async function getEndpoint(ref: EndpointRef): Promise<EndpointView> {
+  return toEndpointView(await findOwned(ref.prisma ?? sharedPrisma, ref.organizationId, ref.endpointId));
+}
+
+export async function listEndpoints(options: { organizationId: string; prisma?: DbClient }): Promise<EndpointView[]> {
+  const rows = await (options.prisma ?? sharedPrisma).webhookEndpoint.findMany({
+    where: { organizationId: options.organizationId },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((row) => toEndpointView(row));
+}
+
+/**
+ * Disables an endpoint and cancels its pending deliveries, in one transaction.
+ * Used by admins, by a 410 Gone answer and by the failing-for-days rule.
+ */
+export async function disableEndpoint(ref: EndpointRef & { reason?: string }): Promise<EndpointView> {
+  const run = async (db: DbClient) => {
+    await findOwned(db, ref.organizationId, ref.endpointId);
+    const now = ref.now ?? new Date();
+    const row = await db.webhookEndpoint.update({
+      where: { id: ref.endpointId },
+      data: { status: "disabled", disabledReason: ref.reason ?? "Disabled by an administrator", disabledAt: now },
+    });
+    await cancelPendingDeliveries(db, ref.endpointId, `Endpoint disabled: ${row.disabledReason}`, now);
+    return toEndpointView(row);
+  };
+  const db = ref.prisma ?? sharedPrisma;
+  return "$transaction" in db ? db.$transaction(run) : run(db);
+}
+
+/** Marks an endpoint's pending deliveries cancelled; returns how many. */
+export async function cancelPendingDeliveries(db: DbClient, endpointId: string, reason: string, now: Date): Promise<number> {
+  return db.$executeRawUnsafe(
+    `UPDATE "WebhookDelivery"
+        SET "status" = 'cancelled', "nextAttemptAt" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
+            "lastError" = $2, "updatedAt" = $3::timestamp(3)
+      WHERE "endpointId" = $1 AND "status" = 'pending'`,
+    endpointId,
+    reason,
+    sqlTime(now),
+  );
+}
+
+/** Re-enables an endpoint; its failure history starts afresh. Cancelled deliveries stay cancelled (recover them explicitly). */
+export async function enableEndpoint(ref: EndpointRef): Promise<EndpointView> {
+  const db = ref.prisma ?? sharedPrisma;
+  await findOwned(db, ref.organizationId, ref.endpointId);
+  const row = await db.webhookEndpoint.update({
+    where: { id: ref.endpointId },
+    data: { status: "active", disabledReason: null, disabledAt: null, failingSince: null },
+  });
+  await db.webhookCircuit.deleteMany({ where: { key: ref.endpointId } });
+  return toEndpointView(row);
+}
+
+/** Deletes an endpoint with its deliveries and attempts. */
+export async function deleteEndpoint(ref: EndpointRef): Promise<void> {
+  const db = ref.prisma ?? sharedPrisma;
+  await findOwned(db, ref.organizationId, ref.endpointId);
+  await db.webhookEndpoint.delete({ where: { id: ref.endpointId } });
+  await db.webhookCircuit.deleteMany({ where: { key: ref.endpointId } });
+}
+
+/**
+ * Replaces the signing secret. The old one keeps signing alongside the new one
+ * (a second `webhook-signature` entry) for `graceSeconds`, so receivers can
+ * switch without dropping deliveries. Returns the new secret.
+ */
+export async function rotateEndpointSecret(
+  ref: EndpointRef & { graceSeconds?: number },
+): Promise<{ endpoint: EndpointView; secret: string }> {
+  const db = ref.prisma ?? sharedPrisma;
+  const row = await findOwned(db, ref.organizationId, ref.endpointId);
+  const now = ref.now ?? new Date();
+  const graceSeconds = ref.graceSeconds ?? SECRET_ROTATION_GRACE_SECONDS;
+  const secret = generateSecret();
+  const ring = getKeyRing();
+  const updated = await db.webhookEndpoint.update({
+    where: { id: row.id },
+    data: {
+      secretEncrypted: encryptSecret(secret, row.id, ring),
+      previousSecretEncrypted: graceSeconds > 0 ? row.secretEncrypted : null,
+      previousSecretExpiresAt: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
+    },
+  });
+  return { endpoint: toEndpointView(updated, now), secret };
+}
+
+/** The current secret in clear, for the settings page's "reveal". */
+export async function revealEndpointSecret(ref: EndpointRef): Promise<string> {
+  const row = await findOwned(ref.prisma ?? sharedPrisma, ref.organizationId, ref.endpointId);
+  return decryptSecret(row.secretEncrypted, row.id, getKeyRing());
+}
+
+/** Secrets that sign an attempt at `now`: the current one first, then the previous one while its grace lasts. */
+export function signingSecrets(row: Pick<WebhookEndpoint, "id" | "secretEncrypted" | "previousSecretEncrypted" | "previousSecretExpiresAt">, now: Date): string[] {
+  const ring = getKeyRing();
+  const secrets = [decryptSecret(row.secretEncrypted, row.id, ring)];
+  if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) {
+    secrets.push(decryptSecret(row.previousSecretEncrypted, row.id, ring));
+  }
+  return secrets;
+}

@@ -1,0 +1,78 @@
+import { WebhookValidationError } from "@/lib/webhooks/errors";
+
+/** `resource.action`, lower case: `invoice.paid`, `user.profile_updated`. */
+export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+export const EVENT_TYPE_MAX_LENGTH = 128;
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+/** Largest serialised envelope we accept; bigger payloads should carry an id to fetch instead. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/** The envelope every endpoint receives, serialised once at enqueue. */
+export interface WebhookEnvelope<T = unknown> {
+  event: string;
+  idempotencyKey: string;
+  timestamp: string;
+  data: T;
+}
+
+export function assertEventType(event: unknown): asserts event is string {
+  if (typeof event !== "string" || event.length > EVENT_TYPE_MAX_LENGTH || !EVENT_TYPE_PATTERN.test(event)) {
+    throw new WebhookValidationError(
+      "invalid_event_type",
+      `Event type must look like "resource.action" (lower case letters, digits and underscores, dot-separated, at most ${EVENT_TYPE_MAX_LENGTH} characters); got ${JSON.stringify(String(event)).slice(0, 80)}`,
+    );
+  }
+}
+
+export function assertIdempotencyKey(key: unknown): asserts key is string {
+  if (typeof key !== "string" || key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+    throw new WebhookValidationError(
+      "invalid_idempotency_key",
+      `Idempotency key must be a non-empty string of at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`,
+    );
+  }
+}
+
+/**
+ * Serialises the envelope once; these exact bytes are stored, signed and sent on
+ * every attempt. Throws a validation error for data JSON cannot represent
+ * (undefined, functions, symbols, BigInt, cycles) and for bodies over the cap.
+ */
+export function serializeEnvelope(envelope: WebhookEnvelope): string {
+  if (envelope.data === undefined || typeof envelope.data === "function" || typeof envelope.data === "symbol") {
+    throw new WebhookValidationError("invalid_payload", "Event data must be JSON-serialisable (got undefined, a function or a symbol)");
+  }
+  let body: string;
+  try {
+    body = JSON.stringify(envelope);
+  } catch (error) {
+    throw new WebhookValidationError("invalid_payload", `Event data must be JSON-serialisable: ${(error as Error).message}`);
+  }
+  const bytes = Buffer.byteLength(body, "utf8");
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new WebhookValidationError("payload_too_large", `Event body is ${bytes} bytes; the limit is ${MAX_PAYLOAD_BYTES} bytes`);
+  }
+  return body;
+}
+
+export interface EventTypeDefinition {
+  name: string;
+  description: string;
+  sample: Record<string, unknown>;
+}
+
+/**
+ * The events this product emits, for the settings UI and the docs. Backend code
+ * may send other well-formed names; endpoints subscribed to "all" receive them.
+ */
+export const EVENT_CATALOGUE: readonly EventTypeDefinition[] = [
+  { name: "webhook.test", description: "Sent when someone presses \"Send test event\".", sample: { message: "This is a test event." } },
+  { name: "user.created", description: "A user joined the organization.", sample: { userId: "usr_123", email: "ada@example.com" } },
+  { name: "user.deleted", description: "A user was removed from the organization.", sample: { userId: "usr_123" } },
+  { name: "invoice.paid", description: "An invoice was paid in full.", sample: { invoiceId: "inv_123", amount: 4200, currency: "usd" } },
+  { name: "invoice.payment_failed", description: "A payment attempt for an invoice failed.", sample: { invoiceId: "inv_123", reason: "card_declined" } },
+  { name: "subscription.updated", description: "A subscription changed plan, quantity or status.", sample: { subscriptionId: "sub_123", status: "active", plan: "pro" } },
+  { name: "endpoint.disabled", description: "One of your endpoints was disabled after failing for too long.", sample: { endpointId: "ep_123", reason: "failing for 5 days" } },
+  { name: "endpoint.failing", description: "One of your endpoints is failing most deliveries.", sample: { endpointId: "ep_123", failureRate: 0.8 } },
+  { name: "delivery.exhausted", description: "A delivery used up every retry without success.", sample: { deliveryId: "msg_123", endpointId: "ep_123", event: "invoice.paid" } },
+];

@@ -1,0 +1,37 @@
+/**
+ * The webhook platform's public surface. Backend code imports from here:
+ *
+ *   import { sendWebhookNotification } from "@/lib/webhooks";
+ *   await sendWebhookNotification(orgId, "invoice.paid", `invoice-${id}-paid`, { invoiceId: id });
+ */
+export { generateHmacSignature, verifyWebhookSignature, signStandardWebhook, buildWebhookHeaders, USER_AGENT } from "@/lib/webhooks/sign";
+export { validateWebhookUrl, assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
+export { sendWebhook, type SendWebhookOptions, type SendWebhookResult } from "@/lib/webhooks/send";
+export { sendWebhookNotification, type EnqueueOptions, type EnqueueResult } from "@/lib/webhooks/enqueue";
+export { processDueDeliveries, startWorker, type WorkerHandle, type WorkerOptions } from "@/lib/webhooks/worker";
+export {
+  createEndpoint,
+  updateEndpoint,
+  getEndpoint,
+  listEndpoints,
+  disableEndpoint,
+  enableEndpoint,
+  deleteEndpoint,
+  rotateEndpointSecret,
+  revealEndpointSecret,
+  SECRET_ROTATION_GRACE_SECONDS,
+  type EndpointView,
+  type CreateEndpointOptions,
+  type UpdateEndpointOptions,
+} from "@/lib/webhooks/endpoints";
+export { WebhookCircuitBreaker, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
+export { RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
+export { EVENT_CATALOGUE, EVENT_TYPE_PATTERN, MAX_PAYLOAD_BYTES, type WebhookEnvelope } from "@/lib/webhooks/events";
+export {
+  WebhookError,
+  WebhookValidationError,
+  WebhookNotFoundError,
+  TransportError,
+  SecretError,
+  type WebhookErrorCode,
+} from "@/lib/webhooks/errors";

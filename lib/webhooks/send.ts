@@ -1,0 +1,95 @@
+import type { LookupFunction } from "node:net";
+import { newId } from "@/lib/ids";
+import { sendSigned } from "@/lib/webhooks/deliver";
+import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { classify } from "@/lib/webhooks/retry-policy";
+import { isValidSecret } from "@/lib/webhooks/secrets";
+import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
+
+/** Quick in-process retries of `sendWebhook`: about 1 s, then 2 s. */
+export const QUICK_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000];
+export const QUICK_RETRY_JITTER_RATIO = 0.2;
+
+export interface SendWebhookOptions {
+  /** Total attempts, default 3. */
+  maxAttempts?: number;
+  timeoutMs?: number;
+  eventType?: string;
+  lookup?: LookupFunction;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => Date;
+}
+
+export interface SendWebhookResult {
+  success: boolean;
+  attempts: number;
+  statusCode?: number;
+  error?: string;
+  durationMs: number;
+  /** The last response's body (capped), when there was one. */
+  responseBody?: string;
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One immediate, in-process send with quick retries (network errors, timeouts,
+ * 408, 429, 5xx; never other 4xx), through the same guarded, signed transport
+ * as the worker. Nothing is stored. Never throws for delivery problems (an
+ * invalid URL included): the result says what happened. Throws
+ * WebhookValidationError("invalid_input") for a secret that is not a `whsec_` secret.
+ */
+export async function sendWebhook(url: string, payload: unknown, secret: string, options: SendWebhookOptions = {}): Promise<SendWebhookResult> {
+  if (!isValidSecret(secret)) {
+    throw new WebhookValidationError("invalid_input", "secret must be a whsec_ signing secret (whsec_ followed by base64)");
+  }
+  const check = validateWebhookUrl(url);
+  if (!check.valid) return { success: false, attempts: 0, error: check.error, durationMs: 0 };
+  const maxAttempts = options.maxAttempts ?? 3;
+  const sleep = options.sleep ?? sleepFor;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? (() => new Date());
+  const started = performance.now();
+  let body: string;
+  try {
+    body = typeof payload === "string" ? payload : JSON.stringify(payload);
+  } catch (error) {
+    return { success: false, attempts: 0, error: `Payload is not JSON-serialisable: ${(error as Error).message}`, durationMs: 0 };
+  }
+  const envelope = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
+  const eventType = options.eventType ?? (typeof envelope.event === "string" ? envelope.event : "webhook.test");
+  const eventTimestamp = typeof envelope.timestamp === "string" ? envelope.timestamp : now().toISOString();
+  const messageId = newId("msg");
+
+  let result: SendWebhookResult = { success: false, attempts: 0, durationMs: 0 };
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const { outcome } = await sendSigned({
+      url,
+      body,
+      messageId,
+      eventType,
+      eventTimestamp,
+      secrets: [secret],
+      attemptAt: now(),
+      timeoutMs: options.timeoutMs,
+      lookup: options.lookup,
+    });
+    const verdict = classify(outcome);
+    result =
+      outcome instanceof TransportError
+        ? { success: false, attempts: attempt, error: outcome.message, durationMs: 0 }
+        : {
+            success: verdict.kind === "success",
+            attempts: attempt,
+            statusCode: outcome.status,
+            error: verdict.kind === "success" ? undefined : `HTTP ${outcome.status}`,
+            durationMs: 0,
+            responseBody: outcome.body,
+          };
+    if (verdict.kind !== "retry" || attempt === maxAttempts) break;
+    const base = QUICK_RETRY_DELAYS_MS[Math.min(attempt - 1, QUICK_RETRY_DELAYS_MS.length - 1)]!;
+    await sleep(Math.round(base * (1 + QUICK_RETRY_JITTER_RATIO * (2 * random() - 1))));
+  }
+  return { ...result, durationMs: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,236 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import type { LookupFunction } from "node:net";
+import { getDatabase, prisma as sharedPrisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
+import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/deliver";
+import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/signal";
+
+/** Extra lease time beyond an attempt's deadline, for recording the result. */
+export const LEASE_MARGIN_SECONDS = 30;
+/** How often an idle worker looks for due retries when nothing wakes it. */
+export const POLL_INTERVAL_MS = 1_000;
+/** Longest back-off after database errors (e.g. PostgreSQL restarting). */
+export const MAX_ERROR_BACKOFF_MS = 30_000;
+
+export interface DeliveryEngineOptions {
+  prisma?: DbClient;
+  /** Identifies this worker's leases; unique per process by default. */
+  workerId?: string;
+  now?: () => Date;
+  lookup?: LookupFunction;
+  timeoutMs?: number;
+  schedule?: readonly number[];
+  random?: () => number;
+  /** Deliveries in flight to one endpoint across all workers (soft limit). */
+  endpointConcurrency?: number;
+  leaseSeconds?: number;
+}
+
+function defaults(options: DeliveryEngineOptions) {
+  const env = getEnv();
+  const timeoutMs = options.timeoutMs ?? env.webhookTimeoutMs;
+  const prisma = options.prisma ?? sharedPrisma;
+  const now = options.now ?? (() => new Date());
+  return {
+    prisma,
+    now,
+    workerId: options.workerId ?? defaultWorkerId(),
+    timeoutMs,
+    lookup: options.lookup,
+    schedule: options.schedule ?? env.webhookRetrySchedule,
+    random: options.random,
+    endpointConcurrency: options.endpointConcurrency ?? env.endpointConcurrency,
+    leaseSeconds: options.leaseSeconds ?? Math.ceil(timeoutMs / 1000) + LEASE_MARGIN_SECONDS,
+    breaker: new WebhookCircuitBreaker({ prisma, now }),
+  };
+}
+
+let processWorkerId: string | undefined;
+function defaultWorkerId(): string {
+  processWorkerId ??= `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  return processWorkerId;
+}
+
+/**
+ * Leases up to `limit` due deliveries for this worker (FOR UPDATE SKIP LOCKED:
+ * concurrent workers never claim the same row). Skips endpoints whose circuit
+ * is open or already has `endpointConcurrency` deliveries in flight, so one
+ * slow endpoint cannot take every slot. A lease that expires (crashed worker)
+ * makes the delivery claimable again, with the same id.
+ */
+export async function claimDueDeliveries(limit: number, options: DeliveryEngineOptions = {}): Promise<{ id: string; leaseOwner: string }[]> {
+  const config = defaults(options);
+  const now = config.now();
+  const leaseUntil = new Date(now.getTime() + config.leaseSeconds * 1000);
+  return config.prisma.$queryRawUnsafe<{ id: string; leaseOwner: string }[]>(
+    `WITH candidates AS (
+       SELECT d."id", d."endpointId", d."nextAttemptAt"
+         FROM "WebhookDelivery" d
+        WHERE d."status" = 'pending'
+          AND d."nextAttemptAt" <= $1::timestamp(3)
+          AND (d."leaseExpiresAt" IS NULL OR d."leaseExpiresAt" <= $1::timestamp(3))
+          AND NOT EXISTS (
+            SELECT 1 FROM "WebhookCircuit" c
+             WHERE c."key" = d."endpointId"
+               AND ((c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
+                 OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))))
+        ORDER BY d."nextAttemptAt"
+        LIMIT $2 * 4
+        FOR UPDATE OF d SKIP LOCKED
+     ), ranked AS (
+       SELECT c."id", c."nextAttemptAt",
+              ROW_NUMBER() OVER (PARTITION BY c."endpointId" ORDER BY c."nextAttemptAt") AS "rank",
+              (SELECT count(*) FROM "WebhookDelivery" f
+                WHERE f."endpointId" = c."endpointId" AND f."status" = 'pending'
+                  AND f."leaseExpiresAt" > $1::timestamp(3)) AS "inFlight"
+         FROM candidates c
+     ), chosen AS (
+       SELECT "id" FROM ranked WHERE "rank" + "inFlight" <= $3 ORDER BY "nextAttemptAt" LIMIT $2
+     )
+     UPDATE "WebhookDelivery" d
+        SET "leaseOwner" = $4, "leaseExpiresAt" = $5::timestamp(3)
+       FROM chosen
+      WHERE d."id" = chosen."id"
+     RETURNING d."id", d."leaseOwner"`,
+    sqlTime(now),
+    limit,
+    config.endpointConcurrency,
+    config.workerId,
+    sqlTime(leaseUntil),
+  );
+}
+
+/**
+ * Claims due deliveries, attempts them concurrently, records each result.
+ * Returns how many were attempted (sent or found undeliverable); deliveries
+ * deferred by an open circuit are not counted. The worker loop uses the same
+ * pieces; tests call this to drive deliveries step by step.
+ */
+export async function processDueDeliveries(options: { limit?: number } & DeliveryEngineOptions = {}): Promise<number> {
+  const config = defaults(options);
+  const claimed = await claimDueDeliveries(options.limit ?? getEnv().workerConcurrency, { ...options, workerId: config.workerId });
+  const results = await Promise.all(claimed.map((lease) => attemptDelivery(lease, config)));
+  return results.filter((result) => result.kind === "attempted" || result.kind === "cancelled").length;
+}
+
+export interface WorkerOptions extends DeliveryEngineOptions {
+  /** Attempts in flight in this process. */
+  concurrency?: number;
+  pollIntervalMs?: number;
+  /** Subscribe to cross-process wake-ups (LISTEN); default true. */
+  listen?: boolean;
+}
+
+export interface WorkerHandle {
+  readonly workerId: string;
+  /** Attempts in flight right now. */
+  inFlight(): number;
+  /** Attempts finished since start, by result kind. */
+  stats(): Record<AttemptResult["kind"] | "errors", number>;
+  /** Stops claiming, waits for in-flight attempts to finish, then resolves. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the delivery loop until stopped: keeps up to `concurrency` attempts in
+ * flight, claims more as slots free up, wakes at once on a new event (same
+ * process: an in-process signal; other processes: LISTEN/NOTIFY) and otherwise
+ * polls for due retries. Database errors back off exponentially and never stop
+ * the loop.
+ */
+export function startWorker(options: WorkerOptions = {}): WorkerHandle {
+  const config = defaults(options);
+  const concurrency = options.concurrency ?? getEnv().workerConcurrency;
+  const pollIntervalMs = options.pollIntervalMs ?? POLL_INTERVAL_MS;
+  const engine = { ...options, workerId: config.workerId };
+  const stats = { attempted: 0, deferred: 0, cancelled: 0, lease_lost: 0, errors: 0 };
+  const inFlight = new Set<Promise<void>>();
+  let running = true;
+  let wake: (() => void) | undefined;
+  // Remembers a wake-up that arrived while the loop was busy claiming.
+  let woken = false;
+  const poke = () => {
+    woken = true;
+    wake?.();
+  };
+
+  const signal = deliverySignal();
+  signal.on("due", poke);
+  let unlisten: (() => Promise<void>) | undefined;
+  if (options.listen !== false) {
+    getDatabase()
+      .listen(DELIVERY_CHANNEL, poke)
+      .then((stop) => {
+        if (running) unlisten = stop;
+        else void stop();
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, "LISTEN failed; falling back to polling"));
+  }
+
+  const launch = (lease: { id: string; leaseOwner: string }) => {
+    const task = attemptDelivery(lease, config)
+      .then((result) => {
+        stats[result.kind]++;
+      })
+      .catch((error: unknown) => {
+        stats.errors++;
+        logger.error({ err: error, deliveryId: lease.id }, "delivery attempt failed to record");
+      })
+      .finally(() => {
+        inFlight.delete(task);
+        poke();
+      });
+    inFlight.add(task);
+  };
+
+  const loop = async () => {
+    let backoffMs = 0;
+    while (running) {
+      woken = false;
+      let claimedAny = false;
+      try {
+        const free = concurrency - inFlight.size;
+        if (free > 0) {
+          const leases = await claimDueDeliveries(free, engine);
+          leases.forEach(launch);
+          claimedAny = leases.length > 0;
+        }
+        backoffMs = 0;
+      } catch (error) {
+        stats.errors++;
+        backoffMs = Math.min(Math.max(backoffMs * 2, 500), MAX_ERROR_BACKOFF_MS);
+        logger.warn({ err: error, backoffMs }, "claiming deliveries failed; backing off");
+      }
+      if (!running) break;
+      // Claim again at once while there is work and room; otherwise sleep until woken.
+      if ((claimedAny || woken) && inFlight.size < concurrency && backoffMs === 0) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoffMs || pollIntervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  };
+  const done = loop();
+
+  return {
+    workerId: config.workerId,
+    inFlight: () => inFlight.size,
+    stats: () => ({ ...stats }),
+    async stop() {
+      running = false;
+      poke();
+      signal.off("due", poke);
+      await done;
+      await Promise.allSettled([...inFlight]);
+      await unlisten?.();
+    },
+  };
+}

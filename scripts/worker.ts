@@ -1,0 +1,44 @@
+import { closeDatabase, getDatabase } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { getKeyRing } from "@/lib/webhooks/keyring";
+import { closeTransport } from "@/lib/webhooks/transport";
+import { startWorker } from "@/lib/webhooks/worker";
+import { runCli } from "./cli";
+
+/**
+ * `npm run worker`: a delivery worker process. Run as many as you like against
+ * PostgreSQL (they share the work through leases). On SIGTERM/SIGINT it stops
+ * claiming, finishes the attempts in flight, then exits.
+ */
+runCli(async () => {
+  const env = getEnv();
+  getKeyRing();
+  if (env.databaseMode === "embedded") {
+    logger.warn("the embedded database allows one process: `npm start` already runs a worker; this one holds the database instead");
+  }
+  const applied = await getDatabase().migrate();
+  if (applied.length) logger.info({ applied }, "migrations applied");
+  const worker = startWorker();
+  logger.info({ workerId: worker.workerId, concurrency: env.workerConcurrency, mode: env.databaseMode }, "delivery worker started");
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, inFlight: worker.inFlight() }, "stopping: finishing attempts in flight");
+    worker
+      .stop()
+      .then(() => Promise.all([closeTransport(), closeDatabase()]))
+      .then(() => {
+        logger.info({ stats: worker.stats() }, "worker stopped");
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        logger.error({ err: error }, "worker shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+});
