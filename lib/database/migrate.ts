@@ -48,11 +48,12 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 
 /** Reads `<dir>/<timestamp>_<name>/migration.sql` folders in name order. */
 export async function readMigrations(directory = path.join(process.cwd(), "prisma", "migrations")): Promise<MigrationFile[]> {
-  const entries = await readdir(directory, { withFileTypes: true });
+  // Migrations are read at run time from the project folder, not traced into the build.
+  const entries = await readdir(/* turbopackIgnore: true */ directory, { withFileTypes: true });
   const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   return Promise.all(
     names.map(async (name) => {
-      const sql = await readFile(path.join(directory, name, "migration.sql"), "utf8");
+      const sql = await readFile(/* turbopackIgnore: true */ path.join(directory, name, "migration.sql"), "utf8");
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),
   );
