@@ -1,16 +1,21 @@
 import type { Config } from "jest";
 
+const ESM_PACKAGES = ["better-auth", "@better-auth", "better-call", "jose", "@noble", "nanostores", "kysely", "defu", "rou3", "uncrypto", "@simplewebauthn", "@peculiar"];
+
 const config: Config = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts", "**/*.test.tsx"],
+  moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
+  // better-auth and its dependencies ship only ES modules; compile those to CommonJS too.
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join("|")})/)`],
   transform: {
-    "^.+\\.tsx?$": [
+    "^.+\\.(tsx?|m?js)$": [
       "ts-jest",
       {
         // isolatedModules: transpile each file alone. Type errors are `npm run
         // typecheck`'s job; tests only need the code to run.
-        tsconfig: { module: "commonjs", moduleResolution: "node", jsx: "react-jsx", esModuleInterop: true, isolatedModules: true },
+        tsconfig: { module: "commonjs", moduleResolution: "node", jsx: "react-jsx", esModuleInterop: true, isolatedModules: true, allowJs: true },
       },
     ],
   },

@@ -96,6 +96,10 @@ const envSchema = z.object({
   WEBHOOK_ENDPOINT_CONCURRENCY: intInRange(1, 1000, 10),
   /** Run the delivery worker inside the web server process (`npm start`). */
   WEBHOOK_EMBEDDED_WORKER: booleanFlag(true),
+  /** Signs session cookies; required in production, generated under DATA_DIR otherwise. */
+  BETTER_AUTH_SECRET: z.string().trim().optional().refine((value) => !value || value.length >= 32, "must be at least 32 characters"),
+  /** Public base URL of the app (links in invitations, auth callbacks). */
+  APP_URL: z.string().trim().optional().refine((value) => !value || /^https?:\/\/[^/]+/.test(value), "must be an http(s) URL such as https://hooks.example.com"),
   /** Read again at call time by the URL guard and transport; validated here so a typo fails at start. */
   WEBHOOK_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
 });
@@ -115,6 +119,9 @@ export type Env = Readonly<{
   workerConcurrency: number;
   endpointConcurrency: number;
   embeddedWorker: boolean;
+  authSecret: string | undefined;
+  /** Without a trailing slash. */
+  appUrl: string;
 }>;
 
 /** Thrown for invalid configuration; `message` is one line naming each bad variable. */
@@ -149,6 +156,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     workerConcurrency: value.WEBHOOK_WORKER_CONCURRENCY,
     endpointConcurrency: value.WEBHOOK_ENDPOINT_CONCURRENCY,
     embeddedWorker: value.WEBHOOK_EMBEDDED_WORKER,
+    authSecret: value.BETTER_AUTH_SECRET || undefined,
+    appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),
   });
 }
 

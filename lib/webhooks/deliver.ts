@@ -95,7 +95,7 @@ export interface LeasedDelivery {
   leaseOwner: string;
 }
 
-class LeaseLostError extends Error {}
+export class LeaseLostError extends Error {}
 
 /**
  * Makes one scheduled attempt of a delivery this worker has leased: sign the
@@ -167,7 +167,6 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
     await recordAttempt(db, {
       delivery: { id: delivery.id, organizationId: delivery.organizationId, endpointId: delivery.endpointId },
       leaseOwner: leased.leaseOwner,
-      number: attemptsMade,
       trigger: "scheduled",
       url: delivery.endpoint.url,
       sent,
@@ -185,28 +184,27 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
   return { kind: "attempted", verdict, statusCode, error, durationMs: sent.durationMs, status };
 }
 
-function describeOutcome(outcome: TransportResponse | TransportError): { statusCode?: number; error?: string; errorCode?: string } {
+export function describeOutcome(outcome: TransportResponse | TransportError): { statusCode?: number; error?: string; errorCode?: string } {
   if (outcome instanceof TransportError) return { error: outcome.message, errorCode: outcome.code };
   const ok = outcome.status >= 200 && outcome.status < 300;
   return { statusCode: outcome.status, error: ok ? undefined : `HTTP ${outcome.status}` };
 }
 
-interface RecordInput {
+export interface RecordInput {
   delivery: { id: string; organizationId: string; endpointId: string };
   /** When set, the delivery is only updated while this worker still holds its lease. */
   leaseOwner?: string;
-  number: number;
   trigger: "scheduled" | "manual" | "test";
   url: string;
   sent: SignedSendResult;
   startedAt: Date;
   finishedAt: Date;
-  status: "pending" | "delivered" | "failed";
+  status: "pending" | "delivered" | "failed" | "cancelled";
   nextAttemptAt: Date | null;
 }
 
 /** Writes the attempt row and the delivery's new state in one transaction. */
-async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {
+export async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {
   const { statusCode, error, errorCode } = describeOutcome(input.sent.outcome);
   const response = input.sent.outcome instanceof TransportError ? undefined : input.sent.outcome;
   const write = async (tx: DbClient) => {
@@ -226,13 +224,15 @@ async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {
       sqlTime(input.finishedAt),
     );
     if (updated === 0) throw new LeaseLostError();
+    // Numbered across the delivery's whole history (a recovered delivery restarts its schedule, not its log).
+    const number = (await tx.webhookAttempt.count({ where: { deliveryId: input.delivery.id } })) + 1;
     await tx.webhookAttempt.create({
       data: {
         id: newId("att"),
         organizationId: input.delivery.organizationId,
         deliveryId: input.delivery.id,
         endpointId: input.delivery.endpointId,
-        number: input.number,
+        number,
         trigger: input.trigger,
         startedAt: input.startedAt,
         durationMs: Math.round(input.sent.durationMs),
@@ -252,7 +252,7 @@ async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {
 }
 
 /** Endpoint-level consequences of one attempt: circuit, failure streak, auto-disable. */
-async function afterAttempt(
+export async function afterAttempt(
   db: DbClient,
   breaker: WebhookCircuitBreaker,
   endpoint: WebhookEndpoint,

@@ -248,3 +248,26 @@ export function signingSecrets(row: Pick<WebhookEndpoint, "id" | "secretEncrypte
   }
   return secrets;
 }
+
+/**
+ * The classic guide's single-URL setting: creates the organization's default
+ * endpoint (all events) or points the existing one at `url`. The secret is
+ * returned only when the endpoint is created.
+ */
+export async function upsertDefaultEndpoint(options: { organizationId: string; url: string; prisma?: DbClient }): Promise<{ endpoint: EndpointView; secret?: string; created: boolean }> {
+  const db = options.prisma ?? sharedPrisma;
+  const existing = await db.webhookEndpoint.findFirst({ where: { organizationId: options.organizationId, isDefault: true } });
+  if (existing) {
+    const endpoint = await updateEndpoint({ organizationId: options.organizationId, endpointId: existing.id, url: options.url, prisma: db });
+    return { endpoint, created: false };
+  }
+  const { endpoint, secret } = await createEndpoint({ organizationId: options.organizationId, url: options.url, description: "Default endpoint", prisma: db });
+  await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { isDefault: true } });
+  return { endpoint, secret, created: true };
+}
+
+/** The default endpoint's current secret, if the organization has one. */
+export async function defaultEndpointSecret(options: { organizationId: string; prisma?: DbClient }): Promise<string | undefined> {
+  const row = await (options.prisma ?? sharedPrisma).webhookEndpoint.findFirst({ where: { organizationId: options.organizationId, isDefault: true } });
+  return row ? decryptSecret(row.secretEncrypted, row.id, getKeyRing()) : undefined;
+}

@@ -11,7 +11,11 @@ export type WebhookErrorCode =
   | "organization_not_found"
   | "endpoint_not_found"
   | "delivery_not_found"
+  | "api_key_not_found"
   | "invalid_input"
+  | "delivery_in_progress"
+  | "endpoint_disabled"
+  | "rate_limited"
   | "encryption_key_missing"
   | "decryption_failed"
   | "blocked_address"
@@ -40,9 +44,17 @@ export class WebhookValidationError extends WebhookError {
 
 /** An id that does not exist in the caller's organization: maps to HTTP 404. */
 export class WebhookNotFoundError extends WebhookError {
-  constructor(code: "organization_not_found" | "endpoint_not_found" | "delivery_not_found", message: string) {
+  constructor(code: "organization_not_found" | "endpoint_not_found" | "delivery_not_found" | "api_key_not_found", message: string) {
     super(code, message);
     this.name = "WebhookNotFoundError";
+  }
+}
+
+/** The request conflicts with the current state (a delivery in flight, a disabled endpoint): HTTP 409. */
+export class WebhookConflictError extends WebhookError {
+  constructor(code: "delivery_in_progress" | "endpoint_disabled", message: string) {
+    super(code, message);
+    this.name = "WebhookConflictError";
   }
 }
 

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
+import { readOrCreateFile } from "@/lib/local-file";
 import { SecretError, WebhookError } from "./errors";
 
 /**
@@ -141,25 +141,7 @@ export function loadKeyRing(options: LoadKeyRingOptions): KeyRing {
     return { primary: key, keys: new Map([[key.id, key]]) };
   }
   const file = path.join(options.dataDir, LOCAL_KEY_FILE);
-  if (!fs.existsSync(file)) createKeyFile(file);
-  return parseKeyRingFrom(fs.readFileSync(file, "utf8"), file);
-}
-
-/**
- * Writes the key to a temporary file and hard-links it into place: `link` fails when the target
- * exists, so two processes starting together agree on one key and nobody reads a half-written file.
- */
-function createKeyFile(file: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temporary = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}.tmp`;
-  fs.writeFileSync(temporary, `${generateKeyRingEntry(LOCAL_KEY_ID)}\n`, { mode: 0o600, flag: "wx" });
-  try {
-    fs.linkSync(temporary, file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-  } finally {
-    fs.unlinkSync(temporary);
-  }
+  return parseKeyRingFrom(readOrCreateFile(file, () => `${generateKeyRingEntry(LOCAL_KEY_ID)}\n`), file);
 }
 
 /**

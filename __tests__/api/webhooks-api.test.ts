@@ -1,0 +1,290 @@
+import * as endpoints from "@/app/api/webhooks/endpoints/route";
+import * as endpoint from "@/app/api/webhooks/endpoints/[id]/route";
+import * as endpointTest from "@/app/api/webhooks/endpoints/[id]/test/route";
+import * as rotate from "@/app/api/webhooks/endpoints/[id]/rotate-secret/route";
+import * as reveal from "@/app/api/webhooks/endpoints/[id]/secret/route";
+import * as recover from "@/app/api/webhooks/endpoints/[id]/recover/route";
+import * as deliveries from "@/app/api/webhooks/deliveries/route";
+import * as delivery from "@/app/api/webhooks/deliveries/[id]/route";
+import * as redeliverRoute from "@/app/api/webhooks/deliveries/[id]/redeliver/route";
+import * as settings from "@/app/api/webhooks/settings/route";
+import * as classicTest from "@/app/api/webhooks/test/route";
+import * as ingest from "@/app/api/v1/events/route";
+import * as apiKeys from "@/app/api/api-keys/route";
+import * as apiKey from "@/app/api/api-keys/[id]/route";
+import { prisma } from "@/lib/db";
+import { processDueDeliveries } from "@/lib/webhooks";
+import { closeTransport } from "@/lib/webhooks/transport";
+import { call, createOrganization, joinOrganization, setupAuth, signUp, type TestUser } from "../helpers/auth";
+import { setupTestDatabase } from "../helpers/database";
+import { allowLoopbackDelivery } from "../helpers/fixtures";
+import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+
+setupTestDatabase();
+allowLoopbackDelivery();
+setupAuth();
+
+let receiver: Receiver;
+let owner: TestUser;
+let member: TestUser;
+let outsider: TestUser;
+let orgA: string;
+
+beforeAll(async () => {
+  receiver = await startReceiver(respondWith(200, {}, "thanks"));
+  owner = await signUp("owner@a.example");
+  orgA = await createOrganization(owner, "Org A");
+  member = await signUp("member@a.example");
+  await joinOrganization(member, orgA, "member");
+  outsider = await signUp("owner@b.example");
+  await createOrganization(outsider, "Org B");
+});
+beforeEach(async () => {
+  receiver.requests.length = 0;
+  await prisma.webhookEndpoint.deleteMany();
+  await prisma.webhookEvent.deleteMany();
+  await prisma.apiKey.deleteMany();
+});
+afterAll(async () => {
+  await receiver.close();
+  await closeTransport();
+});
+
+async function createEndpointAs(user: TestUser, body: Record<string, unknown> = { url: receiver.url }) {
+  const response = await call(endpoints.POST, { user, body });
+  expect(response.status).toBe(201);
+  return response.body as { endpoint: { id: string }; secret: string };
+}
+
+async function ingestKey(user = owner): Promise<string> {
+  const response = await call(apiKeys.POST, { user, body: { name: "backend" } });
+  expect(response.status).toBe(201);
+  return response.body.key;
+}
+
+async function deliverOne(): Promise<string> {
+  const key = await ingestKey();
+  const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.paid", idempotencyKey: `k-${Math.random()}`, data: { n: 1 } } });
+  expect(sent.status).toBe(202);
+  await processDueDeliveries();
+  const list = await call(deliveries.GET, { user: owner });
+  return list.body.items[0].id;
+}
+
+describe("authentication and roles", () => {
+  it.each([
+    ["GET /endpoints", endpoints.GET, {}],
+    ["POST /endpoints", endpoints.POST, { body: { url: "https://example.com" } }],
+    ["GET /deliveries", deliveries.GET, {}],
+    ["PUT /settings", settings.PUT, { method: "PUT", body: { webhookUrl: "https://example.com" } }],
+    ["GET /api-keys", apiKeys.GET, {}],
+  ])("%s answers 401 without a session", async (_name, handler, options) => {
+    const response = await call(handler as never, options);
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ error: "unauthenticated" });
+  });
+
+  it("answers 403 to a user without an organization", async () => {
+    const loner = await signUp("loner@example.com");
+    expect((await call(endpoints.GET, { user: loner })).status).toBe(403);
+  });
+
+  it("lets members read but not manage", async () => {
+    const { endpoint: created } = await createEndpointAs(owner);
+    const id = created.id;
+    expect((await call(endpoints.GET, { user: member })).body.endpoints).toHaveLength(1);
+    expect((await call(deliveries.GET, { user: member })).status).toBe(200);
+    for (const [handler, options] of [
+      [endpoints.POST, { body: { url: "https://example.com" } }],
+      [endpoint.PATCH, { method: "PATCH", params: { id }, body: { description: "x" } }],
+      [endpoint.DELETE, { method: "DELETE", params: { id } }],
+      [reveal.GET, { params: { id } }],
+      [rotate.POST, { params: { id }, body: {} }],
+      [endpointTest.POST, { params: { id }, body: {} }],
+      [apiKeys.POST, { body: { name: "mine" } }],
+    ] as const) {
+      const response = await call(handler as never, { ...options, user: member });
+      expect(response.status).toBe(403);
+    }
+  });
+});
+
+describe("another organization", () => {
+  it("gets 404 for every id of org A and sees none of its data", async () => {
+    const { endpoint: created } = await createEndpointAs(owner);
+    const deliveryId = await deliverOne();
+    const id = created.id;
+    const asOutsider = [
+      [endpoint.GET, { params: { id } }],
+      [endpoint.PATCH, { method: "PATCH", params: { id }, body: { description: "hijacked" } }],
+      [endpoint.DELETE, { method: "DELETE", params: { id } }],
+      [reveal.GET, { params: { id } }],
+      [rotate.POST, { params: { id }, body: {} }],
+      [endpointTest.POST, { params: { id }, body: {} }],
+      [recover.POST, { params: { id }, body: { since: "2020-01-01T00:00:00Z" } }],
+      [delivery.GET, { params: { id: deliveryId } }],
+      [redeliverRoute.POST, { params: { id: deliveryId }, body: {} }],
+    ] as const;
+    for (const [handler, options] of asOutsider) {
+      const response = await call(handler as never, { ...options, user: outsider });
+      expect(response.status).toBe(404);
+    }
+    expect((await call(endpoints.GET, { user: outsider })).body.endpoints).toEqual([]);
+    expect((await call(deliveries.GET, { user: outsider })).body.items).toEqual([]);
+    expect((await call(apiKeys.GET, { user: outsider })).body.apiKeys).toEqual([]);
+    expect((await call(endpoint.GET, { user: owner, params: { id } })).body.endpoint.description).toBe("");
+    expect(receiver.requests).toHaveLength(1); // nothing was sent on the outsider's behalf
+  });
+});
+
+describe("endpoints API", () => {
+  it("creates, reads, updates, disables, rotates and deletes", async () => {
+    const { endpoint: created, secret } = await createEndpointAs(owner, { url: receiver.url, description: "Billing", eventTypes: ["invoice.paid"] });
+    expect(secret).toMatch(/^whsec_/);
+    const id = created.id;
+    expect((await call(endpoint.GET, { user: owner, params: { id } })).body.endpoint).toMatchObject({ description: "Billing", eventTypes: ["invoice.paid"], status: "active" });
+    expect(JSON.stringify((await call(endpoints.GET, { user: owner })).body)).not.toContain(secret);
+    expect((await call(reveal.GET, { user: owner, params: { id } })).body.secret).toBe(secret);
+
+    const patched = await call(endpoint.PATCH, { method: "PATCH", user: owner, params: { id }, body: { description: "Invoices", status: "disabled" } });
+    expect(patched.body.endpoint).toMatchObject({ description: "Invoices", status: "disabled" });
+
+    const rotated = await call(rotate.POST, { user: owner, params: { id }, body: {} });
+    expect(rotated.body.secret).not.toBe(secret);
+    expect(Date.parse(rotated.body.endpoint.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
+
+    expect((await call(endpoint.DELETE, { method: "DELETE", user: owner, params: { id } })).status).toBe(204);
+    expect((await call(endpoint.GET, { user: owner, params: { id } })).status).toBe(404);
+  });
+
+  it.each([
+    ["malformed JSON", { rawBody: "{nope" }, 400, "invalid_json"],
+    ["a missing url", { body: {} }, 400, "invalid_request"],
+    ["a wrong type", { body: { url: 42 } }, 400, "invalid_request"],
+    ["a private address", { body: { url: "http://10.1.2.3/hook" } }, 422, "invalid_url"],
+    ["an ftp URL", { body: { url: "ftp://example.com/" } }, 422, "invalid_url"],
+    ["an unknown event type shape", { body: { url: "https://example.com", eventTypes: ["Nope"] } }, 422, "invalid_event_type"],
+    ["an oversized body", { rawBody: JSON.stringify({ url: "https://example.com", description: "x".repeat(70_000) }) }, 413, "payload_too_large"],
+  ])("answers %s with a clear error", async (_label, options, status, code) => {
+    const saved = process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
+    process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = "false";
+    try {
+      const response = await call(endpoints.POST, { user: owner, ...options });
+      expect(response.status).toBe(status);
+      expect(response.body).toMatchObject({ error: code, message: expect.any(String) });
+      if (code === "invalid_request") expect(response.body.issues[0]).toMatchObject({ path: ["body", "url"] });
+      expect(JSON.stringify(response.body)).not.toMatch(/\bat .*\.ts/);
+    } finally {
+      process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = saved;
+    }
+    expect(await prisma.webhookEndpoint.count()).toBe(0);
+  });
+
+  it("answers 400 for a malformed id and 404 for an unknown one", async () => {
+    expect((await call(endpoint.GET, { user: owner, params: { id: "nope" } })).status).toBe(400);
+    expect((await call(endpoint.GET, { user: owner, params: { id: "ep_01m8h0ck05fvkay8frqj9ykbkk" } })).status).toBe(404);
+  });
+
+  it("sends a test event, records it as a test attempt, and rate-limits", async () => {
+    const { endpoint: created } = await createEndpointAs(owner);
+    const response = await call(endpointTest.POST, { user: owner, params: { id: created.id }, body: {} });
+    expect(response.status).toBe(200);
+    expect(response.body.result).toMatchObject({ success: true, statusCode: 200, responseSnippet: "thanks", status: "delivered" });
+    expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ event: "webhook.test" });
+    expect(await prisma.webhookAttempt.findFirst()).toMatchObject({ trigger: "test", success: true });
+    let status = 200;
+    for (let i = 0; i < 12 && status !== 429; i++) status = (await call(endpointTest.POST, { user: owner, params: { id: created.id }, body: {} })).status;
+    expect(status).toBe(429);
+  });
+});
+
+describe("ingest API", () => {
+  it("accepts events with an API key, 202 then 200 for the same idempotency key", async () => {
+    await createEndpointAs(owner);
+    const key = await ingestKey();
+    const body = { event: "invoice.paid", idempotencyKey: "inv-42", data: { amount: 42 } };
+    const first = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body });
+    expect(first).toMatchObject({ status: 202, body: { eventId: expect.stringMatching(/^evt_/), deliveries: 1, duplicate: false } });
+    const again = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body });
+    expect(again).toMatchObject({ status: 200, body: { eventId: first.body.eventId, duplicate: true } });
+  });
+
+  it("refuses missing, unknown and revoked keys, and bad events", async () => {
+    const body = { event: "invoice.paid", idempotencyKey: "k", data: {} };
+    expect((await call(ingest.POST, { body })).status).toBe(401);
+    expect((await call(ingest.POST, { body, headers: { authorization: "Bearer whk_unknown" } })).status).toBe(401);
+    const key = await ingestKey();
+    expect((await call(ingest.POST, { body: { ...body, event: "Bad Event" }, headers: { authorization: `Bearer ${key}` } })).status).toBe(422);
+    expect((await call(ingest.POST, { body: { event: "a.b" }, headers: { authorization: `Bearer ${key}` } })).status).toBe(400);
+    const listed = await call(apiKeys.GET, { user: owner });
+    expect(listed.body.apiKeys[0]).toMatchObject({ prefix: key.slice(0, 12) });
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    await call(apiKey.DELETE, { method: "DELETE", user: owner, params: { id: listed.body.apiKeys[0].id } });
+    expect((await call(ingest.POST, { body, headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+  });
+});
+
+describe("history", () => {
+  it("lists, filters and pages deliveries, and shows one with its attempts", async () => {
+    await createEndpointAs(owner);
+    const key = await ingestKey();
+    for (let i = 0; i < 5; i++) {
+      await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: i % 2 ? "user.created" : "invoice.paid", idempotencyKey: `order-${i}`, data: { i } } });
+    }
+    await processDueDeliveries();
+    const page1 = await call(deliveries.GET, { user: owner, query: { limit: "2" } });
+    expect(page1.body.items.map((item: { idempotencyKey: string }) => item.idempotencyKey)).toEqual(["order-4", "order-3"]);
+    const page2 = await call(deliveries.GET, { user: owner, query: { limit: "2", cursor: page1.body.nextCursor } });
+    expect(page2.body.items.map((item: { idempotencyKey: string }) => item.idempotencyKey)).toEqual(["order-2", "order-1"]);
+    const filtered = await call(deliveries.GET, { user: owner, query: { eventType: "user.created", status: "delivered", idempotencyKey: "ORDER" } });
+    expect(filtered.body.items).toHaveLength(2);
+    expect((await call(deliveries.GET, { user: owner, query: { status: "bogus" } })).status).toBe(400);
+
+    const detail = await call(delivery.GET, { user: owner, params: { id: page1.body.items[0].id } });
+    expect(detail.body.delivery).toMatchObject({ status: "delivered", attempts: 1 });
+    expect(JSON.parse(detail.body.delivery.payload)).toMatchObject({ idempotencyKey: "order-4", data: { i: 4 } });
+    expect(detail.body.delivery.attemptLog[0].requestHeaders["webhook-signature"]).toMatch(/^v1,•+$/);
+  });
+
+  it("redelivers with the same webhook-id and recovers failed deliveries", async () => {
+    await createEndpointAs(owner);
+    const deliveryId = await deliverOne();
+    const again = await call(redeliverRoute.POST, { user: owner, params: { id: deliveryId }, body: {} });
+    expect(again.body.result).toMatchObject({ success: true, statusCode: 200 });
+    expect(receiver.requests.map((request) => request.headers["webhook-id"])).toEqual([deliveryId, deliveryId]);
+    expect((await prisma.webhookAttempt.findMany({ where: { deliveryId }, orderBy: { number: "asc" } })).map((a) => a.trigger)).toEqual(["scheduled", "manual"]);
+
+    await prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "failed" } });
+    const endpointId = (await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).endpointId;
+    const recovered = await call(recover.POST, { user: owner, params: { id: endpointId }, body: { since: new Date(Date.now() - 3600_000).toISOString() } });
+    expect(recovered.body).toEqual({ requeued: 1 });
+    expect((await call(recover.POST, { user: owner, params: { id: endpointId }, body: { since: "yesterday" } })).status).toBe(400);
+  });
+});
+
+describe("classic guide routes", () => {
+  it("PUT /api/webhooks/settings creates then updates the default endpoint", async () => {
+    const created = await call(settings.PUT, { method: "PUT", user: owner, body: { webhookUrl: receiver.url } });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^whsec_/);
+    const updated = await call(settings.PUT, { method: "PUT", user: owner, body: { webhookUrl: `${receiver.url}?v=2` } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.endpoint.id).toBe(created.body.endpoint.id);
+    expect(updated.body.secret).toBeUndefined();
+    expect(await prisma.webhookEndpoint.count()).toBe(1);
+  });
+
+  it("POST /api/webhooks/test validates the URL, then sends a signed test event", async () => {
+    const saved = process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
+    process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = "false";
+    try {
+      const refused = await call(classicTest.POST, { user: owner, body: { webhookUrl: "http://127.0.0.1/hook" } });
+      expect(refused).toMatchObject({ status: 422, body: { error: "invalid_url", message: expect.stringMatching(/private IP/) } });
+    } finally {
+      process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = saved;
+    }
+    const sent = await call(classicTest.POST, { user: owner, body: { webhookUrl: receiver.url } });
+    expect(sent.body.result).toMatchObject({ success: true, attempts: 1, statusCode: 200 });
+    expect(receiver.requests[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
+  });
+});

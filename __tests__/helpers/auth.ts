@@ -1,0 +1,67 @@
+import { prisma } from "@/lib/db";
+import { getAuth, resetAuth } from "@/lib/auth/server";
+import type { OrgRole } from "@/lib/auth/server";
+
+export const PASSWORD = "correct horse battery staple";
+
+export interface TestUser {
+  userId: string;
+  email: string;
+  cookie: string;
+}
+
+function cookieFrom(response: Response): string {
+  return response.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+}
+
+/** Fresh auth instance per test file (its configuration is read from the environment). */
+export function setupAuth() {
+  beforeAll(() => resetAuth());
+  afterAll(() => resetAuth());
+}
+
+export async function signUp(email: string, name = email.split("@")[0]!): Promise<TestUser> {
+  const response = await getAuth().api.signUpEmail({ body: { email, password: PASSWORD, name }, asResponse: true });
+  if (!response.ok) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+  const { user } = (await response.json()) as { user: { id: string } };
+  return { userId: user.id, email, cookie: cookieFrom(response) };
+}
+
+/** Creates an organization owned by `user` and makes it their active one. */
+export async function createOrganization(user: TestUser, name: string): Promise<string> {
+  const slug = `${name.toLowerCase().replace(/\W+/g, "-")}-${Math.random().toString(36).slice(2, 8)}`;
+  const org = await getAuth().api.createOrganization({ body: { name, slug }, headers: new Headers({ cookie: user.cookie }) });
+  if (!org) throw new Error("organization was not created");
+  await getAuth().api.setActiveOrganization({ body: { organizationId: org.id }, headers: new Headers({ cookie: user.cookie }) });
+  return org.id;
+}
+
+/** Adds `user` to an organization with `role` and makes it their active one. */
+export async function joinOrganization(user: TestUser, organizationId: string, role: OrgRole): Promise<void> {
+  await prisma.member.create({ data: { id: `mem_${user.userId.slice(5)}`, organizationId, userId: user.userId, role } });
+  await getAuth().api.setActiveOrganization({ body: { organizationId }, headers: new Headers({ cookie: user.cookie }) });
+}
+
+type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** Calls a route handler the way Next.js does, as `user` (or anonymously). */
+export async function call(
+  handler: RouteHandler,
+  options: { method?: string; user?: TestUser; params?: Record<string, string>; body?: unknown; rawBody?: string; query?: Record<string, string>; headers?: Record<string, string> } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const url = new URL("http://localhost:3000/api/test");
+  for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+  const headers = new Headers(options.headers);
+  if (options.user) headers.set("cookie", options.user.cookie);
+  const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (body !== undefined) headers.set("content-type", "application/json");
+  const response = await handler(new Request(url, { method: options.method ?? (body === undefined ? "GET" : "POST"), headers, body }), {
+    params: Promise.resolve(options.params ?? {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/http/route";
+import { sendWebhookNotification } from "@/lib/webhooks";
+import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  event: z.string().min(1).max(128),
+  idempotencyKey: z.string().min(1).max(255),
+  data: z.unknown().refine((value) => value !== undefined, "is required"),
+});
+
+/**
+ * Ingest API for backend code in any language: `Authorization: Bearer <org API
+ * key>`. 202 with the event id for a new event; 200 with the same id for a
+ * repeat of an idempotency key.
+ */
+export const POST = apiRoute({ access: "api_key", body, maxBodyBytes: MAX_PAYLOAD_BYTES + 1024 }, async ({ actor, body }) => {
+  const result = await sendWebhookNotification(actor.organizationId, body.event, body.idempotencyKey, body.data);
+  return Response.json(
+    { eventId: result.eventId, deliveries: result.deliveries.length, duplicate: result.duplicate },
+    { status: result.duplicate ? 200 : 202 },
+  );
+});

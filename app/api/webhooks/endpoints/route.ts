@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/http/route";
+import { endpointJson } from "@/lib/http/views";
+import { createEndpoint, listEndpoints } from "@/lib/webhooks";
+import { endpointActivity } from "@/lib/webhooks/history";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute({ access: "member" }, async ({ actor }) => {
+  const [endpoints, activity] = await Promise.all([
+    listEndpoints({ organizationId: actor.organizationId }),
+    endpointActivity({ organizationId: actor.organizationId }),
+  ]);
+  return { endpoints: endpoints.map((endpoint) => endpointJson(endpoint, activity.get(endpoint.id))) };
+});
+
+const createBody = z.object({
+  url: z.string().min(1).max(2048),
+  description: z.string().max(500).optional(),
+  eventTypes: z.array(z.string()).max(100).optional(),
+});
+
+/** Creates an endpoint; the signing secret is in this response only. */
+export const POST = apiRoute({ access: "manager", body: createBody }, async ({ actor, body }) => {
+  const { endpoint, secret } = await createEndpoint({ organizationId: actor.organizationId, ...body });
+  return Response.json({ endpoint: endpointJson(endpoint), secret }, { status: 201 });
+});

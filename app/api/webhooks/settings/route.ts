@@ -1,0 +1,12 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/http/route";
+import { endpointJson } from "@/lib/http/views";
+import { upsertDefaultEndpoint } from "@/lib/webhooks/endpoints";
+
+export const dynamic = "force-dynamic";
+
+/** The classic guide's route: one URL per organization, kept as its default endpoint. */
+export const PUT = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(2048) }) }, async ({ actor, body }) => {
+  const { endpoint, secret, created } = await upsertDefaultEndpoint({ organizationId: actor.organizationId, url: body.webhookUrl });
+  return Response.json({ endpoint: endpointJson(endpoint), ...(secret ? { secret } : {}) }, { status: created ? 201 : 200 });
+});

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { RateLimiter } from "@/lib/http/rate-limit";
+import { HttpError } from "@/lib/http/errors";
+import { apiRoute } from "@/lib/http/route";
+import { newId } from "@/lib/ids";
+import { sendWebhook, validateWebhookUrl } from "@/lib/webhooks";
+import { defaultEndpointSecret } from "@/lib/webhooks/endpoints";
+import { generateSecret } from "@/lib/webhooks/secrets";
+
+export const dynamic = "force-dynamic";
+
+const limiter = new RateLimiter(10, 60_000);
+
+/**
+ * The classic guide's route: validates `webhookUrl`, then sends one signed
+ * `webhook.test` event through the guarded transport (quick retries, nothing
+ * stored). Signed with the default endpoint's secret when there is one.
+ */
+export const POST = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(2048) }) }, async ({ actor, body }) => {
+  const check = validateWebhookUrl(body.webhookUrl);
+  if (!check.valid) throw new HttpError(422, "invalid_url", check.error ?? "URL is not valid");
+  limiter.take(actor.organizationId);
+  const secret = (await defaultEndpointSecret({ organizationId: actor.organizationId })) ?? generateSecret();
+  const payload = {
+    event: "webhook.test",
+    idempotencyKey: `test-${newId("msg")}`,
+    timestamp: new Date().toISOString(),
+    data: { message: "This is a test event." },
+  };
+  return { result: await sendWebhook(body.webhookUrl, payload, secret) };
+});

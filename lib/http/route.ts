@@ -1,0 +1,159 @@
+import { z, type ZodType } from "zod";
+import { authenticateApiKey } from "@/lib/api-keys";
+import { canManage, getViewer } from "@/lib/auth/session";
+import type { OrgRole } from "@/lib/auth/server";
+import { HttpError } from "@/lib/http/errors";
+import { logger } from "@/lib/logger";
+import { WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+
+/** Largest JSON body a route accepts unless it says otherwise. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export type Access =
+  /** Any member of the active organization (read-only routes). */
+  | "member"
+  /** Owners and admins of the active organization. */
+  | "manager"
+  /** An organization API key (`Authorization: Bearer whk_…`). */
+  | "api_key";
+
+export interface Actor {
+  organizationId: string;
+  userId: string | null;
+  role: OrgRole | "api_key";
+  apiKeyId?: string;
+}
+
+export interface RouteContext<Body, Query, Params> {
+  request: Request;
+  actor: Actor;
+  body: Body;
+  query: Query;
+  params: Params;
+}
+
+export interface RouteOptions<Body, Query, Params> {
+  access: Access;
+  body?: ZodType<Body>;
+  query?: ZodType<Query>;
+  params?: ZodType<Params>;
+  maxBodyBytes?: number;
+}
+
+type Handler<Body, Query, Params> = (context: RouteContext<Body, Query, Params>) => Promise<Response | object>;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+
+/**
+ * The one wrapper every JSON route handler goes through: authentication
+ * (session or API key), organization scoping (the organization comes from the
+ * session or key, never from the request), role checks, zod parsing of params,
+ * query and body, and mapping errors to responses — 400 with zod issues, 401,
+ * 403, 404, 409, 413, 422, 429, and 500 without internals.
+ */
+export function apiRoute<Body = undefined, Query = undefined, Params = undefined>(
+  options: RouteOptions<Body, Query, Params>,
+  handler: Handler<Body, Query, Params>,
+) {
+  return async (request: Request, context?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+    try {
+      const actor = await authenticate(request, options.access);
+      const params = options.params ? parse(options.params, (await context?.params) ?? {}, "params") : (undefined as Params);
+      const query = options.query
+        ? parse(options.query, Object.fromEntries(new URL(request.url).searchParams), "query")
+        : (undefined as Query);
+      const body = options.body ? parse(options.body, await readJson(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), "body") : (undefined as Body);
+      const result = await handler({ request, actor, body, query, params });
+      return result instanceof Response ? result : json(200, result);
+    } catch (error) {
+      return toResponse(error);
+    }
+  };
+}
+
+async function authenticate(request: Request, access: Access): Promise<Actor> {
+  if (access === "api_key") {
+    const header = request.headers.get("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new HttpError(401, "unauthenticated", "Send an organization API key as Authorization: Bearer <key>");
+    const key = await authenticateApiKey(match[1]!);
+    if (!key) throw new HttpError(401, "unauthenticated", "The API key is not valid or has been revoked");
+    return { organizationId: key.organizationId, userId: null, role: "api_key", apiKeyId: key.keyId };
+  }
+  const viewer = await getViewer(request.headers);
+  if (!viewer) throw new HttpError(401, "unauthenticated", "Sign in first");
+  if (!viewer.organizationId || !viewer.role) {
+    throw new HttpError(403, "no_active_organization", "Create or select an organization first");
+  }
+  if (access === "manager" && !canManage(viewer.role)) {
+    throw new HttpError(403, "forbidden", "Only owners and admins can do this");
+  }
+  return { organizationId: viewer.organizationId, userId: viewer.userId, role: viewer.role };
+}
+
+function parse<T>(schema: ZodType<T>, value: unknown, where: "params" | "query" | "body"): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new HttpError(400, "invalid_request", `The request ${where} is not valid`, {
+      issues: result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)], message: issue.message, code: issue.code })),
+    });
+  }
+  return result.data;
+}
+
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new HttpError(413, "payload_too_large", `The body may be at most ${maxBytes} bytes`);
+  const text = await readLimited(request, maxBytes);
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "invalid_json", "The body is not valid JSON");
+  }
+}
+
+/** Reads the body as text, giving up (413) as soon as it passes `maxBytes`, whatever Content-Length said. */
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new HttpError(413, "payload_too_large", `The body may be at most ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Maps any error to a JSON response; unexpected ones are logged and answered 500 without details. */
+export function toResponse(error: unknown): Response {
+  if (error instanceof HttpError) {
+    return json(error.status, { error: error.code, message: error.message, ...error.extra }, error.headers);
+  }
+  if (error instanceof WebhookNotFoundError) return json(404, { error: error.code, message: error.message });
+  if (error instanceof WebhookConflictError) return json(409, { error: error.code, message: error.message });
+  if (error instanceof WebhookValidationError) {
+    const status = error.code === "payload_too_large" ? 413 : 422;
+    return json(status, { error: error.code, message: error.message });
+  }
+  if (error instanceof WebhookError && error.code === "invalid_input") return json(422, { error: error.code, message: error.message });
+  logger.error({ err: error }, "unhandled error in route handler");
+  return json(500, { error: "internal_error", message: "Something went wrong on our side" });
+}
+
+/** Common zod pieces for route schemas. */
+export const schemas = {
+  id: (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `must be an id starting with ${prefix}_`),
+  isoDate: z
+    .string()
+    .refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 date")
+    .transform((value) => new Date(value)),
+};

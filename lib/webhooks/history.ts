@@ -1,0 +1,180 @@
+import type { Prisma } from "@/generated/prisma/client";
+import { prisma as sharedPrisma } from "@/lib/db";
+import type { DbClient } from "@/lib/webhooks/db-types";
+import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "cancelled"] as const;
+export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
+export const HISTORY_PAGE_MAX = 100;
+
+export interface DeliveryFilters {
+  organizationId: string;
+  status?: DeliveryStatusName;
+  eventType?: string;
+  endpointId?: string;
+  from?: Date;
+  to?: Date;
+  /** Matches idempotency keys containing this text (case-insensitive). */
+  idempotencyKey?: string;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+  limit?: number;
+  prisma?: DbClient;
+}
+
+export interface DeliverySummary {
+  id: string;
+  event: string;
+  idempotencyKey: string;
+  endpointId: string;
+  endpointUrl: string;
+  status: DeliveryStatusName;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+  nextAttemptAt: Date | null;
+}
+
+function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const createdAt = new Date(at ?? "");
+  if (!id || Number.isNaN(createdAt.getTime())) throw new WebhookValidationError("invalid_input", "cursor is not valid");
+  return { createdAt, id };
+}
+
+/** Deliveries of one organization, newest first, filtered, with keyset pagination. */
+export async function listDeliveries(filters: DeliveryFilters): Promise<{ items: DeliverySummary[]; nextCursor: string | null }> {
+  const db = filters.prisma ?? sharedPrisma;
+  const limit = Math.min(Math.max(filters.limit ?? 25, 1), HISTORY_PAGE_MAX);
+  const where: Prisma.WebhookDeliveryWhereInput = {
+    organizationId: filters.organizationId,
+    status: filters.status,
+    event: filters.eventType,
+    endpointId: filters.endpointId,
+    createdAt: filters.from || filters.to ? { gte: filters.from, lte: filters.to } : undefined,
+    idempotencyKey: filters.idempotencyKey ? { contains: filters.idempotencyKey, mode: "insensitive" } : undefined,
+  };
+  if (filters.cursor) {
+    const { createdAt, id } = decodeCursor(filters.cursor);
+    where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
+  }
+  const rows = await db.webhookDelivery.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    include: { endpoint: { select: { url: true } } },
+  });
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((row) => ({
+      id: row.id,
+      event: row.event,
+      idempotencyKey: row.idempotencyKey,
+      endpointId: row.endpointId,
+      endpointUrl: row.endpoint.url,
+      status: row.status,
+      attempts: row.attempts,
+      lastStatusCode: row.lastStatusCode,
+      lastError: row.lastError,
+      createdAt: row.createdAt,
+      deliveredAt: row.deliveredAt,
+      nextAttemptAt: row.nextAttemptAt,
+    })),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+  };
+}
+
+/** One delivery with its exact payload and every attempt (signature values already masked). */
+export async function getDeliveryDetail(options: { organizationId: string; deliveryId: string; prisma?: DbClient }) {
+  const db = options.prisma ?? sharedPrisma;
+  const row = await db.webhookDelivery.findFirst({
+    where: { id: options.deliveryId, organizationId: options.organizationId },
+    include: {
+      endpoint: { select: { id: true, url: true, description: true, status: true } },
+      webhookEvent: { select: { id: true, body: true, createdAt: true } },
+      attemptLog: { orderBy: { number: "asc" } },
+    },
+  });
+  if (!row) throw new WebhookNotFoundError("delivery_not_found", `Delivery ${options.deliveryId} not found`);
+  return {
+    id: row.id,
+    event: row.event,
+    idempotencyKey: row.idempotencyKey,
+    status: row.status,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    deliveredAt: row.deliveredAt,
+    nextAttemptAt: row.nextAttemptAt,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    endpoint: row.endpoint,
+    eventId: row.webhookEvent.id,
+    payload: row.webhookEvent.body,
+    attemptLog: row.attemptLog.map((attempt) => ({
+      id: attempt.id,
+      number: attempt.number,
+      trigger: attempt.trigger,
+      startedAt: attempt.startedAt,
+      durationMs: attempt.durationMs,
+      url: attempt.url,
+      requestHeaders: attempt.requestHeaders as Record<string, string>,
+      statusCode: attempt.statusCode,
+      responseHeaders: (attempt.responseHeaders ?? null) as Record<string, string> | null,
+      responseBody: attempt.responseBody,
+      responseBodyTruncated: attempt.responseBodyTruncated,
+      errorCode: attempt.errorCode,
+      error: attempt.error,
+      success: attempt.success,
+    })),
+  };
+}
+
+export type DeliveryDetail = Awaited<ReturnType<typeof getDeliveryDetail>>;
+
+export interface EndpointActivity {
+  lastDeliveryAt: Date | null;
+  lastStatus: DeliveryStatusName | null;
+  total24h: number;
+  delivered24h: number;
+  /** Percentage of finished deliveries in the last 24 h that succeeded; null when none finished. */
+  successRate24h: number | null;
+}
+
+/** Last delivery and 24 h success rate for each endpoint of an organization, in one aggregate query. */
+export async function endpointActivity(options: { organizationId: string; now?: Date; prisma?: DbClient }): Promise<Map<string, EndpointActivity>> {
+  const db = options.prisma ?? sharedPrisma;
+  const since = new Date((options.now ?? new Date()).getTime() - 24 * 60 * 60 * 1000);
+  const rows = await db.$queryRawUnsafe<
+    { endpointId: string; lastDeliveryAt: Date | null; lastStatus: DeliveryStatusName | null; total: number; delivered: number; finished: number }[]
+  >(
+    `SELECT d."endpointId",
+            max(d."createdAt") AS "lastDeliveryAt",
+            (array_agg(d."status"::text ORDER BY d."createdAt" DESC))[1] AS "lastStatus",
+            count(*) FILTER (WHERE d."createdAt" >= $2::timestamp(3))::int AS "total",
+            count(*) FILTER (WHERE d."createdAt" >= $2::timestamp(3) AND d."status" = 'delivered')::int AS "delivered",
+            count(*) FILTER (WHERE d."createdAt" >= $2::timestamp(3) AND d."status" IN ('delivered', 'failed'))::int AS "finished"
+       FROM "WebhookDelivery" d
+      WHERE d."organizationId" = $1
+      GROUP BY d."endpointId"`,
+    options.organizationId,
+    since.toISOString(),
+  );
+  return new Map(
+    rows.map((row) => [
+      row.endpointId,
+      {
+        lastDeliveryAt: row.lastDeliveryAt,
+        lastStatus: row.lastStatus,
+        total24h: row.total,
+        delivered24h: row.delivered,
+        successRate24h: row.finished === 0 ? null : Math.round((row.delivered / row.finished) * 10_000) / 100,
+      },
+    ]),
+  );
+}
