@@ -8,6 +8,7 @@ import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { seedDemoData } from "@/lib/seed";
+import { seedDemoAdmin } from "@/lib/auth/demo";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
@@ -43,6 +44,7 @@ runCli(async () => {
   logger.info({ mode: database.mode, applied }, applied.length ? "migrations applied" : "database is up to date");
   const { organization, created } = await seedDemoData(database.prisma);
   logger.info({ organizationId: organization.id, created }, "demo organization ready");
+  const admin = await seedDemoAdmin(organization.id);
 
   const app = next({ dev: false, dir: root, port: env.port });
   await app.prepare();
@@ -53,6 +55,11 @@ runCli(async () => {
     server.listen(env.port, resolve);
   });
   logger.info({ port: env.port, mode: database.mode }, `ready on http://localhost:${env.port}`);
+  process.stdout.write(
+    `\n  Webhooks is running: ${env.appUrl}\n  Sign in at ${env.appUrl}/sign-in as ${admin.email}` +
+      (admin.password ? ` with password ${admin.password}` : "") +
+      ` (demo organization "${organization.name}"), or create your own account.\n\n`,
+  );
 
   // The embedded database allows one process, so its worker runs here; on
   // PostgreSQL it can too, or be turned off to run `npm run worker` processes.

@@ -40,7 +40,7 @@ export async function startApp(options: { databaseUrl?: string; env?: Record<str
     NEXT_TELEMETRY_DISABLED: "1",
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
-  } as NodeJS.ProcessEnv;
+  } as unknown as NodeJS.ProcessEnv;
   let output = "";
   const child: ChildProcess = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/start.ts"], {
     cwd: root,
