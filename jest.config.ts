@@ -23,6 +23,9 @@ const config: Config = {
   setupFiles: ["<rootDir>/__tests__/setup/env.ts"],
   // Database tests start an embedded Postgres per file, which takes seconds here.
   testTimeout: 60_000,
+  // Test files mostly wait on PGlite, PostgreSQL and child processes: one worker per core
+  // (Jest's default leaves one core to its own idle main process) ran the suite in 1:09 vs 1:54.
+  maxWorkers: "100%",
 };
 
 export default config;

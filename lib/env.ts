@@ -102,6 +102,8 @@ const envSchema = z.object({
   APP_URL: z.string().trim().optional().refine((value) => !value || /^https?:\/\/[^/]+/.test(value), "must be an http(s) URL such as https://hooks.example.com"),
   /** Read again at call time by the URL guard and transport; validated here so a typo fails at start. */
   WEBHOOK_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
+  /** Read at call time by the URL guard: accept http:// endpoints in a production build. */
+  WEBHOOK_ALLOW_HTTP: booleanFlag(false),
 });
 
 export type Env = Readonly<{

@@ -44,10 +44,11 @@ runCli(async () => {
   logger.info({ mode: database.mode, applied }, applied.length ? "migrations applied" : "database is up to date");
   const { organization, created } = await seedDemoData(database.prisma);
   logger.info({ organizationId: organization.id, created }, "demo organization ready");
-  const admin = await seedDemoAdmin(organization.id);
 
   const app = next({ dev: false, dir: root, port: env.port });
   await app.prepare();
+  // After prepare(): better-auth's Next.js cookie plugin needs Next's request-storage runtime.
+  const admin = await seedDemoAdmin(organization.id);
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ const originalEnv = process.env;
 
 /** Replaces process.env with a copy of the original plus `vars`; `afterEach` puts the original back. */
 function setEnv(vars: Record<string, string | undefined>): void {
-  process.env = { ...originalEnv, NODE_ENV: "test", WEBHOOK_ALLOW_PRIVATE_NETWORK: undefined, ...vars } as NodeJS.ProcessEnv;
+  process.env = { ...originalEnv, NODE_ENV: "test", WEBHOOK_ALLOW_PRIVATE_NETWORK: undefined, WEBHOOK_ALLOW_HTTP: undefined, ...vars } as NodeJS.ProcessEnv;
 }
 
 // Every test starts from NODE_ENV=test with the private-network flag off, whatever the shell has.
@@ -140,6 +140,18 @@ describe("validateWebhookUrl", () => {
 
     it("still refuses private addresses over https", () => {
       expect(validateWebhookUrl("https://10.0.0.1/hook").error).toMatch(PRIVATE_IP);
+    });
+
+    test.each<[string | undefined, boolean]>([
+      ["true", true],
+      ["false", false],
+      ["1", false],
+      [undefined, false],
+    ])("WEBHOOK_ALLOW_HTTP=%j lets http through: %s", (flag, allowed) => {
+      setEnv({ NODE_ENV: "production", WEBHOOK_ALLOW_HTTP: flag });
+      expect(validateWebhookUrl("http://example.com/hook").valid).toBe(allowed);
+      // It lifts only the scheme rule.
+      expect(validateWebhookUrl("http://10.0.0.1/hook").error).toMatch(allowed ? PRIVATE_IP : /HTTPS/);
     });
 
     it("reads NODE_ENV at call time", () => {

@@ -36,13 +36,20 @@ function authSecret(): string {
   return readOrCreateFile(path.join(env.dataDir, "auth-secret"), () => randomBytes(32).toString("base64url")).trim();
 }
 
+function localOrigins(appUrl: string): string[] {
+  const url = new URL(appUrl);
+  if (url.hostname !== "localhost" && url.hostname !== "127.0.0.1") return [appUrl];
+  return [`${url.protocol}//localhost:${url.port}`, `${url.protocol}//127.0.0.1:${url.port}`];
+}
+
 function createAuth() {
   const env = getEnv();
   return betterAuth({
     appName: "Webhooks",
     baseURL: env.appUrl,
     secret: authSecret(),
-    trustedOrigins: [env.appUrl],
+    // Requests from any other origin are refused (CSRF). Locally the app answers on both names.
+    trustedOrigins: localOrigins(env.appUrl),
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     telemetry: { enabled: false },
@@ -57,6 +64,9 @@ function createAuth() {
         allowUserToCreateOrganization: true,
         creatorRole: "owner",
         invitationExpiresIn: 7 * 24 * 60 * 60,
+        // No mail server is assumed, so addresses are never verified; the invitee must
+        // still be signed in with the invited address and hold the invitation's id.
+        requireEmailVerificationOnInvitation: false,
         // No mail server is assumed: the settings page shows the invitation link to copy.
         async sendInvitationEmail(data) {
           logger.info({ organizationId: data.organization.id, invitationId: data.id }, "invitation created");

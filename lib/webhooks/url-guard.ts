@@ -18,10 +18,19 @@ export function allowPrivateNetwork(): boolean {
 }
 
 /**
+ * True when `WEBHOOK_ALLOW_HTTP` is exactly `"true"`, read on every call: lets a
+ * production build (whose code always sees NODE_ENV=production) accept plain
+ * `http:` endpoints, for local demos and tests. Off by default.
+ */
+export function allowPlainHttp(): boolean {
+  return process.env.WEBHOOK_ALLOW_HTTP === "true";
+}
+
+/**
  * Save-time check of an endpoint URL. Never throws: any non-string, empty or
  * unparseable input is `{ valid: false, error }`. Refuses, first match wins:
  * over 2048 characters; not a WHATWG URL; a scheme other than http/https; `http:`
- * when `NODE_ENV` is `"production"`; a username or password; `localhost` or
+ * when `NODE_ENV` is `"production"` (unless `WEBHOOK_ALLOW_HTTP=true`); a username or password; `localhost` or
  * `*.localhost`; an IP literal that is not publicly routable.
  *
  * Why: credentials in a URL end up in logs and UIs, and a webhook that can reach
@@ -47,7 +56,7 @@ export function validateWebhookUrl(url: string): UrlValidationResult {
 
   if (!ALLOWED_PROTOCOLS.has(parsed.protocol)) return { valid: false, error: "URL must use http or https" };
   // Plain http would expose payloads and signatures to anyone on the path.
-  if (parsed.protocol === "http:" && process.env.NODE_ENV === "production") {
+  if (parsed.protocol === "http:" && process.env.NODE_ENV === "production" && !allowPlainHttp()) {
     return { valid: false, error: "URL must use HTTPS in production" };
   }
   if (parsed.username !== "" || parsed.password !== "") {

@@ -1,0 +1,63 @@
+import Link from "next/link";
+import { Badge } from "./badge";
+import { NavLinks } from "./nav-links";
+import { OrgSwitcher } from "./org-switcher";
+import { SignOutButton } from "./sign-out-button";
+
+export interface AppHeaderProps {
+  /** From `requireOrgViewer()`. */
+  viewer: {
+    email: string;
+    name: string;
+    organizationId: string;
+    organizationName: string;
+    role: string;
+  };
+}
+
+/**
+ * The signed-in header of every settings page: product name, organization
+ * switcher with the viewer's role, the viewer's email, Sign out, and the main
+ * navigation. A server component; only the switcher, the nav (current page)
+ * and Sign out run in the browser.
+ */
+export function AppHeader({ viewer }: AppHeaderProps) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50"
+      >
+        Skip to content
+      </a>
+      <div className="mx-auto max-w-6xl px-4 sm:px-6">
+        <div className="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 pt-3">
+          <div className="flex min-w-0 items-center gap-2">
+            <Link
+              href="/settings/webhooks"
+              className="rounded text-sm font-semibold uppercase tracking-wide text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
+            >
+              Webhooks
+            </Link>
+            <span className="text-slate-300" aria-hidden="true">
+              /
+            </span>
+            <OrgSwitcher organizationId={viewer.organizationId} organizationName={viewer.organizationName} />
+            <Badge tone="indigo" className="capitalize" title="Your role in this organization">
+              {viewer.role}
+            </Badge>
+          </div>
+          <div className="flex min-w-0 items-center gap-2">
+            <span className="truncate text-sm text-slate-600" title={viewer.name}>
+              {viewer.email}
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+        <nav aria-label="Main" className="mt-1">
+          <NavLinks />
+        </nav>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+export const APP_NAV: readonly NavItem[] = [
+  { href: "/settings/webhooks", label: "Webhooks" },
+  { href: "/settings/webhooks/history", label: "History" },
+  { href: "/settings/api-keys", label: "API keys" },
+  { href: "/settings/members", label: "Members" },
+  { href: "/docs/webhooks", label: "Docs" },
+];
+
+/** The item for `pathname`: the longest href that is the path or a parent of it ("History" wins over "Webhooks"). */
+function activeHref(pathname: string, items: readonly NavItem[]): string | null {
+  let best: string | null = null;
+  for (const { href } of items) {
+    if ((pathname === href || pathname.startsWith(`${href}/`)) && (!best || href.length > best.length)) best = href;
+  }
+  return best;
+}
+
+/** The main navigation, marking the current section with aria-current="page". */
+export function NavLinks({ items = APP_NAV }: { items?: readonly NavItem[] }) {
+  const pathname = usePathname() ?? "";
+  const active = activeHref(pathname, items);
+  return (
+    <ul className="flex gap-1 overflow-x-auto">
+      {items.map((item) => {
+        const current = item.href === active;
+        return (
+          <li key={item.href}>
+            <Link
+              href={item.href}
+              aria-current={current ? "page" : undefined}
+              className={`-mb-px inline-block whitespace-nowrap border-b-2 px-3 py-3 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-600 ${
+                current ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900"
+              }`}
+            >
+              {item.label}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

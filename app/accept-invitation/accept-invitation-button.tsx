@@ -1,0 +1,59 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Alert } from "@/app/_components/alert";
+import { Button, type ButtonSize } from "@/app/_components/button";
+import { authClient } from "@/lib/auth/client";
+
+export interface AcceptInvitationButtonProps {
+  invitationId: string;
+  organizationId: string;
+  organizationName: string;
+  size?: ButtonSize;
+  /** Default "Accept invitation". */
+  label?: string;
+}
+
+const FRIENDLY: Record<string, string> = {
+  INVITATION_NOT_FOUND: "This invitation is no longer valid: it was cancelled, already used or has expired. Ask for a new one.",
+  YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION: "This invitation was sent to a different email address than the one you are signed in with.",
+  ORGANIZATION_MEMBERSHIP_LIMIT_REACHED: "This organization has reached its member limit. Ask an owner to make room.",
+};
+
+/** Joins the organization (better-auth), makes it the active one and opens its webhooks. */
+export function AcceptInvitationButton({ invitationId, organizationId, organizationName, size = "md", label = "Accept invitation" }: AcceptInvitationButtonProps) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function accept() {
+    setPending(true);
+    setError(null);
+    const accepted = await authClient.organization.acceptInvitation({ invitationId });
+    if (accepted.error) {
+      setPending(false);
+      const code = accepted.error.code ?? "";
+      setError(FRIENDLY[code] ?? (accepted.error.message || "Could not accept the invitation. Please try again."));
+      return;
+    }
+    const activated = await authClient.organization.setActive({ organizationId });
+    if (activated.error) {
+      setPending(false);
+      setError(`You joined ${organizationName}, but it could not be opened: ${activated.error.message || "please reload the page"}.`);
+      return;
+    }
+    router.push("/settings/webhooks");
+    router.refresh();
+  }
+
+  return (
+    <div className="space-y-3">
+      <Button size={size} loading={pending} onClick={() => void accept()}>
+        {label}
+        {label === "Accept invitation" ? <span className="sr-only"> to {organizationName}</span> : null}
+      </Button>
+      {error ? <Alert tone="error">{error}</Alert> : null}
+    </div>
+  );
+}

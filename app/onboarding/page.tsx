@@ -1,0 +1,111 @@
+import type { Metadata } from "next";
+import { AuthCard } from "@/app/_components/auth-card";
+import { Badge } from "@/app/_components/badge";
+import { SignOutButton } from "@/app/_components/sign-out-button";
+import { AcceptInvitationButton } from "@/app/accept-invitation/accept-invitation-button";
+import { requireViewer } from "@/lib/auth/page";
+import { prisma } from "@/lib/db";
+import { CreateOrganizationForm } from "./create-organization-form";
+import { OpenOrganizationButton } from "./open-organization-button";
+
+export const metadata: Metadata = { title: "Create your organization" };
+
+/**
+ * After sign-up, and whenever the session has no active organization: join an
+ * organization the viewer was invited to, open one they already belong to, or
+ * create a new one.
+ */
+export default async function OnboardingPage() {
+  const viewer = await requireViewer();
+  const memberships = await prisma.member.findMany({
+    where: { userId: viewer.userId },
+    select: { role: true, organization: { select: { id: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  const invitations = await prisma.invitation.findMany({
+    where: {
+      email: { equals: viewer.email, mode: "insensitive" },
+      status: "pending",
+      expiresAt: { gt: new Date() },
+      // Accepting an invitation to an organization one already belongs to would add a second membership.
+      organizationId: { notIn: memberships.map((membership) => membership.organization.id) },
+    },
+    select: {
+      id: true,
+      role: true,
+      organization: { select: { id: true, name: true } },
+      inviter: { select: { name: true } },
+    },
+    orderBy: { createdAt: "desc" },
+  });
+
+  return (
+    <AuthCard
+      wide
+      title="Create your organization"
+      description="An organization holds your webhook endpoints, API keys and members. You can invite your team once it exists."
+      footer={
+        <span className="inline-flex flex-wrap items-center justify-center gap-2">
+          Signed in as <span className="font-medium text-slate-800">{viewer.email}</span>
+          <SignOutButton />
+        </span>
+      }
+    >
+      {invitations.length > 0 ? (
+        <section aria-labelledby="invitations-heading" className="mb-8 rounded-md border border-indigo-200 bg-indigo-50 p-4">
+          <h2 id="invitations-heading" className="text-sm font-semibold text-indigo-900">
+            {invitations.length === 1 ? "You have an invitation" : "You have invitations"}
+          </h2>
+          <ul className="mt-3 space-y-4">
+            {invitations.map((invitation) => (
+              <li key={invitation.id} className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+                <p className="text-sm text-slate-800">
+                  <span className="font-semibold">{invitation.organization.name}</span>
+                  <span className="text-slate-600">
+                    {" "}
+                    — {invitation.inviter.name} invited you as <span className="font-medium">{invitation.role ?? "member"}</span>
+                  </span>
+                </p>
+                <div className="shrink-0">
+                  <AcceptInvitationButton
+                    size="sm"
+                    invitationId={invitation.id}
+                    organizationId={invitation.organization.id}
+                    organizationName={invitation.organization.name}
+                  />
+                </div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {memberships.length > 0 ? (
+        <section aria-labelledby="memberships-heading" className="mb-8">
+          <h2 id="memberships-heading" className="text-sm font-semibold text-slate-900">
+            Your organizations
+          </h2>
+          <ul className="mt-2 divide-y divide-slate-100 rounded-md border border-slate-200">
+            {memberships.map(({ role, organization }) => (
+              <li key={organization.id} className="flex items-center justify-between gap-3 px-3 py-2">
+                <span className="flex min-w-0 items-center gap-2 text-sm">
+                  <span className="truncate font-medium text-slate-800">{organization.name}</span>
+                  <Badge tone="indigo" className="capitalize">
+                    {role}
+                  </Badge>
+                  {organization.id === viewer.organizationId ? <span className="text-xs text-slate-500">(current)</span> : null}
+                </span>
+                <OpenOrganizationButton organizationId={organization.id} organizationName={organization.name} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {memberships.length > 0 || invitations.length > 0 ? (
+        <h2 className="mb-4 text-sm font-semibold text-slate-900">Or create a new organization</h2>
+      ) : null}
+      <CreateOrganizationForm />
+    </AuthCard>
+  );
+}

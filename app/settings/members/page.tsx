@@ -1,0 +1,202 @@
+import type { Metadata } from "next";
+import { Alert } from "@/app/_components/alert";
+import { Badge, StatusBadge } from "@/app/_components/badge";
+import { EmptyState } from "@/app/_components/empty-state";
+import { PageHeader } from "@/app/_components/page-header";
+import { DateTime } from "@/app/_components/time";
+import { requireOrgViewer } from "@/lib/auth/page";
+import { prisma } from "@/lib/db";
+import { InvitationActions } from "./invitation-actions";
+import { InviteMemberForm } from "./invite-member-form";
+import { MemberActions } from "./member-actions";
+import { ROLE_DESCRIPTIONS, ROLE_ORDER, roleRank } from "./roles";
+
+export const metadata: Metadata = { title: "Members" };
+
+function isPast(date: Date): boolean {
+  return date.getTime() <= Date.now();
+}
+
+const th = "px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";
+const td = "px-4 py-3 align-middle";
+
+export default async function MembersPage() {
+  const viewer = await requireOrgViewer();
+  const [members, invitations] = await Promise.all([
+    prisma.member.findMany({
+      where: { organizationId: viewer.organizationId },
+      select: { id: true, role: true, createdAt: true, userId: true, user: { select: { name: true, email: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
+    viewer.canManage
+      ? prisma.invitation.findMany({
+          where: { organizationId: viewer.organizationId, status: "pending" },
+          select: { id: true, email: true, role: true, expiresAt: true, createdAt: true, inviter: { select: { name: true } } },
+          orderBy: { createdAt: "desc" },
+        })
+      : Promise.resolve([]),
+  ]);
+  members.sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.createdAt.getTime() - b.createdAt.getTime());
+
+  return (
+    <div className="space-y-10">
+      <PageHeader
+        title="Members"
+        description={
+          <>
+            People in <span className="font-medium text-slate-800">{viewer.organizationName}</span>.{" "}
+            {ROLE_ORDER.map((role, index) => (
+              <span key={role}>
+                <span className="font-medium capitalize text-slate-800">{role}s</span>: {ROLE_DESCRIPTIONS[role].toLowerCase()}
+                {index < ROLE_ORDER.length - 1 ? "; " : "."}
+              </span>
+            ))}
+          </>
+        }
+      />
+
+      {viewer.canManage ? (
+        <section aria-labelledby="invite-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="invite-heading" className="text-base font-semibold text-slate-900">
+            Invite a teammate
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">You&apos;ll get a link to send them; invitations are valid for 7 days.</p>
+          <div className="mt-4">
+            <InviteMemberForm />
+          </div>
+        </section>
+      ) : (
+        <Alert tone="info">Only owners and admins can invite people or change roles. Ask one of them if someone needs access.</Alert>
+      )}
+
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading" className="text-base font-semibold text-slate-900">
+          Members <span className="font-normal text-slate-500">({members.length})</span>
+        </h2>
+        <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50">
+              <tr>
+                <th scope="col" className={th}>
+                  Name
+                </th>
+                <th scope="col" className={th}>
+                  Email
+                </th>
+                <th scope="col" className={th}>
+                  Role
+                </th>
+                <th scope="col" className={th}>
+                  Joined
+                </th>
+                {viewer.canManage ? (
+                  <th scope="col" className={`${th} text-right`}>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                ) : null}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {members.map((member) => {
+                const isSelf = member.userId === viewer.userId;
+                const displayName = member.user.name || member.user.email;
+                // Admins cannot change or remove owners; better-auth would refuse anyway.
+                const editable = viewer.canManage && (viewer.role === "owner" || member.role !== "owner");
+                return (
+                  <tr key={member.id}>
+                    <td className={`${td} font-medium text-slate-900`}>
+                      {member.user.name}
+                      {isSelf ? <span className="ml-2 text-xs font-normal text-slate-500">(you)</span> : null}
+                    </td>
+                    <td className={`${td} text-slate-600`}>{member.user.email}</td>
+                    <td className={td}>
+                      <Badge tone={member.role === "owner" ? "indigo" : "gray"} className="capitalize">
+                        {member.role}
+                      </Badge>
+                    </td>
+                    <td className={`${td} text-slate-600`}>
+                      <DateTime value={member.createdAt} format="date" />
+                    </td>
+                    {viewer.canManage ? (
+                      <td className={`${td} text-right`}>
+                        {editable ? (
+                          <MemberActions
+                            memberId={member.id}
+                            displayName={displayName}
+                            organizationName={viewer.organizationName}
+                            role={member.role}
+                            isSelf={isSelf}
+                            viewerIsOwner={viewer.role === "owner"}
+                          />
+                        ) : (
+                          <span className="text-xs text-slate-500">Only owners can change owners</span>
+                        )}
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {viewer.canManage ? (
+        <section aria-labelledby="invitations-heading">
+          <h2 id="invitations-heading" className="text-base font-semibold text-slate-900">
+            Pending invitations
+          </h2>
+          {invitations.length === 0 ? (
+            <EmptyState
+              className="mt-3"
+              title="No pending invitations"
+              description="Invitations you create appear here until they are accepted, cancelled or expire."
+            />
+          ) : (
+            <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+              <table className="min-w-full divide-y divide-slate-200 text-sm">
+                <thead className="bg-slate-50">
+                  <tr>
+                    <th scope="col" className={th}>
+                      Email
+                    </th>
+                    <th scope="col" className={th}>
+                      Role
+                    </th>
+                    <th scope="col" className={th}>
+                      Invited by
+                    </th>
+                    <th scope="col" className={th}>
+                      Expires
+                    </th>
+                    <th scope="col" className={`${th} text-right`}>
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {invitations.map((invitation) => {
+                    const expired = isPast(invitation.expiresAt);
+                    return (
+                      <tr key={invitation.id}>
+                        <td className={`${td} font-medium text-slate-900`}>{invitation.email}</td>
+                        <td className={`${td} capitalize text-slate-600`}>{invitation.role ?? "member"}</td>
+                        <td className={`${td} text-slate-600`}>{invitation.inviter.name}</td>
+                        <td className={`${td} text-slate-600`}>
+                          {expired ? <StatusBadge status="expired" /> : <DateTime value={invitation.expiresAt} />}
+                        </td>
+                        <td className={`${td} text-right`}>
+                          <InvitationActions invitationId={invitation.id} email={invitation.email} expired={expired} />
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}

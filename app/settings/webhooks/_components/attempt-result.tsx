@@ -1,0 +1,50 @@
+import Link from "next/link";
+import { StatusBadge } from "@/app/_components/badge";
+
+/** What `POST …/test` and `POST …/redeliver` answer (lib/webhooks/manual.ts `ManualAttemptResult`). */
+export interface ManualAttemptResult {
+  deliveryId: string;
+  success: boolean;
+  statusCode?: number;
+  error?: string;
+  durationMs: number;
+  responseSnippet?: string;
+  status: "pending" | "delivered" | "failed" | "cancelled";
+}
+
+/**
+ * The outcome of one manual send: status code, latency and the start of the
+ * response body, or the error when no HTTP exchange happened.
+ */
+export function AttemptResult({ result, showDeliveryLink = false }: { result: ManualAttemptResult; showDeliveryLink?: boolean }) {
+  return (
+    <div className={`rounded-md border p-4 text-sm ${result.success ? "border-green-200 bg-green-50" : "border-red-200 bg-red-50"}`}>
+      <p className="flex flex-wrap items-center gap-2">
+        <span className="font-semibold">{result.success ? "Delivered" : "Not delivered"}</span>
+        <StatusBadge status={result.status} />
+      </p>
+      {/* One text node on purpose: status code and latency read as one line ("HTTP 200 in 12 ms"). */}
+      <p className="mt-2 font-mono">{`${typeof result.statusCode !== "number" ? "No HTTP response" : `HTTP ${result.statusCode}`} in ${result.durationMs} ms`}</p>
+      {result.error ? <p className="mt-2 break-words text-red-800">{result.error}</p> : null}
+      {result.responseSnippet !== undefined ? (
+        <div className="mt-3">
+          <p className="text-slate-600">Response body{result.responseSnippet.length >= 1000 ? " (first 1,000 characters)" : ""}</p>
+          {result.responseSnippet === "" ? (
+            <p className="mt-1 italic text-slate-500">Empty</p>
+          ) : (
+            <pre tabIndex={0} className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-white p-2 font-mono text-xs text-slate-800 ring-1 ring-slate-200 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
+              {result.responseSnippet}
+            </pre>
+          )}
+        </div>
+      ) : null}
+      {showDeliveryLink ? (
+        <p className="mt-3">
+          <Link href={`/settings/webhooks/history/${result.deliveryId}`} className="font-medium text-indigo-700 underline-offset-2 hover:underline">
+            View this delivery
+          </Link>
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/** Small display helpers shared by the webhook settings pages (server and client). */
+
+/** The host of an endpoint URL, for lists and logs; the full URL can carry tokens. Falls back to the input. */
+export function urlHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+const RELATIVE_UNITS: readonly [seconds: number, short: string][] = [
+  [365 * 24 * 60 * 60, "y"],
+  [30 * 24 * 60 * 60, "mo"],
+  [24 * 60 * 60, "d"],
+  [60 * 60, "h"],
+  [60, "min"],
+];
+
+/** "just now", "3 min ago", "in 2 h", "5 d ago" relative to `now`. */
+export function relativeTime(value: Date | string, now: Date = new Date()): string {
+  const date = typeof value === "string" ? new Date(value) : value;
+  const diffSeconds = Math.round((date.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(diffSeconds);
+  if (Number.isNaN(abs)) return "unknown";
+  if (abs < 45) return diffSeconds < 0 || abs < 5 ? "just now" : "in a few seconds";
+  for (const [size, short] of RELATIVE_UNITS) {
+    if (abs >= size) {
+      const count = Math.round(abs / size);
+      return diffSeconds < 0 ? `${count} ${short} ago` : `in ${count} ${short}`;
+    }
+  }
+  // 45–59 seconds.
+  return diffSeconds < 0 ? "1 min ago" : "in 1 min";
+}
+
+/** ISO 8601 (UTC) for title attributes and `<time dateTime>`. */
+export function isoTime(value: Date | string): string {
+  const date = typeof value === "string" ? new Date(value) : value;
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
+}
+
+/** Pretty-prints stored JSON text; null when it does not parse (then show the raw text only). */
+export function prettyJson(text: string): string | null {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return null;
+  }
+}
+
+/** 1 → "1 delivery", 3 → "3 deliveries". */
+export function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/**
+ * A `datetime-local` input value (local wall-clock time, minute precision) for `date`.
+ * Must run in the browser: the server's time zone is not the user's.
+ */
+export function toDateTimeLocalValue(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** 86400 → "24 hours", 3600 → "1 hour", 5400 → "90 minutes", 45 → "45 seconds". */
+export function durationWords(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return plural(seconds / 3600, "hour", "hours");
+  if (seconds >= 60 && seconds % 60 === 0) return plural(seconds / 60, "minute", "minutes");
+  return plural(seconds, "second", "seconds");
+}
+
+/** 65536 → "64 KiB", 1000 → "1000 bytes". */
+export function bytesText(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return plural(bytes, "byte", "bytes");
+}

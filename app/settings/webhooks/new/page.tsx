@@ -1,0 +1,43 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Alert } from "@/app/_components/alert";
+import { PageHeader } from "@/app/_components/page-header";
+import { requireOrgViewer } from "@/lib/auth/page";
+import { ENDPOINT_DESCRIPTION_MAX_LENGTH } from "@/lib/webhooks/endpoints";
+import { allowPrivateNetwork } from "@/lib/webhooks/url-guard";
+import { EndpointForm } from "../_components/endpoint-form";
+import { eventOptions } from "../_components/event-options";
+
+export const metadata: Metadata = { title: "Add endpoint" };
+
+export default async function NewEndpointPage() {
+  const viewer = await requireOrgViewer();
+
+  return (
+    <div className="max-w-3xl space-y-6">
+      <nav aria-label="Breadcrumb" className="text-sm">
+        <Link href="/settings/webhooks" className="text-indigo-700 underline-offset-2 hover:underline">
+          ← Endpoints
+        </Link>
+      </nav>
+      <PageHeader
+        title="Add endpoint"
+        description="Tell us where to send events and which ones. You get a signing secret once the endpoint is created."
+      />
+      {viewer.canManage ? (
+        <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <EndpointForm
+            mode="create"
+            events={eventOptions()}
+            allowPrivateNetwork={allowPrivateNetwork()}
+            descriptionMaxLength={ENDPOINT_DESCRIPTION_MAX_LENGTH}
+          />
+        </div>
+      ) : (
+        <Alert tone="info" title="Only owners and admins can add endpoints">
+          Ask someone with the owner or admin role in {viewer.organizationName} to add it for you.
+        </Alert>
+      )}
+    </div>
+  );
+}

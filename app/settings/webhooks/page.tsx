@@ -1,0 +1,155 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Suspense } from "react";
+import { StatusBadge } from "@/app/_components/badge";
+import { buttonClassName } from "@/app/_components/button";
+import { EmptyState } from "@/app/_components/empty-state";
+import { PageHeader } from "@/app/_components/page-header";
+import { requireOrgViewer, type OrgViewer } from "@/lib/auth/page";
+import { listEndpoints } from "@/lib/webhooks/endpoints";
+import { endpointActivity } from "@/lib/webhooks/history";
+import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
+import { plural, urlHost } from "./_components/format";
+import { RelativeTime } from "./_components/relative-time";
+import { WebhooksSkeleton } from "./_components/webhooks-skeleton";
+
+export const metadata: Metadata = { title: "Webhook endpoints" };
+
+const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
+
+/** The organization's endpoints with their recent activity. Owners and admins can add endpoints; members only look. */
+export default async function WebhooksPage() {
+  const viewer = await requireOrgViewer();
+  return (
+    <Suspense fallback={<WebhooksSkeleton />}>
+      <EndpointsOverview viewer={viewer} />
+    </Suspense>
+  );
+}
+
+async function EndpointsOverview({ viewer }: { viewer: OrgViewer }) {
+  const [endpoints, activity] = await Promise.all([
+    listEndpoints({ organizationId: viewer.organizationId }),
+    endpointActivity({ organizationId: viewer.organizationId }),
+  ]);
+
+  return (
+    <div className="space-y-8">
+      <PageHeader
+        title="Webhook endpoints"
+        description={
+          <>
+            The URLs that receive signed events from {viewer.organizationName}. See{" "}
+            <Link href="/docs/webhooks" className={linkClass}>
+              the receiving guide
+            </Link>{" "}
+            for the payload format and how to verify signatures.
+          </>
+        }
+        actions={
+          <>
+            <Link href="/settings/webhooks/history" className={buttonClassName({ variant: "secondary" })}>
+              All deliveries
+            </Link>
+            {viewer.canManage && endpoints.length > 0 ? (
+              <Link href="/settings/webhooks/new" className={buttonClassName()}>
+                Add endpoint
+              </Link>
+            ) : null}
+          </>
+        }
+      />
+
+      {!viewer.canManage ? (
+        <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">
+          You can see this organization&apos;s endpoints and deliveries. Only owners and admins can add or change endpoints.
+        </p>
+      ) : null}
+
+      {endpoints.length === 0 ? (
+        <EmptyState
+          title="No endpoints yet"
+          description={
+            <>
+              <p>
+                An endpoint is a URL on your server that we send an HTTPS POST to whenever something happens in your organization: a
+                user joins, an invoice is paid. Each request is signed so you can check it came from us, and failed deliveries are
+                retried for about a day.
+              </p>
+              <p className="mt-2">
+                <Link href="/docs/webhooks" className={linkClass}>
+                  Read the receiving guide
+                </Link>
+              </p>
+            </>
+          }
+          action={
+            viewer.canManage ? (
+              <Link href="/settings/webhooks/new" className={buttonClassName()}>
+                Add endpoint
+              </Link>
+            ) : (
+              <p className="text-sm text-slate-500">Ask an owner or admin to add one.</p>
+            )
+          }
+        />
+      ) : (
+        <ul className="grid gap-4" aria-label="Endpoints">
+          {endpoints.map((endpoint) => {
+            const stats = activity.get(endpoint.id);
+            const host = urlHost(endpoint.url);
+            return (
+              <li key={endpoint.id} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+                <div className="flex flex-wrap items-start justify-between gap-3">
+                  <div className="min-w-0">
+                    <h2 className="truncate text-base font-semibold">
+                      <Link href={`/settings/webhooks/${endpoint.id}`} title={endpoint.url} className={linkClass}>
+                        {host}
+                      </Link>
+                    </h2>
+                    {endpoint.description ? (
+                      <p className="mt-0.5 text-sm text-slate-600">{endpoint.description}</p>
+                    ) : (
+                      <p className="mt-0.5 text-sm italic text-slate-400">No description</p>
+                    )}
+                  </div>
+                  <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} />
+                </div>
+                <dl className="mt-4 grid gap-4 text-sm sm:grid-cols-[2fr_1fr_1fr]">
+                  <div>
+                    <dt className="text-slate-500">Events</dt>
+                    <dd className="mt-1">
+                      <EventList eventTypes={endpoint.eventTypes} />
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="text-slate-500">Last delivery</dt>
+                    <dd className="mt-1 flex flex-wrap items-center gap-2">
+                      {stats?.lastDeliveryAt ? (
+                        <>
+                          <RelativeTime value={stats.lastDeliveryAt} />
+                          {stats.lastStatus ? <StatusBadge status={stats.lastStatus} /> : null}
+                        </>
+                      ) : (
+                        <span className="text-slate-500">None yet</span>
+                      )}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt className="text-slate-500">Success, last 24 h</dt>
+                    <dd className="mt-1">
+                      <SuccessRate rate={stats?.successRate24h} />
+                      {stats && stats.total24h > 0 ? (
+                        <span className="ml-1 text-slate-500">({plural(stats.total24h, "delivery", "deliveries")})</span>
+                      ) : null}
+                    </dd>
+                  </div>
+                </dl>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
