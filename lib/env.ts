@@ -102,6 +102,13 @@ const envSchema = z.object({
   APP_URL: z.string().trim().optional().refine((value) => !value || /^https?:\/\/[^/]+/.test(value), "must be an http(s) URL such as https://hooks.example.com"),
   /** Read again at call time by the URL guard and transport; validated here so a typo fails at start. */
   WEBHOOK_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
+  /** Bearer token for ops: /api/metrics (Prometheus), /api/webhooks/metrics for any organization, /ops. */
+  METRICS_TOKEN: z.string().trim().optional().refine((value) => !value || value.length >= 16, "must be at least 16 characters"),
+  /** Where alerts are posted (signed like every webhook, with ALERT_WEBHOOK_SECRET). */
+  ALERT_WEBHOOK_URL: z.string().trim().optional().refine((value) => !value || /^https?:\/\//.test(value), "must be an http(s) URL"),
+  ALERT_WEBHOOK_SECRET: z.string().trim().optional().refine((value) => !value || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value), "must be a whsec_ secret"),
+  /** Finished deliveries, their attempts and events older than this many days are deleted. */
+  WEBHOOK_RETENTION_DAYS: intInRange(1, 3650, 30),
   /** Read at call time by the URL guard: accept http:// endpoints in a production build. */
   WEBHOOK_ALLOW_HTTP: booleanFlag(false),
 });
@@ -122,6 +129,10 @@ export type Env = Readonly<{
   endpointConcurrency: number;
   embeddedWorker: boolean;
   authSecret: string | undefined;
+  metricsToken: string | undefined;
+  alertWebhookUrl: string | undefined;
+  alertWebhookSecret: string | undefined;
+  retentionDays: number;
   /** Without a trailing slash. */
   appUrl: string;
 }>;
@@ -143,6 +154,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     throw new EnvError(problems);
   }
   const value = result.data;
+  if (value.ALERT_WEBHOOK_URL && !value.ALERT_WEBHOOK_SECRET) {
+    throw new EnvError(["ALERT_WEBHOOK_SECRET must be set when ALERT_WEBHOOK_URL is (alerts are signed)"]);
+  }
   const dataDir = value.DATA_DIR === "memory://" ? "memory://" : path.resolve(value.DATA_DIR);
   return Object.freeze({
     nodeEnv: value.NODE_ENV,
@@ -159,6 +173,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     endpointConcurrency: value.WEBHOOK_ENDPOINT_CONCURRENCY,
     embeddedWorker: value.WEBHOOK_EMBEDDED_WORKER,
     authSecret: value.BETTER_AUTH_SECRET || undefined,
+    metricsToken: value.METRICS_TOKEN || undefined,
+    alertWebhookUrl: value.ALERT_WEBHOOK_URL || undefined,
+    alertWebhookSecret: value.ALERT_WEBHOOK_SECRET || undefined,
+    retentionDays: value.WEBHOOK_RETENTION_DAYS,
     appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),
   });
 }

@@ -10,6 +10,7 @@ import { logger } from "@/lib/logger";
 import { seedDemoData } from "@/lib/seed";
 import { seedDemoAdmin } from "@/lib/auth/demo";
 import { getKeyRing } from "@/lib/webhooks/keyring";
+import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 
@@ -65,8 +66,10 @@ runCli(async () => {
   // The embedded database allows one process, so its worker runs here; on
   // PostgreSQL it can too, or be turned off to run `npm run worker` processes.
   let worker: WorkerHandle | undefined;
+  let stopMaintenance: (() => void) | undefined;
   if (env.embeddedWorker) {
     worker = startWorker();
+    stopMaintenance = startMaintenance();
     logger.info({ workerId: worker.workerId }, "delivery worker started");
   }
 
@@ -77,6 +80,7 @@ runCli(async () => {
     logger.info({ signal }, "shutting down");
     server.close();
     server.closeIdleConnections();
+    stopMaintenance?.();
     Promise.resolve(worker?.stop())
       .then(() => closeDatabase())
       .catch((error: unknown) => logger.error({ err: error }, "closing the database failed"))

@@ -3,6 +3,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { closeTransport } from "@/lib/webhooks/transport";
+import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { startWorker } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 
@@ -20,6 +21,8 @@ runCli(async () => {
   const applied = await getDatabase().migrate();
   if (applied.length) logger.info({ applied }, "migrations applied");
   const worker = startWorker();
+  // Health check every 15 min and hourly retention, once across all workers.
+  const stopMaintenance = startMaintenance();
   logger.info({ workerId: worker.workerId, concurrency: env.workerConcurrency, mode: env.databaseMode }, "delivery worker started");
 
   let stopping = false;
@@ -27,6 +30,7 @@ runCli(async () => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal, inFlight: worker.inFlight() }, "stopping: finishing attempts in flight");
+    stopMaintenance();
     worker
       .stop()
       .then(() => Promise.all([closeTransport(), closeDatabase()]))

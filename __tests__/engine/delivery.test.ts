@@ -156,6 +156,10 @@ describe("a delivery end to end", () => {
     expect(await processDueDeliveries({ ...engine, schedule })).toBe(0);
     expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } })).toMatchObject({ status: "failed", attempts: 3, nextAttemptAt: null });
     expect(await prisma.webhookAttempt.count({ where: { deliveryId: deliveries[0]!.id } })).toBe(3);
+    // The tenant hears about it through an operational event (once).
+    const exhausted = await prisma.webhookEvent.findMany({ where: { eventType: "delivery.exhausted" } });
+    expect(exhausted).toHaveLength(1);
+    expect(JSON.parse(exhausted[0]!.body).data).toMatchObject({ deliveryId: deliveries[0]!.id, event: "invoice.paid", attempts: 3 });
   });
 
   it("disables the endpoint on 410 Gone and cancels its other pending deliveries", async () => {

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { z, type ZodType } from "zod";
+import { getEnv } from "@/lib/env";
 import { authenticateApiKey } from "@/lib/api-keys";
 import { canManage, getViewer } from "@/lib/auth/session";
 import type { OrgRole } from "@/lib/auth/server";
@@ -15,12 +17,15 @@ export type Access =
   /** Owners and admins of the active organization. */
   | "manager"
   /** An organization API key (`Authorization: Bearer whk_…`). */
-  | "api_key";
+  | "api_key"
+  /** Ops (`Authorization: Bearer $METRICS_TOKEN`, every organization) or an owner/admin (their own). */
+  | "metrics";
 
 export interface Actor {
+  /** Empty for ops, who are not bound to one organization. */
   organizationId: string;
   userId: string | null;
-  role: OrgRole | "api_key";
+  role: OrgRole | "api_key" | "ops";
   apiKeyId?: string;
 }
 
@@ -72,7 +77,28 @@ export function apiRoute<Body = undefined, Query = undefined, Params = undefined
   };
 }
 
+function bearer(request: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+}
+
+/** Timing-safe comparison with the configured METRICS_TOKEN (false when none is configured). */
+export function isMetricsToken(token: string | undefined): boolean {
+  const expected = getEnv().metricsToken;
+  if (!expected || !token) return false;
+  const a = createHash("sha256").update(token).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
 async function authenticate(request: Request, access: Access): Promise<Actor> {
+  if (access === "metrics") {
+    const token = bearer(request);
+    if (token !== undefined) {
+      if (!isMetricsToken(token)) throw new HttpError(401, "unauthenticated", "The metrics token is not valid");
+      return { organizationId: "", userId: null, role: "ops" };
+    }
+    return authenticate(request, "manager");
+  }
   if (access === "api_key") {
     const header = request.headers.get("authorization") ?? "";
     const match = /^Bearer\s+(\S+)$/i.exec(header);

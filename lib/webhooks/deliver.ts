@@ -6,9 +6,11 @@ import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
+import { sendWebhookNotification } from "@/lib/webhooks/enqueue";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS, type AttemptVerdict } from "@/lib/webhooks/retry-policy";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
+import { recordAttemptMetrics } from "@/lib/webhooks/telemetry";
 import { postWebhook, type TransportResponse } from "@/lib/webhooks/transport";
 
 /** An endpoint failing every attempt for this long, without one success, is disabled. */
@@ -180,7 +182,18 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
     throw caught;
   }
 
+  recordAttemptMetrics({
+    outcome: verdict.kind,
+    statusCode,
+    trigger: "scheduled",
+    durationMs: sent.durationMs,
+    finalStatus: status,
+    enqueueToDeliveredMs: status === "delivered" ? finishedAt.getTime() - delivery.createdAt.getTime() : undefined,
+  });
   await afterAttempt(db, breaker, delivery.endpoint, verdict, finishedAt);
+  if (status === "failed" && verdict.kind === "retry" && delivery.event !== "delivery.exhausted") {
+    await announceExhausted(delivery, attemptsMade);
+  }
   return { kind: "attempted", verdict, statusCode, error, durationMs: sent.durationMs, status };
 }
 
@@ -275,6 +288,17 @@ export async function afterAttempt(
     await disableEndpoint({ ...ref, reason: "Every attempt failed for 5 days" });
     logger.warn({ endpointId: endpoint.id, host: hostOf(endpoint.url) }, "endpoint disabled: failing for 5 days");
   }
+}
+
+/** Tells the tenant's endpoints subscribed to `delivery.exhausted` that a delivery ran out of retries. */
+async function announceExhausted(delivery: { id: string; organizationId: string; endpointId: string; event: string; idempotencyKey: string }, attempts: number) {
+  await sendWebhookNotification(delivery.organizationId, "delivery.exhausted", `exhausted-${delivery.id}`, {
+    deliveryId: delivery.id,
+    endpointId: delivery.endpointId,
+    event: delivery.event,
+    idempotencyKey: delivery.idempotencyKey,
+    attempts,
+  }).catch((error: unknown) => logger.error({ err: error, deliveryId: delivery.id }, "delivery.exhausted event failed"));
 }
 
 export function hostOf(url: string): string {

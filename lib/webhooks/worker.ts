@@ -8,6 +8,10 @@ import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/deliver";
 import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/signal";
+import { processMetricsJson, telemetry } from "@/lib/webhooks/telemetry";
+
+/** How often a worker publishes its metrics and in-flight count to the database. */
+export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 /** Extra lease time beyond an attempt's deadline, for recording the result. */
 export const LEASE_MARGIN_SECONDS = 30;
@@ -123,6 +127,7 @@ export interface WorkerOptions extends DeliveryEngineOptions {
   pollIntervalMs?: number;
   /** Subscribe to cross-process wake-ups (LISTEN); default true. */
   listen?: boolean;
+  heartbeatIntervalMs?: number;
 }
 
 export interface WorkerHandle {
@@ -171,6 +176,23 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       .catch((error: unknown) => logger.warn({ err: error }, "LISTEN failed; falling back to polling"));
   }
 
+  const startedAt = new Date();
+  const heartbeat = async () => {
+    const { processId } = telemetry();
+    telemetry().inFlight.set(inFlight.size);
+    const counters = JSON.parse(JSON.stringify(await processMetricsJson()));
+    const now = new Date();
+    await config.prisma.workerHeartbeat.upsert({
+      where: { workerId: processId },
+      create: { workerId: processId, startedAt, lastSeenAt: now, inFlight: inFlight.size, counters },
+      update: { lastSeenAt: now, inFlight: inFlight.size, counters },
+    });
+  };
+  const beat = () => void heartbeat().catch((error: unknown) => logger.debug({ err: error }, "heartbeat failed"));
+  const heartbeatTimer = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
+  heartbeatTimer.unref();
+  beat();
+
   const launch = (lease: { id: string; leaseOwner: string }) => {
     const task = attemptDelivery(lease, config)
       .then((result) => {
@@ -182,9 +204,11 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       })
       .finally(() => {
         inFlight.delete(task);
+        telemetry().inFlight.set(inFlight.size);
         poke();
       });
     inFlight.add(task);
+    telemetry().inFlight.set(inFlight.size);
   };
 
   const loop = async () => {
@@ -228,9 +252,11 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       running = false;
       poke();
       signal.off("due", poke);
+      clearInterval(heartbeatTimer);
       await done;
       await Promise.allSettled([...inFlight]);
       await unlisten?.();
+      await config.prisma.workerHeartbeat.deleteMany({ where: { workerId: telemetry().processId } }).catch(() => {});
     },
   };
 }

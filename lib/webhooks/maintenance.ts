@@ -1,0 +1,51 @@
+import { prisma as sharedPrisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhooks/health-check";
+import { pruneExpired } from "@/lib/webhooks/retention";
+
+/** How often workers prune expired rows (one run across all workers per interval). */
+export const RETENTION_INTERVAL_SECONDS = 60 * 60;
+const RETENTION_LOCK = 5_770_002;
+
+/** Runs the retention prune if no other process is and the last run is older than the interval. */
+export async function runRetentionIfDue(options: { now?: Date; force?: boolean } = {}): Promise<{ ran: boolean; events?: number; alerts?: number }> {
+  const now = options.now ?? new Date();
+  return sharedPrisma.$transaction(
+    async (tx) => {
+      const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock($1) AS "locked"`, RETENTION_LOCK);
+      if (!lock?.locked) return { ran: false };
+      const last = await tx.scheduledJob.findUnique({ where: { name: "retention" } });
+      if (!options.force && last && now.getTime() - last.lastRunAt.getTime() < RETENTION_INTERVAL_SECONDS * 1000 - 5_000) return { ran: false };
+      const result = await pruneExpired({ retentionDays: getEnv().retentionDays, now, prisma: tx });
+      await tx.scheduledJob.upsert({ where: { name: "retention" }, create: { name: "retention", lastRunAt: now, lastResult: { ...result } }, update: { lastRunAt: now, lastResult: { ...result } } });
+      return { ran: true, ...result };
+    },
+    { timeout: 10 * 60_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * The periodic jobs every worker schedules: the health check (every 15 min)
+ * and retention (hourly). Each worker ticks every minute; the database lock
+ * and the last-run time make each job run once per interval across all
+ * workers, whichever process gets there first. Returns a stop function.
+ */
+export function startMaintenance(options: { tickMs?: number } = {}): () => void {
+  const tick = async () => {
+    try {
+      const health = await checkWebhookHealth();
+      if (health.ran) logger.info({ opened: health.opened.length, resolved: health.resolved.length, open: health.stillOpen + health.opened.length }, "health check ran");
+      const retention = await runRetentionIfDue();
+      if (retention.ran) logger.info({ events: retention.events, alerts: retention.alerts }, "retention ran");
+    } catch (error) {
+      logger.warn({ err: error }, "maintenance tick failed");
+    }
+  };
+  const timer = setInterval(() => void tick(), options.tickMs ?? 60_000);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}
+
+export { HEALTH_CHECK_INTERVAL_SECONDS };

@@ -1,0 +1,231 @@
+import { prisma as sharedPrisma } from "@/lib/db";
+import type { DbClient } from "@/lib/webhooks/db-types";
+
+export const METRICS_PERIODS = { "1h": 3_600, "24h": 86_400, "7d": 604_800, "30d": 2_592_000 } as const;
+export type MetricsPeriod = keyof typeof METRICS_PERIODS;
+
+export interface MetricsOptions {
+  /** One organization, or every organization when omitted (ops). */
+  organizationId?: string;
+  period?: MetricsPeriod;
+  now?: Date;
+  prisma?: DbClient;
+}
+
+/**
+ * The classic guide's metrics, done in the database. Rates are percentages
+ * rounded to 2 decimals; times are milliseconds from enqueue to delivered.
+ * Every field is a number (0 when there is nothing to count, never NaN/null).
+ */
+export interface WebhookMetrics {
+  period: MetricsPeriod;
+  /** Deliveries created in the period, and of those, how many were delivered / failed for good. */
+  total: number;
+  successful: number;
+  failed: number;
+  successRate: number;
+  avgDeliveryTimeMs: number;
+  /** Share of the period's deliveries that needed more than one attempt. */
+  retryRate: number;
+  /** Deliveries waiting for an attempt right now, whatever their age. */
+  pending: number;
+  oldestPendingAgeSeconds: number;
+  p50DeliveryTimeMs: number;
+  p95DeliveryTimeMs: number;
+  /** Mean attempts per attempted delivery in the period. */
+  avgAttempts: number;
+  failedLast24h: number;
+  openCircuits: number;
+  disabledEndpoints: number;
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : round2((part / whole) * 100));
+const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
+
+/**
+ * Computes {@link WebhookMetrics} with SQL aggregates (one pass over the
+ * period's deliveries, by index), never by loading rows into memory.
+ */
+export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<WebhookMetrics> {
+  const db = options.prisma ?? sharedPrisma;
+  const period = options.period ?? "7d";
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const org = options.organizationId ?? null;
+
+  const [window, backlog, recent, endpoints] = await Promise.all([
+    db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `WITH d AS (
+         SELECT "status", "attempts", EXTRACT(EPOCH FROM ("deliveredAt" - "createdAt")) * 1000 AS "ms"
+           FROM "WebhookDelivery"
+          WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3) AND "createdAt" <= $3::timestamp(3)
+       )
+       SELECT count(*)::int AS "total",
+              count(*) FILTER (WHERE "status" = 'delivered')::int AS "successful",
+              count(*) FILTER (WHERE "status" = 'failed')::int AS "failed",
+              count(*) FILTER (WHERE "attempts" > 1)::int AS "retried",
+              avg("ms") FILTER (WHERE "status" = 'delivered') AS "avgMs",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY "ms") FILTER (WHERE "status" = 'delivered') AS "p50",
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY "ms") FILTER (WHERE "status" = 'delivered') AS "p95",
+              avg("attempts") FILTER (WHERE "attempts" > 0) AS "avgAttempts"
+         FROM d`,
+      org,
+      since.toISOString(),
+      now.toISOString(),
+    ),
+    db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT count(*)::int AS "pending", min("createdAt") AS "oldest"
+         FROM "WebhookDelivery"
+        WHERE ($1::text IS NULL OR "organizationId" = $1) AND "status" = 'pending'`,
+      org,
+    ),
+    db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT count(*)::int AS "failed"
+         FROM "WebhookDelivery"
+        WHERE ($1::text IS NULL OR "organizationId" = $1) AND "status" = 'failed' AND "createdAt" >= $2::timestamp(3)`,
+      org,
+      dayAgo.toISOString(),
+    ),
+    db.$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT count(*) FILTER (WHERE e."status" = 'disabled')::int AS "disabled",
+              count(c."key") FILTER (WHERE c."state" <> 'closed')::int AS "openCircuits"
+         FROM "WebhookEndpoint" e
+         LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
+        WHERE ($1::text IS NULL OR e."organizationId" = $1)`,
+      org,
+    ),
+  ]);
+  const w = window[0] ?? {};
+  const total = num(w.total);
+  const successful = num(w.successful);
+  const oldest = backlog[0]?.oldest as Date | null | undefined;
+  return {
+    period,
+    total,
+    successful,
+    failed: num(w.failed),
+    successRate: percent(successful, total),
+    avgDeliveryTimeMs: round2(num(w.avgMs)),
+    retryRate: percent(num(w.retried), total),
+    pending: num(backlog[0]?.pending),
+    oldestPendingAgeSeconds: oldest ? Math.max(0, Math.floor((now.getTime() - oldest.getTime()) / 1000)) : 0,
+    p50DeliveryTimeMs: round2(num(w.p50)),
+    p95DeliveryTimeMs: round2(num(w.p95)),
+    avgAttempts: round2(num(w.avgAttempts)),
+    failedLast24h: num(recent[0]?.failed),
+    openCircuits: num(endpoints[0]?.openCircuits),
+    disabledEndpoints: num(endpoints[0]?.disabled),
+  };
+}
+
+/** Bucket width of the dashboard charts for each period. */
+export const SERIES_BUCKET_SECONDS: Record<MetricsPeriod, number> = { "1h": 300, "24h": 3_600, "7d": 21_600, "30d": 86_400 };
+
+export interface SeriesPoint {
+  at: string;
+  total: number;
+  successful: number;
+  failed: number;
+  successRate: number | null;
+  p95DeliveryTimeMs: number | null;
+}
+
+/** Deliveries per time bucket (for charts): counts, success rate and p95 time to delivery. */
+export async function getMetricsSeries(options: MetricsOptions = {}): Promise<SeriesPoint[]> {
+  const db = options.prisma ?? sharedPrisma;
+  const period = options.period ?? "7d";
+  const now = options.now ?? new Date();
+  const bucket = SERIES_BUCKET_SECONDS[period];
+  const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
+  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT to_timestamp(floor(EXTRACT(EPOCH FROM "createdAt") / $4) * $4) AT TIME ZONE 'UTC' AS "at",
+            count(*)::int AS "total",
+            count(*) FILTER (WHERE "status" = 'delivered')::int AS "successful",
+            count(*) FILTER (WHERE "status" = 'failed')::int AS "failed",
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("deliveredAt" - "createdAt")) * 1000)
+              FILTER (WHERE "status" = 'delivered') AS "p95"
+       FROM "WebhookDelivery"
+      WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3) AND "createdAt" <= $3::timestamp(3)
+      GROUP BY 1 ORDER BY 1`,
+    options.organizationId ?? null,
+    since.toISOString(),
+    now.toISOString(),
+    bucket,
+  );
+  const byBucket = new Map(rows.map((row) => [new Date(row.at as Date).getTime(), row]));
+  const points: SeriesPoint[] = [];
+  const first = Math.floor(since.getTime() / 1000 / bucket) * bucket * 1000;
+  for (let at = first; at <= now.getTime(); at += bucket * 1000) {
+    const row = byBucket.get(at);
+    const total = num(row?.total);
+    const successful = num(row?.successful);
+    const failed = num(row?.failed);
+    points.push({
+      at: new Date(at).toISOString(),
+      total,
+      successful,
+      failed,
+      successRate: successful + failed === 0 ? null : percent(successful, successful + failed),
+      p95DeliveryTimeMs: row?.p95 === null || row?.p95 === undefined ? null : round2(num(row.p95)),
+    });
+  }
+  return points;
+}
+
+export interface FailingEndpoint {
+  endpointId: string;
+  url: string;
+  organizationId: string;
+  total: number;
+  failed: number;
+  failureRate: number;
+}
+
+/** Endpoints with the most failed deliveries in the period. */
+export async function getTopFailingEndpoints(options: MetricsOptions & { limit?: number } = {}): Promise<FailingEndpoint[]> {
+  const db = options.prisma ?? sharedPrisma;
+  const period = options.period ?? "7d";
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
+  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT d."endpointId", e."url", e."organizationId", count(*)::int AS "total",
+            count(*) FILTER (WHERE d."status" = 'failed' OR (d."status" = 'pending' AND d."attempts" > 0))::int AS "failed"
+       FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
+      WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."createdAt" >= $2::timestamp(3)
+      GROUP BY d."endpointId", e."url", e."organizationId"
+     HAVING count(*) FILTER (WHERE d."status" = 'failed' OR (d."status" = 'pending' AND d."attempts" > 0)) > 0
+      ORDER BY "failed" DESC, "total" DESC
+      LIMIT $3`,
+    options.organizationId ?? null,
+    since.toISOString(),
+    options.limit ?? 5,
+  );
+  return rows.map((row) => ({
+    endpointId: String(row.endpointId),
+    url: String(row.url),
+    organizationId: String(row.organizationId),
+    total: num(row.total),
+    failed: num(row.failed),
+    failureRate: percent(num(row.failed), num(row.total)),
+  }));
+}
+
+/** Deliveries of the period by status. */
+export async function getDeliveriesByStatus(options: MetricsOptions = {}): Promise<Record<"pending" | "delivered" | "failed" | "cancelled", number>> {
+  const db = options.prisma ?? sharedPrisma;
+  const period = options.period ?? "7d";
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
+  const rows = await db.$queryRawUnsafe<{ status: string; count: number }[]>(
+    `SELECT "status"::text AS "status", count(*)::int AS "count" FROM "WebhookDelivery"
+      WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3)
+      GROUP BY 1`,
+    options.organizationId ?? null,
+    since.toISOString(),
+  );
+  const result = { pending: 0, delivered: 0, failed: 0, cancelled: 0 };
+  for (const row of rows) result[row.status as keyof typeof result] = num(row.count);
+  return result;
+}
