@@ -19,6 +19,7 @@ if (!available) console.warn(`Skipping browser tests: ${CHROMIUM} not found (apt
 const describeBrowser = available ? describe : describe.skip;
 
 jest.setTimeout(300_000);
+const METRICS_TOKEN = "e2e-metrics-token-0123456789";
 
 describeBrowser("org admin in a browser", () => {
   let app: RunningApp;
@@ -36,7 +37,7 @@ describeBrowser("org admin in a browser", () => {
       dropDatabase = scratch.drop;
     }
     // The receiver is plain http on loopback, which a production build refuses; this instance allows both.
-    app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true" } });
+    app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true", METRICS_TOKEN } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -156,6 +157,25 @@ describeBrowser("org admin in a browser", () => {
 
     await page.goto("/docs/webhooks");
     await shot(page, "09-docs");
+
+    // The organization's dashboard counts what was just delivered.
+    await page.goto("/settings/webhooks?period=1h");
+    await page.getByRole("heading", { name: /Delivery health/ }).waitFor();
+    await shot(page, "11-dashboard");
+
+    // Ops: wrong token refused, right token lets in, every organization's numbers.
+    await page.goto("/ops");
+    await page.getByLabel("Metrics token").fill("not-the-token");
+    await page.getByRole("button", { name: "Sign in to ops" }).click();
+    await page.getByRole("alert").first().waitFor();
+    await page.getByLabel("Metrics token").fill(METRICS_TOKEN);
+    await page.getByRole("button", { name: "Sign in to ops" }).click();
+    await page.getByRole("button", { name: "Sign out of ops" }).waitFor();
+    await page.getByText("Acme").first().waitFor();
+    await shot(page, "12-ops");
+    const prometheus = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(prometheus.status).toBe(200);
+    expect(await prometheus.text()).toMatch(/webhook_attempts_total\{[^}]*outcome="success"/);
     failurePage = undefined;
     await context.close();
   });

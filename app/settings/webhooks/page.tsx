@@ -6,8 +6,10 @@ import { buttonClassName } from "@/app/_components/button";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer, type OrgViewer } from "@/lib/auth/page";
+import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
+import { Dashboard, DashboardSkeleton, parseMetricsPeriod } from "./_components/dashboard";
 import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
 import { plural, urlHost } from "./_components/format";
 import { RelativeTime } from "./_components/relative-time";
@@ -17,17 +19,22 @@ export const metadata: Metadata = { title: "Webhook endpoints" };
 
 const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 
-/** The organization's endpoints with their recent activity. Owners and admins can add endpoints; members only look. */
-export default async function WebhooksPage() {
+/**
+ * The organization's endpoints with their recent activity, below a delivery-health
+ * dashboard for `?period=` (1h, 24h, 7d, 30d; default 24h). Owners and admins can
+ * add endpoints; members only look.
+ */
+export default async function WebhooksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const viewer = await requireOrgViewer();
+  const period = parseMetricsPeriod((await searchParams).period);
   return (
     <Suspense fallback={<WebhooksSkeleton />}>
-      <EndpointsOverview viewer={viewer} />
+      <EndpointsOverview viewer={viewer} period={period} />
     </Suspense>
   );
 }
 
-async function EndpointsOverview({ viewer }: { viewer: OrgViewer }) {
+async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period: MetricsPeriod }) {
   const [endpoints, activity] = await Promise.all([
     listEndpoints({ organizationId: viewer.organizationId }),
     endpointActivity({ organizationId: viewer.organizationId }),
@@ -64,6 +71,13 @@ async function EndpointsOverview({ viewer }: { viewer: OrgViewer }) {
         <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">
           You can see this organization&apos;s endpoints and deliveries. Only owners and admins can add or change endpoints.
         </p>
+      ) : null}
+
+      {endpoints.length > 0 ? (
+        // Its own boundary: the endpoint list shows while the aggregates load. Without endpoints there is nothing to measure.
+        <Suspense key={period} fallback={<DashboardSkeleton />}>
+          <Dashboard organizationId={viewer.organizationId} period={period} />
+        </Suspense>
       ) : null}
 
       {endpoints.length === 0 ? (
