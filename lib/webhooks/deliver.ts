@@ -13,6 +13,9 @@ import { buildWebhookHeaders } from "@/lib/webhooks/sign";
 import { recordAttemptMetrics } from "@/lib/webhooks/telemetry";
 import { postWebhook, type TransportResponse } from "@/lib/webhooks/transport";
 
+/** lastSuccessAt is refreshed at most this often on a healthy endpoint (one write less per delivery). */
+const LAST_SUCCESS_RESOLUTION_MS = 60_000;
+
 /** An endpoint failing every attempt for this long, without one success, is disabled. */
 export const DISABLE_AFTER_FAILING_SECONDS = 5 * 24 * 60 * 60;
 
@@ -99,6 +102,47 @@ export interface LeasedDelivery {
 
 export class LeaseLostError extends Error {}
 
+/** Everything one attempt needs — delivery, endpoint, stored body, circuit — in one query. */
+async function loadLeased(db: DbClient, deliveryId: string) {
+  const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."createdAt",
+            e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
+            e."failingSince", e."lastSuccessAt",
+            v."body", v."createdAt" AS "eventCreatedAt",
+            c."state"::text AS "circuitState", c."consecutiveFailures" AS "circuitFailures"
+       FROM "WebhookDelivery" d
+       JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
+       JOIN "WebhookEvent" v ON v."id" = d."eventId"
+       LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
+      WHERE d."id" = $1`,
+    deliveryId,
+  );
+  if (!row) return null;
+  return {
+    id: row.id as string,
+    organizationId: row.organizationId as string,
+    endpointId: row.endpointId as string,
+    event: row.event as string,
+    idempotencyKey: row.idempotencyKey as string,
+    attempts: Number(row.attempts),
+    leaseOwner: row.leaseOwner as string | null,
+    createdAt: row.createdAt as Date,
+    endpoint: {
+      id: row.endpointId as string,
+      organizationId: row.organizationId as string,
+      url: row.url as string,
+      status: row.endpointStatus as "active" | "disabled",
+      secretEncrypted: row.secretEncrypted as string,
+      previousSecretEncrypted: row.previousSecretEncrypted as string | null,
+      previousSecretExpiresAt: row.previousSecretExpiresAt as Date | null,
+      failingSince: row.failingSince as Date | null,
+      lastSuccessAt: row.lastSuccessAt as Date | null,
+    },
+    webhookEvent: { body: row.body as string, createdAt: row.eventCreatedAt as Date },
+    circuit: row.circuitState ? { state: row.circuitState as string, consecutiveFailures: Number(row.circuitFailures) } : null,
+  };
+}
+
 /**
  * Makes one scheduled attempt of a delivery this worker has leased: sign the
  * stored body, post it, classify the outcome, then record the attempt and the
@@ -108,10 +152,7 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
   const breaker = options.breaker ?? new WebhookCircuitBreaker({ prisma: db, now });
-  const delivery = await db.webhookDelivery.findUnique({
-    where: { id: leased.id },
-    include: { endpoint: true, webhookEvent: { select: { body: true, createdAt: true } } },
-  });
+  const delivery = await loadLeased(db, leased.id);
   if (!delivery || delivery.leaseOwner !== leased.leaseOwner) return { kind: "lease_lost" };
 
   if (delivery.endpoint.status !== "active") {
@@ -126,7 +167,8 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
     return changed ? { kind: "cancelled" } : { kind: "lease_lost" };
   }
 
-  if (await breaker.isOpen(delivery.endpointId)) {
+  // The claim skipped open circuits; only a non-closed circuit (cooldown over) needs the probe dance.
+  if (delivery.circuit && delivery.circuit.state !== "closed" && (await breaker.isOpen(delivery.endpointId))) {
     const circuit = await breaker.status(delivery.endpointId);
     const until = circuit.probeAt && circuit.probeAt > now() ? circuit.probeAt : new Date(now().getTime() + 5_000);
     const changed = await db.$executeRawUnsafe(
@@ -190,7 +232,7 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
     finalStatus: status,
     enqueueToDeliveredMs: status === "delivered" ? finishedAt.getTime() - delivery.createdAt.getTime() : undefined,
   });
-  await afterAttempt(db, breaker, delivery.endpoint, verdict, finishedAt);
+  await afterAttempt(db, breaker, delivery.endpoint, verdict, finishedAt, delivery.circuit);
   if (status === "failed" && verdict.kind === "retry" && delivery.event !== "delivery.exhausted") {
     await announceExhausted(delivery, attemptsMade);
   }
@@ -216,65 +258,75 @@ export interface RecordInput {
   nextAttemptAt: Date | null;
 }
 
-/** Writes the attempt row and the delivery's new state in one transaction. */
+/**
+ * Writes the delivery's new state and the attempt row in ONE statement (a CTE):
+ * atomic without a transaction round trip, and nothing is written unless the
+ * lease is still ours (throws LeaseLostError then).
+ */
 export async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {
   const { statusCode, error, errorCode } = describeOutcome(input.sent.outcome);
   const response = input.sent.outcome instanceof TransportError ? undefined : input.sent.outcome;
-  const write = async (tx: DbClient) => {
-    const updated = await tx.$executeRawUnsafe(
-      `UPDATE "WebhookDelivery"
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `WITH updated AS (
+       UPDATE "WebhookDelivery"
           SET "status" = $3::"DeliveryStatus", "attempts" = "attempts" + 1, "nextAttemptAt" = $4::timestamp(3),
               "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastStatusCode" = $5, "lastError" = $6,
               "deliveredAt" = CASE WHEN $3 = 'delivered' THEN $7::timestamp(3) ELSE "deliveredAt" END,
               "updatedAt" = $7::timestamp(3)
-        WHERE "id" = $1 AND ($2::text IS NULL OR "leaseOwner" = $2)`,
-      input.delivery.id,
-      input.leaseOwner ?? null,
-      input.status,
-      input.nextAttemptAt ? sqlTime(input.nextAttemptAt) : null,
-      statusCode ?? null,
-      error ?? null,
-      sqlTime(input.finishedAt),
-    );
-    if (updated === 0) throw new LeaseLostError();
-    // Numbered across the delivery's whole history (a recovered delivery restarts its schedule, not its log).
-    const number = (await tx.webhookAttempt.count({ where: { deliveryId: input.delivery.id } })) + 1;
-    await tx.webhookAttempt.create({
-      data: {
-        id: newId("att"),
-        organizationId: input.delivery.organizationId,
-        deliveryId: input.delivery.id,
-        endpointId: input.delivery.endpointId,
-        number,
-        trigger: input.trigger,
-        startedAt: input.startedAt,
-        durationMs: Math.round(input.sent.durationMs),
-        url: input.url,
-        requestHeaders: maskSignatureHeaders(input.sent.headers),
-        statusCode: statusCode ?? null,
-        responseHeaders: response?.headers,
-        responseBody: response?.body,
-        responseBodyTruncated: response?.bodyTruncated ?? false,
-        errorCode: errorCode ?? null,
-        error: error ?? null,
-        success: statusCode !== undefined && statusCode >= 200 && statusCode < 300,
-      },
-    });
-  };
-  await ("$transaction" in db ? db.$transaction(write) : write(db));
+        WHERE "id" = $1 AND ($2::text IS NULL OR "leaseOwner" = $2)
+        RETURNING "id"
+     )
+     INSERT INTO "WebhookAttempt" ("id", "organizationId", "deliveryId", "endpointId", "number", "trigger", "startedAt",
+                                   "durationMs", "url", "requestHeaders", "statusCode", "responseHeaders", "responseBody",
+                                   "responseBodyTruncated", "errorCode", "error", "success")
+     SELECT $8, $9, updated."id", $10,
+            -- Numbered across the delivery's whole history (a recovered delivery restarts its schedule, not its log).
+            (SELECT count(*) + 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = $1)::int,
+            $11::"AttemptTrigger", $12::timestamp(3), $13, $14, $15::jsonb, $5, $16::jsonb, $17, $18, $19, $6, $20
+       FROM updated
+     RETURNING "id"`,
+    input.delivery.id,
+    input.leaseOwner ?? null,
+    input.status,
+    input.nextAttemptAt ? sqlTime(input.nextAttemptAt) : null,
+    statusCode ?? null,
+    error ?? null,
+    sqlTime(input.finishedAt),
+    newId("att"),
+    input.delivery.organizationId,
+    input.delivery.endpointId,
+    input.trigger,
+    sqlTime(input.startedAt),
+    Math.round(input.sent.durationMs),
+    input.url,
+    JSON.stringify(maskSignatureHeaders(input.sent.headers)),
+    response ? JSON.stringify(response.headers) : null,
+    response?.body ?? null,
+    response?.bodyTruncated ?? false,
+    errorCode ?? null,
+    statusCode !== undefined && statusCode >= 200 && statusCode < 300,
+  );
+  if (rows.length === 0) throw new LeaseLostError();
 }
 
 /** Endpoint-level consequences of one attempt: circuit, failure streak, auto-disable. */
 export async function afterAttempt(
   db: DbClient,
   breaker: WebhookCircuitBreaker,
-  endpoint: WebhookEndpoint,
+  endpoint: Pick<WebhookEndpoint, "id" | "organizationId" | "url" | "failingSince" | "lastSuccessAt">,
   verdict: AttemptVerdict,
   now: Date,
+  /** What the caller already knows of the circuit; `undefined` means unknown (always write). */
+  circuit?: { state: string; consecutiveFailures: number } | null,
 ): Promise<void> {
   if (verdict.kind === "success") {
-    await breaker.recordSuccess(endpoint.id);
-    await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { lastSuccessAt: now, failingSince: null } });
+    // The hot path: skip writes that would change nothing.
+    if (circuit === undefined || (circuit !== null && (circuit.state !== "closed" || circuit.consecutiveFailures > 0))) {
+      await breaker.recordSuccess(endpoint.id);
+    }
+    if (endpoint.failingSince !== null || !endpoint.lastSuccessAt || now.getTime() - endpoint.lastSuccessAt.getTime() > LAST_SUCCESS_RESOLUTION_MS) {
+      await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { lastSuccessAt: now, failingSince: null } });
+    }
     return;
   }
   await breaker.recordFailure(endpoint.id);
