@@ -312,6 +312,7 @@ async function main() {
   writeFileSync(path.join(out, "bench.json"), JSON.stringify(results, null, 2));
   writeFileSync(path.join(out, "bench.svg"), chart(results));
   console.log("\nmode      ceiling/s  durable/s  ratio  naive@50  engine@50  ×naive  idle p50/p99 (raw)  loaded p50/p99  enqueue p50/p99");
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a printed summary of the JSON above
   for (const r of results as Record<string, any>[]) {
     console.log(
       `${String(r.mode).padEnd(9)} ${String(r.rawCeilingPerSecond).padStart(9)}  ${String(r.durablePerSecond).padStart(9)}  ${String(r.durableToCeiling).padStart(5)}  ${String(r.naivePerSecond).padStart(8)}  ${String(r.engineAt50msPerSecond).padStart(9)}  ${String(r.engineToNaive).padStart(6)}  ${r.idleLatencyMs.p50}/${r.idleLatencyMs.p99} (${r.idleLatencyMs.rawRoundTripP50})  ${r.loadedLatencyMs.p50}/${r.loadedLatencyMs.p99}  ${r.enqueueLatencyMs.p50}/${r.enqueueLatencyMs.p99}`,
