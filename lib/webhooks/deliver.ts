@@ -68,6 +68,30 @@ export async function sendSigned(input: SignedSendInput): Promise<SignedSendResu
   }
 }
 
+/** The stored delivery's exact body, signed with the endpoint's current secrets, through {@link sendSigned}. */
+export function sendStoredDelivery(
+  delivery: {
+    id: string;
+    event: string;
+    endpoint: Parameters<typeof signingSecrets>[0] & { url: string };
+    webhookEvent: { body: string; createdAt: Date };
+  },
+  attemptAt: Date,
+  options: { timeoutMs?: number; lookup?: LookupFunction } = {},
+): Promise<SignedSendResult> {
+  return sendSigned({
+    url: delivery.endpoint.url,
+    body: delivery.webhookEvent.body,
+    messageId: delivery.id,
+    eventType: delivery.event,
+    eventTimestamp: delivery.webhookEvent.createdAt.toISOString(),
+    secrets: signingSecrets(delivery.endpoint, attemptAt),
+    attemptAt,
+    timeoutMs: options.timeoutMs,
+    lookup: options.lookup,
+  });
+}
+
 /** Signature values are not secret, but they are no use to a reader either: store them masked. */
 export function maskSignatureHeaders(headers: Record<string, string>): Record<string, string> {
   const masked = { ...headers };
@@ -183,17 +207,7 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
   }
 
   const attemptAt = now();
-  const sent = await sendSigned({
-    url: delivery.endpoint.url,
-    body: delivery.webhookEvent.body,
-    messageId: delivery.id,
-    eventType: delivery.event,
-    eventTimestamp: delivery.webhookEvent.createdAt.toISOString(),
-    secrets: signingSecrets(delivery.endpoint, attemptAt),
-    attemptAt,
-    timeoutMs: options.timeoutMs,
-    lookup: options.lookup,
-  });
+  const sent = await sendStoredDelivery(delivery, attemptAt, options);
   const finishedAt = now();
   const verdict = classify(sent.outcome, finishedAt);
   const attemptsMade = delivery.attempts + 1;

@@ -4,7 +4,7 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
-import { afterAttempt, describeOutcome, recordAttempt, sendSigned } from "@/lib/webhooks/deliver";
+import { afterAttempt, describeOutcome, recordAttempt, sendSigned, sendStoredDelivery } from "@/lib/webhooks/deliver";
 import { signingSecrets } from "@/lib/webhooks/endpoints";
 import { WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE, serializeEnvelope } from "@/lib/webhooks/events";
@@ -72,17 +72,7 @@ export async function redeliver(options: ManualOptions & { deliveryId: string })
   }
   const leaseOwner = await takeManualLease(db, delivery.id, now());
   const attemptAt = now();
-  const sent = await sendSigned({
-    url: delivery.endpoint.url,
-    body: delivery.webhookEvent.body,
-    messageId: delivery.id,
-    eventType: delivery.event,
-    eventTimestamp: delivery.webhookEvent.createdAt.toISOString(),
-    secrets: signingSecrets(delivery.endpoint, attemptAt),
-    attemptAt,
-    timeoutMs: options.timeoutMs,
-    lookup: options.lookup,
-  });
+  const sent = await sendStoredDelivery(delivery, attemptAt, options);
   const finishedAt = now();
   const verdict = classify(sent.outcome, finishedAt);
   let status: ManualAttemptResult["status"];
