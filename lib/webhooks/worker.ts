@@ -85,13 +85,17 @@ export async function claimDueDeliveries(limit: number, options: DeliveryEngineO
         ORDER BY d."nextAttemptAt"
         LIMIT $2 * 4
         FOR UPDATE OF d SKIP LOCKED
+     ), in_flight AS (
+       -- Leased rows only (an index range on leaseExpiresAt), counted once per endpoint.
+       SELECT f."endpointId", count(*) AS "count"
+         FROM "WebhookDelivery" f
+        WHERE f."leaseExpiresAt" > $1::timestamp(3) AND f."status" = 'pending'
+        GROUP BY f."endpointId"
      ), ranked AS (
        SELECT c."id", c."nextAttemptAt",
               ROW_NUMBER() OVER (PARTITION BY c."endpointId" ORDER BY c."nextAttemptAt") AS "rank",
-              (SELECT count(*) FROM "WebhookDelivery" f
-                WHERE f."endpointId" = c."endpointId" AND f."status" = 'pending'
-                  AND f."leaseExpiresAt" > $1::timestamp(3)) AS "inFlight"
-         FROM candidates c
+              COALESCE(i."count", 0) AS "inFlight"
+         FROM candidates c LEFT JOIN in_flight i ON i."endpointId" = c."endpointId"
      ), chosen AS (
        SELECT "id" FROM ranked WHERE "rank" + "inFlight" <= $3 ORDER BY "nextAttemptAt" LIMIT $2
      )

@@ -255,7 +255,7 @@ async function scaleWorkers(databaseUrl: string) {
       workers.push(
         spawn(process.execPath, [TSX, path.join(root, "scripts/worker.ts")], {
           cwd: root,
-          env: { ...process.env, DATABASE_URL: databaseUrl, WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: "50", WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "error" },
+          env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "10", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: "50", WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "error" },
           stdio: "ignore",
         }),
       );

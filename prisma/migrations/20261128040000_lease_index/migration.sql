@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "WebhookDelivery_leaseExpiresAt_idx" ON "WebhookDelivery"("leaseExpiresAt");
+
