@@ -46,6 +46,20 @@ describe("the worker", () => {
     }
   });
 
+  it("hears events committed in the caller's transaction through NOTIFY (no in-process signal)", async () => {
+    const target = await receiver();
+    const org = await makeOrganization();
+    await makeEndpoint({ organizationId: org.id, url: target.url });
+    const worker = startWorker({ pollIntervalMs: 60_000, concurrency: 4 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300)); // LISTEN is up and the worker is idle
+      await prisma.$transaction((tx) => sendWebhookNotification(org.id, "invoice.paid", "via-notify", {}, { tx }));
+      await eventually(() => target.requests.length === 1, 10_000);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("two workers never attempt the same delivery twice", async () => {
     const target = await receiver();
     const org = await makeOrganization();

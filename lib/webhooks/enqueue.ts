@@ -51,10 +51,9 @@ export async function sendWebhookNotification(
   const createdAt = (options.now ?? (() => new Date()))();
   const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });
 
-  const write = (db: DbClient) => writeEvent(db, { organizationId, event, idempotencyKey, body, createdAt });
-  if (options.tx) return write(options.tx);
-  const result = await sharedPrisma.$transaction(write);
-  if (result.deliveries.length > 0 && !result.duplicate) signalDeliveriesDue();
+  const db = options.tx ?? sharedPrisma;
+  const result = await writeEvent(db, { organizationId, event, idempotencyKey, body, createdAt });
+  if (!options.tx && result.deliveries.length > 0 && !result.duplicate) signalDeliveriesDue();
   return result;
 }
 
@@ -66,50 +65,64 @@ interface EventRow {
   createdAt: Date;
 }
 
+/**
+ * Two statements and no interactive transaction: read the subscribed
+ * endpoints, then ONE statement that inserts the event (ON CONFLICT DO NOTHING
+ * on the idempotency key), a delivery per endpoint only if the event was new,
+ * and the NOTIFY — atomic on its own, or inside the caller's transaction.
+ * A concurrent insert of the same key waits for the other and then inserts
+ * nothing, so repeats never fail.
+ */
 async function writeEvent(db: DbClient, row: EventRow): Promise<EnqueueResult> {
-  const organization = await db.organization.findUnique({ where: { id: row.organizationId }, select: { id: true } });
-  if (!organization) throw new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
-
+  const endpoints = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT "id" FROM "WebhookEndpoint"
+      WHERE "organizationId" = $1 AND "status" = 'active' AND (cardinality("eventTypes") = 0 OR $2 = ANY("eventTypes"))
+      ORDER BY "id"`,
+    row.organizationId,
+    row.event,
+  );
   const eventId = newId("evt");
-  // INSERT … ON CONFLICT DO NOTHING: a concurrent insert with the same key waits
-  // for the other transaction and then inserts nothing, instead of failing.
-  const { count } = await db.webhookEvent.createMany({
-    data: [{ id: eventId, organizationId: row.organizationId, eventType: row.event, idempotencyKey: row.idempotencyKey, body: row.body, createdAt: row.createdAt }],
-    skipDuplicates: true,
-  });
-  if (count === 0) {
+  const deliveries = endpoints.map((endpoint) => ({ id: newId("msg"), endpointId: endpoint.id }));
+  const [outcome] = await db.$queryRawUnsafe<{ organization: number; inserted: number; deliveries: number; notified: number }[]>(
+    `WITH org AS (
+       SELECT "id" FROM "Organization" WHERE "id" = $1
+     ), event AS (
+       INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
+       SELECT $2, org."id", $3, $4, $5, $6::timestamp(3) FROM org
+       ON CONFLICT ("organizationId", "idempotencyKey") DO NOTHING
+       RETURNING "id"
+     ), delivery AS (
+       INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey",
+                                      "nextAttemptAt", "createdAt", "updatedAt")
+       SELECT d."id", $1, event."id", d."endpointId", $3, $4, $6::timestamp(3), $6::timestamp(3), $6::timestamp(3)
+         FROM event, unnest($7::text[], $8::text[]) AS d("id", "endpointId")
+       RETURNING "id"
+     ), notify AS (
+       -- Delivered to listeners only when (and if) the surrounding transaction commits.
+       SELECT pg_notify('${DELIVERY_CHANNEL}', '') FROM (SELECT 1 FROM delivery LIMIT 1) AS any_delivery
+     )
+     SELECT (SELECT count(*) FROM org)::int AS "organization",
+            (SELECT count(*) FROM event)::int AS "inserted",
+            (SELECT count(*) FROM delivery)::int AS "deliveries",
+            (SELECT count(*) FROM notify)::int AS "notified"`,
+    row.organizationId,
+    eventId,
+    row.event,
+    row.idempotencyKey,
+    row.body,
+    row.createdAt.toISOString(),
+    deliveries.map((delivery) => delivery.id),
+    deliveries.map((delivery) => delivery.endpointId),
+  );
+  if (!outcome || outcome.organization === 0) {
+    throw new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
+  }
+  if (outcome.inserted === 0) {
     const existing = await db.webhookEvent.findUniqueOrThrow({
       where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
       select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
     });
     return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
-  }
-
-  const endpoints = await db.webhookEndpoint.findMany({
-    where: {
-      organizationId: row.organizationId,
-      status: "active",
-      OR: [{ eventTypes: { isEmpty: true } }, { eventTypes: { has: row.event } }],
-    },
-    select: { id: true },
-    orderBy: { id: "asc" },
-  });
-  const deliveries = endpoints.map((endpoint) => ({ id: newId("msg"), endpointId: endpoint.id }));
-  if (deliveries.length > 0) {
-    await db.webhookDelivery.createMany({
-      data: deliveries.map((delivery) => ({
-        id: delivery.id,
-        organizationId: row.organizationId,
-        eventId,
-        endpointId: delivery.endpointId,
-        event: row.event,
-        idempotencyKey: row.idempotencyKey,
-        nextAttemptAt: row.createdAt,
-        createdAt: row.createdAt,
-      })),
-    });
-    // Delivered to listeners only when (and if) the transaction commits.
-    await db.$executeRawUnsafe(`SELECT pg_notify('${DELIVERY_CHANNEL}', '')`);
   }
   return { eventId, deliveries, duplicate: false };
 }
