@@ -33,7 +33,8 @@ describePostgres("a worker killed with SIGKILL mid-run", () => {
   });
 
   function startWorkerProcess(): ChildProcess {
-    const child = spawn(process.execPath, [require.resolve("tsx/cli"), path.resolve(__dirname, "../../scripts/worker.ts")], {
+    // One process (tsx as a loader, not the tsx CLI, which runs the script in a child): SIGKILL must hit the worker itself.
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(__dirname, "../../scripts/worker.ts")], {
       cwd: path.resolve(__dirname, "../.."),
       env: {
         PATH: process.env.PATH,
