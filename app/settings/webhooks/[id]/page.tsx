@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { Alert } from "@/app/_components/alert";
 import { StatusBadge } from "@/app/_components/badge";
@@ -8,8 +7,7 @@ import { buttonClassName } from "@/app/_components/button";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
-import { ENDPOINT_DESCRIPTION_MAX_LENGTH, getEndpoint, SECRET_ROTATION_GRACE_SECONDS, type EndpointView } from "@/lib/webhooks/endpoints";
-import { WebhookNotFoundError } from "@/lib/webhooks/errors";
+import { ENDPOINT_DESCRIPTION_MAX_LENGTH, getEndpoint, SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
 import { allowPrivateNetwork } from "@/lib/webhooks/url-guard";
 import { DeleteEndpointButton } from "../_components/delete-endpoint-button";
@@ -21,19 +19,10 @@ import { RecoverForm } from "../_components/recover-form";
 import { RelativeTime } from "../_components/relative-time";
 import { SecretPanel } from "../_components/secret-panel";
 import { StatusToggle } from "../_components/status-toggle";
+import { orNotFound } from "../_components/or-not-found";
 import { TestEventButton } from "../_components/test-event-button";
 
 export const metadata: Metadata = { title: "Endpoint" };
-
-async function loadEndpoint(organizationId: string, endpointId: string): Promise<EndpointView> {
-  try {
-    return await getEndpoint({ organizationId, endpointId });
-  } catch (error) {
-    // Another organization's endpoint is a 404 too.
-    if (error instanceof WebhookNotFoundError) notFound();
-    throw error;
-  }
-}
 
 function Section({ id, title, description, children }: { id: string; title: string; description?: ReactNode; children: ReactNode }) {
   return (
@@ -61,7 +50,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const viewer = await requireOrgViewer();
   const [endpoint, activity] = await Promise.all([
-    loadEndpoint(viewer.organizationId, id),
+    orNotFound(getEndpoint({ organizationId: viewer.organizationId, endpointId: id })),
     endpointActivity({ organizationId: viewer.organizationId }),
   ]);
   const stats = activity.get(endpoint.id);

@@ -1,31 +1,13 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { Alert } from "@/app/_components/alert";
-import { apiFetch, errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
-import { AttemptResult, type ManualAttemptResult } from "./attempt-result";
+import { useManualAttempt } from "./use-manual-attempt";
+import { AttemptResult } from "./attempt-result";
 
 /** "Send test event": one signed `webhook.test` delivery, sent now, with the outcome shown inline. */
 export function TestEventButton({ endpointId }: { endpointId: string }) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [outcome, setOutcome] = useState<{ result: ManualAttemptResult } | { error: string } | null>(null);
-
-  async function send() {
-    setPending(true);
-    setOutcome(null);
-    try {
-      const response = await apiFetch<{ result: ManualAttemptResult }>(`/api/webhooks/endpoints/${endpointId}/test`, { method: "POST", body: {} });
-      setOutcome({ result: response.result });
-      router.refresh();
-    } catch (caught) {
-      setOutcome({ error: errorMessage(caught) });
-    } finally {
-      setPending(false);
-    }
-  }
+  const { pending, outcome, run: send } = useManualAttempt(`/api/webhooks/endpoints/${endpointId}/test`);
 
   return (
     <div className="space-y-3">

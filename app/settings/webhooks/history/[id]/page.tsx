@@ -1,30 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { StatusBadge } from "@/app/_components/badge";
 import { CopyButton } from "@/app/_components/copy-button";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
-import { WebhookNotFoundError } from "@/lib/webhooks/errors";
-import { getDeliveryDetail, type DeliveryDetail } from "@/lib/webhooks/history";
+import { getDeliveryDetail } from "@/lib/webhooks/history";
 import { RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
 import { bytesText, prettyJson, urlHost } from "../../_components/format";
 import { RelativeTime } from "../../_components/relative-time";
 import { AttemptList } from "../_components/attempt-list";
 import { RedeliverButton } from "../_components/redeliver-button";
+import { orNotFound } from "../../_components/or-not-found";
 
 export const metadata: Metadata = { title: "Delivery" };
-
-async function loadDelivery(organizationId: string, deliveryId: string): Promise<DeliveryDetail> {
-  try {
-    return await getDeliveryDetail({ organizationId, deliveryId });
-  } catch (error) {
-    // Another organization's delivery is a 404 too.
-    if (error instanceof WebhookNotFoundError) notFound();
-    throw error;
-  }
-}
 
 function Detail({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -43,7 +32,7 @@ const preClass =
 export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const viewer = await requireOrgViewer();
-  const delivery = await loadDelivery(viewer.organizationId, id);
+  const delivery = await orNotFound(getDeliveryDetail({ organizationId: viewer.organizationId, deliveryId: id }));
   const pretty = prettyJson(delivery.payload);
   const payloadBytes = Buffer.byteLength(delivery.payload, "utf8");
 

@@ -1,34 +1,16 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { Alert } from "@/app/_components/alert";
-import { apiFetch, errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
-import { AttemptResult, type ManualAttemptResult } from "../../_components/attempt-result";
+import { useManualAttempt } from "../../_components/use-manual-attempt";
+import { AttemptResult } from "../../_components/attempt-result";
 
 /**
  * Sends this delivery again now (same webhook-id, fresh signature), shows the
  * outcome inline and refreshes the page so the new attempt appears in the list.
  */
 export function RedeliverButton({ deliveryId, endpointActive }: { deliveryId: string; endpointActive: boolean }) {
-  const router = useRouter();
-  const [pending, setPending] = useState(false);
-  const [outcome, setOutcome] = useState<{ result: ManualAttemptResult } | { error: string } | null>(null);
-
-  async function redeliver() {
-    setPending(true);
-    setOutcome(null);
-    try {
-      const response = await apiFetch<{ result: ManualAttemptResult }>(`/api/webhooks/deliveries/${deliveryId}/redeliver`, { method: "POST", body: {} });
-      setOutcome({ result: response.result });
-      router.refresh();
-    } catch (caught) {
-      setOutcome({ error: errorMessage(caught) });
-    } finally {
-      setPending(false);
-    }
-  }
+  const { pending, outcome, run: redeliver } = useManualAttempt(`/api/webhooks/deliveries/${deliveryId}/redeliver`);
 
   return (
     <div className="space-y-3">
