@@ -1,17 +1,18 @@
 import type { LookupFunction } from "node:net";
 import type { WebhookEndpoint } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
-import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
 import { sendWebhookNotification } from "@/lib/webhooks/enqueue";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { loadLeased, type LoadedDelivery } from "@/lib/webhooks/leased";
+import { describeOutcome, LeaseLostError, recordAttempt, type AttemptRecorder, type RecordInput, type SignedSendResult } from "@/lib/webhooks/record";
 import { classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS, type AttemptVerdict } from "@/lib/webhooks/retry-policy";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
 import { recordAttemptMetrics } from "@/lib/webhooks/telemetry";
-import { postWebhook, type TransportResponse } from "@/lib/webhooks/transport";
+import { postWebhook } from "@/lib/webhooks/transport";
 
 /** lastSuccessAt is refreshed at most this often on a healthy endpoint (one write less per delivery). */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
@@ -31,13 +32,6 @@ export interface SignedSendInput {
   attemptAt: Date;
   timeoutMs?: number;
   lookup?: LookupFunction;
-}
-
-export interface SignedSendResult {
-  outcome: TransportResponse | TransportError;
-  /** Headers as sent. */
-  headers: Record<string, string>;
-  durationMs: number;
 }
 
 /**
@@ -92,14 +86,6 @@ export function sendStoredDelivery(
   });
 }
 
-/** Signature values are not secret, but they are no use to a reader either: store them masked. */
-export function maskSignatureHeaders(headers: Record<string, string>): Record<string, string> {
-  const masked = { ...headers };
-  if (masked["webhook-signature"]) masked["webhook-signature"] = masked["webhook-signature"].replace(/v1,[^ ]+/g, "v1,••••••••");
-  if (masked["x-webhook-signature"]) masked["x-webhook-signature"] = `${masked["x-webhook-signature"].slice(0, 8)}••••••••`;
-  return masked;
-}
-
 export interface AttemptOptions {
   prisma?: DbClient;
   now?: () => Date;
@@ -108,6 +94,8 @@ export interface AttemptOptions {
   schedule?: readonly number[];
   random?: () => number;
   breaker?: WebhookCircuitBreaker;
+  /** Where the attempt is written; default one statement per attempt ({@link recordAttempt}). */
+  record?: AttemptRecorder;
 }
 
 export type AttemptResult =
@@ -124,60 +112,23 @@ export interface LeasedDelivery {
   leaseOwner: string;
 }
 
-export class LeaseLostError extends Error {}
-
-/** Everything one attempt needs — delivery, endpoint, stored body, circuit — in one query. */
-async function loadLeased(db: DbClient, deliveryId: string) {
-  const [row] = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."createdAt",
-            e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
-            e."failingSince", e."lastSuccessAt",
-            v."body", v."createdAt" AS "eventCreatedAt",
-            c."state"::text AS "circuitState", c."consecutiveFailures" AS "circuitFailures"
-       FROM "WebhookDelivery" d
-       JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
-       JOIN "WebhookEvent" v ON v."id" = d."eventId"
-       LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
-      WHERE d."id" = $1`,
-    deliveryId,
-  );
-  if (!row) return null;
-  return {
-    id: row.id as string,
-    organizationId: row.organizationId as string,
-    endpointId: row.endpointId as string,
-    event: row.event as string,
-    idempotencyKey: row.idempotencyKey as string,
-    attempts: Number(row.attempts),
-    leaseOwner: row.leaseOwner as string | null,
-    createdAt: row.createdAt as Date,
-    endpoint: {
-      id: row.endpointId as string,
-      organizationId: row.organizationId as string,
-      url: row.url as string,
-      status: row.endpointStatus as "active" | "disabled",
-      secretEncrypted: row.secretEncrypted as string,
-      previousSecretEncrypted: row.previousSecretEncrypted as string | null,
-      previousSecretExpiresAt: row.previousSecretExpiresAt as Date | null,
-      failingSince: row.failingSince as Date | null,
-      lastSuccessAt: row.lastSuccessAt as Date | null,
-    },
-    webhookEvent: { body: row.body as string, createdAt: row.eventCreatedAt as Date },
-    circuit: row.circuitState ? { state: row.circuitState as string, consecutiveFailures: Number(row.circuitFailures) } : null,
-  };
-}
+export type { LoadedDelivery };
 
 /**
  * Makes one scheduled attempt of a delivery this worker has leased: sign the
  * stored body, post it, classify the outcome, then record the attempt and the
  * delivery's next state — only while the lease is still ours.
  */
-export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOptions = {}): Promise<AttemptResult> {
+export async function attemptDelivery(leased: LeasedDelivery | LoadedDelivery, options: AttemptOptions = {}): Promise<AttemptResult> {
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
   const breaker = options.breaker ?? new WebhookCircuitBreaker({ prisma: db, now });
-  const delivery = await loadLeased(db, leased.id);
-  if (!delivery || delivery.leaseOwner !== leased.leaseOwner) return { kind: "lease_lost" };
+  // A claim returns the loaded delivery with its lease; a bare lease is loaded here.
+  const delivery = "endpoint" in leased ? leased : await loadLeased(db, leased.id);
+  if (!delivery || !leased.leaseOwner || delivery.leaseOwner !== leased.leaseOwner) return { kind: "lease_lost" };
+  // A lease that ran out before we started (a stalled process) may already be another worker's: send nothing.
+  if (delivery.leaseExpiresAt && delivery.leaseExpiresAt <= now()) return { kind: "lease_lost" };
+  const leaseOwner = leased.leaseOwner;
 
   if (delivery.endpoint.status !== "active") {
     const changed = await db.$executeRawUnsafe(
@@ -185,7 +136,7 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
               "lastError" = 'Endpoint disabled', "updatedAt" = $3::timestamp(3)
         WHERE "id" = $1 AND "leaseOwner" = $2`,
       delivery.id,
-      leased.leaseOwner,
+      leaseOwner,
       sqlTime(now()),
     );
     return changed ? { kind: "cancelled" } : { kind: "lease_lost" };
@@ -199,7 +150,7 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
       `UPDATE "WebhookDelivery" SET "nextAttemptAt" = $3::timestamp(3), "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = $4::timestamp(3)
         WHERE "id" = $1 AND "leaseOwner" = $2`,
       delivery.id,
-      leased.leaseOwner,
+      leaseOwner,
       sqlTime(until),
       sqlTime(now()),
     );
@@ -222,9 +173,10 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
   const { statusCode, error } = describeOutcome(sent.outcome);
 
   try {
-    await recordAttempt(db, {
+    const record = options.record ?? ((input: RecordInput) => recordAttempt(db, input));
+    await record({
       delivery: { id: delivery.id, organizationId: delivery.organizationId, endpointId: delivery.endpointId },
-      leaseOwner: leased.leaseOwner,
+      leaseOwner,
       trigger: "scheduled",
       url: delivery.endpoint.url,
       sent,
@@ -251,76 +203,6 @@ export async function attemptDelivery(leased: LeasedDelivery, options: AttemptOp
     await announceExhausted(delivery, attemptsMade);
   }
   return { kind: "attempted", verdict, statusCode, error, durationMs: sent.durationMs, status };
-}
-
-export function describeOutcome(outcome: TransportResponse | TransportError): { statusCode?: number; error?: string; errorCode?: string } {
-  if (outcome instanceof TransportError) return { error: outcome.message, errorCode: outcome.code };
-  const ok = outcome.status >= 200 && outcome.status < 300;
-  return { statusCode: outcome.status, error: ok ? undefined : `HTTP ${outcome.status}` };
-}
-
-export interface RecordInput {
-  delivery: { id: string; organizationId: string; endpointId: string };
-  /** When set, the delivery is only updated while this worker still holds its lease. */
-  leaseOwner?: string;
-  trigger: "scheduled" | "manual" | "test";
-  url: string;
-  sent: SignedSendResult;
-  startedAt: Date;
-  finishedAt: Date;
-  status: "pending" | "delivered" | "failed" | "cancelled";
-  nextAttemptAt: Date | null;
-}
-
-/**
- * Writes the delivery's new state and the attempt row in ONE statement (a CTE):
- * atomic without a transaction round trip, and nothing is written unless the
- * lease is still ours (throws LeaseLostError then).
- */
-export async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {
-  const { statusCode, error, errorCode } = describeOutcome(input.sent.outcome);
-  const response = input.sent.outcome instanceof TransportError ? undefined : input.sent.outcome;
-  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-    `WITH updated AS (
-       UPDATE "WebhookDelivery"
-          SET "status" = $3::"DeliveryStatus", "attempts" = "attempts" + 1, "nextAttemptAt" = $4::timestamp(3),
-              "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastStatusCode" = $5, "lastError" = $6,
-              "deliveredAt" = CASE WHEN $3 = 'delivered' THEN $7::timestamp(3) ELSE "deliveredAt" END,
-              "updatedAt" = $7::timestamp(3)
-        WHERE "id" = $1 AND ($2::text IS NULL OR "leaseOwner" = $2)
-        RETURNING "id"
-     )
-     INSERT INTO "WebhookAttempt" ("id", "organizationId", "deliveryId", "endpointId", "number", "trigger", "startedAt",
-                                   "durationMs", "url", "requestHeaders", "statusCode", "responseHeaders", "responseBody",
-                                   "responseBodyTruncated", "errorCode", "error", "success")
-     SELECT $8, $9, updated."id", $10,
-            -- Numbered across the delivery's whole history (a recovered delivery restarts its schedule, not its log).
-            (SELECT count(*) + 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = $1)::int,
-            $11::"AttemptTrigger", $12::timestamp(3), $13, $14, $15::jsonb, $5, $16::jsonb, $17, $18, $19, $6, $20
-       FROM updated
-     RETURNING "id"`,
-    input.delivery.id,
-    input.leaseOwner ?? null,
-    input.status,
-    input.nextAttemptAt ? sqlTime(input.nextAttemptAt) : null,
-    statusCode ?? null,
-    error ?? null,
-    sqlTime(input.finishedAt),
-    newId("att"),
-    input.delivery.organizationId,
-    input.delivery.endpointId,
-    input.trigger,
-    sqlTime(input.startedAt),
-    Math.round(input.sent.durationMs),
-    input.url,
-    JSON.stringify(maskSignatureHeaders(input.sent.headers)),
-    response ? JSON.stringify(response.headers) : null,
-    response?.body ?? null,
-    response?.bodyTruncated ?? false,
-    errorCode ?? null,
-    statusCode !== undefined && statusCode >= 200 && statusCode < 300,
-  );
-  if (rows.length === 0) throw new LeaseLostError();
 }
 
 /** Endpoint-level consequences of one attempt: circuit, failure streak, auto-disable. */

@@ -7,6 +7,8 @@ import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/deliver";
+import { LEASED_COLUMNS, toLoadedDelivery, type LeasedRow, type LoadedDelivery } from "@/lib/webhooks/leased";
+import { batchedRecorder } from "@/lib/webhooks/record";
 import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/signal";
 import { processMetricsJson, telemetry } from "@/lib/webhooks/telemetry";
 
@@ -66,13 +68,13 @@ function defaultWorkerId(): string {
  * slow endpoint cannot take every slot. A lease that expires (crashed worker)
  * makes the delivery claimable again, with the same id.
  */
-export async function claimDueDeliveries(limit: number, options: DeliveryEngineOptions = {}): Promise<{ id: string; leaseOwner: string }[]> {
+export async function claimDueDeliveries(limit: number, options: DeliveryEngineOptions = {}): Promise<LoadedDelivery[]> {
   const config = defaults(options);
   const now = config.now();
   const leaseUntil = new Date(now.getTime() + config.leaseSeconds * 1000);
-  return config.prisma.$queryRawUnsafe<{ id: string; leaseOwner: string }[]>(
+  const rows = await config.prisma.$queryRawUnsafe<LeasedRow[]>(
     `WITH candidates AS (
-       SELECT d."id", d."endpointId", d."nextAttemptAt"
+       SELECT d."id", d."endpointId", d."eventId", d."nextAttemptAt"
          FROM "WebhookDelivery" d
         WHERE d."status" = 'pending'
           AND d."nextAttemptAt" <= $1::timestamp(3)
@@ -92,24 +94,29 @@ export async function claimDueDeliveries(limit: number, options: DeliveryEngineO
         WHERE f."leaseExpiresAt" > $1::timestamp(3) AND f."status" = 'pending'
         GROUP BY f."endpointId"
      ), ranked AS (
-       SELECT c."id", c."nextAttemptAt",
+       SELECT c."id", c."endpointId", c."eventId", c."nextAttemptAt",
               ROW_NUMBER() OVER (PARTITION BY c."endpointId" ORDER BY c."nextAttemptAt") AS "rank",
               COALESCE(i."count", 0) AS "inFlight"
          FROM candidates c LEFT JOIN in_flight i ON i."endpointId" = c."endpointId"
      ), chosen AS (
-       SELECT "id" FROM ranked WHERE "rank" + "inFlight" <= $3 ORDER BY "nextAttemptAt" LIMIT $2
+       SELECT "id", "endpointId", "eventId" FROM ranked WHERE "rank" + "inFlight" <= $3 ORDER BY "nextAttemptAt" LIMIT $2
      )
+     -- Returns everything the attempts need with the leases: no read per delivery afterwards.
      UPDATE "WebhookDelivery" d
         SET "leaseOwner" = $4, "leaseExpiresAt" = $5::timestamp(3)
        FROM chosen
+       JOIN "WebhookEndpoint" e ON e."id" = chosen."endpointId"
+       JOIN "WebhookEvent" v ON v."id" = chosen."eventId"
+       LEFT JOIN "WebhookCircuit" c ON c."key" = chosen."endpointId"
       WHERE d."id" = chosen."id"
-     RETURNING d."id", d."leaseOwner"`,
+     RETURNING ${LEASED_COLUMNS}`,
     sqlTime(now),
     limit,
     config.endpointConcurrency,
     config.workerId,
     sqlTime(leaseUntil),
   );
+  return rows.map(toLoadedDelivery);
 }
 
 /**
@@ -197,19 +204,26 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   heartbeatTimer.unref();
   beat();
 
-  const launch = (lease: { id: string; leaseOwner: string }) => {
-    const task = attemptDelivery(lease, config)
+  // Group commit: attempts finishing together are written in one statement.
+  const record = batchedRecorder(config.prisma);
+  const attemptOptions = { ...config, record };
+  // Refill in batches: claiming for every freed slot costs a claim query per attempt under load.
+  const refillAt = Math.max(1, Math.floor(concurrency / 4));
+
+  const launch = (delivery: LoadedDelivery) => {
+    const task = attemptDelivery(delivery, attemptOptions)
       .then((result) => {
         stats[result.kind]++;
       })
       .catch((error: unknown) => {
         stats.errors++;
-        logger.error({ err: error, deliveryId: lease.id }, "delivery attempt failed to record");
+        logger.error({ err: error, deliveryId: delivery.id }, "delivery attempt failed to record");
       })
       .finally(() => {
         inFlight.delete(task);
         telemetry().inFlight.set(inFlight.size);
-        poke();
+        // Wake the loop only when a batch worth of slots is free (or the backlog ran dry).
+        if (concurrency - inFlight.size >= refillAt || inFlight.size === 0) wake?.();
       });
     inFlight.add(task);
     telemetry().inFlight.set(inFlight.size);
@@ -217,15 +231,16 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
 
   const loop = async () => {
     let backoffMs = 0;
+    // True while the last claim filled every free slot: more work is probably due.
+    let backlog = false;
     while (running) {
       woken = false;
-      let claimedAny = false;
       try {
         const free = concurrency - inFlight.size;
         if (free > 0) {
           const leases = await claimDueDeliveries(free, engine);
           leases.forEach(launch);
-          claimedAny = leases.length > 0;
+          backlog = leases.length === free;
         }
         backoffMs = 0;
       } catch (error) {
@@ -234,8 +249,10 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
         logger.warn({ err: error, backoffMs }, "claiming deliveries failed; backing off");
       }
       if (!running) break;
-      // Claim again at once while there is work and room; otherwise sleep until woken.
-      if ((claimedAny || woken) && inFlight.size < concurrency && backoffMs === 0) continue;
+      // Claim again at once when new work was announced meanwhile, or when the
+      // backlog continues and a batch of slots is free; otherwise sleep until woken.
+      const free = concurrency - inFlight.size;
+      if (backoffMs === 0 && ((woken && free > 0) || (backlog && free >= refillAt))) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoffMs || pollIntervalMs);
         wake = () => {

@@ -1,0 +1,163 @@
+import { newId } from "@/lib/ids";
+import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { TransportError } from "@/lib/webhooks/errors";
+import type { TransportResponse } from "@/lib/webhooks/transport";
+
+export interface SignedSendResult {
+  outcome: TransportResponse | TransportError;
+  /** Headers as sent. */
+  headers: Record<string, string>;
+  durationMs: number;
+}
+
+export interface RecordInput {
+  delivery: { id: string; organizationId: string; endpointId: string };
+  /** When set, the delivery is only updated while this worker still holds its lease. */
+  leaseOwner?: string;
+  trigger: "scheduled" | "manual" | "test";
+  url: string;
+  sent: SignedSendResult;
+  startedAt: Date;
+  finishedAt: Date;
+  status: "pending" | "delivered" | "failed" | "cancelled";
+  nextAttemptAt: Date | null;
+}
+
+/** Another worker holds the delivery now: nothing was written for this attempt. */
+export class LeaseLostError extends Error {}
+
+export function describeOutcome(outcome: TransportResponse | TransportError): { statusCode?: number; error?: string; errorCode?: string } {
+  if (outcome instanceof TransportError) return { error: outcome.message, errorCode: outcome.code };
+  const ok = outcome.status >= 200 && outcome.status < 300;
+  return { statusCode: outcome.status, error: ok ? undefined : `HTTP ${outcome.status}` };
+}
+
+/** Signature values are not secret, but they are no use to a reader either: store them masked. */
+export function maskSignatureHeaders(headers: Record<string, string>): Record<string, string> {
+  const masked = { ...headers };
+  if (masked["webhook-signature"]) masked["webhook-signature"] = masked["webhook-signature"].replace(/v1,[^ ]+/g, "v1,••••••••");
+  if (masked["x-webhook-signature"]) masked["x-webhook-signature"] = `${masked["x-webhook-signature"].slice(0, 8)}••••••••`;
+  return masked;
+}
+
+/** One attempt as a JSON record for `jsonb_to_recordset` (one parameter, whatever the driver). */
+function toRow(input: RecordInput) {
+  const { statusCode, error, errorCode } = describeOutcome(input.sent.outcome);
+  const response = input.sent.outcome instanceof TransportError ? undefined : input.sent.outcome;
+  return {
+    delivery_id: input.delivery.id,
+    lease_owner: input.leaseOwner ?? null,
+    status: input.status,
+    next_attempt_at: input.nextAttemptAt ? sqlTime(input.nextAttemptAt) : null,
+    status_code: statusCode ?? null,
+    error: error ?? null,
+    finished_at: sqlTime(input.finishedAt),
+    attempt_id: newId("att"),
+    organization_id: input.delivery.organizationId,
+    endpoint_id: input.delivery.endpointId,
+    trigger: input.trigger,
+    started_at: sqlTime(input.startedAt),
+    duration_ms: Math.round(input.sent.durationMs),
+    url: input.url,
+    request_headers: maskSignatureHeaders(input.sent.headers),
+    response_headers: response ? response.headers : null,
+    response_body: response?.body ?? null,
+    response_body_truncated: response?.bodyTruncated ?? false,
+    error_code: errorCode ?? null,
+    success: statusCode !== undefined && statusCode >= 200 && statusCode < 300,
+  };
+}
+
+/**
+ * Writes each attempt row and its delivery's new state — for many attempts at
+ * once — in ONE statement: atomic without a transaction round trip, one commit
+ * for the whole batch, and nothing is written for an attempt whose lease is no
+ * longer ours. Returns the ids of the deliveries that were recorded.
+ */
+export async function recordAttempts(db: DbClient, inputs: readonly RecordInput[]): Promise<Set<string>> {
+  if (inputs.length === 0) return new Set();
+  const rows = await db.$queryRawUnsafe<{ deliveryId: string }[]>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+         delivery_id text, lease_owner text, status text, next_attempt_at text, status_code int, error text,
+         finished_at text, attempt_id text, organization_id text, endpoint_id text, trigger text, started_at text,
+         duration_ms int, url text, request_headers jsonb, response_headers jsonb, response_body text,
+         response_body_truncated boolean, error_code text, success boolean)
+     ), updated AS (
+       UPDATE "WebhookDelivery" d
+          SET "status" = i.status::"DeliveryStatus", "attempts" = d."attempts" + 1,
+              "nextAttemptAt" = i.next_attempt_at::timestamp(3),
+              "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastStatusCode" = i.status_code, "lastError" = i.error,
+              "deliveredAt" = CASE WHEN i.status = 'delivered' THEN i.finished_at::timestamp(3) ELSE d."deliveredAt" END,
+              "updatedAt" = i.finished_at::timestamp(3)
+         FROM input i
+        WHERE d."id" = i.delivery_id AND (i.lease_owner IS NULL OR d."leaseOwner" = i.lease_owner)
+        RETURNING d."id"
+     )
+     INSERT INTO "WebhookAttempt" ("id", "organizationId", "deliveryId", "endpointId", "number", "trigger", "startedAt",
+                                   "durationMs", "url", "requestHeaders", "statusCode", "responseHeaders", "responseBody",
+                                   "responseBodyTruncated", "errorCode", "error", "success")
+     SELECT i.attempt_id, i.organization_id, i.delivery_id, i.endpoint_id,
+            -- Numbered across the delivery's whole history (a recovered delivery restarts its schedule, not its log).
+            (SELECT count(*) + 1 FROM "WebhookAttempt" a WHERE a."deliveryId" = i.delivery_id)::int,
+            i.trigger::"AttemptTrigger", i.started_at::timestamp(3), i.duration_ms, i.url, i.request_headers, i.status_code,
+            i.response_headers, i.response_body, i.response_body_truncated, i.error_code, i.error, i.success
+       FROM input i JOIN updated u ON u."id" = i.delivery_id
+     RETURNING "deliveryId"`,
+    JSON.stringify(inputs.map(toRow)),
+  );
+  return new Set(rows.map((row) => row.deliveryId));
+}
+
+/** Records one attempt (see {@link recordAttempts}); throws LeaseLostError when the lease is no longer ours. */
+export async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {
+  const recorded = await recordAttempts(db, [input]);
+  if (!recorded.has(input.delivery.id)) throw new LeaseLostError();
+}
+
+export type AttemptRecorder = (input: RecordInput) => Promise<void>;
+
+/**
+ * Group commit for a busy worker: attempts finishing while a write is in
+ * flight are queued and written together by the next one, so a worker with
+ * hundreds of attempts in flight commits a few times per round trip instead of
+ * once per attempt. An idle worker writes at once (no timer, no added delay).
+ * Each caller still learns its own outcome: LeaseLostError, or the batch's
+ * database error.
+ */
+export function batchedRecorder(db: DbClient, options: { maxBatch?: number; maxWrites?: number } = {}): AttemptRecorder {
+  const maxBatch = options.maxBatch ?? 200;
+  const maxWrites = options.maxWrites ?? 2;
+  const queue: { input: RecordInput; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let writing = 0;
+
+  const pump = () => {
+    while (writing < maxWrites && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      writing++;
+      recordAttempts(
+        db,
+        batch.map((entry) => entry.input),
+      )
+        .then(
+          (recorded) => {
+            for (const entry of batch) {
+              if (recorded.has(entry.input.delivery.id)) entry.resolve();
+              else entry.reject(new LeaseLostError());
+            }
+          },
+          (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+        )
+        .finally(() => {
+          writing--;
+          pump();
+        });
+    }
+  };
+
+  return (input) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ input, resolve, reject });
+      pump();
+    });
+}
