@@ -101,6 +101,56 @@ describe("recording attempts", () => {
     expect(await prisma.webhookDelivery.count({ where: { status: "delivered" } })).toBe(29);
   });
 
+  it("retries a write the database failed, then writes a refused row on its own so it cannot sink the others", async () => {
+    const { claimed, clock } = await claimMany(4);
+    const calls: number[] = [];
+    let failNext = 1;
+    const flaky = new Proxy(prisma, {
+      get(target, key, receiverArg) {
+        if (key === "$queryRawUnsafe") {
+          return (sql: string, ...params: unknown[]) => {
+            const rows = JSON.parse(params[0] as string) as { delivery_id: string }[];
+            calls.push(rows.length);
+            // The database restarts once; and it always refuses delivery #2 (think: a bad row).
+            if (failNext-- > 0) return Promise.reject(new Error("Connection terminated unexpectedly"));
+            if (rows.some((row) => row.delivery_id === claimed[2]!.id)) return Promise.reject(new Error("refused row"));
+            return target.$queryRawUnsafe(sql, ...params);
+          };
+        }
+        return Reflect.get(target, key, receiverArg);
+      },
+    });
+    let fakeNow = 0;
+    const record = batchedRecorder(flaky, {
+      maxWrites: 1,
+      retryForMs: 5_000,
+      now: () => fakeNow,
+      sleep: async (ms) => {
+        fakeNow += ms;
+      },
+    });
+    const first = record(input(claimed[0]!, "w1", clock.now()));
+    const rest = claimed.slice(1).map((d) => record(input(d, "w1", clock.now())));
+    const outcomes = await Promise.allSettled([first, ...rest]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(new Error("refused row"));
+    // 1 (fails: restart), 3 together (fail: the bad row), then 1 + each of the three alone, the bad one until its time is up.
+    expect(calls.slice(0, 2)).toEqual([1, 3]);
+    expect(calls.slice(2).every((size) => size === 1)).toBe(true);
+    expect(await prisma.webhookAttempt.count()).toBe(3);
+  });
+
+  it("stores a response body holding NUL bytes (PostgreSQL text cannot) instead of failing the write", async () => {
+    const { claimed, clock } = await claimMany(1);
+    const row = input(claimed[0]!, "w1", clock.now());
+    row.sent.outcome = { status: 200, headers: { "x-odd": "a\u0000b" }, body: "ok\u0000ok", bodyTruncated: false, durationMs: 1 };
+    await recordAttempts(prisma, [row]);
+    const attempt = await prisma.webhookAttempt.findFirstOrThrow();
+    expect(attempt.responseBody).toBe("ok\uFFFDok");
+    expect(attempt.responseHeaders).toEqual({ "x-odd": "a\uFFFDb" });
+  });
+
   it("sends nothing for a claimed delivery whose lease ran out before the attempt started", async () => {
     const { claimed, clock } = await claimMany(1);
     clock.advance(3_600);

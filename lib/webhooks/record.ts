@@ -40,6 +40,17 @@ export function maskSignatureHeaders(headers: Record<string, string>): Record<st
   return masked;
 }
 
+/** PostgreSQL text and jsonb cannot hold U+0000; a receiver's bytes must not make the write fail. */
+function storable(value: string): string;
+function storable(value: string | null): string | null;
+function storable(value: string | null): string | null {
+  return value === null ? null : value.replace(/\u0000/g, "\uFFFD");
+}
+
+function storableHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [storable(name), storable(value)]));
+}
+
 /** One attempt as a JSON record for `jsonb_to_recordset` (one parameter, whatever the driver). */
 function toRow(input: RecordInput) {
   const { statusCode, error, errorCode } = describeOutcome(input.sent.outcome);
@@ -50,7 +61,7 @@ function toRow(input: RecordInput) {
     status: input.status,
     next_attempt_at: input.nextAttemptAt ? sqlTime(input.nextAttemptAt) : null,
     status_code: statusCode ?? null,
-    error: error ?? null,
+    error: storable(error ?? null),
     finished_at: sqlTime(input.finishedAt),
     attempt_id: newId("att"),
     organization_id: input.delivery.organizationId,
@@ -60,8 +71,8 @@ function toRow(input: RecordInput) {
     duration_ms: Math.round(input.sent.durationMs),
     url: input.url,
     request_headers: maskSignatureHeaders(input.sent.headers),
-    response_headers: response ? response.headers : null,
-    response_body: response?.body ?? null,
+    response_headers: response ? storableHeaders(response.headers) : null,
+    response_body: storable(response?.body ?? null),
     response_body_truncated: response?.bodyTruncated ?? false,
     error_code: errorCode ?? null,
     success: statusCode !== undefined && statusCode >= 200 && statusCode < 300,
@@ -117,23 +128,62 @@ export async function recordAttempt(db: DbClient, input: RecordInput): Promise<v
 
 export type AttemptRecorder = (input: RecordInput) => Promise<void>;
 
+export interface BatchedRecorderOptions {
+  /** Most attempts written by one statement. */
+  maxBatch?: number;
+  /** Statements in flight at once. */
+  maxWrites?: number;
+  /**
+   * How long a write that failed (the database restarting, a dropped
+   * connection) is retried before the caller gets the error. Keep it under
+   * the lease margin: while we retry, the lease still keeps others away, so
+   * the attempt is recorded instead of being sent again later.
+   */
+  retryForMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+interface Pending {
+  input: RecordInput;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  deadline: number;
+  failures: number;
+}
+
 /**
  * Group commit for a busy worker: attempts finishing while a write is in
  * flight are queued and written together by the next one, so a worker with
  * hundreds of attempts in flight commits a few times per round trip instead of
  * once per attempt. An idle worker writes at once (no timer, no added delay).
- * Each caller still learns its own outcome: LeaseLostError, or the batch's
- * database error.
+ * Each caller still learns its own outcome (LeaseLostError, or the error once
+ * retries are used up). After a failed write each of its attempts is retried
+ * on its own, so one row the database refuses cannot sink the others.
  */
-export function batchedRecorder(db: DbClient, options: { maxBatch?: number; maxWrites?: number } = {}): AttemptRecorder {
+export function batchedRecorder(db: DbClient, options: BatchedRecorderOptions = {}): AttemptRecorder {
   const maxBatch = options.maxBatch ?? 200;
   const maxWrites = options.maxWrites ?? 2;
-  const queue: { input: RecordInput; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const retryForMs = options.retryForMs ?? 20_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const queue: Pending[] = [];
   let writing = 0;
+
+  const retryLater = (entry: Pending, error: unknown) => {
+    entry.failures++;
+    const delayMs = Math.min(250 * 2 ** (entry.failures - 1), 4_000);
+    if (now() + delayMs > entry.deadline) return entry.reject(error);
+    void sleep(delayMs).then(() => {
+      queue.push(entry);
+      pump();
+    });
+  };
 
   const pump = () => {
     while (writing < maxWrites && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
+      // An attempt whose write failed before goes alone; the rest share a statement.
+      const batch = queue[0]!.failures > 0 ? queue.splice(0, 1) : takeBatch();
       writing++;
       recordAttempts(
         db,
@@ -146,7 +196,7 @@ export function batchedRecorder(db: DbClient, options: { maxBatch?: number; maxW
               else entry.reject(new LeaseLostError());
             }
           },
-          (error: unknown) => batch.forEach((entry) => entry.reject(error)),
+          (error: unknown) => batch.forEach((entry) => retryLater(entry, error)),
         )
         .finally(() => {
           writing--;
@@ -154,10 +204,18 @@ export function batchedRecorder(db: DbClient, options: { maxBatch?: number; maxW
         });
     }
   };
+  const takeBatch = () => {
+    const batch: Pending[] = [];
+    for (let i = 0; i < queue.length && batch.length < maxBatch; ) {
+      if (queue[i]!.failures === 0) batch.push(...queue.splice(i, 1));
+      else i++;
+    }
+    return batch;
+  };
 
   return (input) =>
     new Promise<void>((resolve, reject) => {
-      queue.push({ input, resolve, reject });
+      queue.push({ input, resolve, reject, deadline: now() + retryForMs, failures: 0 });
       pump();
     });
 }
