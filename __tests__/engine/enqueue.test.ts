@@ -1,4 +1,4 @@
-import { prisma } from "@/lib/db";
+import { getDatabase, prisma } from "@/lib/db";
 import { closeTransport } from "@/lib/webhooks/transport";
 import {
   createEndpoint,
@@ -67,6 +67,52 @@ describe("sendWebhookNotification", () => {
     expect(new Set(results.map((r) => r.deliveries[0]?.id)).size).toBe(1);
     expect(await prisma.webhookEvent.count()).toBe(1);
     expect(await prisma.webhookDelivery.count()).toBe(1);
+  });
+
+  it("shares statements among concurrent producers, and each caller gets its own result or error", async () => {
+    const a = await makeOrganization();
+    const b = await makeOrganization();
+    const { endpoint: all } = await makeEndpoint({ organizationId: a.id, url: receiver.url });
+    const { endpoint: paidOnly } = await makeEndpoint({ organizationId: a.id, url: receiver.url, eventTypes: ["invoice.paid"] });
+    const { endpoint: other } = await makeEndpoint({ organizationId: b.id, url: receiver.url });
+    const client = getDatabase().prisma;
+    const spy = jest.spyOn(client, "$queryRawUnsafe");
+    try {
+      const calls = [
+        ...Array.from({ length: 20 }, (_, i) => sendWebhookNotification(a.id, i % 2 ? "invoice.paid" : "invoice.created", `a-${i}`, { i })),
+        ...Array.from({ length: 20 }, (_, i) => sendWebhookNotification(b.id, "invoice.paid", `b-${i}`, { i })),
+        ...Array.from({ length: 5 }, (_, i) => sendWebhookNotification("org_missing", "invoice.paid", `m-${i}`, { i })),
+        ...Array.from({ length: 5 }, (_, i) => sendWebhookNotification(a.id, "invoice.paid", "same-in-one-batch", { i })),
+      ];
+      const outcomes = await Promise.allSettled(calls);
+      const value = (index: number) => (outcomes[index] as PromiseFulfilledResult<Awaited<(typeof calls)[number]>>).value;
+
+      for (let i = 0; i < 20; i++) {
+        const expected = i % 2 ? [all.id, paidOnly.id] : [all.id];
+        expect(value(i).deliveries.map((d) => d.endpointId).sort()).toEqual(expected.sort());
+        expect(value(20 + i).deliveries.map((d) => d.endpointId)).toEqual([other.id]);
+      }
+      for (let i = 40; i < 45; i++) expect(outcomes[i]).toEqual({ status: "rejected", reason: expect.objectContaining({ code: "organization_not_found" }) });
+      const same = [45, 46, 47, 48, 49].map(value);
+      expect(new Set(same.map((r) => r.eventId)).size).toBe(1);
+      expect(same.filter((r) => !r.duplicate)).toHaveLength(1);
+
+      expect(await prisma.webhookEvent.count()).toBe(41);
+      expect(await prisma.webhookDelivery.count()).toBe(10 + 20 + 20 + 2);
+      // 50 producers, a handful of event-writing statements (the first goes alone, the rest share).
+      const writes = spy.mock.calls.filter(([sql]) => String(sql).includes('INSERT INTO "WebhookEvent"')).length;
+      expect(writes).toBeLessThanOrEqual(5);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it("refuses idempotency keys PostgreSQL could not store as given", async () => {
+    const org = await makeOrganization();
+    for (const key of ["nul\u0000key", "lone\ud800surrogate"]) {
+      await expect(sendWebhookNotification(org.id, "invoice.paid", key, {})).rejects.toMatchObject({ code: "invalid_idempotency_key" });
+    }
+    expect(await prisma.webhookEvent.count()).toBe(0);
   });
 
   it("keeps idempotency keys per organization", async () => {

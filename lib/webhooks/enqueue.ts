@@ -51,8 +51,9 @@ export async function sendWebhookNotification(
   const createdAt = (options.now ?? (() => new Date()))();
   const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });
 
-  const db = options.tx ?? sharedPrisma;
-  const result = await writeEvent(db, { organizationId, event, idempotencyKey, body, createdAt });
+  const row = { organizationId, event, idempotencyKey, body, createdAt };
+  // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
+  const result = options.tx ? await writeEvent(options.tx, row) : await sharedWriter().write(row);
   if (!options.tx && result.deliveries.length > 0 && !result.duplicate) signalDeliveriesDue();
   return result;
 }
@@ -65,64 +66,137 @@ interface EventRow {
   createdAt: Date;
 }
 
-/**
- * Two statements and no interactive transaction: read the subscribed
- * endpoints, then ONE statement that inserts the event (ON CONFLICT DO NOTHING
- * on the idempotency key), a delivery per endpoint only if the event was new,
- * and the NOTIFY — atomic on its own, or inside the caller's transaction.
- * A concurrent insert of the same key waits for the other and then inserts
- * nothing, so repeats never fail.
- */
+/** One event alone (inside a caller's transaction). */
 async function writeEvent(db: DbClient, row: EventRow): Promise<EnqueueResult> {
-  const endpoints = await db.$queryRawUnsafe<{ id: string }[]>(
-    `SELECT "id" FROM "WebhookEndpoint"
-      WHERE "organizationId" = $1 AND "status" = 'active' AND (cardinality("eventTypes") = 0 OR $2 = ANY("eventTypes"))
+  const [result] = await writeEvents(db, [row]);
+  if (result instanceof Error) throw result;
+  return result!;
+}
+
+/**
+ * Two statements for any number of events, and no interactive transaction:
+ * read the subscribed endpoints of every organization involved, then ONE
+ * statement that inserts the events (ON CONFLICT DO NOTHING on the
+ * idempotency key), a delivery per endpoint for each event that was new, and
+ * the NOTIFY — atomic on its own, or inside the caller's transaction. A
+ * concurrent insert of the same key (in this statement or another) wins or
+ * waits; the loser inserts nothing and reports the winner's event, so repeats
+ * never fail. Returns, in order, each event's result or its own error.
+ */
+async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(EnqueueResult | WebhookNotFoundError)[]> {
+  const organizationIds = [...new Set(rows.map((row) => row.organizationId))];
+  const endpoints = await db.$queryRawUnsafe<{ id: string; organizationId: string; eventTypes: string[] }[]>(
+    `SELECT "id", "organizationId", "eventTypes" FROM "WebhookEndpoint"
+      WHERE "organizationId" = ANY($1::text[]) AND "status" = 'active'
       ORDER BY "id"`,
-    row.organizationId,
-    row.event,
+    organizationIds,
   );
-  const eventId = newId("evt");
-  const deliveries = endpoints.map((endpoint) => ({ id: newId("msg"), endpointId: endpoint.id }));
-  const [outcome] = await db.$queryRawUnsafe<{ organization: number; inserted: number; deliveries: number; notified: number }[]>(
-    `WITH org AS (
-       SELECT "id" FROM "Organization" WHERE "id" = $1
+  const planned = rows.map((row) => {
+    const subscribed = endpoints.filter(
+      (endpoint) => endpoint.organizationId === row.organizationId && (endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(row.event)),
+    );
+    return { row, eventId: newId("evt"), deliveries: subscribed.map((endpoint) => ({ id: newId("msg"), endpointId: endpoint.id })) };
+  });
+  const [outcome] = await db.$queryRawUnsafe<{ organizations: string[] | null; inserted: string[] | null }[]>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS r(event_id text, organization_id text, event text, idempotency_key text, body text, created_at text)
+     ), planned AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, event_id text, endpoint_id text)
+     ), org AS (
+       SELECT "id" FROM "Organization" WHERE "id" IN (SELECT organization_id FROM input)
      ), event AS (
        INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
-       SELECT $2, org."id", $3, $4, $5, $6::timestamp(3) FROM org
+       SELECT i.event_id, i.organization_id, i.event, i.idempotency_key, i.body, i.created_at::timestamp(3)
+         FROM input i JOIN org ON org."id" = i.organization_id
        ON CONFLICT ("organizationId", "idempotencyKey") DO NOTHING
        RETURNING "id"
      ), delivery AS (
        INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey",
                                       "nextAttemptAt", "createdAt", "updatedAt")
-       SELECT d."id", $1, event."id", d."endpointId", $3, $4, $6::timestamp(3), $6::timestamp(3), $6::timestamp(3)
-         FROM event, unnest($7::text[], $8::text[]) AS d("id", "endpointId")
+       SELECT p.id, i.organization_id, p.event_id, p.endpoint_id, i.event, i.idempotency_key,
+              i.created_at::timestamp(3), i.created_at::timestamp(3), i.created_at::timestamp(3)
+         FROM planned p JOIN event ON event."id" = p.event_id JOIN input i ON i.event_id = p.event_id
        RETURNING "id"
      ), notify AS (
        -- Delivered to listeners only when (and if) the surrounding transaction commits.
        SELECT pg_notify('${DELIVERY_CHANNEL}', '') FROM (SELECT 1 FROM delivery LIMIT 1) AS any_delivery
      )
-     SELECT (SELECT count(*) FROM org)::int AS "organization",
-            (SELECT count(*) FROM event)::int AS "inserted",
-            (SELECT count(*) FROM delivery)::int AS "deliveries",
+     SELECT (SELECT array_agg("id") FROM org) AS "organizations",
+            (SELECT array_agg("id") FROM event) AS "inserted",
             (SELECT count(*) FROM notify)::int AS "notified"`,
-    row.organizationId,
-    eventId,
-    row.event,
-    row.idempotencyKey,
-    row.body,
-    row.createdAt.toISOString(),
-    deliveries.map((delivery) => delivery.id),
-    deliveries.map((delivery) => delivery.endpointId),
+    JSON.stringify(
+      planned.map(({ row, eventId }) => ({
+        event_id: eventId,
+        organization_id: row.organizationId,
+        event: row.event,
+        idempotency_key: row.idempotencyKey,
+        body: row.body,
+        created_at: row.createdAt.toISOString(),
+      })),
+    ),
+    JSON.stringify(planned.flatMap(({ eventId, deliveries }) => deliveries.map((delivery) => ({ id: delivery.id, event_id: eventId, endpoint_id: delivery.endpointId })))),
   );
-  if (!outcome || outcome.organization === 0) {
-    throw new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
-  }
-  if (outcome.inserted === 0) {
-    const existing = await db.webhookEvent.findUniqueOrThrow({
-      where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
-      select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
-    });
-    return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
-  }
-  return { eventId, deliveries, duplicate: false };
+  const organizations = new Set(outcome?.organizations ?? []);
+  const inserted = new Set(outcome?.inserted ?? []);
+  return Promise.all(
+    planned.map(async ({ row, eventId, deliveries }) => {
+      if (!organizations.has(row.organizationId)) {
+        return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
+      }
+      if (inserted.has(eventId)) return { eventId, deliveries, duplicate: false };
+      const existing = await db.webhookEvent.findUniqueOrThrow({
+        where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
+        select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
+      });
+      return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
+    }),
+  );
+}
+
+/**
+ * Group commit for producers: calls arriving while a write is in flight are
+ * queued and written together by the next statement, so 50 concurrent
+ * producers cost a few commits instead of 50. A lone call is written at once.
+ * If a shared write fails, each of its events is written again alone, so a
+ * caller only ever gets its own error.
+ */
+function eventWriter(db: DbClient, maxBatch = 200, maxWrites = 2) {
+  const queue: { row: EventRow; resolve: (result: EnqueueResult) => void; reject: (error: unknown) => void }[] = [];
+  let writing = 0;
+  const settle = (entry: (typeof queue)[number], result: EnqueueResult | Error) => (result instanceof Error ? entry.reject(result) : entry.resolve(result));
+  const pump = () => {
+    while (writing < maxWrites && queue.length > 0) {
+      const batch = queue.splice(0, maxBatch);
+      writing++;
+      writeEvents(
+        db,
+        batch.map((entry) => entry.row),
+      )
+        .then(
+          async (results) => batch.forEach((entry, index) => settle(entry, results[index]!)),
+          async (error: unknown) => {
+            if (batch.length === 1) batch[0]!.reject(error);
+            else await Promise.all(batch.map((entry) => writeEvent(db, entry.row).then(entry.resolve, entry.reject)));
+          },
+        )
+        .finally(() => {
+          writing--;
+          pump();
+        });
+    }
+  };
+  return {
+    write: (row: EventRow) =>
+      new Promise<EnqueueResult>((resolve, reject) => {
+        queue.push({ row, resolve, reject });
+        pump();
+      }),
+  };
+}
+
+let writer: ReturnType<typeof eventWriter> | undefined;
+function sharedWriter() {
+  writer ??= eventWriter(sharedPrisma);
+  return writer;
 }

@@ -31,6 +31,10 @@ export function assertIdempotencyKey(key: unknown): asserts key is string {
       `Idempotency key must be a non-empty string of at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`,
     );
   }
+  // PostgreSQL text cannot hold U+0000, and a lone surrogate has no UTF-8 form: either would be stored altered or refused.
+  if (key.includes("\u0000") || /\p{Surrogate}/u.test(key)) {
+    throw new WebhookValidationError("invalid_idempotency_key", "Idempotency key must be well-formed Unicode without NUL characters");
+  }
 }
 
 /**

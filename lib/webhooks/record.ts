@@ -1,4 +1,5 @@
 import { newId } from "@/lib/ids";
+import { logger } from "@/lib/logger";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { TransportError } from "@/lib/webhooks/errors";
 import type { TransportResponse } from "@/lib/webhooks/transport";
@@ -174,6 +175,7 @@ export function batchedRecorder(db: DbClient, options: BatchedRecorderOptions = 
     entry.failures++;
     const delayMs = Math.min(250 * 2 ** (entry.failures - 1), 4_000);
     if (now() + delayMs > entry.deadline) return entry.reject(error);
+    if (entry.failures === 1) logger.warn({ err: error, deliveryId: entry.input.delivery.id, delayMs }, "recording an attempt failed; retrying");
     void sleep(delayMs).then(() => {
       queue.push(entry);
       pump();
