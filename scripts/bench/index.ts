@@ -4,10 +4,11 @@
  * PostgreSQL (when DATABASE_URL names a server; a scratch database is created
  * and dropped). Prints a table, writes bench-results/bench-<mode>.json and an
  * SVG chart. Options: --only embedded|postgres, --n <deliveries>,
- * --rss <deliveries for the memory run>.
+ * --scale-n <deliveries per worker-process run>, --scale-concurrency <slots
+ * per process>, --rss <deliveries for the memory run, 0 to skip>.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { Pool } from "undici";
@@ -18,7 +19,6 @@ const flag = (name: string) => {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
 };
-const TSX = require.resolve("tsx/cli");
 
 interface Receiver {
   url: string;
@@ -27,8 +27,11 @@ interface Receiver {
   stop(): void;
 }
 
-async function startReceiver(latencyMs: number): Promise<Receiver> {
-  const child = spawn(process.execPath, [TSX, path.join(__dirname, "receiver.ts")], { env: { ...process.env, LATENCY_MS: String(latencyMs) }, stdio: ["ignore", "pipe", "inherit"] });
+async function startReceiver(latencyMs: number, options: { keepArrivals?: boolean } = {}): Promise<Receiver> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "receiver.ts")], {
+    env: { ...process.env, LATENCY_MS: String(latencyMs), KEEP_ARRIVALS: options.keepArrivals === false ? "false" : "true" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).listening));
     child.once("exit", () => reject(new Error("receiver exited")));
@@ -48,6 +51,7 @@ const percentile = (values: number[], p: number) => {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
 };
 const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
@@ -145,18 +149,28 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     // 1. Raw ceiling.
     results.rawCeilingPerSecond = await rawCeiling(fast.url, Math.max(n, 2_000), 50);
 
-    // 2. Durable throughput: enqueue with the worker running; time until every attempt is recorded.
-    let worker = startWorker({ concurrency: 50, endpointConcurrency: 1_000, pollIntervalMs: 100 });
-    const durableStarted = performance.now();
-    const enqueueLatencies = await enqueueMany("bench.fast", n, "durable");
-    await waitFor(() => delivered(n), 600_000, "durable deliveries");
-    const durableMs = performance.now() - durableStarted;
-    results.durablePerSecond = perSecond(n, durableMs);
-    results.durableToCeiling = Math.round(((results.durablePerSecond as number) / (results.rawCeilingPerSecond as number)) * 100) / 100;
+    // 2. Enqueue alone (no worker): how fast producers can store events.
+    let started = performance.now();
+    const enqueueLatencies = await enqueueMany("bench.fast", n, "backlog");
+    results.enqueuePerSecond = perSecond(n, performance.now() - started);
     results.enqueueLatencyMs = { p50: percentile(enqueueLatencies, 50), p99: percentile(enqueueLatencies, 99) };
+
+    // 3. Delivering that stored backlog: claim → sign → POST → attempt recorded.
+    let worker = startWorker({ concurrency: 50, endpointConcurrency: 1_000, pollIntervalMs: 100 });
+    started = performance.now();
+    await waitFor(() => delivered(n), 600_000, "backlog deliveries");
+    results.backlogPerSecond = perSecond(n, performance.now() - started);
+    results.backlogToCeiling = ratio(results.backlogPerSecond as number, results.rawCeilingPerSecond as number);
+
+    // 4. Durable end to end: 50 concurrent producers enqueue while the worker delivers; time until every attempt is recorded.
+    started = performance.now();
+    await enqueueMany("bench.fast", n, "durable");
+    await waitFor(() => delivered(2 * n), 600_000, "durable deliveries");
+    results.durablePerSecond = perSecond(n, performance.now() - started);
+    results.durableToCeiling = ratio(results.durablePerSecond as number, results.rawCeilingPerSecond as number);
     results.duplicateAttempts = (await fast.stats()).duplicates;
 
-    // 3. End-to-end latency, idle: one event at a time.
+    // 5. End-to-end latency, idle: one event at a time.
     await fast.reset();
     const idle: number[] = [];
     for (let i = 0; i < 50; i++) {
@@ -173,9 +187,16 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
       await postWebhook({ url: fast.url, headers: { "content-type": "application/json" }, body: "{}" });
       rawTrips.push(performance.now() - started);
     }
-    results.idleLatencyMs = { p50: percentile(idle, 50), p99: percentile(idle, 99), rawRoundTripP50: percentile(rawTrips, 50) };
+    // And one durable commit (a one-row UPDATE): the floor under any durable enqueue, whatever the engine.
+    const commits: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const started = performance.now();
+      await prisma.$executeRawUnsafe(`UPDATE "Organization" SET "name" = "name" WHERE "id" = $1`, orgId);
+      commits.push(performance.now() - started);
+    }
+    results.idleLatencyMs = { p50: percentile(idle, 50), p99: percentile(idle, 99), rawRoundTripP50: percentile(rawTrips, 50), commitP50: percentile(commits, 50) };
 
-    // 4. Under load: sample latency while a backlog drains.
+    // 6. Under load: sample latency while a backlog drains.
     await fast.reset();
     const loadStarted = new Map<string, number>();
     const backlog = enqueueMany("bench.fast", Math.min(n, 2_000), "load");
@@ -195,7 +216,7 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     results.loadedLatencyMs = { p50: percentile(loaded, 50), p99: percentile(loaded, 99) };
     await worker.stop();
 
-    // 5. Naive sender (classic guide): batches of 10, each awaiting its send and its database write, 50 ms receiver.
+    // 7. Naive sender (classic guide): batches of 10, each awaiting its send and its database write, 50 ms receiver.
     const naiveCount = 500;
     const naiveStarted = performance.now();
     for (let i = 0; i < naiveCount; i += 10) {
@@ -209,14 +230,15 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
       );
     }
     results.naivePerSecond = perSecond(naiveCount, performance.now() - naiveStarted);
-    const engineCount = 2_000;
-    worker = startWorker({ concurrency: 200, endpointConcurrency: 1_000, pollIntervalMs: 100 });
-    const engineStarted = performance.now();
+    // 8. The engine against the same 50 ms receiver, from stored events like the naive sender's.
+    const engineCount = 3_000;
     const before = await prisma.webhookDelivery.count({ where: { status: "delivered" } });
     await enqueueMany("bench.slow", engineCount, "engine50");
+    worker = startWorker({ concurrency: 200, endpointConcurrency: 1_000, pollIntervalMs: 100 });
+    const engineStarted = performance.now();
     await waitFor(() => delivered(before + engineCount), 600_000, "engine deliveries at 50 ms");
     results.engineAt50msPerSecond = perSecond(engineCount, performance.now() - engineStarted);
-    results.engineToNaive = Math.round(((results.engineAt50msPerSecond as number) / (results.naivePerSecond as number)) * 10) / 10;
+    results.engineToNaive = ratio(results.engineAt50msPerSecond as number, results.naivePerSecond as number);
     await worker.stop();
     void fastEndpoint;
   } finally {
@@ -226,9 +248,12 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     await closeDatabase();
   }
 
-  // 6. Worker processes on PostgreSQL (a 50 ms receiver): 1, 2 and 4 processes.
+  // 9. Worker processes on PostgreSQL (a 50 ms receiver): 1, 2 and 4 processes.
+  // 10. Worker RSS over a long run (PostgreSQL: the worker is its own process).
   if (scratch) {
     results.workerProcesses = await scaleWorkers(scratch.url);
+    const rssCount = Number(flag("--rss") ?? 100_000);
+    if (rssCount > 0) results.workerMemory = await workerMemory(scratch.url, rssCount);
     await scratch.drop();
   }
   return results;
@@ -240,6 +265,9 @@ async function scaleWorkers(databaseUrl: string) {
   const { newId } = await import("@/lib/ids");
   const out: Record<string, { perSecond: number; duplicates: number }> = {};
   const count = Number(flag("--scale-n") ?? 3_000);
+  // Slots per process. With 50 ms per request one process's capacity is slots × 20/s; kept below what
+  // this host's CPU caps the whole run at, so the measure shows what adding processes adds.
+  const slots = flag("--scale-concurrency") ?? "10";
   for (const processes of [1, 2, 4]) {
     const receiver = await startReceiver(50);
     const orgId = newId("org");
@@ -249,17 +277,15 @@ async function scaleWorkers(databaseUrl: string) {
     for (let i = 0; i < count; i += 100) {
       await Promise.all(Array.from({ length: Math.min(100, count - i) }, (_, j) => sendWebhookNotification(orgId, "bench.scale", `s${processes}-${i + j}`, {})));
     }
+    // Hold the backlog until every process is up (start-up is not delivery), then release it at once.
+    await prisma.$executeRawUnsafe(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = $2::timestamp(3) WHERE "organizationId" = $1`, orgId, new Date(Date.now() + 86_400_000).toISOString());
+    const spawnedAt = new Date();
     const workers: ChildProcess[] = [];
+    for (let i = 0; i < processes; i++) workers.push(spawnWorker(databaseUrl, slots));
+    await waitFor(async () => (await prisma.workerHeartbeat.count({ where: { startedAt: { gte: new Date(spawnedAt.getTime() - 1_000) } } })) >= processes, 120_000, "worker start-up");
+    await prisma.$executeRawUnsafe(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = $2::timestamp(3) WHERE "organizationId" = $1`, orgId, new Date().toISOString());
+    await prisma.$executeRawUnsafe(`SELECT pg_notify('webhook_deliveries', '')`);
     const started = performance.now();
-    for (let i = 0; i < processes; i++) {
-      workers.push(
-        spawn(process.execPath, [TSX, path.join(root, "scripts/worker.ts")], {
-          cwd: root,
-          env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "10", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: "50", WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "error" },
-          stdio: "ignore",
-        }),
-      );
-    }
     await waitFor(async () => (await prisma.webhookDelivery.count({ where: { organizationId: orgId, status: "delivered" } })) >= count, 900_000, `${processes} worker(s)`);
     const ms = performance.now() - started;
     await Promise.all(workers.map((worker) => new Promise((resolve) => { worker.once("exit", resolve); worker.kill("SIGTERM"); })));
@@ -268,7 +294,80 @@ async function scaleWorkers(databaseUrl: string) {
     receiver.stop();
   }
   await closeDatabase();
-  return out;
+  return { slotsPerProcess: Number(slots), ...out };
+}
+
+/** A worker process (tsx as a loader, so the pid is the worker's own). */
+function spawnWorker(databaseUrl: string, slots: string): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "10", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: slots, WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "error" },
+    stdio: "ignore",
+  });
+}
+
+/** Resident memory of a process in MiB (Linux /proc). */
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return Math.round((kib / 1024) * 10) / 10;
+}
+
+/**
+ * One worker process delivers `count` stored deliveries (inserted in bulk: the
+ * producer is not what is measured) to a 0 ms receiver; its RSS is sampled
+ * after the first 1 000 and then every 10 %.
+ */
+async function workerMemory(databaseUrl: string, count: number) {
+  const { getDatabase, closeDatabase, prisma } = await import("@/lib/db");
+  const { createEndpoint } = await import("@/lib/webhooks");
+  const { newId } = await import("@/lib/ids");
+  await getDatabase().migrate();
+  const receiver = await startReceiver(0, { keepArrivals: false });
+  const orgId = newId("org");
+  await prisma.organization.create({ data: { id: orgId, name: "Memory", slug: `memory-${orgId.slice(-6)}` } });
+  const { endpoint } = await createEndpoint({ organizationId: orgId, url: receiver.url, eventTypes: ["bench.memory"] });
+  for (let from = 0; from < count; from += 20_000) {
+    const to = Math.min(count, from + 20_000);
+    await prisma.$executeRawUnsafe(
+      `WITH events AS (
+         INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
+         SELECT 'evt_mem_' || g, $1, 'bench.memory', 'mem-' || g, json_build_object('event', 'bench.memory', 'idempotencyKey', 'mem-' || g, 'data', json_build_object('n', g))::text, $5::timestamp(3)
+           FROM generate_series($3::int, $4::int) AS g
+         RETURNING "id", "idempotencyKey"
+       )
+       INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt")
+       SELECT 'msg_mem_' || substr(e."id", 9), $1, e."id", $2, 'bench.memory', e."idempotencyKey", $5::timestamp(3), $5::timestamp(3), $5::timestamp(3) FROM events e`,
+      orgId,
+      endpoint.id,
+      from + 1,
+      to,
+      new Date().toISOString(),
+    );
+  }
+  const worker = spawnWorker(databaseUrl, "50");
+  const done = () => prisma.webhookDelivery.count({ where: { organizationId: orgId, status: "delivered" } });
+  const samples: { delivered: number; rssMiB: number }[] = [];
+  const started = performance.now();
+  let next = 1_000;
+  for (;;) {
+    const now = await done();
+    if (now >= next || now >= count) {
+      samples.push({ delivered: now, rssMiB: rssMiB(worker.pid!) });
+      next = Math.ceil((now + 1) / (count / 10)) * (count / 10);
+    }
+    if (now >= count) break;
+    if (performance.now() - started > 1_800_000) throw new Error(`memory run: only ${now} of ${count} delivered in 30 min`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const perSecond = Math.round((count / (performance.now() - started)) * 1000);
+  await new Promise((resolve) => {
+    worker.once("exit", resolve);
+    worker.kill("SIGTERM");
+  });
+  receiver.stop();
+  await closeDatabase();
+  return { deliveries: count, perSecond, startMiB: samples[0]!.rssMiB, endMiB: samples.at(-1)!.rssMiB, maxMiB: Math.max(...samples.map((sample) => sample.rssMiB)), samples };
 }
 
 function chart(results: Record<string, unknown>[]): string {
@@ -276,11 +375,12 @@ function chart(results: Record<string, unknown>[]): string {
   for (const result of results) {
     const mode = String(result.mode);
     bars.push({ label: `${mode}: raw ceiling`, value: Number(result.rawCeilingPerSecond) });
-    bars.push({ label: `${mode}: durable`, value: Number(result.durablePerSecond) });
+    bars.push({ label: `${mode}: stored backlog`, value: Number(result.backlogPerSecond) });
+    bars.push({ label: `${mode}: durable end to end`, value: Number(result.durablePerSecond) });
     bars.push({ label: `${mode}: naive @50ms`, value: Number(result.naivePerSecond) });
     bars.push({ label: `${mode}: engine @50ms`, value: Number(result.engineAt50msPerSecond) });
-    const scale = result.workerProcesses as Record<string, { perSecond: number }> | undefined;
-    if (scale) for (const [k, v] of Object.entries(scale)) bars.push({ label: `${mode}: ${k} worker proc @50ms`, value: v.perSecond });
+    const scale = result.workerProcesses as Record<string, { perSecond: number } | number> | undefined;
+    if (scale) for (const [k, v] of Object.entries(scale)) if (typeof v === "object") bars.push({ label: `${mode}: ${k} worker proc @50ms`, value: v.perSecond });
   }
   const max = Math.max(...bars.map((bar) => bar.value), 1);
   const rowHeight = 26;
@@ -311,13 +411,22 @@ async function main() {
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "bench.json"), JSON.stringify(results, null, 2));
   writeFileSync(path.join(out, "bench.svg"), chart(results));
-  console.log("\nmode      ceiling/s  durable/s  ratio  naive@50  engine@50  ×naive  idle p50/p99 (raw)  loaded p50/p99  enqueue p50/p99");
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a printed summary of the JSON above
   for (const r of results as Record<string, any>[]) {
-    console.log(
-      `${String(r.mode).padEnd(9)} ${String(r.rawCeilingPerSecond).padStart(9)}  ${String(r.durablePerSecond).padStart(9)}  ${String(r.durableToCeiling).padStart(5)}  ${String(r.naivePerSecond).padStart(8)}  ${String(r.engineAt50msPerSecond).padStart(9)}  ${String(r.engineToNaive).padStart(6)}  ${r.idleLatencyMs.p50}/${r.idleLatencyMs.p99} (${r.idleLatencyMs.rawRoundTripP50})  ${r.loadedLatencyMs.p50}/${r.loadedLatencyMs.p99}  ${r.enqueueLatencyMs.p50}/${r.enqueueLatencyMs.p99}`,
-    );
-    if (r.workerProcesses) console.log(`          worker processes @50 ms: ${JSON.stringify(r.workerProcesses)}`);
+    console.log(`\n${r.mode}`);
+    const rows: [string, string][] = [
+      ["raw keep-alive ceiling", `${r.rawCeilingPerSecond}/s`],
+      ["enqueue (50 producers, no worker)", `${r.enqueuePerSecond}/s, p50 ${r.enqueueLatencyMs.p50} ms, p99 ${r.enqueueLatencyMs.p99} ms`],
+      ["delivery of a stored backlog", `${r.backlogPerSecond}/s = ${r.backlogToCeiling}x ceiling`],
+      ["durable end to end (enqueue while delivering)", `${r.durablePerSecond}/s = ${r.durableToCeiling}x ceiling`],
+      ["naive sender @50 ms", `${r.naivePerSecond}/s`],
+      ["engine @50 ms", `${r.engineAt50msPerSecond}/s = ${r.engineToNaive}x naive`],
+      ["idle latency p50/p99 (raw round trip; one commit)", `${r.idleLatencyMs.p50}/${r.idleLatencyMs.p99} ms (${r.idleLatencyMs.rawRoundTripP50} ms; ${r.idleLatencyMs.commitP50} ms)`],
+      ["loaded latency p50/p99", `${r.loadedLatencyMs.p50}/${r.loadedLatencyMs.p99} ms`],
+    ];
+    if (r.workerProcesses) rows.push(["worker processes @50 ms", JSON.stringify(r.workerProcesses)]);
+    if (r.workerMemory) rows.push([`worker RSS over ${r.workerMemory.deliveries}`, `${r.workerMemory.startMiB} → ${r.workerMemory.endMiB} MiB (max ${r.workerMemory.maxMiB}) at ${r.workerMemory.perSecond}/s`]);
+    for (const [label, value] of rows) console.log(`  ${label.padEnd(48)} ${value}`);
   }
   console.log(`\nwrote ${path.relative(root, path.join(out, "bench.json"))} and bench.svg`);
   process.exit(0);

@@ -9,6 +9,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 const latencyMs = Number(process.env.LATENCY_MS ?? 0);
+// Long runs (the memory run) need no arrival times.
+const keepArrivals = process.env.KEEP_ARRIVALS !== "false";
 let requests = 0;
 const seen = new Map<string, number>();
 const arrivals = new Map<string, number>();
@@ -35,7 +37,7 @@ const server = http.createServer((req, res) => {
     const id = req.headers["webhook-id"];
     if (typeof id === "string") {
       seen.set(id, (seen.get(id) ?? 0) + 1);
-      if (!arrivals.has(id)) arrivals.set(id, arrivedAt);
+      if (keepArrivals && !arrivals.has(id)) arrivals.set(id, arrivedAt);
     }
     const reply = () => res.writeHead(200, { "content-type": "text/plain" }).end("ok");
     if (latencyMs > 0) setTimeout(reply, latencyMs);
