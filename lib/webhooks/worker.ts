@@ -73,7 +73,13 @@ export async function claimDueDeliveries(limit: number, options: DeliveryEngineO
   const now = config.now();
   const leaseUntil = new Date(now.getTime() + config.leaseSeconds * 1000);
   const rows = await config.prisma.$queryRawUnsafe<LeasedRow[]>(
-    `WITH candidates AS (
+    `WITH in_flight AS (
+       -- Leased rows only (an index range on leaseExpiresAt), counted once per endpoint.
+       SELECT f."endpointId", count(*) AS "count"
+         FROM "WebhookDelivery" f
+        WHERE f."leaseExpiresAt" > $1::timestamp(3) AND f."status" = 'pending'
+        GROUP BY f."endpointId"
+     ), candidates AS (
        SELECT d."id", d."endpointId", d."eventId", d."nextAttemptAt"
          FROM "WebhookDelivery" d
         WHERE d."status" = 'pending'
@@ -84,15 +90,12 @@ export async function claimDueDeliveries(limit: number, options: DeliveryEngineO
              WHERE c."key" = d."endpointId"
                AND ((c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
                  OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))))
+          -- Endpoints already at their limit are left out BEFORE the window is cut, so a
+          -- stalled endpoint's older backlog cannot fill it and starve the others.
+          AND NOT EXISTS (SELECT 1 FROM in_flight i WHERE i."endpointId" = d."endpointId" AND i."count" >= $3)
         ORDER BY d."nextAttemptAt"
         LIMIT $2 * 4
         FOR UPDATE OF d SKIP LOCKED
-     ), in_flight AS (
-       -- Leased rows only (an index range on leaseExpiresAt), counted once per endpoint.
-       SELECT f."endpointId", count(*) AS "count"
-         FROM "WebhookDelivery" f
-        WHERE f."leaseExpiresAt" > $1::timestamp(3) AND f."status" = 'pending'
-        GROUP BY f."endpointId"
      ), ranked AS (
        SELECT c."id", c."endpointId", c."eventId", c."nextAttemptAt",
               ROW_NUMBER() OVER (PARTITION BY c."endpointId" ORDER BY c."nextAttemptAt") AS "rank",
