@@ -8,6 +8,7 @@
  * per process>, --rss <deliveries for the memory run, 0 to skip>.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -53,11 +54,11 @@ const percentile = (values: number[], p: number) => {
 const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string) {
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 20) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 
@@ -145,6 +146,12 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
       return latencies;
     };
     const delivered = async (count: number) => (await prisma.webhookDelivery.count({ where: { status: "delivered" } })) >= count;
+    // Waits on the in-process worker's own count of recorded attempts: polling the database would
+    // itself load it (on the embedded database, the same thread), then confirms once in the database.
+    const recorded = async (worker: { stats(): { attempted: number } }, attempts: number, deliveredTotal: number, what: string) => {
+      await waitFor(async () => worker.stats().attempted >= attempts, 600_000, what);
+      if (!(await delivered(deliveredTotal))) throw new Error(`${what}: attempts recorded but not all delivered`);
+    };
 
     // 1. Raw ceiling.
     results.rawCeilingPerSecond = await rawCeiling(fast.url, Math.max(n, 2_000), 50);
@@ -158,14 +165,14 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     // 3. Delivering that stored backlog: claim → sign → POST → attempt recorded.
     let worker = startWorker({ concurrency: 50, endpointConcurrency: 1_000, pollIntervalMs: 100 });
     started = performance.now();
-    await waitFor(() => delivered(n), 600_000, "backlog deliveries");
+    await recorded(worker, n, n, "backlog deliveries");
     results.backlogPerSecond = perSecond(n, performance.now() - started);
     results.backlogToCeiling = ratio(results.backlogPerSecond as number, results.rawCeilingPerSecond as number);
 
     // 4. Durable end to end: 50 concurrent producers enqueue while the worker delivers; time until every attempt is recorded.
     started = performance.now();
     await enqueueMany("bench.fast", n, "durable");
-    await waitFor(() => delivered(2 * n), 600_000, "durable deliveries");
+    await recorded(worker, 2 * n, 2 * n, "durable deliveries");
     results.durablePerSecond = perSecond(n, performance.now() - started);
     results.durableToCeiling = ratio(results.durablePerSecond as number, results.rawCeilingPerSecond as number);
     results.duplicateAttempts = (await fast.stats()).duplicates;
@@ -236,7 +243,7 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     await enqueueMany("bench.slow", engineCount, "engine50");
     worker = startWorker({ concurrency: 200, endpointConcurrency: 1_000, pollIntervalMs: 100 });
     const engineStarted = performance.now();
-    await waitFor(() => delivered(before + engineCount), 600_000, "engine deliveries at 50 ms");
+    await recorded(worker, engineCount, before + engineCount, "engine deliveries at 50 ms");
     results.engineAt50msPerSecond = perSecond(engineCount, performance.now() - engineStarted);
     results.engineToNaive = ratio(results.engineAt50msPerSecond as number, results.naivePerSecond as number);
     await worker.stop();
@@ -286,7 +293,7 @@ async function scaleWorkers(databaseUrl: string) {
     await prisma.$executeRawUnsafe(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = $2::timestamp(3) WHERE "organizationId" = $1`, orgId, new Date().toISOString());
     await prisma.$executeRawUnsafe(`SELECT pg_notify('webhook_deliveries', '')`);
     const started = performance.now();
-    await waitFor(async () => (await prisma.webhookDelivery.count({ where: { organizationId: orgId, status: "delivered" } })) >= count, 900_000, `${processes} worker(s)`);
+    await waitFor(async () => (await prisma.webhookDelivery.count({ where: { organizationId: orgId, status: "delivered" } })) >= count, 900_000, `${processes} worker(s)`, 200);
     const ms = performance.now() - started;
     await Promise.all(workers.map((worker) => new Promise((resolve) => { worker.once("exit", resolve); worker.kill("SIGTERM"); })));
     const stats = await receiver.stats();
@@ -358,7 +365,7 @@ async function workerMemory(databaseUrl: string, count: number) {
     }
     if (now >= count) break;
     if (performance.now() - started > 1_800_000) throw new Error(`memory run: only ${now} of ${count} delivered in 30 min`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const perSecond = Math.round((count / (performance.now() - started)) * 1000);
   await new Promise((resolve) => {
@@ -395,6 +402,9 @@ function chart(results: Record<string, unknown>[]): string {
 }
 
 async function main() {
+  // One encryption key for the bench process and the worker processes it starts: with an in-memory
+  // data folder each process would make up its own, and workers could not read the endpoints' secrets.
+  process.env.WEBHOOK_ENCRYPTION_KEYS ??= `bench:${randomBytes(32).toString("base64")}`;
   const only = flag("--only");
   const admin = process.env.DATABASE_URL;
   const modes: ("embedded" | "postgres")[] = [];
