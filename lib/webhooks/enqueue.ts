@@ -3,6 +3,7 @@ import { newId } from "@/lib/ids";
 import type { DbClient } from "@/lib/webhooks/db-types";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, serializeEnvelope } from "@/lib/webhooks/events";
+import { groupCommit } from "@/lib/webhooks/group-commit";
 import { DELIVERY_CHANNEL, signalDeliveriesDue } from "@/lib/webhooks/signal";
 
 export interface EnqueueOptions {
@@ -53,7 +54,7 @@ export async function sendWebhookNotification(
 
   const row = { organizationId, event, idempotencyKey, body, createdAt };
   // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
-  const result = options.tx ? await writeEvent(options.tx, row) : await sharedWriter().write(row);
+  const result = options.tx ? await writeEvent(options.tx, row) : await sharedWriter()(row);
   if (!options.tx && result.deliveries.length > 0 && !result.duplicate) signalDeliveriesDue();
   return result;
 }
@@ -155,44 +156,16 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(En
 }
 
 /**
- * Group commit for producers: calls arriving while a write is in flight are
- * queued and written together by the next statement, so 50 concurrent
- * producers cost a few commits instead of 50. A lone call is written at once.
- * If a shared write fails, each of its events is written again alone, so a
- * caller only ever gets its own error.
+ * Group commit for producers ({@link groupCommit}): calls arriving while a
+ * write is in flight are written together by the next statement, so 50
+ * concurrent producers cost a few commits instead of 50. If a shared write
+ * fails, each of its events is written again alone, so a caller only ever gets
+ * its own error.
  */
-function eventWriter(db: DbClient, maxBatch = 200, maxWrites = 2) {
-  const queue: { row: EventRow; resolve: (result: EnqueueResult) => void; reject: (error: unknown) => void }[] = [];
-  let writing = 0;
-  const settle = (entry: (typeof queue)[number], result: EnqueueResult | Error) => (result instanceof Error ? entry.reject(result) : entry.resolve(result));
-  const pump = () => {
-    while (writing < maxWrites && queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      writing++;
-      writeEvents(
-        db,
-        batch.map((entry) => entry.row),
-      )
-        .then(
-          async (results) => batch.forEach((entry, index) => settle(entry, results[index]!)),
-          async (error: unknown) => {
-            if (batch.length === 1) batch[0]!.reject(error);
-            else await Promise.all(batch.map((entry) => writeEvent(db, entry.row).then(entry.resolve, entry.reject)));
-          },
-        )
-        .finally(() => {
-          writing--;
-          pump();
-        });
-    }
-  };
-  return {
-    write: (row: EventRow) =>
-      new Promise<EnqueueResult>((resolve, reject) => {
-        queue.push({ row, resolve, reject });
-        pump();
-      }),
-  };
+function eventWriter(db: DbClient) {
+  return groupCommit<EventRow, EnqueueResult>((rows) => writeEvents(db, rows), {
+    retry: (_error, { alone }) => (alone ? undefined : 0),
+  });
 }
 
 let writer: ReturnType<typeof eventWriter> | undefined;

@@ -2,6 +2,7 @@ import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { TransportError } from "@/lib/webhooks/errors";
+import { groupCommit, type GroupCommitOptions } from "@/lib/webhooks/group-commit";
 import type { TransportResponse } from "@/lib/webhooks/transport";
 
 export interface SignedSendResult {
@@ -129,11 +130,7 @@ export async function recordAttempt(db: DbClient, input: RecordInput): Promise<v
 
 export type AttemptRecorder = (input: RecordInput) => Promise<void>;
 
-export interface BatchedRecorderOptions {
-  /** Most attempts written by one statement. */
-  maxBatch?: number;
-  /** Statements in flight at once. */
-  maxWrites?: number;
+export interface BatchedRecorderOptions extends Pick<GroupCommitOptions, "maxBatch" | "maxWrites" | "sleep" | "now"> {
   /**
    * How long a write that failed (the database restarting, a dropped
    * connection) is retried before the caller gets the error. Keep it under
@@ -141,83 +138,33 @@ export interface BatchedRecorderOptions {
    * the attempt is recorded instead of being sent again later.
    */
   retryForMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-}
-
-interface Pending {
-  input: RecordInput;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-  deadline: number;
-  failures: number;
 }
 
 /**
- * Group commit for a busy worker: attempts finishing while a write is in
- * flight are queued and written together by the next one, so a worker with
- * hundreds of attempts in flight commits a few times per round trip instead of
- * once per attempt. An idle worker writes at once (no timer, no added delay).
- * Each caller still learns its own outcome (LeaseLostError, or the error once
- * retries are used up). After a failed write each of its attempts is retried
- * on its own, so one row the database refuses cannot sink the others.
+ * Group commit for a busy worker ({@link groupCommit}): attempts finishing
+ * while a write is in flight are written together by the next statement, so a
+ * worker with hundreds of attempts in flight commits a few times per round
+ * trip instead of once per attempt. Each caller still learns its own outcome
+ * (LeaseLostError, or the error once retries are used up). A failed write is
+ * retried with back-off, each attempt alone.
  */
 export function batchedRecorder(db: DbClient, options: BatchedRecorderOptions = {}): AttemptRecorder {
-  const maxBatch = options.maxBatch ?? 200;
-  const maxWrites = options.maxWrites ?? 2;
   const retryForMs = options.retryForMs ?? 20_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
-  const queue: Pending[] = [];
-  let writing = 0;
-
-  const retryLater = (entry: Pending, error: unknown) => {
-    entry.failures++;
-    const delayMs = Math.min(250 * 2 ** (entry.failures - 1), 4_000);
-    if (now() + delayMs > entry.deadline) return entry.reject(error);
-    if (entry.failures === 1) logger.warn({ err: error, deliveryId: entry.input.delivery.id, delayMs }, "recording an attempt failed; retrying");
-    void sleep(delayMs).then(() => {
-      queue.push(entry);
-      pump();
-    });
-  };
-
-  const pump = () => {
-    while (writing < maxWrites && queue.length > 0) {
-      // An attempt whose write failed before goes alone; the rest share a statement.
-      const batch = queue[0]!.failures > 0 ? queue.splice(0, 1) : takeBatch();
-      writing++;
-      recordAttempts(
-        db,
-        batch.map((entry) => entry.input),
-      )
-        .then(
-          (recorded) => {
-            for (const entry of batch) {
-              if (recorded.has(entry.input.delivery.id)) entry.resolve();
-              else entry.reject(new LeaseLostError());
-            }
-          },
-          (error: unknown) => batch.forEach((entry) => retryLater(entry, error)),
-        )
-        .finally(() => {
-          writing--;
-          pump();
-        });
-    }
-  };
-  const takeBatch = () => {
-    const batch: Pending[] = [];
-    for (let i = 0; i < queue.length && batch.length < maxBatch; ) {
-      if (queue[i]!.failures === 0) batch.push(...queue.splice(i, 1));
-      else i++;
-    }
-    return batch;
-  };
-
-  return (input) =>
-    new Promise<void>((resolve, reject) => {
-      queue.push({ input, resolve, reject, deadline: now() + retryForMs, failures: 0 });
-      pump();
-    });
+  return groupCommit<RecordInput, void>(
+    async (inputs) => {
+      const recorded = await recordAttempts(db, inputs);
+      return inputs.map((input) => (recorded.has(input.delivery.id) ? undefined : new LeaseLostError()));
+    },
+    {
+      ...options,
+      now,
+      retry: (error, { failures, submittedAt }) => {
+        const delayMs = Math.min(250 * 2 ** (failures - 1), 4_000);
+        if (now() + delayMs > submittedAt + retryForMs) return undefined;
+        if (failures === 1) logger.warn({ err: error, delayMs }, "recording an attempt failed; retrying");
+        return delayMs;
+      },
+    },
+  );
 }
