@@ -35,6 +35,23 @@ describe("the shared client", () => {
   });
 });
 
+// A property of the embedded adapter alone: checked once, in the embedded run.
+(adminDatabaseUrl() ? describe.skip : describe)("timestamps in the embedded database", () => {
+  it.each(["America/New_York", "Asia/Tokyo"])("read back as written with TZ=%s (typed, raw, in a transaction)", async (zone) => {
+    const written = "2026-11-28T12:34:56.789Z";
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "../helpers/timestamp-probe.ts"), written], {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { PATH: process.env.PATH, TZ: zone, DATA_DIR: "memory://", LOG_LEVEL: "error" } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(output)).toEqual([written, written, written]);
+  });
+});
+
 describe("embedded database lock", () => {
   it("refuses a data folder another live process holds, and takes over a stale one", async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "lock-"));

@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { DriverAdapterError, type SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import { ColumnTypeEnum, DriverAdapterError, type SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /**
@@ -65,12 +65,35 @@ function translating<T extends object>(target: T, wrapResult: (name: PropertyKey
   });
 }
 
+/**
+ * pglite-prisma-adapter 0.6 hands `timestamp` values of raw queries to Prisma as bare
+ * "2026-11-28 12:00:00.000" strings, which are then read as LOCAL time: with
+ * TZ other than UTC every DateTime a raw query read from the embedded database was shifted
+ * (lease expiry, secret grace periods, failure streaks). `@prisma/adapter-pg`
+ * marks them UTC; this does the same. Columns are `timestamp(3)` holding UTC.
+ */
+export function utcTimestamps<T>(result: T): T {
+  const set = result as { columnTypes?: number[]; rows?: unknown[][] };
+  if (!Array.isArray(set?.columnTypes) || !Array.isArray(set.rows)) return result;
+  const columns = set.columnTypes.flatMap((type, index) => (type === ColumnTypeEnum.DateTime || type === ColumnTypeEnum.DateTimeArray ? [index] : []));
+  for (const row of columns.length ? set.rows : []) for (const index of columns) row[index] = asUtc(row[index]);
+  return result;
+}
+
+function asUtc(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asUtc);
+  return typeof value === "string" && !/(Z|[+-]\d{2}(:?\d{2})?)$/.test(value) ? `${value.replace(" ", "T")}+00:00` : value;
+}
+
+/** Translates errors, and marks timestamps UTC on every query result (in transactions too). */
+function adapterResult(method: PropertyKey, value: unknown): unknown {
+  if (method === "queryRaw") return utcTimestamps(value);
+  if (method === "startTransaction") return translating(value as object, adapterResult);
+  return value;
+}
+
 /** A Prisma driver adapter factory for an open PGlite instance. */
 export function createPGliteAdapter(client: PGlite): SqlDriverAdapterFactory {
   const factory = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
-  return translating(factory, (name, adapter) =>
-    name === "connect"
-      ? translating(adapter as object, (method, tx) => (method === "startTransaction" ? translating(tx as object) : tx))
-      : adapter,
-  );
+  return translating(factory, (name, adapter) => (name === "connect" ? translating(adapter as object, adapterResult) : adapter));
 }
