@@ -110,6 +110,8 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(En
        INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
        SELECT i.event_id, i.organization_id, i.event, i.idempotency_key, i.body, i.created_at::timestamp(3)
          FROM input i JOIN org ON org."id" = i.organization_id
+        -- One order for every statement: two writes sharing keys wait for each other, never deadlock.
+        ORDER BY i.organization_id, i.idempotency_key
        ON CONFLICT ("organizationId", "idempotencyKey") DO NOTHING
        RETURNING "id"
      ), delivery AS (
