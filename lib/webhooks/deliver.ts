@@ -7,7 +7,7 @@ import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
 import { sendWebhookNotification } from "@/lib/webhooks/enqueue";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
-import { loadLeased, type LoadedDelivery } from "@/lib/webhooks/leased";
+import type { LoadedDelivery } from "@/lib/webhooks/leased";
 import { describeOutcome, LeaseLostError, recordAttempt, type AttemptRecorder, type RecordInput, type SignedSendResult } from "@/lib/webhooks/record";
 import { classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS, type AttemptVerdict } from "@/lib/webhooks/retry-policy";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
@@ -107,28 +107,19 @@ export type AttemptResult =
   /** Another worker holds the delivery now (our lease expired): nothing recorded. */
   | { kind: "lease_lost" };
 
-export interface LeasedDelivery {
-  id: string;
-  leaseOwner: string;
-}
-
-export type { LoadedDelivery };
-
 /**
- * Makes one scheduled attempt of a delivery this worker has leased: sign the
+ * Makes one scheduled attempt of a delivery this worker has claimed
+ * (claimDueDeliveries returns it loaded, lease included): sign the
  * stored body, post it, classify the outcome, then record the attempt and the
  * delivery's next state — only while the lease is still ours.
  */
-export async function attemptDelivery(leased: LeasedDelivery | LoadedDelivery, options: AttemptOptions = {}): Promise<AttemptResult> {
+export async function attemptDelivery(delivery: LoadedDelivery, options: AttemptOptions = {}): Promise<AttemptResult> {
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
   const breaker = options.breaker ?? new WebhookCircuitBreaker({ prisma: db, now });
-  // A claim returns the loaded delivery with its lease; a bare lease is loaded here.
-  const delivery = "endpoint" in leased ? leased : await loadLeased(db, leased.id);
-  if (!delivery || !leased.leaseOwner || delivery.leaseOwner !== leased.leaseOwner) return { kind: "lease_lost" };
+  const leaseOwner = delivery.leaseOwner;
   // A lease that ran out before we started (a stalled process) may already be another worker's: send nothing.
-  if (delivery.leaseExpiresAt && delivery.leaseExpiresAt <= now()) return { kind: "lease_lost" };
-  const leaseOwner = leased.leaseOwner;
+  if (!leaseOwner || !delivery.leaseExpiresAt || delivery.leaseExpiresAt <= now()) return { kind: "lease_lost" };
 
   if (delivery.endpoint.status !== "active") {
     const changed = await db.$executeRawUnsafe(

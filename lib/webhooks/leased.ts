@@ -1,9 +1,7 @@
-import type { DbClient } from "@/lib/webhooks/db-types";
-
 /**
  * The columns one attempt needs — delivery `d`, endpoint `e`, stored event `v`
- * and circuit `c` — shared by the claim (which returns them with the lease, so
- * a claimed delivery costs no extra read) and {@link loadLeased}.
+ * and circuit `c` — which the claim returns with the lease, so a claimed
+ * delivery costs no extra read.
  */
 export const LEASED_COLUMNS = `d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."leaseExpiresAt", d."createdAt",
   e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
@@ -63,18 +61,4 @@ export function toLoadedDelivery(row: LeasedRow): LoadedDelivery {
     webhookEvent: { body: row.body as string, createdAt: row.eventCreatedAt as Date },
     circuit: row.circuitState ? { state: row.circuitState as string, consecutiveFailures: Number(row.circuitFailures) } : null,
   };
-}
-
-/** Everything one attempt needs, in one query; null when the delivery is gone. */
-export async function loadLeased(db: DbClient, deliveryId: string): Promise<LoadedDelivery | null> {
-  const [row] = await db.$queryRawUnsafe<LeasedRow[]>(
-    `SELECT ${LEASED_COLUMNS}
-       FROM "WebhookDelivery" d
-       JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
-       JOIN "WebhookEvent" v ON v."id" = d."eventId"
-       LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
-      WHERE d."id" = $1`,
-    deliveryId,
-  );
-  return row ? toLoadedDelivery(row) : null;
 }
