@@ -1,16 +1,9 @@
 import Link from "next/link";
 import { StatusBadge } from "@/app/_components/badge";
+import type { ManualAttemptResult } from "@/lib/webhooks/manual";
 
-/** What `POST …/test` and `POST …/redeliver` answer (lib/webhooks/manual.ts `ManualAttemptResult`). */
-export interface ManualAttemptResult {
-  deliveryId: string;
-  success: boolean;
-  statusCode?: number;
-  error?: string;
-  durationMs: number;
-  responseSnippet?: string;
-  status: "pending" | "delivered" | "failed" | "cancelled";
-}
+/** What `POST …/test` and `POST …/redeliver` answer. */
+export type { ManualAttemptResult };
 
 /**
  * The outcome of one manual send: status code, latency and the start of the

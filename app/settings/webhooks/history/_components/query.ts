@@ -1,4 +1,4 @@
-import { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName } from "@/lib/webhooks/history";
+import { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryFilters, type DeliveryStatusName } from "@/lib/webhooks/history";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -14,14 +14,7 @@ export interface HistoryFormValues {
 
 export interface HistoryQuery {
   values: HistoryFormValues;
-  filters: {
-    status?: DeliveryStatusName;
-    eventType?: string;
-    endpointId?: string;
-    from?: Date;
-    to?: Date;
-    idempotencyKey?: string;
-  };
+  filters: Pick<DeliveryFilters, "status" | "eventType" | "endpointId" | "from" | "to" | "idempotencyKey">;
   cursor?: string;
   /** A cursor was given but cannot be one of ours (the query rejects well-formed bad ones itself). */
   cursorInvalid: boolean;
