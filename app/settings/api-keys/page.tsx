@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
 import { textLinkClassName } from "@/app/_components/auth-card";
 import { StatusBadge } from "@/app/_components/badge";
+import { cellClassName as td, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
@@ -13,9 +14,6 @@ import { RevokeApiKeyButton } from "./revoke-api-key-button";
 import { UsageSnippet } from "./usage-snippet";
 
 export const metadata: Metadata = { title: "API keys" };
-
-const th = "px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";
-const td = "px-4 py-3 align-middle";
 
 export default async function ApiKeysPage() {
   const viewer = await requireOrgViewer();
@@ -52,61 +50,37 @@ export default async function ApiKeysPage() {
             {keys.length === 0 ? (
               <EmptyState className="mt-3" title="No API keys yet" description="Create a key above to start sending events from your backend." />
             ) : (
-              <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-                <table className="min-w-full divide-y divide-slate-200 text-sm">
-                  <thead className="bg-slate-50">
-                    <tr>
-                      <th scope="col" className={th}>
-                        Name
-                      </th>
-                      <th scope="col" className={th}>
-                        Key
-                      </th>
-                      <th scope="col" className={th}>
-                        Created
-                      </th>
-                      <th scope="col" className={th}>
-                        Last used
-                      </th>
-                      <th scope="col" className={th}>
-                        Status
-                      </th>
-                      <th scope="col" className={`${th} text-right`}>
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {keys.map((key) => (
-                      <tr key={key.id} className={key.revokedAt ? "text-slate-500" : undefined}>
-                        <td className={`${td} font-medium ${key.revokedAt ? "" : "text-slate-900"}`}>{key.name}</td>
-                        <td className={`${td} font-mono text-xs`}>
-                          {key.prefix}…
-                        </td>
-                        <td className={td}>
-                          <DateTime value={key.createdAt} />
-                        </td>
-                        <td className={td}>
-                          <DateTime value={key.lastUsedAt} fallback="Never" />
-                        </td>
-                        <td className={td}>
-                          {key.revokedAt ? (
-                            <span className="inline-flex flex-col gap-0.5">
-                              <StatusBadge status="revoked" />
-                              <span className="text-xs">
-                                <DateTime value={key.revokedAt} />
-                              </span>
-                            </span>
-                          ) : (
-                            <StatusBadge status="active" />
-                          )}
-                        </td>
-                        <td className={`${td} text-right`}>{key.revokedAt ? null : <RevokeApiKeyButton keyId={key.id} name={key.name} />}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                columns={[{ label: "Name" }, { label: "Key" }, { label: "Created" }, { label: "Last used" }, { label: "Status" }, { label: "Actions", hidden: true, align: "right" }]}
+              >
+                {keys.map((key) => (
+                  <tr key={key.id} className={key.revokedAt ? "text-slate-500" : undefined}>
+                    <td className={`${td} font-medium ${key.revokedAt ? "" : "text-slate-900"}`}>{key.name}</td>
+                    <td className={`${td} font-mono text-xs`}>
+                      {key.prefix}…
+                    </td>
+                    <td className={td}>
+                      <DateTime value={key.createdAt} />
+                    </td>
+                    <td className={td}>
+                      <DateTime value={key.lastUsedAt} fallback="Never" />
+                    </td>
+                    <td className={td}>
+                      {key.revokedAt ? (
+                        <span className="inline-flex flex-col gap-0.5">
+                          <StatusBadge status="revoked" />
+                          <span className="text-xs">
+                            <DateTime value={key.revokedAt} />
+                          </span>
+                        </span>
+                      ) : (
+                        <StatusBadge status="active" />
+                      )}
+                    </td>
+                    <td className={`${td} text-right`}>{key.revokedAt ? null : <RevokeApiKeyButton keyId={key.id} name={key.name} />}</td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
           </section>
         </>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { Alert } from "@/app/_components/alert";
 import { Badge, StatusBadge } from "@/app/_components/badge";
+import { cellClassName as td, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
@@ -16,9 +17,6 @@ export const metadata: Metadata = { title: "Members" };
 function isPast(date: Date): boolean {
   return date.getTime() <= Date.now();
 }
-
-const th = "px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-slate-500";
-const td = "px-4 py-3 align-middle";
 
 export default async function MembersPage() {
   const viewer = await requireOrgViewer();
@@ -73,72 +71,55 @@ export default async function MembersPage() {
         <h2 id="members-heading" className="text-base font-semibold text-slate-900">
           Members <span className="font-normal text-slate-500">({members.length})</span>
         </h2>
-        <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50">
-              <tr>
-                <th scope="col" className={th}>
-                  Name
-                </th>
-                <th scope="col" className={th}>
-                  Email
-                </th>
-                <th scope="col" className={th}>
-                  Role
-                </th>
-                <th scope="col" className={th}>
-                  Joined
-                </th>
+        <DataTable
+          columns={[
+            { label: "Name" },
+            { label: "Email" },
+            { label: "Role" },
+            { label: "Joined" },
+            ...(viewer.canManage ? [{ label: "Actions", hidden: true, align: "right" as const }] : []),
+          ]}
+        >
+          {members.map((member) => {
+            const isSelf = member.userId === viewer.userId;
+            const displayName = member.user.name || member.user.email;
+            // Admins cannot change or remove owners; better-auth would refuse anyway.
+            const editable = viewer.canManage && (viewer.role === "owner" || member.role !== "owner");
+            return (
+              <tr key={member.id}>
+                <td className={`${td} font-medium text-slate-900`}>
+                  {member.user.name}
+                  {isSelf ? <span className="ml-2 text-xs font-normal text-slate-500">(you)</span> : null}
+                </td>
+                <td className={`${td} text-slate-600`}>{member.user.email}</td>
+                <td className={td}>
+                  <Badge tone={member.role === "owner" ? "indigo" : "gray"} className="capitalize">
+                    {member.role}
+                  </Badge>
+                </td>
+                <td className={`${td} text-slate-600`}>
+                  <DateTime value={member.createdAt} format="date" />
+                </td>
                 {viewer.canManage ? (
-                  <th scope="col" className={`${th} text-right`}>
-                    <span className="sr-only">Actions</span>
-                  </th>
+                  <td className={`${td} text-right`}>
+                    {editable ? (
+                      <MemberActions
+                        memberId={member.id}
+                        displayName={displayName}
+                        organizationName={viewer.organizationName}
+                        role={member.role}
+                        isSelf={isSelf}
+                        viewerIsOwner={viewer.role === "owner"}
+                      />
+                    ) : (
+                      <span className="text-xs text-slate-500">Only owners can change owners</span>
+                    )}
+                  </td>
                 ) : null}
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {members.map((member) => {
-                const isSelf = member.userId === viewer.userId;
-                const displayName = member.user.name || member.user.email;
-                // Admins cannot change or remove owners; better-auth would refuse anyway.
-                const editable = viewer.canManage && (viewer.role === "owner" || member.role !== "owner");
-                return (
-                  <tr key={member.id}>
-                    <td className={`${td} font-medium text-slate-900`}>
-                      {member.user.name}
-                      {isSelf ? <span className="ml-2 text-xs font-normal text-slate-500">(you)</span> : null}
-                    </td>
-                    <td className={`${td} text-slate-600`}>{member.user.email}</td>
-                    <td className={td}>
-                      <Badge tone={member.role === "owner" ? "indigo" : "gray"} className="capitalize">
-                        {member.role}
-                      </Badge>
-                    </td>
-                    <td className={`${td} text-slate-600`}>
-                      <DateTime value={member.createdAt} format="date" />
-                    </td>
-                    {viewer.canManage ? (
-                      <td className={`${td} text-right`}>
-                        {editable ? (
-                          <MemberActions
-                            memberId={member.id}
-                            displayName={displayName}
-                            organizationName={viewer.organizationName}
-                            role={member.role}
-                            isSelf={isSelf}
-                            viewerIsOwner={viewer.role === "owner"}
-                          />
-                        ) : (
-                          <span className="text-xs text-slate-500">Only owners can change owners</span>
-                        )}
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       </section>
 
       {viewer.canManage ? (
@@ -153,47 +134,26 @@ export default async function MembersPage() {
               description="Invitations you create appear here until they are accepted, cancelled or expire."
             />
           ) : (
-            <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <thead className="bg-slate-50">
-                  <tr>
-                    <th scope="col" className={th}>
-                      Email
-                    </th>
-                    <th scope="col" className={th}>
-                      Role
-                    </th>
-                    <th scope="col" className={th}>
-                      Invited by
-                    </th>
-                    <th scope="col" className={th}>
-                      Expires
-                    </th>
-                    <th scope="col" className={`${th} text-right`}>
-                      <span className="sr-only">Actions</span>
-                    </th>
+            <DataTable
+              columns={[{ label: "Email" }, { label: "Role" }, { label: "Invited by" }, { label: "Expires" }, { label: "Actions", hidden: true, align: "right" }]}
+            >
+              {invitations.map((invitation) => {
+                const expired = isPast(invitation.expiresAt);
+                return (
+                  <tr key={invitation.id}>
+                    <td className={`${td} font-medium text-slate-900`}>{invitation.email}</td>
+                    <td className={`${td} capitalize text-slate-600`}>{invitation.role ?? "member"}</td>
+                    <td className={`${td} text-slate-600`}>{invitation.inviter.name}</td>
+                    <td className={`${td} text-slate-600`}>
+                      {expired ? <StatusBadge status="expired" /> : <DateTime value={invitation.expiresAt} />}
+                    </td>
+                    <td className={`${td} text-right`}>
+                      <InvitationActions invitationId={invitation.id} email={invitation.email} expired={expired} />
+                    </td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {invitations.map((invitation) => {
-                    const expired = isPast(invitation.expiresAt);
-                    return (
-                      <tr key={invitation.id}>
-                        <td className={`${td} font-medium text-slate-900`}>{invitation.email}</td>
-                        <td className={`${td} capitalize text-slate-600`}>{invitation.role ?? "member"}</td>
-                        <td className={`${td} text-slate-600`}>{invitation.inviter.name}</td>
-                        <td className={`${td} text-slate-600`}>
-                          {expired ? <StatusBadge status="expired" /> : <DateTime value={invitation.expiresAt} />}
-                        </td>
-                        <td className={`${td} text-right`}>
-                          <InvitationActions invitationId={invitation.id} email={invitation.email} expired={expired} />
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </DataTable>
           )}
         </section>
       ) : null}
