@@ -1,9 +1,13 @@
 import Link from "next/link";
+import { Alert } from "@/app/_components/alert";
 import { StatusBadge } from "@/app/_components/badge";
 import type { ManualAttemptResult } from "@/lib/webhooks/manual";
 
 /** What `POST …/test` and `POST …/redeliver` answer. */
 export type { ManualAttemptResult };
+
+/** A manual send as the page sees it: the attempt, why the request failed, or nothing yet. */
+export type ManualAttemptOutcome = { result: ManualAttemptResult } | { error: string } | null;
 
 /**
  * The outcome of one manual send: status code, latency and the start of the
@@ -37,6 +41,38 @@ export function AttemptResult({ result, showDeliveryLink = false }: { result: Ma
             View this delivery
           </Link>
         </p>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A manual send's outcome, announced politely to screen readers: the attempt
+ * (see {@link AttemptResult}), or why the request itself failed.
+ */
+export function ManualAttemptOutcomeView({
+  outcome,
+  testId,
+  errorTitle,
+  showDeliveryLink = false,
+}: {
+  outcome: ManualAttemptOutcome;
+  testId: string;
+  errorTitle: string;
+  showDeliveryLink?: boolean;
+}) {
+  return (
+    <div aria-live="polite">
+      {outcome ? (
+        <div data-testid={testId}>
+          {"result" in outcome ? (
+            <AttemptResult result={outcome.result} showDeliveryLink={showDeliveryLink} />
+          ) : (
+            <Alert tone="error" title={errorTitle}>
+              {outcome.error}
+            </Alert>
+          )}
+        </div>
       ) : null}
     </div>
   );

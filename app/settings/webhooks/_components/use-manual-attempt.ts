@@ -3,9 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { apiFetch, errorMessage } from "@/app/_components/api";
-import type { ManualAttemptResult } from "./attempt-result";
-
-export type ManualAttemptOutcome = { result: ManualAttemptResult } | { error: string } | null;
+import type { ManualAttemptOutcome, ManualAttemptResult } from "./attempt-result";
 
 /**
  * POSTs to a manual-attempt route (send test event, redeliver), keeps the

@@ -1,9 +1,8 @@
 "use client";
 
-import { Alert } from "@/app/_components/alert";
 import { Button } from "@/app/_components/button";
 import { useManualAttempt } from "../../_components/use-manual-attempt";
-import { AttemptResult } from "../../_components/attempt-result";
+import { ManualAttemptOutcomeView } from "../../_components/attempt-result";
 
 /**
  * Sends this delivery again now (same webhook-id, fresh signature), shows the
@@ -26,19 +25,7 @@ export function RedeliverButton({ deliveryId, endpointActive }: { deliveryId: st
           </span>
         )}
       </div>
-      <div aria-live="polite">
-        {outcome ? (
-          <div data-testid="redeliver-result">
-            {"result" in outcome ? (
-              <AttemptResult result={outcome.result} />
-            ) : (
-              <Alert tone="error" title="The delivery could not be sent again">
-                {outcome.error}
-              </Alert>
-            )}
-          </div>
-        ) : null}
-      </div>
+      <ManualAttemptOutcomeView outcome={outcome} testId="redeliver-result" errorTitle="The delivery could not be sent again" />
     </div>
   );
 }
