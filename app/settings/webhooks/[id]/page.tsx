@@ -21,6 +21,7 @@ import { SecretPanel } from "../_components/secret-panel";
 import { StatusToggle } from "../_components/status-toggle";
 import { orNotFound } from "../_components/or-not-found";
 import { TestEventButton } from "../_components/test-event-button";
+import { BackLink, Detail } from "../_components/detail";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -33,15 +34,6 @@ function Section({ id, title, description, children }: { id: string; title: stri
       {description ? <div className="mt-1 text-sm text-slate-600">{description}</div> : null}
       <div className="mt-4">{children}</div>
     </section>
-  );
-}
-
-function Detail({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid gap-1 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-sm text-slate-900">{children}</dd>
-    </div>
   );
 }
 
@@ -58,11 +50,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/settings/webhooks" className="text-indigo-700 underline-offset-2 hover:underline">
-          ← Endpoints
-        </Link>
-      </nav>
+      <BackLink href="/settings/webhooks">Endpoints</BackLink>
       <PageHeader
         title={host}
         description={endpoint.description || undefined}

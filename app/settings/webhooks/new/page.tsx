@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
@@ -7,6 +6,7 @@ import { ENDPOINT_DESCRIPTION_MAX_LENGTH } from "@/lib/webhooks/endpoints";
 import { allowPrivateNetwork } from "@/lib/webhooks/url-guard";
 import { EndpointForm } from "../_components/endpoint-form";
 import { eventOptions } from "../_components/event-options";
+import { BackLink } from "../_components/detail";
 
 export const metadata: Metadata = { title: "Add endpoint" };
 
@@ -15,11 +15,7 @@ export default async function NewEndpointPage() {
 
   return (
     <div className="max-w-3xl space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/settings/webhooks" className="text-indigo-700 underline-offset-2 hover:underline">
-          ← Endpoints
-        </Link>
-      </nav>
+      <BackLink href="/settings/webhooks">Endpoints</BackLink>
       <PageHeader
         title="Add endpoint"
         description="Tell us where to send events and which ones. You get a signing secret once the endpoint is created."

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { StatusBadge } from "@/app/_components/badge";
 import { CopyButton } from "@/app/_components/copy-button";
 import { PageHeader } from "@/app/_components/page-header";
@@ -12,17 +11,9 @@ import { RelativeTime } from "../../_components/relative-time";
 import { AttemptList } from "../_components/attempt-list";
 import { RedeliverButton } from "../_components/redeliver-button";
 import { orNotFound } from "../../_components/or-not-found";
+import { BackLink, Detail } from "../../_components/detail";
 
 export const metadata: Metadata = { title: "Delivery" };
-
-function Detail({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div className="grid gap-1 py-3 sm:grid-cols-[12rem_1fr] sm:gap-4">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-sm text-slate-900">{children}</dd>
-    </div>
-  );
-}
 
 const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 const preClass =
@@ -38,11 +29,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm">
-        <Link href="/settings/webhooks/history" className="text-indigo-700 underline-offset-2 hover:underline">
-          ← All deliveries
-        </Link>
-      </nav>
+      <BackLink href="/settings/webhooks/history">All deliveries</BackLink>
       <PageHeader
         title={delivery.event}
         description={
