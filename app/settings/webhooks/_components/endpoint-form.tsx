@@ -23,8 +23,8 @@ export interface EndpointFormProps {
   endpoint?: { id: string; url: string; description: string; eventTypes: string[] };
   events: EventOption[];
   /**
-   * Whether the server accepts localhost and private addresses
-   * (`WEBHOOK_ALLOW_PRIVATE_NETWORK`); the browser cannot read that setting.
+   * Whether the server accepts localhost and private addresses (an app started
+   * in development mode); the browser cannot read that setting.
    */
   allowPrivateNetwork: boolean;
   descriptionMaxLength: number;
@@ -181,7 +181,11 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
         spellCheck={false}
         required
         placeholder="https://example.com/webhooks"
-        hint="We POST signed JSON to this address. Use HTTPS; it must be reachable from the internet."
+        hint={
+          allowPrivateNetwork
+            ? "We POST signed JSON to this address. Development mode: http:// and local addresses (localhost, 10.x, 192.168.x) are allowed here, not in production."
+            : "We POST signed JSON to this address. Use HTTPS; it must be reachable from the internet."
+        }
         value={url}
         error={errors.url}
         onChange={(event) => {
