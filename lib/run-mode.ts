@@ -40,15 +40,17 @@ export function decideRunMode(source: Source = process.env): RunModeDecision {
   return { mode: "development", from: "default" };
 }
 
+const holder = globalThis as typeof globalThis & { __runModeDecision?: RunModeDecision };
+
 /**
  * Decides the mode for this process and records it as `APP_ENV`, so that code
  * running after Next.js changed `NODE_ENV` — and any child process — sees the
  * same decision. Call it first thing in every entry point. Idempotent.
  */
 export function establishRunMode(source: Source = process.env): RunModeDecision {
-  const decision = decideRunMode(source);
-  process.env.APP_ENV = decision.mode;
-  return decision;
+  holder.__runModeDecision ??= decideRunMode(source);
+  process.env.APP_ENV = holder.__runModeDecision.mode;
+  return holder.__runModeDecision;
 }
 
 /** True when an entry point decided the mode (or `APP_ENV` was given). */

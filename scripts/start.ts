@@ -7,6 +7,8 @@ import { isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { establishRunMode } from "@/lib/run-mode";
+import { startBanner } from "@/lib/start-banner";
 import { seedDemoData } from "@/lib/seed";
 import { seedDemoAdmin } from "@/lib/auth/demo";
 import { getKeyRing } from "@/lib/webhooks/keyring";
@@ -24,6 +26,8 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 runCli(async () => {
   const env = getEnv();
+  // Decided by runCli before anything ran; Next changes NODE_ENV later, this stays.
+  const decision = establishRunMode();
   // Fails here, with one line, when production has no WEBHOOK_ENCRYPTION_KEYS.
   getKeyRing();
   const root = path.resolve(__dirname, "..");
@@ -56,11 +60,9 @@ runCli(async () => {
     server.once("error", reject);
     server.listen(env.port, resolve);
   });
-  logger.info({ port: env.port, mode: database.mode }, `ready on http://localhost:${env.port}`);
+  logger.info({ port: env.port, database: database.mode, runMode: decision.mode }, `ready on http://localhost:${env.port}`);
   process.stdout.write(
-    `\n  Webhooks is running: ${env.appUrl}\n  Sign in at ${env.appUrl}/sign-in as ${admin.email}` +
-      (admin.password ? ` with password ${admin.password}` : "") +
-      ` (demo organization "${organization.name}"), or create your own account.\n\n`,
+    startBanner({ decision, env, demo: { email: admin.email, password: admin.password, organizationName: organization.name } }),
   );
 
   // The embedded database allows one process, so its worker runs here; on
