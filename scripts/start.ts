@@ -11,6 +11,8 @@ import { establishRunMode } from "@/lib/run-mode";
 import { startBanner } from "@/lib/start-banner";
 import { seedDemoData } from "@/lib/seed";
 import { seedDemoAdmin } from "@/lib/auth/demo";
+import { seedDemoDeliveries } from "@/lib/demo/deliveries";
+import { isDevelopmentStart } from "@/lib/run-mode";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
@@ -73,6 +75,13 @@ runCli(async () => {
     worker = startWorker();
     stopMaintenance = startMaintenance();
     logger.info({ workerId: worker.workerId }, "delivery worker started");
+  }
+  // Development only: demo events to the app's own request inspector, delivered by the worker above.
+  if (isDevelopmentStart()) {
+    void seedDemoDeliveries({ organizationId: organization.id, appUrl: env.appUrl }).then(
+      (demo) => process.stdout.write(`  Request inspector (demo deliveries): ${env.appUrl}${demo.inbox.inspectorPath}\n\n`),
+      (error: unknown) => logger.warn({ err: error }, "demo deliveries were not seeded"),
+    );
   }
 
   let stopping = false;
