@@ -7,12 +7,11 @@ import { isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { establishRunMode } from "@/lib/run-mode";
+import { establishRunMode, isDevelopmentStart } from "@/lib/run-mode";
 import { startBanner } from "@/lib/start-banner";
 import { seedDemoData } from "@/lib/seed";
 import { seedDemoAdmin } from "@/lib/auth/demo";
 import { seedDemoDeliveries } from "@/lib/demo/deliveries";
-import { isDevelopmentStart } from "@/lib/run-mode";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
@@ -63,9 +62,6 @@ runCli(async () => {
     server.listen(env.port, resolve);
   });
   logger.info({ port: env.port, database: database.mode, runMode: decision.mode }, `ready on http://localhost:${env.port}`);
-  process.stdout.write(
-    startBanner({ decision, env, demo: { email: admin.email, password: admin.password, organizationName: organization.name } }),
-  );
 
   // The embedded database allows one process, so its worker runs here; on
   // PostgreSQL it can too, or be turned off to run `npm run worker` processes.
@@ -77,12 +73,18 @@ runCli(async () => {
     logger.info({ workerId: worker.workerId }, "delivery worker started");
   }
   // Development only: demo events to the app's own request inspector, delivered by the worker above.
+  const notes: string[] = [];
   if (isDevelopmentStart()) {
-    void seedDemoDeliveries({ organizationId: organization.id, appUrl: env.appUrl }).then(
-      (demo) => process.stdout.write(`  Request inspector (demo deliveries): ${env.appUrl}${demo.inbox.inspectorPath}\n\n`),
-      (error: unknown) => logger.warn({ err: error }, "demo deliveries were not seeded"),
-    );
+    try {
+      const demo = await seedDemoDeliveries({ organizationId: organization.id, appUrl: env.appUrl });
+      notes.push(`Inspector:  ${env.appUrl}${demo.inbox.inspectorPath} (what the demo endpoints receive)`);
+    } catch (error) {
+      logger.warn({ err: error }, "demo deliveries were not seeded");
+    }
   }
+  process.stdout.write(
+    startBanner({ decision, env, demo: { email: admin.email, password: admin.password, organizationName: organization.name }, notes }),
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
