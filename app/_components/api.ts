@@ -1,3 +1,5 @@
+import { ORGANIZATION_HEADER } from "@/lib/http/headers";
+
 /**
  * The browser's way to call our JSON routes (`/api/...`). Every route answers
  * errors as `{ error, message, issues? }` (see lib/http/route.ts); `apiFetch`
@@ -33,6 +35,11 @@ export interface ApiFetchOptions {
   body?: unknown;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /**
+   * The organization to act in, sent as `X-Organization-Id`; organization routes
+   * refuse session requests without it. Pages get it from `useApiFetch()`.
+   */
+  organizationId?: string;
 }
 
 const GENERIC_MESSAGES: Record<number, string> = {
@@ -43,14 +50,15 @@ const GENERIC_MESSAGES: Record<number, string> = {
 };
 
 /**
- * Calls one of our JSON routes with the session cookie and returns the parsed
- * body (undefined for an empty body, e.g. 204). Any non-2xx answer, an
- * unreachable server or a non-JSON error page throws `ApiError`; an aborted
- * request rethrows the AbortError.
+ * Calls one of our JSON routes with the session cookie (and the organization's
+ * id, when given) and returns the parsed body (undefined for an empty body,
+ * e.g. 204). Any non-2xx answer, an unreachable server or a non-JSON error
+ * page throws `ApiError`; an aborted request rethrows the AbortError.
  */
 export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.organizationId) headers[ORGANIZATION_HEADER] = options.organizationId;
   let response: Response;
   try {
     response = await fetch(path, {

@@ -2,19 +2,25 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { orgPath } from "./org-paths";
 
 export interface NavItem {
   href: string;
   label: string;
 }
 
-export const APP_NAV: readonly NavItem[] = [
+/** An organization's sections, as paths after `/orgs/<slug>`. */
+export const ORG_NAV: readonly NavItem[] = [
   { href: "/settings/webhooks", label: "Webhooks" },
   { href: "/settings/webhooks/history", label: "History" },
   { href: "/settings/api-keys", label: "API keys" },
   { href: "/settings/members", label: "Members" },
-  { href: "/docs/webhooks", label: "Docs" },
 ];
+
+/** The main navigation of organization `slug`'s pages. */
+export function appNav(slug: string): NavItem[] {
+  return [...ORG_NAV.map((item) => ({ ...item, href: orgPath(slug, item.href) })), { href: "/docs/webhooks", label: "Docs" }];
+}
 
 /** The item for `pathname`: the longest href that is the path or a parent of it ("History" wins over "Webhooks"). */
 function activeHref(pathname: string, items: readonly NavItem[]): string | null {
@@ -25,9 +31,10 @@ function activeHref(pathname: string, items: readonly NavItem[]): string | null 
   return best;
 }
 
-/** The main navigation, marking the current section with aria-current="page". */
-export function NavLinks({ items = APP_NAV }: { items?: readonly NavItem[] }) {
+/** The main navigation of organization `slug`, marking the current section with aria-current="page". */
+export function NavLinks({ slug }: { slug: string }) {
   const pathname = usePathname() ?? "";
+  const items = appNav(slug);
   const active = activeHref(pathname, items);
   return (
     <ul className="flex gap-1 overflow-x-auto">

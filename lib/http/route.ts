@@ -6,7 +6,7 @@ import { findMembership } from "@/lib/auth/membership";
 import { getViewer } from "@/lib/auth/session";
 import type { OrgRole } from "@/lib/auth/server";
 import { HttpError } from "@/lib/http/errors";
-import { ORGANIZATION_HEADER } from "@/lib/http/organization-header";
+import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { logger } from "@/lib/logger";
 import { WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 

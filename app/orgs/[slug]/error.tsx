@@ -1,16 +1,19 @@
 "use client";
 
 import Link from "next/link";
+import { useParams } from "next/navigation";
 import { useEffect } from "react";
 import { Alert } from "@/app/_components/alert";
 import { Button, buttonClassName } from "@/app/_components/button";
+import { orgPath } from "@/app/_components/org-paths";
 
 /**
- * Error boundary of the settings pages. Server errors arrive without details
+ * Error boundary of an organization's pages. Server errors arrive without details
  * in production (only a digest to find them in the logs); retry re-fetches the
  * page from the server.
  */
-export default function SettingsError({ error, retry }: { error: unknown; retry: () => void }) {
+export default function OrganizationError({ error, retry }: { error: unknown; retry: () => void }) {
+  const { slug } = useParams<{ slug: string }>();
   useEffect(() => {
     console.error(error);
   }, [error]);
@@ -24,7 +27,7 @@ export default function SettingsError({ error, retry }: { error: unknown; retry:
         actions={
           <>
             <Button onClick={() => retry()}>Try again</Button>
-            <Link href="/settings/webhooks" className={buttonClassName({ variant: "secondary" })}>
+            <Link href={orgPath(slug)} className={buttonClassName({ variant: "secondary" })}>
               Go to webhooks
             </Link>
           </>

@@ -3,10 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/app/_components/alert";
-import { apiFetch, errorMessage, fieldErrors } from "@/app/_components/api";
+import { errorMessage, fieldErrors } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field } from "@/app/_components/field";
+import { useApiFetch } from "@/app/_components/organization-context";
 
 /** Same limit as lib/api-keys.ts (API_KEY_NAME_MAX); that module is server-only. */
 const NAME_MAX = 100;
@@ -22,6 +23,7 @@ interface CreatedKey {
  */
 export function CreateApiKeyForm() {
   const router = useRouter();
+  const apiFetch = useApiFetch();
   const [name, setName] = useState("");
   const [nameError, setNameError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);

@@ -15,10 +15,10 @@ import { UsageSnippet } from "./usage-snippet";
 
 export const metadata: Metadata = { title: "API keys" };
 
-export default async function ApiKeysPage() {
-  const viewer = await requireOrgViewer();
+export default async function ApiKeysPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { organization } = await requireOrgViewer((await params).slug);
   // Members get 403 from the API for keys, so the page does not list them either.
-  const keys = viewer.canManage ? await listApiKeys({ organizationId: viewer.organizationId }) : [];
+  const keys = organization.canManage ? await listApiKeys({ organizationId: organization.id }) : [];
 
   return (
     <div className="space-y-10">
@@ -26,13 +26,13 @@ export default async function ApiKeysPage() {
         title="API keys"
         description={
           <>
-            Your backend uses an API key to send events to <span className="font-medium text-slate-800">{viewer.organizationName}</span>&apos;s webhook
+            Your backend uses an API key to send events to <span className="font-medium text-slate-800">{organization.name}</span>&apos;s webhook
             endpoints through the ingest API. Keys belong to the organization, not to a person.
           </>
         }
       />
 
-      {viewer.canManage ? (
+      {organization.canManage ? (
         <>
           <section aria-labelledby="create-key-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
             <h2 id="create-key-heading" className="text-base font-semibold text-slate-900">

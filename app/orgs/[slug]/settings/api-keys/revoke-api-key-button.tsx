@@ -1,12 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { apiFetch } from "@/app/_components/api";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { useApiFetch } from "@/app/_components/organization-context";
 
 /** Revokes a key after confirmation; requests that use it are refused from then on. */
 export function RevokeApiKeyButton({ keyId, name }: { keyId: string; name: string }) {
   const router = useRouter();
+  const apiFetch = useApiFetch();
   return (
     <ConfirmButton
       variant="ghost"

@@ -6,6 +6,7 @@ import { Alert } from "@/app/_components/alert";
 import { Button } from "@/app/_components/button";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field, SelectField } from "@/app/_components/field";
+import { useOrganization } from "@/app/_components/organization-context";
 import { DateTime } from "@/app/_components/time";
 import { isEmail } from "@/app/sign-up/validation";
 import { authClient } from "@/lib/auth/client";
@@ -17,11 +18,12 @@ interface Created {
 }
 
 /**
- * Invites someone by email (better-auth). There is no mail server, so the
- * invitation link is shown here to copy and send by any channel.
+ * Invites someone by email (better-auth) to the page's organization. There is
+ * no mail server, so the invitation link is shown here to copy and send by any channel.
  */
 export function InviteMemberForm() {
   const router = useRouter();
+  const organization = useOrganization();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"member" | "admin">("member");
   const [emailError, setEmailError] = useState<string | null>(null);
@@ -42,7 +44,7 @@ export function InviteMemberForm() {
     }
     setEmailError(null);
     setPending(true);
-    const { data, error } = await authClient.organization.inviteMember({ email: address, role });
+    const { data, error } = await authClient.organization.inviteMember({ email: address, role, organizationId: organization.id });
     setPending(false);
     if (error || !data) {
       const code = error?.code ?? "";

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Button } from "@/app/_components/button";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { inputClassName } from "@/app/_components/field";
+import { useOrganization } from "@/app/_components/organization-context";
 import { authClient } from "@/lib/auth/client";
 import { ROLE_ORDER, type Role } from "./roles";
 
@@ -21,11 +22,14 @@ export interface MemberActionsProps {
 
 /**
  * Change a member's role (select + Save, so arrowing through the options
- * changes nothing by accident) and remove them. better-auth refuses to leave
- * an organization without an owner; its message is shown here.
+ * changes nothing by accident) and remove them, in the page's organization
+ * (named explicitly: better-auth would otherwise use the session's active
+ * one). better-auth refuses to leave an organization without an owner; its
+ * message is shown here.
  */
 export function MemberActions({ memberId, displayName, organizationName, role, isSelf, viewerIsOwner }: MemberActionsProps) {
   const router = useRouter();
+  const { id: organizationId } = useOrganization();
   const [selected, setSelected] = useState(role);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +40,7 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
   async function saveRole() {
     setPending(true);
     setError(null);
-    const { error: failure } = await authClient.organization.updateMemberRole({ memberId, role: selected as Role });
+    const { error: failure } = await authClient.organization.updateMemberRole({ memberId, role: selected as Role, organizationId });
     setPending(false);
     if (failure) {
       setError(failure.message || "Could not change the role.");
@@ -46,9 +50,10 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
   }
 
   async function remove() {
-    const { error: failure } = await authClient.organization.removeMember({ memberIdOrEmail: memberId });
+    const { error: failure } = await authClient.organization.removeMember({ memberIdOrEmail: memberId, organizationId });
     if (failure) throw new Error(failure.message || "Could not remove this member.");
-    if (isSelf) router.push("/onboarding");
+    // Having left, home is another organization of theirs, or onboarding.
+    if (isSelf) router.push("/");
     router.refresh();
   }
 

@@ -18,17 +18,18 @@ function isPast(date: Date): boolean {
   return date.getTime() <= Date.now();
 }
 
-export default async function MembersPage() {
-  const viewer = await requireOrgViewer();
+export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
+  const viewer = await requireOrgViewer((await params).slug);
+  const { organization } = viewer;
   const [members, invitations] = await Promise.all([
     prisma.member.findMany({
-      where: { organizationId: viewer.organizationId },
+      where: { organizationId: organization.id },
       select: { id: true, role: true, createdAt: true, userId: true, user: { select: { name: true, email: true } } },
       orderBy: { createdAt: "asc" },
     }),
-    viewer.canManage
+    organization.canManage
       ? prisma.invitation.findMany({
-          where: { organizationId: viewer.organizationId, status: "pending" },
+          where: { organizationId: organization.id, status: "pending" },
           select: { id: true, email: true, role: true, expiresAt: true, createdAt: true, inviter: { select: { name: true } } },
           orderBy: { createdAt: "desc" },
         })
@@ -42,7 +43,7 @@ export default async function MembersPage() {
         title="Members"
         description={
           <>
-            People in <span className="font-medium text-slate-800">{viewer.organizationName}</span>.{" "}
+            People in <span className="font-medium text-slate-800">{organization.name}</span>.{" "}
             {ROLE_ORDER.map((role, index) => (
               <span key={role}>
                 <span className="font-medium capitalize text-slate-800">{role}s</span>: {ROLE_DESCRIPTIONS[role].toLowerCase()}
@@ -53,7 +54,7 @@ export default async function MembersPage() {
         }
       />
 
-      {viewer.canManage ? (
+      {organization.canManage ? (
         <section aria-labelledby="invite-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
           <h2 id="invite-heading" className="text-base font-semibold text-slate-900">
             Invite a teammate
@@ -77,14 +78,14 @@ export default async function MembersPage() {
             { label: "Email" },
             { label: "Role" },
             { label: "Joined" },
-            ...(viewer.canManage ? [{ label: "Actions", hidden: true, align: "right" as const }] : []),
+            ...(organization.canManage ? [{ label: "Actions", hidden: true, align: "right" as const }] : []),
           ]}
         >
           {members.map((member) => {
             const isSelf = member.userId === viewer.userId;
             const displayName = member.user.name || member.user.email;
             // Admins cannot change or remove owners; better-auth would refuse anyway.
-            const editable = viewer.canManage && (viewer.role === "owner" || member.role !== "owner");
+            const editable = organization.canManage && (organization.role === "owner" || member.role !== "owner");
             return (
               <tr key={member.id}>
                 <td className={`${td} font-medium text-slate-900`}>
@@ -100,16 +101,16 @@ export default async function MembersPage() {
                 <td className={`${td} text-slate-600`}>
                   <DateTime value={member.createdAt} format="date" />
                 </td>
-                {viewer.canManage ? (
+                {organization.canManage ? (
                   <td className={`${td} text-right`}>
                     {editable ? (
                       <MemberActions
                         memberId={member.id}
                         displayName={displayName}
-                        organizationName={viewer.organizationName}
+                        organizationName={organization.name}
                         role={member.role}
                         isSelf={isSelf}
-                        viewerIsOwner={viewer.role === "owner"}
+                        viewerIsOwner={organization.role === "owner"}
                       />
                     ) : (
                       <span className="text-xs text-slate-500">Only owners can change owners</span>
@@ -122,7 +123,7 @@ export default async function MembersPage() {
         </DataTable>
       </section>
 
-      {viewer.canManage ? (
+      {organization.canManage ? (
         <section aria-labelledby="invitations-heading">
           <h2 id="invitations-heading" className="text-base font-semibold text-slate-900">
             Pending invitations

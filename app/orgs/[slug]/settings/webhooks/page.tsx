@@ -4,8 +4,10 @@ import { Suspense } from "react";
 import { StatusBadge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
 import { EmptyState } from "@/app/_components/empty-state";
+import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
-import { requireOrgViewer, type OrgViewer } from "@/lib/auth/page";
+import type { OrgMembership } from "@/lib/auth/membership";
+import { requireOrgViewer } from "@/lib/auth/page";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
@@ -24,20 +26,27 @@ const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underlin
  * dashboard for `?period=` (1h, 24h, 7d, 30d; default 24h). Owners and admins can
  * add endpoints; members only look.
  */
-export default async function WebhooksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const viewer = await requireOrgViewer();
+export default async function WebhooksPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { organization } = await requireOrgViewer((await params).slug);
   const period = parseMetricsPeriod((await searchParams).period);
   return (
     <Suspense fallback={<WebhooksSkeleton />}>
-      <EndpointsOverview viewer={viewer} period={period} />
+      <EndpointsOverview organization={organization} period={period} />
     </Suspense>
   );
 }
 
-async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period: MetricsPeriod }) {
+async function EndpointsOverview({ organization, period }: { organization: OrgMembership; period: MetricsPeriod }) {
+  const base = orgPath(organization.slug);
   const [endpoints, activity] = await Promise.all([
-    listEndpoints({ organizationId: viewer.organizationId }),
-    endpointActivity({ organizationId: viewer.organizationId }),
+    listEndpoints({ organizationId: organization.id }),
+    endpointActivity({ organizationId: organization.id }),
   ]);
 
   return (
@@ -46,7 +55,7 @@ async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period
         title="Webhook endpoints"
         description={
           <>
-            The URLs that receive signed events from {viewer.organizationName}. See{" "}
+            The URLs that receive signed events from {organization.name}. See{" "}
             <Link href="/docs/webhooks" className={linkClass}>
               the receiving guide
             </Link>{" "}
@@ -55,11 +64,11 @@ async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period
         }
         actions={
           <>
-            <Link href="/settings/webhooks/history" className={buttonClassName({ variant: "secondary" })}>
+            <Link href={`${base}/history`} className={buttonClassName({ variant: "secondary" })}>
               All deliveries
             </Link>
-            {viewer.canManage && endpoints.length > 0 ? (
-              <Link href="/settings/webhooks/new" className={buttonClassName()}>
+            {organization.canManage && endpoints.length > 0 ? (
+              <Link href={`${base}/new`} className={buttonClassName()}>
                 Add endpoint
               </Link>
             ) : null}
@@ -67,7 +76,7 @@ async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period
         }
       />
 
-      {!viewer.canManage ? (
+      {!organization.canManage ? (
         <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">
           You can see this organization&apos;s endpoints and deliveries. Only owners and admins can add or change endpoints.
         </p>
@@ -76,7 +85,7 @@ async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period
       {endpoints.length > 0 ? (
         // Its own boundary: the endpoint list shows while the aggregates load. Without endpoints there is nothing to measure.
         <Suspense key={period} fallback={<DashboardSkeleton />}>
-          <Dashboard organizationId={viewer.organizationId} period={period} />
+          <Dashboard organizationId={organization.id} period={period} basePath={base} />
         </Suspense>
       ) : null}
 
@@ -98,8 +107,8 @@ async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period
             </>
           }
           action={
-            viewer.canManage ? (
-              <Link href="/settings/webhooks/new" className={buttonClassName()}>
+            organization.canManage ? (
+              <Link href={`${base}/new`} className={buttonClassName()}>
                 Add endpoint
               </Link>
             ) : (
@@ -117,7 +126,7 @@ async function EndpointsOverview({ viewer, period }: { viewer: OrgViewer; period
                 <div className="flex flex-wrap items-start justify-between gap-3">
                   <div className="min-w-0">
                     <h2 className="truncate text-base font-semibold">
-                      <Link href={`/settings/webhooks/${endpoint.id}`} title={endpoint.url} className={linkClass}>
+                      <Link href={`${base}/${endpoint.id}`} title={endpoint.url} className={linkClass}>
                         {host}
                       </Link>
                     </h2>

@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Alert } from "@/app/_components/alert";
 import { StatusBadge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
+import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
@@ -38,24 +39,25 @@ function Section({ id, title, description, children }: { id: string; title: stri
 }
 
 /** One endpoint: its details for everyone; editing, secret, test, recovery and deletion for owners and admins. */
-export default async function EndpointPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const viewer = await requireOrgViewer();
+export default async function EndpointPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const { slug, id } = await params;
+  const { organization } = await requireOrgViewer(slug);
+  const base = orgPath(organization.slug);
   const [endpoint, activity] = await Promise.all([
-    orNotFound(getEndpoint({ organizationId: viewer.organizationId, endpointId: id })),
-    endpointActivity({ organizationId: viewer.organizationId }),
+    orNotFound(getEndpoint({ organizationId: organization.id, endpointId: id })),
+    endpointActivity({ organizationId: organization.id }),
   ]);
   const stats = activity.get(endpoint.id);
   const host = urlHost(endpoint.url);
 
   return (
     <div className="space-y-6">
-      <BackLink href="/settings/webhooks">Endpoints</BackLink>
+      <BackLink href={base}>Endpoints</BackLink>
       <PageHeader
         title={host}
         description={endpoint.description || undefined}
         actions={
-          <Link href={`/settings/webhooks/history?endpointId=${encodeURIComponent(endpoint.id)}`} className={buttonClassName({ variant: "secondary" })}>
+          <Link href={`${base}/history?endpointId=${encodeURIComponent(endpoint.id)}`} className={buttonClassName({ variant: "secondary" })}>
             View deliveries
           </Link>
         }
@@ -110,7 +112,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ id: s
         </dl>
       </Section>
 
-      {viewer.canManage ? (
+      {organization.canManage ? (
         <>
           <Section
             id="test"

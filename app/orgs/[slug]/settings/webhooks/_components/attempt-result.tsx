@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
 import { StatusBadge } from "@/app/_components/badge";
+import { OrgLink } from "@/app/_components/organization-context";
 import type { ManualAttemptResult } from "@/lib/webhooks/manual";
 
 /** What `POST …/test` and `POST …/redeliver` answer. */
@@ -37,9 +37,9 @@ export function AttemptResult({ result, showDeliveryLink = false }: { result: Ma
       ) : null}
       {showDeliveryLink ? (
         <p className="mt-3">
-          <Link href={`/settings/webhooks/history/${result.deliveryId}`} className="font-medium text-indigo-700 underline-offset-2 hover:underline">
+          <OrgLink path={`/settings/webhooks/history/${result.deliveryId}`} className="font-medium text-indigo-700 underline-offset-2 hover:underline">
             View this delivery
-          </Link>
+          </OrgLink>
         </p>
       ) : null}
     </div>

@@ -154,15 +154,15 @@ export async function loadDashboard({ organizationId, period, now = new Date() }
 // Views
 
 export interface DashboardProps {
-  /** The viewer's organization (from the session), or null for every organization (ops only). Required so "all" is never an accident. */
+  /** The organization the page shows (from its URL), or null for every organization (ops only). Required so "all" is never an accident. */
   organizationId: string | null;
   period: MetricsPeriod;
-  /** The page the period links point to. */
-  basePath?: string;
+  /** The organization's webhooks page: period links point to it, endpoint links go below it. */
+  basePath: string;
 }
 
 /** The delivery-health dashboard of one organization (or of all, for ops) over a period. Loads its own data. */
-export async function Dashboard({ organizationId, period, basePath = "/settings/webhooks" }: DashboardProps) {
+export async function Dashboard({ organizationId, period, basePath }: DashboardProps) {
   const data = await loadDashboard({ organizationId, period });
   return <DashboardView data={data} basePath={basePath} />;
 }
@@ -294,7 +294,17 @@ function StatusSummary({ byStatus }: { byStatus: DashboardData["byStatus"] }) {
   );
 }
 
-function TopFailing({ failing, allOrganizations, organizationNames }: { failing: FailingEndpoint[]; allOrganizations: boolean; organizationNames: Record<string, string> }) {
+function TopFailing({
+  failing,
+  allOrganizations,
+  organizationNames,
+  basePath,
+}: {
+  failing: FailingEndpoint[];
+  allOrganizations: boolean;
+  organizationNames: Record<string, string>;
+  basePath: string;
+}) {
   return (
     <section aria-labelledby="dashboard-failing-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <h3 id="dashboard-failing-heading" className="text-sm font-semibold text-slate-900">
@@ -331,7 +341,7 @@ function TopFailing({ failing, allOrganizations, organizationNames }: { failing:
                       // Ops are not members of other organizations: the settings page would 404, so no link.
                       <span className="font-medium text-slate-900">{urlHost(row.url)}</span>
                     ) : (
-                      <Link href={`/settings/webhooks/${row.endpointId}`} className={linkClass}>
+                      <Link href={`${basePath}/${row.endpointId}`} className={linkClass}>
                         {urlHost(row.url)}
                       </Link>
                     )}
@@ -433,7 +443,7 @@ export function DashboardView({ data, basePath }: { data: DashboardData; basePat
           </div>
           <div className="grid gap-4 lg:grid-cols-2">
             <StatusSummary byStatus={data.byStatus} />
-            <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} />
+            <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} basePath={basePath} />
           </div>
         </>
       )}

@@ -1,16 +1,19 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { apiFetch } from "@/app/_components/api";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { useApiFetch, useOrganization } from "@/app/_components/organization-context";
+import { orgPath } from "@/app/_components/org-paths";
 
 /** Deletes the endpoint after a confirmation, then goes back to the list. Errors show in the dialog. */
 export function DeleteEndpointButton({ endpointId, host }: { endpointId: string; host: string }) {
   const router = useRouter();
+  const apiFetch = useApiFetch();
+  const { slug } = useOrganization();
 
   async function remove() {
     await apiFetch(`/api/webhooks/endpoints/${endpointId}`, { method: "DELETE" });
-    router.push("/settings/webhooks");
+    router.push(orgPath(slug));
     router.refresh();
   }
 

@@ -1,13 +1,13 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/app/_components/alert";
-import { ApiError, apiFetch, errorMessage, fieldErrors } from "@/app/_components/api";
+import { ApiError, errorMessage, fieldErrors } from "@/app/_components/api";
 import { Button, buttonClassName } from "@/app/_components/button";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field } from "@/app/_components/field";
+import { OrgLink, useApiFetch } from "@/app/_components/organization-context";
 import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
 
 /** One checkbox of the event list; `sample` is pretty-printed JSON, prepared on the server. */
@@ -62,6 +62,7 @@ function urlHint(url: string, allowPrivateNetwork: boolean): string | undefined 
 /** Create and edit form for an endpoint: URL, description and event subscriptions. */
 export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, descriptionMaxLength }: EndpointFormProps) {
   const router = useRouter();
+  const apiFetch = useApiFetch();
   const [url, setUrl] = useState(endpoint?.url ?? "");
   const [description, setDescription] = useState(endpoint?.description ?? "");
   const [allEvents, setAllEvents] = useState((endpoint?.eventTypes.length ?? 0) === 0);
@@ -157,12 +158,12 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
           </div>
         </div>
         <div className="mt-6 flex flex-wrap gap-3">
-          <Link href={`/settings/webhooks/${created.id}`} className={buttonClassName()}>
+          <OrgLink path={`/settings/webhooks/${created.id}`} className={buttonClassName()}>
             Open endpoint
-          </Link>
-          <Link href="/settings/webhooks" className={buttonClassName({ variant: "secondary" })}>
+          </OrgLink>
+          <OrgLink path="/settings/webhooks" className={buttonClassName({ variant: "secondary" })}>
             Back to endpoints
-          </Link>
+          </OrgLink>
         </div>
       </section>
     );
@@ -287,9 +288,9 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
           {mode === "create" ? "Create endpoint" : "Save changes"}
         </Button>
         {mode === "create" ? (
-          <Link href="/settings/webhooks" className={buttonClassName({ variant: "ghost" })}>
+          <OrgLink path="/settings/webhooks" className={buttonClassName({ variant: "ghost" })}>
             Cancel
-          </Link>
+          </OrgLink>
         ) : null}
         {saved ? (
           <span role="status" className="text-sm text-green-700">

@@ -2,9 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { apiFetch, errorMessage } from "@/app/_components/api";
+import { errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
+import { useApiFetch } from "@/app/_components/organization-context";
 import { plural, toDateTimeLocalValue } from "./format";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,6 +13,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** "Recover failed deliveries since …": re-queues this endpoint's failed and cancelled deliveries. */
 export function RecoverForm({ endpointId, disabled }: { endpointId: string; disabled: boolean }) {
   const router = useRouter();
+  const apiFetch = useApiFetch();
   const inputRef = useRef<HTMLInputElement>(null);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -3,11 +3,12 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/app/_components/alert";
-import { apiFetch, errorMessage } from "@/app/_components/api";
+import { errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { CopyButton } from "@/app/_components/copy-button";
 import { DateTime } from "@/app/_components/time";
+import { useApiFetch } from "@/app/_components/organization-context";
 
 export interface SecretPanelProps {
   endpointId: string;
@@ -23,6 +24,7 @@ type CopyState = "idle" | "copying" | "copied" | "failed";
  */
 export function SecretPanel({ endpointId, graceText }: SecretPanelProps) {
   const router = useRouter();
+  const apiFetch = useApiFetch();
   const [secret, setSecret] = useState<string | null>(null);
   const [revealing, setRevealing] = useState(false);
   const [copyState, setCopyState] = useState<CopyState>("idle");

@@ -3,9 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/app/_components/alert";
-import { apiFetch, errorMessage } from "@/app/_components/api";
+import { errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { useApiFetch } from "@/app/_components/organization-context";
 
 /**
  * Enable / disable an endpoint. Disabling asks first because it cancels the
@@ -13,6 +14,7 @@ import { ConfirmButton } from "@/app/_components/confirm-dialog";
  */
 export function StatusToggle({ endpointId, status }: { endpointId: string; status: "active" | "disabled" }) {
   const router = useRouter();
+  const apiFetch = useApiFetch();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 

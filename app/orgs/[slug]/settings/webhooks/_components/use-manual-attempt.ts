@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { apiFetch, errorMessage } from "@/app/_components/api";
+import { errorMessage } from "@/app/_components/api";
+import { useApiFetch } from "@/app/_components/organization-context";
 import type { ManualAttemptOutcome, ManualAttemptResult } from "./attempt-result";
 
 /**
@@ -11,6 +12,7 @@ import type { ManualAttemptOutcome, ManualAttemptResult } from "./attempt-result
  */
 export function useManualAttempt(path: string) {
   const router = useRouter();
+  const apiFetch = useApiFetch();
   const [pending, setPending] = useState(false);
   const [outcome, setOutcome] = useState<ManualAttemptOutcome>(null);
 

@@ -5,8 +5,10 @@ import { Alert } from "@/app/_components/alert";
 import { StatusBadge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
 import { EmptyState } from "@/app/_components/empty-state";
+import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
-import { requireOrgViewer, type OrgViewer } from "@/lib/auth/page";
+import type { OrgMembership } from "@/lib/auth/membership";
+import { requireOrgViewer } from "@/lib/auth/page";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
@@ -24,25 +26,27 @@ const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underlin
 type Page = { items: DeliverySummary[]; nextCursor: string | null };
 
 /** Every delivery of the organization, newest first, filtered by the query string, in pages of 25. */
-export default async function DeliveryHistoryPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const viewer = await requireOrgViewer();
-  const params = await searchParams;
+export default async function DeliveryHistoryPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<SearchParams> }) {
+  const { organization } = await requireOrgViewer((await params).slug);
+  const query = await searchParams;
   return (
-    <Suspense key={JSON.stringify(params)} fallback={<WebhooksSkeleton variant="table" />}>
-      <DeliveryHistory viewer={viewer} params={params} />
+    <Suspense key={JSON.stringify(query)} fallback={<WebhooksSkeleton variant="table" />}>
+      <DeliveryHistory organization={organization} params={query} />
     </Suspense>
   );
 }
 
-async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: SearchParams }) {
-  const endpoints = await listEndpoints({ organizationId: viewer.organizationId });
+async function DeliveryHistory({ organization, params }: { organization: OrgMembership; params: SearchParams }) {
+  const base = orgPath(organization.slug);
+  const historyPath = `${base}/history`;
+  const endpoints = await listEndpoints({ organizationId: organization.id });
   const query = parseHistoryQuery(params, new Set(endpoints.map((endpoint) => endpoint.id)));
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
 
   let page: Page = { items: [], nextCursor: null };
   let cursorError = query.cursorInvalid;
   if (!cursorError) {
-    const load = (cursor: string | undefined) => listDeliveries({ organizationId: viewer.organizationId, ...query.filters, cursor, limit });
+    const load = (cursor: string | undefined) => listDeliveries({ organizationId: organization.id, ...query.filters, cursor, limit });
     try {
       page = await load(query.cursor);
     } catch (error) {
@@ -55,7 +59,7 @@ async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: 
     }
   }
 
-  const newestHref = historyHref(query.values, { limit: query.limit });
+  const newestHref = historyHref(historyPath, query.values, { limit: query.limit });
   const filterEndpoint = query.filters.endpointId ? endpoints.find((endpoint) => endpoint.id === query.filters.endpointId) : undefined;
   const eventTypes = [...new Set([...EVENT_CATALOGUE.map((definition) => definition.name), ...page.items.map((item) => item.event)])].sort();
 
@@ -74,7 +78,7 @@ async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: 
           )
         }
         actions={
-          <Link href="/settings/webhooks" className={buttonClassName({ variant: "secondary" })}>
+          <Link href={base} className={buttonClassName({ variant: "secondary" })}>
             Endpoints
           </Link>
         }
@@ -82,6 +86,7 @@ async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: 
 
       <HistoryFilters
         key={JSON.stringify(query.values)}
+        action={historyPath}
         values={query.values}
         eventTypes={eventTypes}
         endpoints={endpoints.map((endpoint) => ({
@@ -124,11 +129,11 @@ async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: 
           }
           action={
             query.cursor || hasFilters(query.values) ? (
-              <Link href={query.cursor ? newestHref : "/settings/webhooks/history"} className={buttonClassName({ variant: "secondary" })}>
+              <Link href={query.cursor ? newestHref : historyPath} className={buttonClassName({ variant: "secondary" })}>
                 {query.cursor ? "Newest" : "Show all deliveries"}
               </Link>
             ) : (
-              <Link href="/settings/webhooks" className={buttonClassName({ variant: "secondary" })}>
+              <Link href={base} className={buttonClassName({ variant: "secondary" })}>
                 Go to endpoints
               </Link>
             )
@@ -167,7 +172,7 @@ async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: 
               {page.items.map((item) => (
                 <tr key={item.id} className="hover:bg-slate-50">
                   <td className="px-4 py-3">
-                    <Link href={`/settings/webhooks/history/${item.id}`} className={`font-mono ${linkClass}`}>
+                    <Link href={`${historyPath}/${item.id}`} className={`font-mono ${linkClass}`}>
                       {item.event}
                     </Link>
                     <div className="mt-0.5 max-w-56 truncate font-mono text-xs text-slate-500" title={item.idempotencyKey}>
@@ -175,7 +180,7 @@ async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: 
                     </div>
                   </td>
                   <td className="px-4 py-3">
-                    <Link href={`/settings/webhooks/${item.endpointId}`} title={item.endpointUrl} className="text-slate-700 hover:underline">
+                    <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="text-slate-700 hover:underline">
                       {urlHost(item.endpointUrl)}
                     </Link>
                   </td>
@@ -214,7 +219,7 @@ async function DeliveryHistory({ viewer, params }: { viewer: OrgViewer; params: 
             <span />
           )}
           {page.nextCursor ? (
-            <Link href={historyHref(query.values, { cursor: page.nextCursor, limit: query.limit })} className={buttonClassName({ variant: "secondary", size: "sm" })}>
+            <Link href={historyHref(historyPath, query.values, { cursor: page.nextCursor, limit: query.limit })} className={buttonClassName({ variant: "secondary", size: "sm" })}>
               Older →
             </Link>
           ) : null}

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Alert } from "@/app/_components/alert";
+import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { ENDPOINT_DESCRIPTION_MAX_LENGTH } from "@/lib/webhooks/endpoints";
@@ -10,17 +11,17 @@ import { BackLink } from "../_components/detail";
 
 export const metadata: Metadata = { title: "Add endpoint" };
 
-export default async function NewEndpointPage() {
-  const viewer = await requireOrgViewer();
+export default async function NewEndpointPage({ params }: { params: Promise<{ slug: string }> }) {
+  const { organization } = await requireOrgViewer((await params).slug);
 
   return (
     <div className="max-w-3xl space-y-6">
-      <BackLink href="/settings/webhooks">Endpoints</BackLink>
+      <BackLink href={orgPath(organization.slug)}>Endpoints</BackLink>
       <PageHeader
         title="Add endpoint"
         description="Tell us where to send events and which ones. You get a signing secret once the endpoint is created."
       />
-      {viewer.canManage ? (
+      {organization.canManage ? (
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
           <EndpointForm
             mode="create"
@@ -31,7 +32,7 @@ export default async function NewEndpointPage() {
         </div>
       ) : (
         <Alert tone="info" title="Only owners and admins can add endpoints">
-          Ask someone with the owner or admin role in {viewer.organizationName} to add it for you.
+          Ask someone with the owner or admin role in {organization.name} to add it for you.
         </Alert>
       )}
     </div>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "@/app/_components/badge";
 import { CopyButton } from "@/app/_components/copy-button";
+import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getDeliveryDetail } from "@/lib/webhooks/history";
@@ -20,16 +21,17 @@ const preClass =
   "overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400";
 
 /** One delivery: what was sent (byte for byte), to where, and every attempt with its response. */
-export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
-  const viewer = await requireOrgViewer();
-  const delivery = await orNotFound(getDeliveryDetail({ organizationId: viewer.organizationId, deliveryId: id }));
+export default async function DeliveryPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const { slug, id } = await params;
+  const { organization } = await requireOrgViewer(slug);
+  const base = orgPath(organization.slug);
+  const delivery = await orNotFound(getDeliveryDetail({ organizationId: organization.id, deliveryId: id }));
   const pretty = prettyJson(delivery.payload);
   const payloadBytes = Buffer.byteLength(delivery.payload, "utf8");
 
   return (
     <div className="space-y-6">
-      <BackLink href="/settings/webhooks/history">All deliveries</BackLink>
+      <BackLink href={`${base}/history`}>All deliveries</BackLink>
       <PageHeader
         title={delivery.event}
         description={
@@ -66,7 +68,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             <p className="mt-1 text-slate-500">The same on every attempt, so receivers can drop duplicates.</p>
           </Detail>
           <Detail label="Endpoint">
-            <Link href={`/settings/webhooks/${delivery.endpoint.id}`} title={delivery.endpoint.url} className={linkClass}>
+            <Link href={`${base}/${delivery.endpoint.id}`} title={delivery.endpoint.url} className={linkClass}>
               {urlHost(delivery.endpoint.url)}
             </Link>
             {delivery.endpoint.description ? <span className="ml-2 text-slate-600">{delivery.endpoint.description}</span> : null}
@@ -89,7 +91,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         </dl>
       </section>
 
-      {viewer.canManage ? (
+      {organization.canManage ? (
         <section aria-labelledby="redeliver-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
           <h2 id="redeliver-heading" className="text-base font-semibold">
             Send again

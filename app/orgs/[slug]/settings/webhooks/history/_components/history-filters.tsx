@@ -5,6 +5,8 @@ import { DELIVERY_STATUSES } from "@/lib/webhooks/history";
 import { hasFilters, type HistoryFormValues } from "./query";
 
 export interface HistoryFiltersProps {
+  /** The organization's history page. */
+  action: string;
   values: HistoryFormValues;
   eventTypes: readonly string[];
   endpoints: { id: string; label: string }[];
@@ -14,9 +16,9 @@ export interface HistoryFiltersProps {
  * The filters as a plain GET form: works without JavaScript, Enter in any
  * field applies them, and the result is a shareable URL.
  */
-export function HistoryFilters({ values, eventTypes, endpoints }: HistoryFiltersProps) {
+export function HistoryFilters({ action, values, eventTypes, endpoints }: HistoryFiltersProps) {
   return (
-    <form method="get" action="/settings/webhooks/history" role="search" aria-label="Filter deliveries" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <form method="get" action={action} role="search" aria-label="Filter deliveries" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <SelectField id="filter-status" label="Status" name="status" defaultValue={values.status}>
           <option value="">Any status</option>
@@ -67,7 +69,7 @@ export function HistoryFilters({ values, eventTypes, endpoints }: HistoryFilters
       <div className="mt-4 flex flex-wrap gap-2">
         <Button type="submit">Apply filters</Button>
         {hasFilters(values) ? (
-          <Link href="/settings/webhooks/history" className={buttonClassName({ variant: "ghost" })}>
+          <Link href={action} className={buttonClassName({ variant: "ghost" })}>
             Clear filters
           </Link>
         ) : null}

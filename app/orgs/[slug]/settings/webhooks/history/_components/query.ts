@@ -114,14 +114,14 @@ export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet
   return { values, filters, cursor, cursorInvalid, limit, warnings };
 }
 
-/** The history URL for these filters, optionally at a cursor. Empty values are left out. */
-export function historyHref(values: HistoryFormValues, options: { cursor?: string | null; limit?: number } = {}): string {
+/** The history URL (`path`, the organization's history page) for these filters, optionally at a cursor. Empty values are left out. */
+export function historyHref(path: string, values: HistoryFormValues, options: { cursor?: string | null; limit?: number } = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) if (value) params.set(key, value);
   if (options.limit && options.limit !== DEFAULT_PAGE_SIZE) params.set("limit", String(options.limit));
   if (options.cursor) params.set("cursor", options.cursor);
   const query = params.toString();
-  return query ? `/settings/webhooks/history?${query}` : "/settings/webhooks/history";
+  return query ? `${path}?${query}` : path;
 }
 
 /** True when any filter is set. */
