@@ -1,4 +1,5 @@
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
+import { withNext } from "./safe-next";
 
 /**
  * The browser's way to call our JSON routes (`/api/...`). Every route answers
@@ -53,7 +54,8 @@ const GENERIC_MESSAGES: Record<number, string> = {
  * Calls one of our JSON routes with the session cookie (and the organization's
  * id, when given) and returns the parsed body (undefined for an empty body,
  * e.g. 204). Any non-2xx answer, an unreachable server or a non-JSON error
- * page throws `ApiError`; an aborted request rethrows the AbortError.
+ * page throws `ApiError`; an aborted request rethrows the AbortError. A 401
+ * (the session ended) also sends the browser to sign in, and back here after.
  */
 export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
@@ -84,6 +86,7 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
     }
   }
 
+  if (response.status === 401) signInAgain();
   if (!response.ok) {
     const body = (parsed && typeof parsed === "object" ? parsed : {}) as { error?: unknown; message?: unknown; issues?: unknown };
     const code = typeof body.error === "string" ? body.error : "http_error";
@@ -97,6 +100,14 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
     throw new ApiError(response.status, "invalid_response", "The server sent a response we could not read.");
   }
   return parsed as T;
+}
+
+/** Sends the browser to sign in, with `next` set to the page it is on. */
+function signInAgain(): void {
+  if (typeof window === "undefined") return;
+  const { pathname, search } = window.location;
+  if (pathname === "/sign-in") return;
+  window.location.assign(withNext("/sign-in", `${pathname}${search}`));
 }
 
 /**

@@ -3,16 +3,23 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { orgPath } from "@/app/_components/org-paths";
+import { safeNextPath, withNext } from "@/app/_components/safe-next";
 import { findMembership, homeOrganization, type OrgMembership } from "@/lib/auth/membership";
 import { getViewer, type Viewer } from "@/lib/auth/session";
+import { PAGE_PATH_HEADER } from "@/lib/http/headers";
 
 /** The signed-in viewer and the organization the page's URL names, with the viewer's role in it. */
 export type OrgViewer = Viewer & { organization: OrgMembership };
 
-/** For server components that need someone signed in; nobody (or an expired session): a redirect to /sign-in. Once per request. */
+/**
+ * For server components that need someone signed in. Nobody (or an expired
+ * session): a redirect to /sign-in with `next` set to the page asked for, so
+ * signing in comes back to it. Once per request.
+ */
 export const requireViewer = cache(async (): Promise<Viewer> => {
-  const viewer = await getViewer(await headers());
-  if (!viewer) redirect("/sign-in");
+  const requestHeaders = await headers();
+  const viewer = await getViewer(requestHeaders);
+  if (!viewer) redirect(withNext("/sign-in", safeNextPath(requestHeaders.get(PAGE_PATH_HEADER))));
   return viewer;
 });
 
