@@ -2,24 +2,16 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { orgPath } from "./org-paths";
+import { ORG_SECTIONS, orgPath } from "./org-paths";
 
 export interface NavItem {
   href: string;
   label: string;
 }
 
-/** An organization's sections, as paths after `/orgs/<slug>`. */
-export const ORG_NAV: readonly NavItem[] = [
-  { href: "/settings/webhooks", label: "Webhooks" },
-  { href: "/settings/webhooks/history", label: "History" },
-  { href: "/settings/api-keys", label: "API keys" },
-  { href: "/settings/members", label: "Members" },
-];
-
 /** The main navigation of organization `slug`'s pages. */
 export function appNav(slug: string): NavItem[] {
-  return [...ORG_NAV.map((item) => ({ ...item, href: orgPath(slug, item.href) })), { href: "/docs/webhooks", label: "Docs" }];
+  return [...ORG_SECTIONS.map((section) => ({ href: orgPath(slug, section.path), label: section.label })), { href: "/docs/webhooks", label: "Docs" }];
 }
 
 /** The item for `pathname`: the longest href that is the path or a parent of it ("History" wins over "Webhooks"). */

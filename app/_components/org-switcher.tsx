@@ -5,8 +5,7 @@ import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { authClient } from "@/lib/auth/client";
 import { Spinner } from "./button";
-import { ORG_NAV } from "./nav-links";
-import { orgPath, pathInOrg } from "./org-paths";
+import { switchPath } from "./org-paths";
 
 export interface OrgSwitcherProps {
   organizationId: string;
@@ -20,15 +19,6 @@ interface OrganizationItem {
 }
 
 const ITEM_SELECTOR = "[data-switcher-item]";
-
-/** Pages that exist in every organization; from any other (a detail page, whose id belongs to this organization) switching goes to the webhooks list. */
-const SHARED_PAGES = new Set([...ORG_NAV.map((item) => item.href), "/settings/webhooks/new"]);
-
-/** The same page in organization `slug`, or its webhooks list. */
-export function switchHref(pathname: string, slug: string): string {
-  const rest = pathInOrg(pathname);
-  return orgPath(slug, rest !== null && SHARED_PAGES.has(rest) ? rest : undefined);
-}
 
 /**
  * The current organization's name; opens a list of the user's organizations
@@ -154,7 +144,7 @@ export function OrgSwitcher({ organizationId, organizationName }: OrgSwitcherPro
                 return (
                   <li key={organization.id}>
                     <Link
-                      href={switchHref(pathname, organization.slug)}
+                      href={switchPath(pathname, organization.slug)}
                       data-switcher-item
                       aria-current={current ? "true" : undefined}
                       onClick={(event) => {
