@@ -53,6 +53,8 @@ type RouteHandler = (request: Request, context: { params: Promise<Record<string,
 
 export interface CallOptions {
   method?: string;
+  /** The request's path (default `/api/test`); for handlers that read their own URL. */
+  path?: string;
   /** Sends the user's session cookie. */
   user?: TestUser;
   /** The organization the browser is showing, sent as `X-Organization-Id`. */
@@ -70,7 +72,7 @@ export async function call(
   options: CallOptions = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted on, not typed
 ): Promise<{ status: number; body: any; headers: Headers }> {
-  const url = new URL("http://localhost:3000/api/test");
+  const url = new URL(options.path ?? "/api/test", "http://localhost:3000");
   for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
   const headers = new Headers(options.headers);
   if (options.user) headers.set("cookie", options.user.cookie);
@@ -81,5 +83,14 @@ export async function call(
     params: Promise.resolve(options.params ?? {}),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+  return { status: response.status, body: text ? parseBody(text) : null, headers: response.headers };
+}
+
+/** JSON bodies parsed, anything else (a plain-text 404) as it came. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
