@@ -145,6 +145,8 @@ export function OrgSwitcher({ organizationId, organizationName }: OrgSwitcherPro
                   <li key={organization.id}>
                     <Link
                       href={switchPath(pathname, organization.slug)}
+                      // Opening an organization's pages records it as the one used last; only a real visit should.
+                      prefetch={false}
                       data-switcher-item
                       aria-current={current ? "true" : undefined}
                       onClick={(event) => {

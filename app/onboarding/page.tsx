@@ -101,7 +101,7 @@ export default async function OnboardingPage() {
                   </Badge>
                   {organization.id === home?.id ? <span className="text-xs text-slate-500">(last used)</span> : null}
                 </span>
-                <Link href={orgPath(organization.slug)} className={buttonClassName({ variant: "secondary", size: "sm" })}>
+                <Link href={orgPath(organization.slug)} prefetch={false} className={buttonClassName({ variant: "secondary", size: "sm" })}>
                   Open<span className="sr-only"> {organization.name}</span>
                 </Link>
               </li>

@@ -90,7 +90,7 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
       <Message
         title={`You're a member of ${organization.name}`}
         actions={
-          <Link href={orgPath(organization.slug)} className={buttonClassName()}>
+          <Link href={orgPath(organization.slug)} prefetch={false} className={buttonClassName()}>
             Open {organization.name}
           </Link>
         }
