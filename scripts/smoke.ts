@@ -77,10 +77,9 @@ export async function livedInSmoke(appUrl: string, dataDir: string, log: (line: 
   const demo = (organizations.json as unknown as Array<{ id: string; slug: string }>).find((organization) => organization.slug === "demo");
   check(demo, "the demo admin is not a member of the demo organization");
   const scoped = { "x-organization-id": demo.id };
-  await call("/api/auth/organization/set-active", { body: { organizationId: demo.id } });
   // The organization's pages render for a signed-in member (a 500 here is what a second start used to do).
-  const page = await call("/settings/webhooks", { headers: { accept: "text/html" } });
-  check(page.status < 400, `the webhooks page answered ${page.status}`);
+  const page = await call(`/orgs/${demo.slug}/settings/webhooks`, { headers: { accept: "text/html" } });
+  check(page.status === 200, `the demo organization's webhooks page answered ${page.status}`);
   log(`organization ${demo.id} (demo) is reachable`);
 
   const received: Received[] = [];

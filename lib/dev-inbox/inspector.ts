@@ -1,4 +1,5 @@
 import { getViewer } from "@/lib/auth/session";
+import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { isDevelopmentStart } from "@/lib/run-mode";
 import { findInboxForMember, inboxUrl, listInboxes, listInboxRequests, type InboxRequestView, type InboxView } from "./inbox";
@@ -6,7 +7,7 @@ import { findInboxForMember, inboxUrl, listInboxes, listInboxRequests, type Inbo
 export type InspectorResult =
   | { kind: "not_found" }
   | { kind: "sign_in" }
-  | { kind: "ok"; inbox: InboxView; receiverUrl: string; requests: InboxRequestView[]; inboxes: InboxView[] };
+  | { kind: "ok"; inbox: InboxView; organizationSlug: string; receiverUrl: string; requests: InboxRequestView[]; inboxes: InboxView[] };
 
 /**
  * What the inspector page and its JSON route show for `token`, for the viewer
@@ -22,9 +23,10 @@ export async function loadInspector(options: { token: string; headers: Headers; 
   if (!viewer) return { kind: "sign_in" };
   const inbox = await findInboxForMember({ token: options.token, userId: viewer.userId });
   if (!inbox) return { kind: "not_found" };
-  const [requests, inboxes] = await Promise.all([
+  const [requests, inboxes, organization] = await Promise.all([
     listInboxRequests({ inboxId: inbox.id, after: options.after }),
     listInboxes({ organizationId: inbox.organizationId }),
+    prisma.organization.findUniqueOrThrow({ where: { id: inbox.organizationId }, select: { slug: true } }),
   ]);
-  return { kind: "ok", inbox, receiverUrl: inboxUrl(getEnv().appUrl, inbox.token), requests, inboxes };
+  return { kind: "ok", inbox, organizationSlug: organization.slug, receiverUrl: inboxUrl(getEnv().appUrl, inbox.token), requests, inboxes };
 }

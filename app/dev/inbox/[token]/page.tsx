@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { Badge } from "@/app/_components/badge";
 import { CopyButton } from "@/app/_components/copy-button";
+import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { withNext } from "@/app/_components/safe-next";
 import { INBOX_BODY_CAP_BYTES, INBOX_KEEP_REQUESTS, inspectorPath } from "@/lib/dev-inbox/inbox";
@@ -28,14 +29,14 @@ export default async function InboxPage({ params }: { params: Promise<{ token: s
   const result = await loadInspector({ token, headers: await headers() });
   if (result.kind === "sign_in") redirect(withNext("/sign-in", inspectorPath(token)));
   if (result.kind === "not_found") notFound();
-  const { inbox, receiverUrl, requests, inboxes } = result;
+  const { inbox, organizationSlug, receiverUrl, requests, inboxes } = result;
 
   return (
     <>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-2 px-4 py-3 sm:px-6">
           <Link
-            href="/settings/webhooks"
+            href={orgPath(organizationSlug)}
             className="rounded text-sm font-semibold uppercase tracking-wide text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
           >
             Webhooks
