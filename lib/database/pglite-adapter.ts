@@ -92,8 +92,33 @@ function adapterResult(method: PropertyKey, value: unknown): unknown {
   return value;
 }
 
+/**
+ * The shadow database of `prisma migrate diff --from-migrations`: the schema
+ * engine replays each migration file as one `executeRaw` without parameters,
+ * which PGlite runs as a prepared statement and refuses when the file holds more
+ * than one command. A parameterless statement runs through `exec` (the simple
+ * protocol) instead, as a real server's driver would. The app's own adapter is
+ * left as it is: it never sends scripts.
+ */
+function scriptsAsSimpleQueries<T extends object>(adapter: T): T {
+  const client = (adapter as { client?: PGlite }).client;
+  const executeRaw = (adapter as { executeRaw?: (query: { sql: string; args: unknown[] }) => Promise<number> }).executeRaw;
+  if (!client || !executeRaw) return adapter;
+  return Object.assign(adapter, {
+    async executeRaw(query: { sql: string; args: unknown[] }): Promise<number> {
+      if (query.args.length > 0) return executeRaw.call(adapter, query);
+      await client.exec(query.sql);
+      return 0;
+    },
+  });
+}
+
 /** A Prisma driver adapter factory for an open PGlite instance. */
 export function createPGliteAdapter(client: PGlite): SqlDriverAdapterFactory {
   const factory = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
-  return translating(factory, (name, adapter) => (name === "connect" ? translating(adapter as object, adapterResult) : adapter));
+  return translating(factory, (name, adapter) => {
+    if (name === "connect") return translating(adapter as object, adapterResult);
+    if (name === "connectToShadowDb") return translating(scriptsAsSimpleQueries(adapter as object), adapterResult);
+    return adapter;
+  });
 }
