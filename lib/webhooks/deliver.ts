@@ -27,7 +27,7 @@ export interface SignedSendInput {
   messageId: string;
   eventType: string;
   eventTimestamp: string;
-  /** Newest first. */
+  /** Newest first; any non-empty strings (see signStandardWebhook for how each becomes a key). */
   secrets: string[];
   attemptAt: Date;
   timeoutMs?: number;

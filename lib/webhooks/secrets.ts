@@ -69,7 +69,19 @@ export function decodeSecret(secret: string): Buffer | undefined {
   return bytes && bytes.length >= SECRET_MIN_BYTES ? bytes : undefined;
 }
 
-/** True for `whsec_` + standard base64 decoding to at least 24 bytes. */
+/**
+ * The HMAC key a Standard Webhooks signature uses for `secret`: the decoded bytes when it is
+ * `whsec_` + canonical padded base64 (of any length, as the standardwebhooks libraries decode it),
+ * otherwise the string's own UTF-8 bytes (e.g. `"test-secret"`, or a `whsec_` string whose rest is
+ * not base64). `undefined` for an empty or non-string secret.
+ */
+export function standardSigningKey(secret: string): Buffer | undefined {
+  if (typeof secret !== "string" || secret === "") return undefined;
+  const decoded = secret.startsWith(SECRET_PREFIX) ? decodeBase64Strict(secret.slice(SECRET_PREFIX.length)) : undefined;
+  return decoded ?? Buffer.from(secret, "utf8");
+}
+
+/** True for `whsec_` + standard base64 decoding to at least 24 bytes: the shape of every secret the product generates. */
 export function isValidSecret(secret: string): boolean {
   return decodeSecret(secret) !== undefined;
 }
