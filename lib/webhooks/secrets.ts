@@ -174,8 +174,8 @@ export function encryptSecret(plaintext: string, associatedData: string, ring: K
 
 /**
  * Opens a value from {@link encryptSecret} with the key its id names. Throws {@link SecretError}
- * `decryption_failed` for an unknown key id, a malformed value, a different `associatedData`
- * or any tampering. The tag length is pinned to 16 bytes: GCM would otherwise accept a
+ * `decryption_failed` (with the `keyId` the value names, when it is in the v1 format) for an
+ * unknown key id, a malformed value, a different `associatedData` or any tampering. The tag length is pinned to 16 bytes: GCM would otherwise accept a
  * truncated tag, which is far easier to forge.
  */
 export function decryptSecret(stored: string, associatedData: string, ring: KeyRing): string {
@@ -183,10 +183,10 @@ export function decryptSecret(stored: string, associatedData: string, ring: KeyR
   if (!match) throw new SecretError("decryption_failed", "encrypted secret is not in the v1.<keyId>.<data> format");
   const [, keyId = "", encoded = ""] = match;
   const entry = ring.keys.get(keyId);
-  if (!entry) throw new SecretError("decryption_failed", `encrypted secret uses key id "${keyId}", which is not in WEBHOOK_ENCRYPTION_KEYS`);
+  if (!entry) throw new SecretError("decryption_failed", `encrypted secret uses key id "${keyId}", which is not in WEBHOOK_ENCRYPTION_KEYS`, keyId);
   const sealed = Buffer.from(encoded, "base64url");
   if (sealed.toString("base64url") !== encoded || sealed.length < NONCE_BYTES + TAG_BYTES) {
-    throw new SecretError("decryption_failed", "encrypted secret is malformed or truncated");
+    throw new SecretError("decryption_failed", "encrypted secret is malformed or truncated", keyId);
   }
   const nonce = sealed.subarray(0, NONCE_BYTES);
   const ciphertext = sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES);
@@ -197,7 +197,7 @@ export function decryptSecret(stored: string, associatedData: string, ring: KeyR
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
   } catch {
-    throw new SecretError("decryption_failed", `encrypted secret failed authentication with key "${keyId}" (wrong endpoint, wrong key or tampered)`);
+    throw new SecretError("decryption_failed", `encrypted secret failed authentication with key "${keyId}" (wrong endpoint, wrong key or tampered)`, keyId);
   }
 }
 
