@@ -11,6 +11,7 @@ import { seedDemoData } from "@/lib/seed";
 import { seedDemoAdmin } from "@/lib/auth/demo";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
+import { checkStoredSecretsDecryptable } from "@/lib/webhooks/signing-blocked";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 
@@ -43,6 +44,7 @@ runCli(async () => {
   const database = getDatabase();
   const applied = await database.migrate();
   logger.info({ mode: database.mode, applied }, applied.length ? "migrations applied" : "database is up to date");
+  await checkStoredSecretsDecryptable();
   const { organization, created } = await seedDemoData(database.prisma);
   logger.info({ organizationId: organization.id, created }, "demo organization ready");
 
