@@ -14,6 +14,7 @@ import { seedDemoAdmin } from "@/lib/auth/demo";
 import { seedDemoDeliveries } from "@/lib/demo/deliveries";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
+import { checkStoredSecretsDecryptable } from "@/lib/webhooks/signing-blocked";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 
@@ -48,6 +49,7 @@ runCli(async () => {
   const database = getDatabase();
   const applied = await database.migrate();
   logger.info({ mode: database.mode, applied }, applied.length ? "migrations applied" : "database is up to date");
+  await checkStoredSecretsDecryptable();
   const { organization, created } = await seedDemoData(database.prisma);
   logger.info({ organizationId: organization.id, created }, "demo organization ready");
 

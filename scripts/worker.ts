@@ -4,6 +4,7 @@ import { logger } from "@/lib/logger";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
+import { checkStoredSecretsDecryptable } from "@/lib/webhooks/signing-blocked";
 import { startWorker } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 
@@ -20,6 +21,7 @@ runCli(async () => {
   }
   const applied = await getDatabase().migrate();
   if (applied.length) logger.info({ applied }, "migrations applied");
+  await checkStoredSecretsDecryptable();
   const worker = startWorker();
   // Health check every 15 min and hourly retention, once across all workers.
   const stopMaintenance = startMaintenance();

@@ -13,6 +13,7 @@ import {
   sendWebhook,
   sendWebhookNotification,
   updateEndpoint,
+  verifyWebhookSignature,
   WebhookError,
 } from "@/lib/webhooks";
 import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
@@ -253,7 +254,19 @@ describe("sendWebhook (quick in-process send)", () => {
     }
   });
 
-  it("throws a typed error for a secret that is not a whsec_ secret", async () => {
-    await expect(sendWebhook(receiver.url, {}, "plain-password")).rejects.toMatchObject({ code: "invalid_input" });
+  it.each<[string, unknown]>([
+    ["an empty secret", ""],
+    ["a non-string secret", 42],
+    ["an undefined secret", undefined],
+  ])("throws a typed error for %s, sending nothing", async (_label, secret) => {
+    await expect(sendWebhook(receiver.url, {}, secret as string)).rejects.toMatchObject({ name: "WebhookValidationError", code: "invalid_input" });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it("accepts any non-empty string as the secret: the legacy header verifies with it", async () => {
+    const result = await sendWebhook(receiver.url, { event: "webhook.test", data: {} }, "plain-password", { sleep: noSleep });
+    expect(result).toMatchObject({ success: true, attempts: 1 });
+    const [request] = receiver.requests;
+    expect(verifyWebhookSignature(request!.body, String(request!.headers["x-webhook-signature"]), "plain-password")).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/webhooks/db-types";
 
-export type AlertKind = "failure_rate" | "backlog_age" | "endpoint_disabled" | "circuit_open";
+export type AlertKind = "failure_rate" | "backlog_age" | "endpoint_disabled" | "circuit_open" | "secret_undecryptable";
 
 export interface AlertView {
   id: string;

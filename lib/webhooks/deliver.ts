@@ -6,11 +6,13 @@ import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
 import { sendWebhookNotification } from "@/lib/webhooks/enqueue";
-import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { SecretError, TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
 import type { LoadedDelivery } from "@/lib/webhooks/leased";
 import { describeOutcome, LeaseLostError, recordAttempt, type AttemptRecorder, type RecordInput, type SignedSendResult } from "@/lib/webhooks/record";
 import { classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS, type AttemptVerdict } from "@/lib/webhooks/retry-policy";
+import type { KeyRing } from "@/lib/webhooks/secrets";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
+import { holdForUndecryptableSecret } from "@/lib/webhooks/signing-blocked";
 import { recordAttemptMetrics } from "@/lib/webhooks/telemetry";
 import { postWebhook } from "@/lib/webhooks/transport";
 
@@ -27,7 +29,7 @@ export interface SignedSendInput {
   messageId: string;
   eventType: string;
   eventTimestamp: string;
-  /** Newest first. */
+  /** Newest first; any non-empty strings (see signStandardWebhook for how each becomes a key). */
   secrets: string[];
   attemptAt: Date;
   timeoutMs?: number;
@@ -62,7 +64,10 @@ export async function sendSigned(input: SignedSendInput): Promise<SignedSendResu
   }
 }
 
-/** The stored delivery's exact body, signed with the endpoint's current secrets, through {@link sendSigned}. */
+/**
+ * The stored delivery's exact body, signed with the endpoint's current secrets, through {@link sendSigned}.
+ * Throws SecretError, before anything is sent, when `keyRing` (default: the process's) cannot open a secret.
+ */
 export function sendStoredDelivery(
   delivery: {
     id: string;
@@ -71,15 +76,17 @@ export function sendStoredDelivery(
     webhookEvent: { body: string; createdAt: Date };
   },
   attemptAt: Date,
-  options: { timeoutMs?: number; lookup?: LookupFunction } = {},
+  options: { timeoutMs?: number; lookup?: LookupFunction; keyRing?: KeyRing } = {},
 ): Promise<SignedSendResult> {
+  // Decrypted before the call, so a SecretError is thrown here, synchronously, with nothing sent.
+  const secrets = signingSecrets(delivery.endpoint, attemptAt, options.keyRing);
   return sendSigned({
     url: delivery.endpoint.url,
     body: delivery.webhookEvent.body,
     messageId: delivery.id,
     eventType: delivery.event,
     eventTimestamp: delivery.webhookEvent.createdAt.toISOString(),
-    secrets: signingSecrets(delivery.endpoint, attemptAt),
+    secrets,
     attemptAt,
     timeoutMs: options.timeoutMs,
     lookup: options.lookup,
@@ -96,6 +103,8 @@ export interface AttemptOptions {
   breaker?: WebhookCircuitBreaker;
   /** Where the attempt is written; default one statement per attempt ({@link recordAttempt}). */
   record?: AttemptRecorder;
+  /** Opens the endpoint secrets; default the process's key ring. */
+  keyRing?: KeyRing;
 }
 
 export type AttemptResult =
@@ -105,7 +114,9 @@ export type AttemptResult =
   /** The endpoint is gone or disabled: the delivery was cancelled. */
   | { kind: "cancelled" }
   /** Another worker holds the delivery now (our lease expired): nothing recorded. */
-  | { kind: "lease_lost" };
+  | { kind: "lease_lost" }
+  /** No configured key opens the endpoint's secret: nothing was sent or used up, the endpoint is marked, the lease released. */
+  | { kind: "blocked" };
 
 /**
  * Makes one scheduled attempt of a delivery this worker has claimed
@@ -149,7 +160,14 @@ export async function attemptDelivery(delivery: LoadedDelivery, options: Attempt
   }
 
   const attemptAt = now();
-  const sent = await sendStoredDelivery(delivery, attemptAt, options);
+  let sent: SignedSendResult;
+  try {
+    sent = await sendStoredDelivery(delivery, attemptAt, options);
+  } catch (caught) {
+    if (!(caught instanceof SecretError)) throw caught;
+    const released = await holdForUndecryptableSecret(db, { delivery, leaseOwner, error: caught, now: now() });
+    return released ? { kind: "blocked" } : { kind: "lease_lost" };
+  }
   const finishedAt = now();
   const verdict = classify(sent.outcome, finishedAt);
   const attemptsMade = delivery.attempts + 1;

@@ -5,7 +5,7 @@ import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { assertEventType } from "@/lib/webhooks/events";
 import { getKeyRing } from "@/lib/webhooks/keyring";
-import { decryptSecret, encryptSecret, generateSecret } from "@/lib/webhooks/secrets";
+import { decryptSecret, encryptSecret, generateSecret, type KeyRing } from "@/lib/webhooks/secrets";
 import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 
 /** How long the previous secret keeps signing after a rotation. */
@@ -29,6 +29,11 @@ export interface EndpointView {
   failingSince: Date | null;
   lastSuccessAt: Date | null;
   lastFailureAt: Date | null;
+  /**
+   * Set while no key in WEBHOOK_ENCRYPTION_KEYS opens the endpoint's signing secret: its
+   * deliveries wait, unattempted, until the key is restored (lib/webhooks/signing-blocked.ts).
+   */
+  signingBlockedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -72,6 +77,7 @@ export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): En
     failingSince: row.failingSince,
     lastSuccessAt: row.lastSuccessAt,
     lastFailureAt: row.lastFailureAt,
+    signingBlockedAt: row.signingBlockedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -239,14 +245,17 @@ export async function revealEndpointSecret(ref: EndpointRef): Promise<string> {
   return decryptSecret(row.secretEncrypted, row.id, getKeyRing());
 }
 
-/** Secrets that sign an attempt at `now`: the current one first, then the previous one while its grace lasts. */
-export function signingSecrets(row: Pick<WebhookEndpoint, "id" | "secretEncrypted" | "previousSecretEncrypted" | "previousSecretExpiresAt">, now: Date): string[] {
-  const ring = getKeyRing();
-  const secrets = [decryptSecret(row.secretEncrypted, row.id, ring)];
-  if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) {
-    secrets.push(decryptSecret(row.previousSecretEncrypted, row.id, ring));
-  }
-  return secrets;
+export type StoredSecrets = Pick<WebhookEndpoint, "id" | "secretEncrypted" | "previousSecretEncrypted" | "previousSecretExpiresAt">;
+
+/**
+ * Secrets that sign an attempt at `now`, decrypted with `ring`: the current one first, then the
+ * previous one while its grace lasts. Throws {@link SecretError} `decryption_failed` when the
+ * ring cannot open one of them.
+ */
+export function signingSecrets(row: StoredSecrets, now: Date, ring: KeyRing = getKeyRing()): string[] {
+  const stored = [row.secretEncrypted];
+  if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) stored.push(row.previousSecretEncrypted);
+  return stored.map((value) => decryptSecret(value, row.id, ring));
 }
 
 /**

@@ -72,7 +72,12 @@ export class TransportError extends WebhookError {
 
 /** A secret could not be encrypted or decrypted (missing key, wrong key, tampered data). */
 export class SecretError extends WebhookError {
-  constructor(code: "encryption_key_missing" | "decryption_failed", message: string) {
+  constructor(
+    code: "encryption_key_missing" | "decryption_failed",
+    message: string,
+    /** The encryption key id the stored value names, when it could be read. */
+    readonly keyId?: string,
+  ) {
     super(code, message);
     this.name = "SecretError";
   }

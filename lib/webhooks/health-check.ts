@@ -80,11 +80,13 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
     }
   }
 
+  // Deliveries held for an unopenable secret are not a worker backlog: secret_undecryptable covers them.
   const backlog = await db.$queryRawUnsafe<{ organizationId: string; overdue: Date; count: number }[]>(
-    `SELECT "organizationId", min("nextAttemptAt") AS "overdue", count(*)::int AS "count"
-       FROM "WebhookDelivery"
-      WHERE "status" = 'pending' AND "nextAttemptAt" <= $1::timestamp(3)
-      GROUP BY "organizationId"`,
+    `SELECT d."organizationId", min(d."nextAttemptAt") AS "overdue", count(*)::int AS "count"
+       FROM "WebhookDelivery" d
+      WHERE d."status" = 'pending' AND d."nextAttemptAt" <= $1::timestamp(3)
+        AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" b WHERE b."id" = d."endpointId" AND b."signingBlockedAt" IS NOT NULL)
+      GROUP BY d."organizationId"`,
     new Date(now.getTime() - ALERT_BACKLOG_SECONDS * 1000).toISOString(),
   );
   for (const row of backlog) {
@@ -124,6 +126,25 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
       severity: "warning",
       message: `Deliveries to ${hostOf(circuit.url)} have been paused since ${new Date(circuit.openedAt).toISOString()} after repeated failures`,
       endpointIds: [circuit.endpointId],
+    });
+  }
+
+  // An ops problem (a key missing from WEBHOOK_ENCRYPTION_KEYS), so no operational event to the tenant.
+  const unsignable = await db.$queryRawUnsafe<{ endpointId: string; organizationId: string; url: string; keyId: string | null; waiting: number }[]>(
+    `SELECT e."id" AS "endpointId", e."organizationId", e."url", e."signingBlockedKeyId" AS "keyId",
+            (SELECT count(*)::int FROM "WebhookDelivery" d WHERE d."endpointId" = e."id" AND d."status" = 'pending') AS "waiting"
+       FROM "WebhookEndpoint" e
+      WHERE e."signingBlockedAt" IS NOT NULL AND e."status" = 'active'`,
+  );
+  for (const endpoint of unsignable) {
+    conditions.push({
+      organizationId: endpoint.organizationId,
+      kind: "secret_undecryptable",
+      subject: endpoint.endpointId,
+      severity: "critical",
+      message:
+        `Deliveries to ${hostOf(endpoint.url)} are on hold (${endpoint.waiting} waiting): no key in WEBHOOK_ENCRYPTION_KEYS opens its signing secret` +
+        (endpoint.keyId ? ` (encrypted with key "${endpoint.keyId}"); restore that key` : ""),
     });
   }
   return conditions;

@@ -3,6 +3,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhooks/health-check";
 import { pruneExpired } from "@/lib/webhooks/retention";
+import { recheckBlockedSigning } from "@/lib/webhooks/signing-blocked";
 
 /** How often workers prune expired rows (one run across all workers per interval). */
 export const RETENTION_INTERVAL_SECONDS = 60 * 60;
@@ -29,11 +30,14 @@ export async function runRetentionIfDue(options: { now?: Date; force?: boolean }
  * The periodic jobs every worker schedules: the health check (every 15 min)
  * and retention (hourly). Each worker ticks every minute; the database lock
  * and the last-run time make each job run once per interval across all
- * workers, whichever process gets there first. Returns a stop function.
+ * workers, whichever process gets there first. Every tick also re-checks
+ * endpoints marked for an unopenable secret with this process's key ring, so
+ * restoring a key resumes their deliveries within a minute. Returns a stop function.
  */
 export function startMaintenance(options: { tickMs?: number } = {}): () => void {
   const tick = async () => {
     try {
+      await recheckBlockedSigning();
       const health = await checkWebhookHealth();
       if (health.ran) logger.info({ opened: health.opened.length, resolved: health.resolved.length, open: health.stillOpen + health.opened.length }, "health check ran");
       const retention = await runRetentionIfDue();

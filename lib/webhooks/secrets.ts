@@ -69,7 +69,19 @@ export function decodeSecret(secret: string): Buffer | undefined {
   return bytes && bytes.length >= SECRET_MIN_BYTES ? bytes : undefined;
 }
 
-/** True for `whsec_` + standard base64 decoding to at least 24 bytes. */
+/**
+ * The HMAC key a Standard Webhooks signature uses for `secret`: the decoded bytes when it is
+ * `whsec_` + canonical padded base64 (of any length, as the standardwebhooks libraries decode it),
+ * otherwise the string's own UTF-8 bytes (e.g. `"test-secret"`, or a `whsec_` string whose rest is
+ * not base64). `undefined` for an empty or non-string secret.
+ */
+export function standardSigningKey(secret: string): Buffer | undefined {
+  if (typeof secret !== "string" || secret === "") return undefined;
+  const decoded = secret.startsWith(SECRET_PREFIX) ? decodeBase64Strict(secret.slice(SECRET_PREFIX.length)) : undefined;
+  return decoded ?? Buffer.from(secret, "utf8");
+}
+
+/** True for `whsec_` + standard base64 decoding to at least 24 bytes: the shape of every secret the product generates. */
 export function isValidSecret(secret: string): boolean {
   return decodeSecret(secret) !== undefined;
 }
@@ -162,8 +174,8 @@ export function encryptSecret(plaintext: string, associatedData: string, ring: K
 
 /**
  * Opens a value from {@link encryptSecret} with the key its id names. Throws {@link SecretError}
- * `decryption_failed` for an unknown key id, a malformed value, a different `associatedData`
- * or any tampering. The tag length is pinned to 16 bytes: GCM would otherwise accept a
+ * `decryption_failed` (with the `keyId` the value names, when it is in the v1 format) for an
+ * unknown key id, a malformed value, a different `associatedData` or any tampering. The tag length is pinned to 16 bytes: GCM would otherwise accept a
  * truncated tag, which is far easier to forge.
  */
 export function decryptSecret(stored: string, associatedData: string, ring: KeyRing): string {
@@ -171,10 +183,10 @@ export function decryptSecret(stored: string, associatedData: string, ring: KeyR
   if (!match) throw new SecretError("decryption_failed", "encrypted secret is not in the v1.<keyId>.<data> format");
   const [, keyId = "", encoded = ""] = match;
   const entry = ring.keys.get(keyId);
-  if (!entry) throw new SecretError("decryption_failed", `encrypted secret uses key id "${keyId}", which is not in WEBHOOK_ENCRYPTION_KEYS`);
+  if (!entry) throw new SecretError("decryption_failed", `encrypted secret uses key id "${keyId}", which is not in WEBHOOK_ENCRYPTION_KEYS`, keyId);
   const sealed = Buffer.from(encoded, "base64url");
   if (sealed.toString("base64url") !== encoded || sealed.length < NONCE_BYTES + TAG_BYTES) {
-    throw new SecretError("decryption_failed", "encrypted secret is malformed or truncated");
+    throw new SecretError("decryption_failed", "encrypted secret is malformed or truncated", keyId);
   }
   const nonce = sealed.subarray(0, NONCE_BYTES);
   const ciphertext = sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES);
@@ -185,7 +197,7 @@ export function decryptSecret(stored: string, associatedData: string, ring: KeyR
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
   } catch {
-    throw new SecretError("decryption_failed", `encrypted secret failed authentication with key "${keyId}" (wrong endpoint, wrong key or tampered)`);
+    throw new SecretError("decryption_failed", `encrypted secret failed authentication with key "${keyId}" (wrong endpoint, wrong key or tampered)`, keyId);
   }
 }
 

@@ -3,7 +3,6 @@ import { newId } from "@/lib/ids";
 import { sendSigned } from "@/lib/webhooks/deliver";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { classify } from "@/lib/webhooks/retry-policy";
-import { isValidSecret } from "@/lib/webhooks/secrets";
 import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
 
 /** Quick in-process retries of `sendWebhook`: about 1 s, then 2 s. */
@@ -37,12 +36,18 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  * One immediate, in-process send with quick retries (network errors, timeouts,
  * 408, 429, 5xx; never other 4xx), through the same guarded, signed transport
  * as the worker. Nothing is stored. Never throws for delivery problems (an
- * invalid URL included): the result says what happened. Throws
- * WebhookValidationError("invalid_input") for a secret that is not a `whsec_` secret.
+ * invalid URL included): the result says what happened.
+ *
+ * `secret` may be any non-empty string, as in the classic guide (`'test-secret'`).
+ * `x-webhook-signature` is keyed with the string as-is. `webhook-signature` is keyed
+ * with the decoded base64 of a `whsec_` secret, else with the string's UTF-8 bytes:
+ * the Standard Webhooks libraries need a `whsec_` secret, so a receiver of a plain
+ * string's send should verify `x-webhook-signature`.
+ * Throws WebhookValidationError("invalid_input") for an empty or non-string secret.
  */
 export async function sendWebhook(url: string, payload: unknown, secret: string, options: SendWebhookOptions = {}): Promise<SendWebhookResult> {
-  if (!isValidSecret(secret)) {
-    throw new WebhookValidationError("invalid_input", "secret must be a whsec_ signing secret (whsec_ followed by base64)");
+  if (typeof secret !== "string" || secret === "") {
+    throw new WebhookValidationError("invalid_input", "secret must be a non-empty string");
   }
   const check = validateWebhookUrl(url);
   if (!check.valid) return { success: false, attempts: 0, error: check.error, durationMs: 0 };

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { WebhookError } from "./errors";
-import { decodeSecret } from "./secrets";
+import { standardSigningKey } from "./secrets";
 
 /**
  * Outbound webhook signatures. Every attempt carries two schemes:
@@ -43,7 +43,8 @@ function serialise(payload: unknown): string {
 }
 
 /**
- * Lowercase hex HMAC-SHA256 (64 characters) keyed with `secret` as UTF-8, over `payload` itself
+ * Lowercase hex HMAC-SHA256 (64 characters) keyed with `secret` as UTF-8 (a `whsec_` secret too:
+ * the whole string, prefix included, is the key — the legacy `x-webhook-signature`), over `payload` itself
  * when it is a string, otherwise over `JSON.stringify(payload)`. Deterministic. Pass the exact
  * body string you send: re-stringifying parsed JSON can change the bytes and the signature.
  * Throws {@link WebhookError} `invalid_payload` when the payload cannot be serialised.
@@ -72,11 +73,12 @@ export function verifyWebhookSignature(payload: unknown, signature: string, secr
 
 /**
  * The Standard Webhooks `webhook-signature` value: `v1,<base64 HMAC-SHA256>` of
- * `${messageId}.${timestamp}.${body}` for each secret (key = the base64 after `whsec_`), joined
- * by single spaces, so during a rotation a receiver holding either the old or the new secret
- * verifies. Throws {@link WebhookError} `invalid_input` for an empty list, a secret that is not
- * `whsec_` + base64 of at least 24 bytes, an empty message id or a timestamp that is not whole
- * non-negative seconds.
+ * `${messageId}.${timestamp}.${body}` for each secret, joined by single spaces, so during a
+ * rotation a receiver holding either the old or the new secret verifies. The key of a `whsec_`
+ * secret is its decoded base64 part; any other non-empty string is keyed with its UTF-8 bytes
+ * ({@link standardSigningKey}) — which the standardwebhooks libraries cannot verify, since they
+ * expect `whsec_` + base64. Throws {@link WebhookError} `invalid_input` for an empty list, an empty
+ * or non-string secret, an empty message id or a timestamp that is not whole non-negative seconds.
  */
 export function signStandardWebhook(input: StandardWebhookInput): string {
   const { messageId, timestamp, body, secrets } = input;
@@ -86,9 +88,9 @@ export function signStandardWebhook(input: StandardWebhookInput): string {
   const signed = Buffer.from(`${messageId}.${timestamp}.${body}`, "utf8");
   return secrets
     .map((secret, index) => {
-      const key = decodeSecret(secret);
+      const key = standardSigningKey(secret);
       // Position only: the secret itself must never reach an error message or log.
-      if (!key) throw new WebhookError("invalid_input", `signing secret ${index + 1} is not whsec_ + base64 of at least 24 bytes`);
+      if (!key) throw new WebhookError("invalid_input", `signing secret ${index + 1} is empty or not a string`);
       return `v1,${crypto.createHmac("sha256", key).update(signed).digest("base64")}`;
     })
     .join(" ");

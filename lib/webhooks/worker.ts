@@ -9,6 +9,7 @@ import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/deliver";
 import { LEASED_COLUMNS, toLoadedDelivery, type LeasedRow, type LoadedDelivery } from "@/lib/webhooks/leased";
 import { batchedRecorder } from "@/lib/webhooks/record";
+import type { KeyRing } from "@/lib/webhooks/secrets";
 import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/signal";
 import { processMetricsJson, telemetry } from "@/lib/webhooks/telemetry";
 
@@ -34,6 +35,8 @@ export interface DeliveryEngineOptions {
   /** Deliveries in flight to one endpoint across all workers (soft limit). */
   endpointConcurrency?: number;
   leaseSeconds?: number;
+  /** Opens endpoint secrets; default the process's key ring. */
+  keyRing?: KeyRing;
 }
 
 function defaults(options: DeliveryEngineOptions) {
@@ -51,6 +54,7 @@ function defaults(options: DeliveryEngineOptions) {
     random: options.random,
     endpointConcurrency: options.endpointConcurrency ?? env.endpointConcurrency,
     leaseSeconds: options.leaseSeconds ?? Math.ceil(timeoutMs / 1000) + LEASE_MARGIN_SECONDS,
+    keyRing: options.keyRing,
     breaker: new WebhookCircuitBreaker({ prisma, now }),
   };
 }
@@ -65,7 +69,8 @@ function defaultWorkerId(): string {
  * Leases up to `limit` due deliveries for this worker (FOR UPDATE SKIP LOCKED:
  * concurrent workers never claim the same row). Skips endpoints whose circuit
  * is open or already has `endpointConcurrency` deliveries in flight, so one
- * slow endpoint cannot take every slot. A lease that expires (crashed worker)
+ * slow endpoint cannot take every slot, and endpoints whose secret no key opens
+ * (`signingBlockedAt`, see signing-blocked.ts). A lease that expires (crashed worker)
  * makes the delivery claimable again, with the same id.
  */
 export async function claimDueDeliveries(limit: number, options: DeliveryEngineOptions = {}): Promise<LoadedDelivery[]> {
@@ -90,6 +95,7 @@ export async function claimDueDeliveries(limit: number, options: DeliveryEngineO
              WHERE c."key" = d."endpointId"
                AND ((c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
                  OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))))
+          AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" b WHERE b."id" = d."endpointId" AND b."signingBlockedAt" IS NOT NULL)
           -- Endpoints already at their limit are left out BEFORE the window is cut, so a
           -- stalled endpoint's older backlog cannot fill it and starve the others.
           AND NOT EXISTS (SELECT 1 FROM in_flight i WHERE i."endpointId" = d."endpointId" AND i."count" >= $3)
@@ -166,7 +172,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   const concurrency = options.concurrency ?? getEnv().workerConcurrency;
   const pollIntervalMs = options.pollIntervalMs ?? POLL_INTERVAL_MS;
   const engine = { ...options, workerId: config.workerId };
-  const stats = { attempted: 0, deferred: 0, cancelled: 0, lease_lost: 0, errors: 0 };
+  const stats = { attempted: 0, deferred: 0, cancelled: 0, lease_lost: 0, blocked: 0, errors: 0 };
   const inFlight = new Set<Promise<void>>();
   let running = true;
   let wake: (() => void) | undefined;

@@ -136,7 +136,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
                       <p className="mt-0.5 text-sm italic text-slate-400">No description</p>
                     )}
                   </div>
-                  <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} />
+                  <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />
                 </div>
                 <dl className="mt-4 grid gap-4 text-sm sm:grid-cols-[2fr_1fr_1fr]">
                   <div>

@@ -69,7 +69,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ slug:
             <code className="break-all font-mono">{endpoint.url}</code>
           </Detail>
           <Detail label="Status">
-            <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} />
+            <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />
             {endpoint.disabledAt ? (
               <span className="ml-2 text-slate-500">
                 since <RelativeTime value={endpoint.disabledAt} />

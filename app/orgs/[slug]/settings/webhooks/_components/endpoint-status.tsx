@@ -1,10 +1,27 @@
-import { StatusBadge } from "@/app/_components/badge";
+import { Badge, StatusBadge } from "@/app/_components/badge";
 
-/** "active" / "disabled" as a badge, with the reason next to a disabled one. */
-export function EndpointStatus({ status, disabledReason }: { status: "active" | "disabled"; disabledReason: string | null }) {
+/**
+ * "active" / "disabled" as a badge, with the reason next to a disabled one. An active endpoint
+ * whose signing secret no configured key opens (`signingBlockedAt`) reads "Cannot sign: encryption key missing".
+ */
+export function EndpointStatus({
+  status,
+  disabledReason,
+  signingBlockedAt = null,
+}: {
+  status: "active" | "disabled";
+  disabledReason: string | null;
+  signingBlockedAt?: Date | null;
+}) {
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
-      <StatusBadge status={status} />
+      {status === "active" && signingBlockedAt ? (
+        <Badge tone="red" dot title="No configured encryption key opens this endpoint's signing secret. Deliveries are held, not lost, until the key is restored.">
+          Cannot sign: encryption key missing
+        </Badge>
+      ) : (
+        <StatusBadge status={status} />
+      )}
       {status === "disabled" && disabledReason ? <span className="text-sm text-slate-600">{disabledReason}</span> : null}
     </span>
   );

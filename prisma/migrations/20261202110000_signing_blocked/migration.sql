@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "WebhookEndpoint" ADD COLUMN     "signingBlockedAt" TIMESTAMP(3),
+ADD COLUMN     "signingBlockedKeyId" TEXT;
+
