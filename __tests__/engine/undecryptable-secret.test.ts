@@ -6,6 +6,9 @@ import { checkStoredSecretsDecryptable, recheckBlockedSigning } from "@/lib/webh
 import { encryptSecret, generateKeyRingEntry, parseKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { claimDueDeliveries, startWorker } from "@/lib/webhooks/worker";
+import { redeliver, sendTestEvent } from "@/lib/webhooks/manual";
+import { toResponse } from "@/lib/http/route";
+import { SecretError } from "@/lib/webhooks/errors";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
@@ -194,5 +197,27 @@ describe("checkStoredSecretsDecryptable (start-up)", () => {
     expect(logs.at("warn")).toEqual([]);
     expect((await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).signingBlockedAt).toBeNull();
     expect(await processDueDeliveries({ keyRing: ringRestored })).toBe(1);
+  });
+});
+
+describe("manual sends to an endpoint whose secret no key opens", () => {
+  // The process's own key ring never held k1, so these calls cannot open the secret.
+  it("answer signing_key_missing before leasing or storing anything", async () => {
+    const { org, endpoint } = await endpointSealedWith(ringK1, 1);
+    const delivery = await prisma.webhookDelivery.findFirstOrThrow();
+    const events = await prisma.webhookEvent.count();
+
+    await expect(redeliver({ organizationId: org.id, deliveryId: delivery.id })).rejects.toMatchObject({ name: "WebhookConflictError", code: "signing_key_missing" });
+    await expect(sendTestEvent({ organizationId: org.id, endpointId: endpoint.id })).rejects.toMatchObject({ name: "WebhookConflictError", code: "signing_key_missing" });
+
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ leaseOwner: null, leaseExpiresAt: null, attempts: 0 });
+    expect(await prisma.webhookEvent.count()).toBe(events);
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it("maps a secret that cannot be opened (reveal, rotate) to 409, not 500", async () => {
+    const response = toResponse(new SecretError("decryption_failed", 'encrypted secret uses key id "k1", which is not in WEBHOOK_ENCRYPTION_KEYS', "k1"));
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ error: "signing_key_missing", message: expect.stringContaining("WEBHOOK_ENCRYPTION_KEYS") });
   });
 });

@@ -8,7 +8,7 @@ import type { OrgRole } from "@/lib/auth/server";
 import { HttpError } from "@/lib/http/errors";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { logger } from "@/lib/logger";
-import { WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 
 /** Largest JSON body a route accepts unless it says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -188,6 +188,13 @@ export function toResponse(error: unknown): Response {
   }
   if (error instanceof WebhookNotFoundError) return json(404, { error: error.code, message: error.message });
   if (error instanceof WebhookConflictError) return json(409, { error: error.code, message: error.message });
+  if (error instanceof SecretError && error.code === "decryption_failed") {
+    // Revealing or rotating a secret whose key was removed: the operator must restore the key.
+    return json(409, {
+      error: "signing_key_missing",
+      message: "The encryption key of this endpoint's secret is missing from WEBHOOK_ENCRYPTION_KEYS. Restore the key, then try again.",
+    });
+  }
   if (error instanceof WebhookValidationError) {
     const status = error.code === "payload_too_large" ? 413 : 422;
     return json(status, { error: error.code, message: error.message });

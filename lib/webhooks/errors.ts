@@ -15,6 +15,7 @@ export type WebhookErrorCode =
   | "invalid_input"
   | "delivery_in_progress"
   | "endpoint_disabled"
+  | "signing_key_missing"
   | "rate_limited"
   | "encryption_key_missing"
   | "decryption_failed"
@@ -52,7 +53,7 @@ export class WebhookNotFoundError extends WebhookError {
 
 /** The request conflicts with the current state (a delivery in flight, a disabled endpoint): HTTP 409. */
 export class WebhookConflictError extends WebhookError {
-  constructor(code: "delivery_in_progress" | "endpoint_disabled", message: string) {
+  constructor(code: "delivery_in_progress" | "endpoint_disabled" | "signing_key_missing", message: string) {
     super(code, message);
     this.name = "WebhookConflictError";
   }

@@ -7,7 +7,7 @@ import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { afterAttempt, sendSigned, sendStoredDelivery } from "@/lib/webhooks/deliver";
 import { describeOutcome, recordAttempt } from "@/lib/webhooks/record";
 import { signingSecrets } from "@/lib/webhooks/endpoints";
-import { WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { SecretError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE, serializeEnvelope } from "@/lib/webhooks/events";
 import { classify, nextAttemptAt } from "@/lib/webhooks/retry-policy";
 import { TransportError } from "@/lib/webhooks/errors";
@@ -38,6 +38,23 @@ export interface ManualAttemptResult {
 }
 
 const RESPONSE_SNIPPET_CHARS = 1_000;
+
+/**
+ * The endpoint's signing secrets, opened before anything is leased or stored:
+ * a secret no configured key opens is a state the admin must fix (restore the
+ * key), not a server error, and must not leave a delivery leased for nothing.
+ */
+function openSecretsOrConflict(endpoint: Parameters<typeof signingSecrets>[0], at: Date): string[] {
+  try {
+    return signingSecrets(endpoint, at);
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    throw new WebhookConflictError(
+      "signing_key_missing",
+      "Cannot sign: the encryption key of this endpoint's secret is missing from WEBHOOK_ENCRYPTION_KEYS. Restore the key, then try again.",
+    );
+  }
+}
 
 async function takeManualLease(db: DbClient, deliveryId: string, now: Date): Promise<string> {
   const owner = `manual:${randomBytes(6).toString("hex")}`;
@@ -71,6 +88,7 @@ export async function redeliver(options: ManualOptions & { deliveryId: string })
   if (delivery.endpoint.status !== "active") {
     throw new WebhookConflictError("endpoint_disabled", "The endpoint is disabled; enable it before redelivering");
   }
+  openSecretsOrConflict(delivery.endpoint, now());
   const leaseOwner = await takeManualLease(db, delivery.id, now());
   const attemptAt = now();
   const sent = await sendStoredDelivery(delivery, attemptAt, options);
@@ -128,6 +146,7 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
   const endpoint = await db.webhookEndpoint.findFirst({ where: { id: options.endpointId, organizationId: options.organizationId } });
   if (!endpoint) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${options.endpointId} not found`);
   const createdAt = now();
+  const secrets = openSecretsOrConflict(endpoint, createdAt);
   const eventId = newId("evt");
   const deliveryId = newId("msg");
   const idempotencyKey = `test-${deliveryId}`;
@@ -164,7 +183,7 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
     messageId: deliveryId,
     eventType: "webhook.test",
     eventTimestamp: createdAt.toISOString(),
-    secrets: signingSecrets(endpoint, attemptAt),
+    secrets,
     attemptAt,
     timeoutMs: options.timeoutMs,
     lookup: options.lookup,
