@@ -1,4 +1,8 @@
 import Link from "next/link";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { homePath } from "@/lib/auth/page";
+import { getViewer } from "@/lib/auth/session";
 
 const FEATURES = [
   {
@@ -19,7 +23,10 @@ const FEATURES = [
   },
 ];
 
-export default function HomePage() {
+/** The product page for visitors; a signed-in user goes straight to the organization they used last (or onboarding). */
+export default async function HomePage() {
+  const viewer = await getViewer(await headers());
+  if (viewer) redirect(await homePath(viewer.userId));
   return (
     <main className="mx-auto max-w-4xl px-6 py-16">
       <p className="text-sm font-semibold uppercase tracking-wide text-indigo-600">Webhooks</p>
@@ -30,10 +37,10 @@ export default function HomePage() {
       </p>
       <nav className="mt-8 flex flex-wrap gap-3" aria-label="Main">
         <Link
-          href="/settings/webhooks"
+          href="/sign-in"
           className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
         >
-          Webhook settings
+          Sign in
         </Link>
         <Link
           href="/docs/webhooks"

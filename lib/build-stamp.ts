@@ -10,6 +10,7 @@ const BUILD_INPUTS = [
   "prisma/schema.prisma",
   "generated/prisma",
   "next.config.js",
+  "proxy.ts",
   "postcss.config.mjs",
   "tsconfig.json",
   "package-lock.json",

@@ -1,5 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
+import { decideRunMode, RUN_MODES, type RunMode } from "@/lib/run-mode";
+import { parseCidrList } from "@/lib/webhooks/ip-address";
 import { parseRetrySchedule, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
 
 /**
@@ -70,7 +72,27 @@ const retrySchedule = z
     }
   });
 
+const cidrList = z
+  .string()
+  .trim()
+  .optional()
+  .superRefine((value, ctx) => {
+    try {
+      parseCidrList(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `has ${(error as Error).message}` });
+    }
+  });
+
 const envSchema = z.object({
+  /** `development` or `production`; decides the run mode when set (lib/run-mode.ts). */
+  APP_ENV: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .pipe(z.enum(RUN_MODES, { message: 'must be "development" or "production"' }).optional()),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_SIZE: intInRange(1, 200, 10),
@@ -100,8 +122,10 @@ const envSchema = z.object({
   BETTER_AUTH_SECRET: z.string().trim().optional().refine((value) => !value || value.length >= 32, "must be at least 32 characters"),
   /** Public base URL of the app (links in invitations, auth callbacks). */
   APP_URL: z.string().trim().optional().refine((value) => !value || /^https?:\/\/[^/]+/.test(value), "must be an http(s) URL such as https://hooks.example.com"),
-  /** Read again at call time by the URL guard and transport; validated here so a typo fails at start. */
+  /** Read at call time by the network policy where no start-up decided the mode; refused in production. */
   WEBHOOK_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
+  /** Private ranges webhooks may reach in production (`10.1.0.0/16,fd12::/64`); never link-local or metadata. */
+  WEBHOOK_ALLOWED_PRIVATE_CIDRS: cidrList,
   /** Bearer token for ops: /api/metrics (Prometheus), /api/webhooks/metrics for any organization, /ops. */
   METRICS_TOKEN: z.string().trim().optional().refine((value) => !value || value.length >= 16, "must be at least 16 characters"),
   /** Where alerts are posted (signed like every webhook, with ALERT_WEBHOOK_SECRET). */
@@ -109,12 +133,13 @@ const envSchema = z.object({
   ALERT_WEBHOOK_SECRET: z.string().trim().optional().refine((value) => !value || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value), "must be a whsec_ secret"),
   /** Finished deliveries, their attempts and events older than this many days are deleted. */
   WEBHOOK_RETENTION_DAYS: intInRange(1, 3650, 30),
-  /** Read at call time by the URL guard: accept http:// endpoints in a production build. */
+  /** Kept so an old configuration fails with a clear line in production; http is allowed in development anyway. */
   WEBHOOK_ALLOW_HTTP: booleanFlag(false),
 });
 
 export type Env = Readonly<{
-  nodeEnv: "development" | "production" | "test";
+  /** Development or production, by the rule in lib/run-mode.ts. */
+  runMode: RunMode;
   databaseMode: "postgres" | "embedded";
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -133,6 +158,10 @@ export type Env = Readonly<{
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string | undefined;
   retentionDays: number;
+  /** Development (and undecided) processes only: every private destination allowed by the switch. */
+  allowPrivateNetwork: boolean;
+  /** `WEBHOOK_ALLOWED_PRIVATE_CIDRS` as written, for the start banner. */
+  allowedPrivateCidrs: string[];
   /** Without a trailing slash. */
   appUrl: string;
 }>;
@@ -157,9 +186,19 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   if (value.ALERT_WEBHOOK_URL && !value.ALERT_WEBHOOK_SECRET) {
     throw new EnvError(["ALERT_WEBHOOK_SECRET must be set when ALERT_WEBHOOK_URL is (alerts are signed)"]);
   }
+  const runMode = decideRunMode(source).mode;
+  if (runMode === "production") {
+    // Switches meant for a laptop must not quietly open production to SSRF.
+    const refused: string[] = [];
+    if (value.WEBHOOK_ALLOW_PRIVATE_NETWORK) {
+      refused.push("WEBHOOK_ALLOW_PRIVATE_NETWORK is refused in production; open private receivers with WEBHOOK_ALLOWED_PRIVATE_CIDRS=10.1.0.0/16");
+    }
+    if (value.WEBHOOK_ALLOW_HTTP) refused.push("WEBHOOK_ALLOW_HTTP is refused in production; endpoints must use https");
+    if (refused.length) throw new EnvError(refused);
+  }
   const dataDir = value.DATA_DIR === "memory://" ? "memory://" : path.resolve(value.DATA_DIR);
   return Object.freeze({
-    nodeEnv: value.NODE_ENV,
+    runMode,
     databaseMode: value.DATABASE_URL ? "postgres" : "embedded",
     databaseUrl: value.DATABASE_URL,
     databasePoolSize: value.DATABASE_POOL_SIZE,
@@ -177,6 +216,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     alertWebhookUrl: value.ALERT_WEBHOOK_URL || undefined,
     alertWebhookSecret: value.ALERT_WEBHOOK_SECRET || undefined,
     retentionDays: value.WEBHOOK_RETENTION_DAYS,
+    allowPrivateNetwork: value.WEBHOOK_ALLOW_PRIVATE_NETWORK,
+    allowedPrivateCidrs: (value.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
     appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),
   });
 }

@@ -13,7 +13,7 @@ runCli(async () => {
   const { file } = parseFileArguments(process.argv.slice(2), [], USAGE);
   const env = getEnv();
   // Production without keys stops here with one line; development keys come from DATA_DIR (or the backup), read without creating anything.
-  if (env.nodeEnv === "production" && !env.webhookEncryptionKeys) getKeyRing();
+  if (env.runMode === "production" && !env.webhookEncryptionKeys) getKeyRing();
   const keyRing = env.webhookEncryptionKeys ? parseKeyRing(env.webhookEncryptionKeys) : undefined;
   const configured: LocalSecretFile[] = [...(keyRing ? (["encryption-key"] as const) : []), ...(env.authSecret ? (["auth-secret"] as const) : [])];
 

@@ -7,8 +7,11 @@ import { isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { establishRunMode, isDevelopmentStart } from "@/lib/run-mode";
+import { startBanner } from "@/lib/start-banner";
 import { seedDemoData } from "@/lib/seed";
 import { seedDemoAdmin } from "@/lib/auth/demo";
+import { seedDemoDeliveries } from "@/lib/demo/deliveries";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
@@ -24,6 +27,8 @@ process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 
 runCli(async () => {
   const env = getEnv();
+  // Decided by runCli before anything ran; Next changes NODE_ENV later, this stays.
+  const decision = establishRunMode();
   // Fails here, with one line, when production has no WEBHOOK_ENCRYPTION_KEYS.
   getKeyRing();
   const root = path.resolve(__dirname, "..");
@@ -56,12 +61,7 @@ runCli(async () => {
     server.once("error", reject);
     server.listen(env.port, resolve);
   });
-  logger.info({ port: env.port, mode: database.mode }, `ready on http://localhost:${env.port}`);
-  process.stdout.write(
-    `\n  Webhooks is running: ${env.appUrl}\n  Sign in at ${env.appUrl}/sign-in as ${admin.email}` +
-      (admin.password ? ` with password ${admin.password}` : "") +
-      ` (demo organization "${organization.name}"), or create your own account.\n\n`,
-  );
+  logger.info({ port: env.port, database: database.mode, runMode: decision.mode }, `ready on http://localhost:${env.port}`);
 
   // The embedded database allows one process, so its worker runs here; on
   // PostgreSQL it can too, or be turned off to run `npm run worker` processes.
@@ -72,6 +72,19 @@ runCli(async () => {
     stopMaintenance = startMaintenance();
     logger.info({ workerId: worker.workerId }, "delivery worker started");
   }
+  // Development only: demo events to the app's own request inspector, delivered by the worker above.
+  const notes: string[] = [];
+  if (isDevelopmentStart()) {
+    try {
+      const demo = await seedDemoDeliveries({ organizationId: organization.id, appUrl: env.appUrl });
+      notes.push(`Inspector:  ${env.appUrl}${demo.inbox.inspectorPath} (what the demo endpoints receive)`);
+    } catch (error) {
+      logger.warn({ err: error }, "demo deliveries were not seeded");
+    }
+  }
+  process.stdout.write(
+    startBanner({ decision, env, demo: { email: admin.email, password: admin.password, organizationName: organization.name }, notes }),
+  );
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

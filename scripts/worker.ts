@@ -23,7 +23,7 @@ runCli(async () => {
   const worker = startWorker();
   // Health check every 15 min and hourly retention, once across all workers.
   const stopMaintenance = startMaintenance();
-  logger.info({ workerId: worker.workerId, concurrency: env.workerConcurrency, mode: env.databaseMode }, "delivery worker started");
+  logger.info({ workerId: worker.workerId, concurrency: env.workerConcurrency, mode: env.databaseMode, runMode: env.runMode }, "delivery worker started");
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {

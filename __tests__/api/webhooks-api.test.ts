@@ -12,6 +12,7 @@ import * as classicTest from "@/app/api/webhooks/test/route";
 import * as ingest from "@/app/api/v1/events/route";
 import * as apiKeys from "@/app/api/api-keys/route";
 import * as apiKey from "@/app/api/api-keys/[id]/route";
+import { getAuth } from "@/lib/auth/server";
 import { prisma } from "@/lib/db";
 import { processDueDeliveries } from "@/lib/webhooks";
 import { closeTransport } from "@/lib/webhooks/transport";
@@ -29,6 +30,7 @@ let owner: TestUser;
 let member: TestUser;
 let outsider: TestUser;
 let orgA: string;
+let orgB: string;
 
 beforeAll(async () => {
   receiver = await startReceiver(respondWith(200, {}, "thanks"));
@@ -37,7 +39,7 @@ beforeAll(async () => {
   member = await signUp("member@a.example");
   await joinOrganization(member, orgA, "member");
   outsider = await signUp("owner@b.example");
-  await createOrganization(outsider, "Org B");
+  orgB = await createOrganization(outsider, "Org B");
 });
 beforeEach(async () => {
   receiver.requests.length = 0;
@@ -50,14 +52,14 @@ afterAll(async () => {
   await closeTransport();
 });
 
-async function createEndpointAs(user: TestUser, body: Record<string, unknown> = { url: receiver.url }) {
-  const response = await call(endpoints.POST, { user, body });
+async function createEndpointAs(user: TestUser, body: Record<string, unknown> = { url: receiver.url }, org = orgA) {
+  const response = await call(endpoints.POST, { user, org, body });
   expect(response.status).toBe(201);
   return response.body as { endpoint: { id: string }; secret: string };
 }
 
-async function ingestKey(user = owner): Promise<string> {
-  const response = await call(apiKeys.POST, { user, body: { name: "backend" } });
+async function ingestKey(user = owner, org = orgA): Promise<string> {
+  const response = await call(apiKeys.POST, { user, org, body: { name: "backend" } });
   expect(response.status).toBe(201);
   return response.body.key;
 }
@@ -67,7 +69,7 @@ async function deliverOne(): Promise<string> {
   const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.paid", idempotencyKey: `k-${Math.random()}`, data: { n: 1 } } });
   expect(sent.status).toBe(202);
   await processDueDeliveries();
-  const list = await call(deliveries.GET, { user: owner });
+  const list = await call(deliveries.GET, { user: owner, org: orgA });
   return list.body.items[0].id;
 }
 
@@ -79,21 +81,22 @@ describe("authentication and roles", () => {
     ["PUT /settings", settings.PUT, { method: "PUT", body: { webhookUrl: "https://example.com" } }],
     ["GET /api-keys", apiKeys.GET, {}],
   ])("%s answers 401 without a session", async (_name, handler, options) => {
-    const response = await call(handler as never, options);
+    const response = await call(handler as never, { ...options, org: orgA });
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ error: "unauthenticated" });
   });
 
-  it("answers 403 to a user without an organization", async () => {
+  it("answers a user without an organization 400 without the header and 404 with one", async () => {
     const loner = await signUp("loner@example.com");
-    expect((await call(endpoints.GET, { user: loner })).status).toBe(403);
+    expect((await call(endpoints.GET, { user: loner })).body).toMatchObject({ error: "organization_required" });
+    expect((await call(endpoints.GET, { user: loner, org: orgA })).status).toBe(404);
   });
 
   it("lets members read but not manage", async () => {
     const { endpoint: created } = await createEndpointAs(owner);
     const id = created.id;
-    expect((await call(endpoints.GET, { user: member })).body.endpoints).toHaveLength(1);
-    expect((await call(deliveries.GET, { user: member })).status).toBe(200);
+    expect((await call(endpoints.GET, { user: member, org: orgA })).body.endpoints).toHaveLength(1);
+    expect((await call(deliveries.GET, { user: member, org: orgA })).status).toBe(200);
     for (const [handler, options] of [
       [endpoints.POST, { body: { url: "https://example.com" } }],
       [endpoint.PATCH, { method: "PATCH", params: { id }, body: { description: "x" } }],
@@ -103,9 +106,65 @@ describe("authentication and roles", () => {
       [endpointTest.POST, { params: { id }, body: {} }],
       [apiKeys.POST, { body: { name: "mine" } }],
     ] as const) {
-      const response = await call(handler as never, { ...options, user: member });
+      const response = await call(handler as never, { ...options, user: member, org: orgA });
       expect(response.status).toBe(403);
     }
+  });
+});
+
+describe("the organization comes from the request, not the session", () => {
+  let both: TestUser;
+  beforeAll(async () => {
+    both = await signUp("both@ab.example");
+    await joinOrganization(both, orgA, "admin");
+    await prisma.member.create({ data: { id: "mem_both_in_org_b", organizationId: orgB, userId: both.userId, role: "admin" } });
+    // The session's active organization is B, as if another tab had switched to it last.
+    await getAuth().api.setActiveOrganization({ body: { organizationId: orgB }, headers: new Headers({ cookie: both.cookie }) });
+  });
+
+  it("creates the endpoint in the organization the request names", async () => {
+    const session = await prisma.session.findFirstOrThrow({ where: { userId: both.userId } });
+    expect(session.activeOrganizationId).toBe(orgB);
+    const { endpoint: created } = await createEndpointAs(both, { url: receiver.url, description: "from tab A" }, orgA);
+    expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ organizationId: orgA });
+    expect((await call(endpoints.GET, { user: both, org: orgA })).body.endpoints.map((e: { id: string }) => e.id)).toEqual([created.id]);
+    expect((await call(endpoints.GET, { user: both, org: orgB })).body.endpoints).toEqual([]);
+    expect((await call(endpoint.GET, { user: both, org: orgB, params: { id: created.id } })).status).toBe(404);
+  });
+
+  it("answers 400 organization_required without the header", async () => {
+    const response = await call(endpoints.POST, { user: both, body: { url: receiver.url } });
+    expect(response).toMatchObject({ status: 400, body: { error: "organization_required", message: expect.stringContaining("X-Organization-Id") } });
+    expect((await call(deliveries.GET, { user: both })).status).toBe(400);
+    expect(await prisma.webhookEndpoint.count()).toBe(0);
+  });
+
+  it("answers 400 for a malformed organization id", async () => {
+    const response = await call(endpoints.GET, { user: both, org: "acme" });
+    expect(response).toMatchObject({ status: 400, body: { error: "invalid_request" } });
+  });
+
+  it("answers 404 for an organization the user is not a member of, existing or not", async () => {
+    const thirdOwner = await signUp("owner@c.example");
+    const orgC = await createOrganization(thirdOwner, "Org C");
+    for (const org of [orgC, "org_01m8h0ck05fvkay8frqj9ykbkk"]) {
+      const response = await call(endpoints.POST, { user: both, org, body: { url: receiver.url } });
+      expect(response).toMatchObject({ status: 404, body: { error: "organization_not_found" } });
+    }
+    expect(await prisma.webhookEndpoint.count()).toBe(0);
+  });
+
+  it("answers 403 to a plain member of the named organization on a manager route", async () => {
+    const response = await call(endpoints.POST, { user: member, org: orgA, body: { url: receiver.url } });
+    expect(response).toMatchObject({ status: 403, body: { error: "forbidden" } });
+  });
+
+  it("takes an API key's organization from the key, without the header", async () => {
+    await createEndpointAs(both, { url: receiver.url }, orgB);
+    const key = await ingestKey(both, orgB);
+    const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.paid", idempotencyKey: "key-org", data: {} } });
+    expect(sent).toMatchObject({ status: 202, body: { deliveries: 1 } });
+    expect(await prisma.webhookEvent.findFirstOrThrow()).toMatchObject({ organizationId: orgB });
   });
 });
 
@@ -126,13 +185,13 @@ describe("another organization", () => {
       [redeliverRoute.POST, { params: { id: deliveryId }, body: {} }],
     ] as const;
     for (const [handler, options] of asOutsider) {
-      const response = await call(handler as never, { ...options, user: outsider });
+      const response = await call(handler as never, { ...options, user: outsider, org: orgB });
       expect(response.status).toBe(404);
     }
-    expect((await call(endpoints.GET, { user: outsider })).body.endpoints).toEqual([]);
-    expect((await call(deliveries.GET, { user: outsider })).body.items).toEqual([]);
-    expect((await call(apiKeys.GET, { user: outsider })).body.apiKeys).toEqual([]);
-    expect((await call(endpoint.GET, { user: owner, params: { id } })).body.endpoint.description).toBe("");
+    expect((await call(endpoints.GET, { user: outsider, org: orgB })).body.endpoints).toEqual([]);
+    expect((await call(deliveries.GET, { user: outsider, org: orgB })).body.items).toEqual([]);
+    expect((await call(apiKeys.GET, { user: outsider, org: orgB })).body.apiKeys).toEqual([]);
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id } })).body.endpoint.description).toBe("");
     expect(receiver.requests).toHaveLength(1); // nothing was sent on the outsider's behalf
   });
 });
@@ -142,19 +201,19 @@ describe("endpoints API", () => {
     const { endpoint: created, secret } = await createEndpointAs(owner, { url: receiver.url, description: "Billing", eventTypes: ["invoice.paid"] });
     expect(secret).toMatch(/^whsec_/);
     const id = created.id;
-    expect((await call(endpoint.GET, { user: owner, params: { id } })).body.endpoint).toMatchObject({ description: "Billing", eventTypes: ["invoice.paid"], status: "active" });
-    expect(JSON.stringify((await call(endpoints.GET, { user: owner })).body)).not.toContain(secret);
-    expect((await call(reveal.GET, { user: owner, params: { id } })).body.secret).toBe(secret);
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id } })).body.endpoint).toMatchObject({ description: "Billing", eventTypes: ["invoice.paid"], status: "active" });
+    expect(JSON.stringify((await call(endpoints.GET, { user: owner, org: orgA })).body)).not.toContain(secret);
+    expect((await call(reveal.GET, { user: owner, org: orgA, params: { id } })).body.secret).toBe(secret);
 
-    const patched = await call(endpoint.PATCH, { method: "PATCH", user: owner, params: { id }, body: { description: "Invoices", status: "disabled" } });
+    const patched = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { description: "Invoices", status: "disabled" } });
     expect(patched.body.endpoint).toMatchObject({ description: "Invoices", status: "disabled" });
 
-    const rotated = await call(rotate.POST, { user: owner, params: { id }, body: {} });
+    const rotated = await call(rotate.POST, { user: owner, org: orgA, params: { id }, body: {} });
     expect(rotated.body.secret).not.toBe(secret);
     expect(Date.parse(rotated.body.endpoint.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23 * 3600 * 1000);
 
-    expect((await call(endpoint.DELETE, { method: "DELETE", user: owner, params: { id } })).status).toBe(204);
-    expect((await call(endpoint.GET, { user: owner, params: { id } })).status).toBe(404);
+    expect((await call(endpoint.DELETE, { method: "DELETE", user: owner, org: orgA, params: { id } })).status).toBe(204);
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id } })).status).toBe(404);
   });
 
   it.each([
@@ -169,7 +228,7 @@ describe("endpoints API", () => {
     const saved = process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
     process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = "false";
     try {
-      const response = await call(endpoints.POST, { user: owner, ...options });
+      const response = await call(endpoints.POST, { user: owner, org: orgA, ...options });
       expect(response.status).toBe(status);
       expect(response.body).toMatchObject({ error: code, message: expect.any(String) });
       if (code === "invalid_request") expect(response.body.issues[0]).toMatchObject({ path: ["body", "url"] });
@@ -181,19 +240,19 @@ describe("endpoints API", () => {
   });
 
   it("answers 400 for a malformed id and 404 for an unknown one", async () => {
-    expect((await call(endpoint.GET, { user: owner, params: { id: "nope" } })).status).toBe(400);
-    expect((await call(endpoint.GET, { user: owner, params: { id: "ep_01m8h0ck05fvkay8frqj9ykbkk" } })).status).toBe(404);
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id: "nope" } })).status).toBe(400);
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id: "ep_01m8h0ck05fvkay8frqj9ykbkk" } })).status).toBe(404);
   });
 
   it("sends a test event, records it as a test attempt, and rate-limits", async () => {
     const { endpoint: created } = await createEndpointAs(owner);
-    const response = await call(endpointTest.POST, { user: owner, params: { id: created.id }, body: {} });
+    const response = await call(endpointTest.POST, { user: owner, org: orgA, params: { id: created.id }, body: {} });
     expect(response.status).toBe(200);
     expect(response.body.result).toMatchObject({ success: true, statusCode: 200, responseSnippet: "thanks", status: "delivered" });
     expect(JSON.parse(receiver.requests[0]!.body)).toMatchObject({ event: "webhook.test" });
     expect(await prisma.webhookAttempt.findFirst()).toMatchObject({ trigger: "test", success: true });
     let status = 200;
-    for (let i = 0; i < 12 && status !== 429; i++) status = (await call(endpointTest.POST, { user: owner, params: { id: created.id }, body: {} })).status;
+    for (let i = 0; i < 12 && status !== 429; i++) status = (await call(endpointTest.POST, { user: owner, org: orgA, params: { id: created.id }, body: {} })).status;
     expect(status).toBe(429);
   });
 });
@@ -216,10 +275,10 @@ describe("ingest API", () => {
     const key = await ingestKey();
     expect((await call(ingest.POST, { body: { ...body, event: "Bad Event" }, headers: { authorization: `Bearer ${key}` } })).status).toBe(422);
     expect((await call(ingest.POST, { body: { event: "a.b" }, headers: { authorization: `Bearer ${key}` } })).status).toBe(400);
-    const listed = await call(apiKeys.GET, { user: owner });
+    const listed = await call(apiKeys.GET, { user: owner, org: orgA });
     expect(listed.body.apiKeys[0]).toMatchObject({ prefix: key.slice(0, 12) });
     expect(JSON.stringify(listed.body)).not.toContain(key);
-    await call(apiKey.DELETE, { method: "DELETE", user: owner, params: { id: listed.body.apiKeys[0].id } });
+    await call(apiKey.DELETE, { method: "DELETE", user: owner, org: orgA, params: { id: listed.body.apiKeys[0].id } });
     expect((await call(ingest.POST, { body, headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
   });
 });
@@ -232,15 +291,15 @@ describe("history", () => {
       await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: i % 2 ? "user.created" : "invoice.paid", idempotencyKey: `order-${i}`, data: { i } } });
     }
     await processDueDeliveries();
-    const page1 = await call(deliveries.GET, { user: owner, query: { limit: "2" } });
+    const page1 = await call(deliveries.GET, { user: owner, org: orgA, query: { limit: "2" } });
     expect(page1.body.items.map((item: { idempotencyKey: string }) => item.idempotencyKey)).toEqual(["order-4", "order-3"]);
-    const page2 = await call(deliveries.GET, { user: owner, query: { limit: "2", cursor: page1.body.nextCursor } });
+    const page2 = await call(deliveries.GET, { user: owner, org: orgA, query: { limit: "2", cursor: page1.body.nextCursor } });
     expect(page2.body.items.map((item: { idempotencyKey: string }) => item.idempotencyKey)).toEqual(["order-2", "order-1"]);
-    const filtered = await call(deliveries.GET, { user: owner, query: { eventType: "user.created", status: "delivered", idempotencyKey: "ORDER" } });
+    const filtered = await call(deliveries.GET, { user: owner, org: orgA, query: { eventType: "user.created", status: "delivered", idempotencyKey: "ORDER" } });
     expect(filtered.body.items).toHaveLength(2);
-    expect((await call(deliveries.GET, { user: owner, query: { status: "bogus" } })).status).toBe(400);
+    expect((await call(deliveries.GET, { user: owner, org: orgA, query: { status: "bogus" } })).status).toBe(400);
 
-    const detail = await call(delivery.GET, { user: owner, params: { id: page1.body.items[0].id } });
+    const detail = await call(delivery.GET, { user: owner, org: orgA, params: { id: page1.body.items[0].id } });
     expect(detail.body.delivery).toMatchObject({ status: "delivered", attempts: 1 });
     expect(JSON.parse(detail.body.delivery.payload)).toMatchObject({ idempotencyKey: "order-4", data: { i: 4 } });
     expect(detail.body.delivery.attemptLog[0].requestHeaders["webhook-signature"]).toMatch(/^v1,•+$/);
@@ -249,25 +308,25 @@ describe("history", () => {
   it("redelivers with the same webhook-id and recovers failed deliveries", async () => {
     await createEndpointAs(owner);
     const deliveryId = await deliverOne();
-    const again = await call(redeliverRoute.POST, { user: owner, params: { id: deliveryId }, body: {} });
+    const again = await call(redeliverRoute.POST, { user: owner, org: orgA, params: { id: deliveryId }, body: {} });
     expect(again.body.result).toMatchObject({ success: true, statusCode: 200 });
     expect(receiver.requests.map((request) => request.headers["webhook-id"])).toEqual([deliveryId, deliveryId]);
     expect((await prisma.webhookAttempt.findMany({ where: { deliveryId }, orderBy: { number: "asc" } })).map((a) => a.trigger)).toEqual(["scheduled", "manual"]);
 
     await prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: "failed" } });
     const endpointId = (await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).endpointId;
-    const recovered = await call(recover.POST, { user: owner, params: { id: endpointId }, body: { since: new Date(Date.now() - 3600_000).toISOString() } });
+    const recovered = await call(recover.POST, { user: owner, org: orgA, params: { id: endpointId }, body: { since: new Date(Date.now() - 3600_000).toISOString() } });
     expect(recovered.body).toEqual({ requeued: 1 });
-    expect((await call(recover.POST, { user: owner, params: { id: endpointId }, body: { since: "yesterday" } })).status).toBe(400);
+    expect((await call(recover.POST, { user: owner, org: orgA, params: { id: endpointId }, body: { since: "yesterday" } })).status).toBe(400);
   });
 });
 
 describe("classic guide routes", () => {
   it("PUT /api/webhooks/settings creates then updates the default endpoint", async () => {
-    const created = await call(settings.PUT, { method: "PUT", user: owner, body: { webhookUrl: receiver.url } });
+    const created = await call(settings.PUT, { method: "PUT", user: owner, org: orgA, body: { webhookUrl: receiver.url } });
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_/);
-    const updated = await call(settings.PUT, { method: "PUT", user: owner, body: { webhookUrl: `${receiver.url}?v=2` } });
+    const updated = await call(settings.PUT, { method: "PUT", user: owner, org: orgA, body: { webhookUrl: `${receiver.url}?v=2` } });
     expect(updated.status).toBe(200);
     expect(updated.body.endpoint.id).toBe(created.body.endpoint.id);
     expect(updated.body.secret).toBeUndefined();
@@ -278,12 +337,12 @@ describe("classic guide routes", () => {
     const saved = process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
     process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = "false";
     try {
-      const refused = await call(classicTest.POST, { user: owner, body: { webhookUrl: "http://127.0.0.1/hook" } });
+      const refused = await call(classicTest.POST, { user: owner, org: orgA, body: { webhookUrl: "http://127.0.0.1/hook" } });
       expect(refused).toMatchObject({ status: 422, body: { error: "invalid_url", message: expect.stringMatching(/private IP/) } });
     } finally {
       process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = saved;
     }
-    const sent = await call(classicTest.POST, { user: owner, body: { webhookUrl: receiver.url } });
+    const sent = await call(classicTest.POST, { user: owner, org: orgA, body: { webhookUrl: receiver.url } });
     expect(sent.body.result).toMatchObject({ success: true, attempts: 1, statusCode: 200 });
     expect(receiver.requests[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
   });

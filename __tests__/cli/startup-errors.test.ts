@@ -18,6 +18,10 @@ describe("a process started with bad configuration", () => {
     [{ DATABASE_URL: "mysql://root:secret@localhost/app" }, /^Invalid configuration: DATABASE_URL uses "mysql:"/],
     [{ DATABASE_URL: "localhost:5432" }, /^Invalid configuration: DATABASE_URL /],
     [{ DATABASE_POOL_SIZE: "lots" }, /^Invalid configuration: DATABASE_POOL_SIZE must be a whole number/],
+    [{ APP_ENV: "staging" }, /^Invalid configuration: APP_ENV must be "development" or "production"$/],
+    [{ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }, /^Invalid configuration: WEBHOOK_ALLOW_PRIVATE_NETWORK is refused in production/],
+    [{ APP_ENV: "production", WEBHOOK_ALLOW_HTTP: "true" }, /^Invalid configuration: WEBHOOK_ALLOW_HTTP is refused in production/],
+    [{ APP_ENV: "production", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.0.0.0/33" }, /^Invalid configuration: WEBHOOK_ALLOWED_PRIVATE_CIDRS has "10.0.0.0\/33"/],
   ])("%j exits 1 with one clear line and no stack trace", (env, message) => {
     const result = runMigrate(env);
     expect(result.status).toBe(1);

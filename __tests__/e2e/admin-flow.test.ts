@@ -9,7 +9,9 @@ import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
  * The org admin's day, in a real browser against `npm start`: sign up, create an
  * organization, add an endpoint pointing at a local receiver, send a test event,
  * ingest an event with an API key, watch it delivered in history, open it,
- * redeliver — and check roles and tenancy from the outside.
+ * redeliver — and check roles and tenancy from the outside. Then one user with
+ * two organizations open in two tabs of one browser, and where signing in,
+ * old /settings links and an ended session lead.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.resolve(__dirname, "../../e2e-artifacts");
@@ -20,6 +22,7 @@ const describeBrowser = available ? describe : describe.skip;
 
 jest.setTimeout(300_000);
 const METRICS_TOKEN = "e2e-metrics-token-0123456789";
+const PASSWORD = "correct horse battery staple";
 
 describeBrowser("org admin in a browser", () => {
   let app: RunningApp;
@@ -58,17 +61,44 @@ describeBrowser("org admin in a browser", () => {
     return { context, page };
   }
 
-  async function signUpAndCreateOrg(page: Page, name: string, email: string, organization: string) {
+  /** Signs up and creates an organization; returns its pages' root, `/orgs/<slug>/settings`. */
+  async function signUpAndCreateOrg(page: Page, name: string, email: string, organization: string): Promise<string> {
     await page.goto("/sign-up");
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Email").fill(email);
-    await page.getByLabel("Password").fill("correct horse battery staple");
+    await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL("**/onboarding");
+    return createOrg(page, organization);
+  }
+
+  /** Creates an organization from onboarding, which opens it; returns `/orgs/<slug>/settings`. */
+  async function createOrg(page: Page, organization: string): Promise<string> {
     await page.getByLabel("Organization name").fill(organization);
     await page.getByRole("button", { name: "Create organization" }).click();
-    await page.waitForURL("**/settings/webhooks");
+    await page.waitForURL(/\/orgs\/[a-z0-9-]+\/settings\/webhooks$/);
+    return new URL(page.url()).pathname.replace(/\/webhooks$/, "");
   }
+
+  async function signIn(page: Page, email: string) {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  /** The signed-in user's organizations by slug, from better-auth. */
+  async function organizationIds(page: Page): Promise<Record<string, string>> {
+    const response = await page.request.get("/api/auth/organization/list");
+    expect(response.status()).toBe(200);
+    const list = (await response.json()) as { id: string; slug: string }[];
+    return Object.fromEntries(list.map((organization) => [organization.slug, organization.id]));
+  }
+
+  /** Where the browser is: path and query. */
+  const here = (page: Page) => {
+    const url = new URL(page.url());
+    return `${url.pathname}${url.search}`;
+  };
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
@@ -82,13 +112,16 @@ describeBrowser("org admin in a browser", () => {
   let deliveryPath = "";
   let endpointPath = "";
   let invitationLink = "";
+  let acmeId = "";
 
   it("runs the whole admin flow", async () => {
     const { context, page } = await newPage();
     failurePage = page;
     await page.goto("/");
     await shot(page, "01-home");
-    await signUpAndCreateOrg(page, "Ada Admin", "ada@acme.example", "Acme");
+    const acme = await signUpAndCreateOrg(page, "Ada Admin", "ada@acme.example", "Acme");
+    expect(acme).toBe("/orgs/acme/settings");
+    acmeId = (await organizationIds(page)).acme!;
     await shot(page, "02-webhooks-empty");
 
     await page.getByRole("link", { name: "Add endpoint" }).click();
@@ -99,9 +132,9 @@ describeBrowser("org admin in a browser", () => {
     const secret = (await page.getByTestId("endpoint-secret").textContent())?.trim() ?? "";
     expect(secret).toMatch(/^whsec_/);
 
-    await page.goto("/settings/webhooks");
+    await page.goto(`${acme}/webhooks`);
     await page.getByRole("link", { name: /Local receiver|127\.0\.0\.1/ }).first().click();
-    await page.waitForURL(/\/settings\/webhooks\/ep_/);
+    await page.waitForURL(/\/orgs\/acme\/settings\/webhooks\/ep_/);
     endpointPath = new URL(page.url()).pathname;
     await page.getByRole("button", { name: "Send test event" }).click();
     await page.getByTestId("test-result").getByText(/200/).waitFor();
@@ -110,7 +143,7 @@ describeBrowser("org admin in a browser", () => {
     expect((await page.getByTestId("revealed-secret").textContent())?.trim()).toBe(secret);
     await shot(page, "04-endpoint-detail");
 
-    await page.goto("/settings/api-keys");
+    await page.goto(`${acme}/api-keys`);
     await page.getByLabel("Key name").fill("backend");
     await page.getByRole("button", { name: "Create key" }).click();
     const apiKey = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
@@ -125,7 +158,7 @@ describeBrowser("org admin in a browser", () => {
     expect(ingest.status).toBe(202);
 
     // The embedded worker delivers it; history shows it as delivered.
-    await page.goto("/settings/webhooks/history");
+    await page.goto(`${acme}/webhooks/history`);
     for (let i = 0; i < 60; i++) {
       if (await page.getByRole("row").filter({ hasText: "invoice.paid" }).filter({ hasText: "delivered" }).count()) break;
       await page.waitForTimeout(500);
@@ -147,7 +180,7 @@ describeBrowser("org admin in a browser", () => {
     expect(invoiceRequests[1]!.headers["webhook-id"]).toBe(invoiceRequests[0]!.headers["webhook-id"]);
     expect(deliveryPath).toContain(String(invoiceRequests[0]!.headers["webhook-id"]));
 
-    await page.goto("/settings/members");
+    await page.goto(`${acme}/members`);
     await page.getByLabel("Email").fill("max@acme.example");
     await page.getByLabel("Role").selectOption("member");
     await page.getByRole("button", { name: "Invite" }).click();
@@ -159,7 +192,7 @@ describeBrowser("org admin in a browser", () => {
     await shot(page, "09-docs");
 
     // The organization's dashboard counts what was just delivered.
-    await page.goto("/settings/webhooks?period=1h");
+    await page.goto(`${acme}/webhooks?period=1h`);
     await page.getByRole("heading", { name: /Delivery health/ }).waitFor();
     await shot(page, "11-dashboard");
 
@@ -186,12 +219,12 @@ describeBrowser("org admin in a browser", () => {
     await page.goto("/sign-up");
     await page.getByLabel("Name").fill("Max Member");
     await page.getByLabel("Email").fill("max@acme.example");
-    await page.getByLabel("Password").fill("correct horse battery staple");
+    await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL("**/onboarding");
     await page.goto(new URL(invitationLink).pathname);
     await page.getByRole("button", { name: /Accept/ }).click();
-    await page.waitForURL("**/settings/webhooks");
+    await page.waitForURL("**/orgs/acme/settings/webhooks");
     await expect(page.getByRole("link", { name: "Add endpoint" }).count()).resolves.toBe(0);
     await page.goto(endpointPath);
     await expect(page.getByRole("button", { name: "Reveal" }).count()).resolves.toBe(0);
@@ -208,16 +241,103 @@ describeBrowser("org admin in a browser", () => {
   it("shows a second organization none of the first one's data", async () => {
     const { context, page } = await newPage();
     failurePage = page;
-    await signUpAndCreateOrg(page, "Bob Other", "bob@other.example", "Other Inc");
+    const other = await signUpAndCreateOrg(page, "Bob Other", "bob@other.example", "Other Inc");
     await page.getByText(/no endpoints/i).first().waitFor();
-    await page.goto("/settings/webhooks/history");
+    await page.goto(`${other}/webhooks/history`);
     await expect(page.getByText("invoice.paid").count()).resolves.toBe(0);
+    // Acme's pages, by URL: not found, exactly like an organization that does not exist.
     const detail = await page.goto(deliveryPath);
     expect(detail?.status()).toBe(404);
     const endpoint = await page.goto(endpointPath);
     expect(endpoint?.status()).toBe(404);
-    const api = await page.request.get(`/api/webhooks/deliveries/${path.basename(deliveryPath)}`);
-    expect(api.status()).toBe(404);
+    expect((await page.goto("/orgs/no-such-org/settings/webhooks"))?.status()).toBe(404);
+    const otherId = (await organizationIds(page))["other-inc"]!;
+    const deliveryApi = `/api/webhooks/deliveries/${path.basename(deliveryPath)}`;
+    expect((await page.request.get(deliveryApi, { headers: { "X-Organization-Id": otherId } })).status()).toBe(404);
+    const asAcme = await page.request.get(deliveryApi, { headers: { "X-Organization-Id": acmeId } });
+    expect(asAcme.status()).toBe(404);
+    expect((await asAcme.json()).error).toBe("organization_not_found");
+    expect((await page.request.get(deliveryApi)).status()).toBe(400);
+    failurePage = undefined;
+    await context.close();
+  });
+  let tabsNorth = "";
+  let tabsSouth = "";
+
+  it("keeps each tab of one browser in the organization it shows", async () => {
+    const { context, page: tab1 } = await newPage();
+    failurePage = tab1;
+    tabsNorth = await signUpAndCreateOrg(tab1, "Tess Tabs", "tess@tabs.example", "Tabs North");
+    await tab1.goto("/onboarding");
+    tabsSouth = await createOrg(tab1, "Tabs South");
+    expect([tabsNorth, tabsSouth]).toEqual(["/orgs/tabs-north/settings", "/orgs/tabs-south/settings"]);
+
+    // Tab 1 opens North's form; then tab 2, same cookies, opens South; then tab 1 submits.
+    await tab1.goto(`${tabsNorth}/webhooks/new`);
+    const tab2 = await context.newPage();
+    tab2.setDefaultTimeout(30_000);
+    await tab2.goto(`${tabsSouth}/webhooks/new`);
+    const create = async (page: Page, description: string) => {
+      await page.getByLabel("Endpoint URL").fill(receiver.url);
+      await page.getByLabel("Description").fill(description);
+      await page.getByRole("button", { name: "Create endpoint" }).click();
+      await page.getByTestId("endpoint-secret").waitFor();
+    };
+    await create(tab1, "from tab 1");
+    await create(tab2, "from tab 2");
+
+    await tab1.goto(`${tabsNorth}/webhooks`);
+    await tab1.getByText("from tab 1").waitFor();
+    await expect(tab1.getByText("from tab 2").count()).resolves.toBe(0);
+    await tab2.goto(`${tabsSouth}/webhooks`);
+    await tab2.getByText("from tab 2").waitFor();
+    await expect(tab2.getByText("from tab 1").count()).resolves.toBe(0);
+    const ids = await organizationIds(tab1);
+    for (const [slug, description] of [["tabs-north", "from tab 1"], ["tabs-south", "from tab 2"]] as const) {
+      const response = await tab1.request.get("/api/webhooks/endpoints", { headers: { "X-Organization-Id": ids[slug]! } });
+      expect(((await response.json()) as { endpoints: { description: string }[] }).endpoints.map((e) => e.description)).toEqual([description]);
+    }
+
+    // The switcher goes to the same page of the other organization.
+    await tab2.goto(`${tabsSouth}/members`);
+    await tab2.getByRole("button", { name: "Switch organization" }).click();
+    await tab2.getByRole("link", { name: "Tabs North" }).click();
+    await tab2.waitForURL(`**${tabsNorth}/members`);
+    // South is the organization used last.
+    await tab2.goto(`${tabsSouth}/webhooks`);
+    await tab2.getByText("from tab 2").waitFor();
+    failurePage = undefined;
+    await context.close();
+  });
+
+  it("signs in to the organization used last, follows old links there, and comes back after a session ends", async () => {
+    const { context, page } = await newPage();
+    failurePage = page;
+    await page.goto("/sign-in");
+    await signIn(page, "tess@tabs.example");
+    await page.waitForURL(`**${tabsSouth}/webhooks`);
+    expect(here(page)).toBe(`${tabsSouth}/webhooks`);
+
+    await page.goto("/settings/webhooks/history?status=delivered");
+    expect(here(page)).toBe(`${tabsSouth}/webhooks/history?status=delivered`);
+
+    // The session is gone (cookies cleared): the page sends you to sign in, and back to it after.
+    const wanted = `${tabsNorth}/webhooks/history?status=failed`;
+    await context.clearCookies();
+    await page.goto(wanted);
+    await page.waitForURL("**/sign-in?**");
+    expect(new URL(page.url()).searchParams.get("next")).toBe(wanted);
+    await signIn(page, "tess@tabs.example");
+    await page.waitForURL(`**${wanted}`);
+    expect(here(page)).toBe(wanted);
+
+    // An API call that finds the session gone does the same from the browser.
+    await page.goto(`${tabsNorth}/webhooks/new`);
+    await context.clearCookies();
+    await page.getByLabel("Endpoint URL").fill(receiver.url);
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    await page.waitForURL("**/sign-in?**");
+    expect(new URL(page.url()).searchParams.get("next")).toBe(`${tabsNorth}/webhooks/new`);
     failurePage = undefined;
     await context.close();
   });

@@ -6,6 +6,7 @@ import path from "node:path";
 
 export interface RunningApp {
   url: string;
+  dataDir: string;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -27,10 +28,13 @@ async function freePort(): Promise<number> {
  * embedded database — or a PostgreSQL URL when given. Resolves once
  * /api/health answers 200.
  */
-export async function startApp(options: { databaseUrl?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningApp> {
+export async function startApp(
+  options: { databaseUrl?: string; env?: Record<string, string>; timeoutMs?: number; dataDir?: string } = {},
+): Promise<RunningApp> {
   const root = path.resolve(__dirname, "../..");
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "webhooks-e2e-"));
+  // A given data folder is the caller's to keep (a second start on the same data); a fresh one is removed on stop.
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "webhooks-e2e-"));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -67,6 +71,7 @@ export async function startApp(options: { databaseUrl?: string; env?: Record<str
   }
   return {
     url,
+    dataDir,
     output: () => output,
     async stop() {
       try {
@@ -79,7 +84,7 @@ export async function startApp(options: { databaseUrl?: string; env?: Record<str
       }, 15_000);
       await exited;
       clearTimeout(timer);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -45,13 +45,13 @@ const ops = { authorization: `Bearer ${TOKEN}` };
 
 describe("GET /api/webhooks/metrics", () => {
   it("gives an owner their organization's numbers", async () => {
-    const response = await call(jsonMetrics.GET, { user: owner, query: { period: "24h" } });
+    const response = await call(jsonMetrics.GET, { user: owner, org: orgA, query: { period: "24h" } });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ period: "24h", total: 3, successful: 2, failed: 0, pending: 1, successRate: 66.67, retryRate: 0 });
   });
 
   it("defaults to 7d and accepts the caller's own organizationId", async () => {
-    const response = await call(jsonMetrics.GET, { user: owner, query: { organizationId: orgA } });
+    const response = await call(jsonMetrics.GET, { user: owner, org: orgA, query: { organizationId: orgA } });
     expect(response.body).toMatchObject({ period: "7d", total: 3 });
   });
 
@@ -62,12 +62,18 @@ describe("GET /api/webhooks/metrics", () => {
     ["another organization's id", { asOwner: true, query: { organizationId: "org_01m8h0ck05fvkay8frqj9ykbkk" } }, 404],
     ["a malformed period", { asOwner: true, query: { period: "2w" } }, 400],
     ["a malformed organizationId", { asOwner: true, query: { organizationId: "acme" } }, 400],
-  ])("answers %s with the right status", async (_label, options: { headers?: Record<string, string>; asMember?: boolean; asOwner?: boolean; query?: Record<string, string> }, status) => {
-    const user = options.asMember ? member : options.asOwner ? owner : undefined;
-    const response = await call(jsonMetrics.GET, { user, headers: options.headers, query: options.query });
-    expect(response.status).toBe(status);
-    if (status === 400) expect(response.body.issues[0].path[0]).toBe("query");
-  });
+    ["an owner who does not say which organization", { asOwner: true, withoutOrg: true }, 400],
+  ])(
+    "answers %s with the right status",
+    async (_label, options: { headers?: Record<string, string>; asMember?: boolean; asOwner?: boolean; withoutOrg?: boolean; query?: Record<string, string> }, status) => {
+      const user = options.asMember ? member : options.asOwner ? owner : undefined;
+      const org = user && !options.withoutOrg ? orgA : undefined;
+      const response = await call(jsonMetrics.GET, { user, org, headers: options.headers, query: options.query });
+      expect(response.status).toBe(status);
+      if (options.withoutOrg) expect(response.body.error).toBe("organization_required");
+      else if (status === 400) expect(response.body.issues[0].path[0]).toBe("query");
+    },
+  );
 
   it("lets ops read any organization, or all of them", async () => {
     expect((await call(jsonMetrics.GET, { headers: ops, query: { organizationId: orgB } })).body).toMatchObject({ total: 0, successRate: 0 });
@@ -91,7 +97,7 @@ function parsePrometheus(text: string) {
 describe("GET /api/metrics (Prometheus)", () => {
   it("refuses without the token", async () => {
     expect((await call(prometheus.GET, {})).status).toBe(401);
-    expect((await call(prometheus.GET, { user: owner })).status).toBe(401);
+    expect((await call(prometheus.GET, { user: owner, org: orgA })).status).toBe(401);
   });
 
   it("exposes process counters, histograms and database gauges in the text format", async () => {

@@ -6,6 +6,7 @@ import net, { type AddressInfo, type LookupFunction } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import ipaddr from "ipaddr.js";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
 import {
   closeTransport,
@@ -489,11 +490,61 @@ describe("postWebhook: SSRF guard at connect time", () => {
     expect(dials.slice(before)).toEqual(["127.0.0.1"]);
   });
 
-  describe("default policy from WEBHOOK_ALLOW_PRIVATE_NETWORK", () => {
-    const saved = process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
+  it.each([
+    ["169.254.169.254", true],
+    ["169.254.0.1", { allowPrivateNetwork: true, allowedPrivateCidrs: [ipaddr.parseCIDR("169.254.0.0/16")] }],
+    ["fe80::1", true],
+    ["fd00:ec2::254", true],
+    ["::ffff:169.254.169.254", true],
+    ["100.100.100.200", true],
+  ] as const)("never dials the link-local or metadata address %s, whatever is allowed", async (address, policy) => {
+    const before = dials.length;
+    const error = await transportError(
+      post("http://metadata.example.test/latest/meta-data/", { allowPrivateNetwork: policy as never, lookup: lookupTo(address) }),
+    );
+    expect(error.code).toBe("blocked_address");
+    expect(dials.slice(before)).toEqual([]);
+  });
+
+  it("opens only the private ranges an allowlist names", async () => {
+    const receiver = await startReceiver(respond(200));
+    const listed = { allowPrivateNetwork: false, allowedPrivateCidrs: [ipaddr.parseCIDR("127.0.0.0/8")] };
+    const other = { allowPrivateNetwork: false, allowedPrivateCidrs: [ipaddr.parseCIDR("10.1.0.0/16")] };
+
+    await expect(post(`http://hooks.example.test:${receiver.port}/`, { allowPrivateNetwork: listed, lookup: lookupTo("127.0.0.1") })).resolves.toMatchObject({ status: 200 });
+    const error = await transportError(post(`http://127.0.0.1:${receiver.port}/`, { allowPrivateNetwork: other }));
+    expect(error.code).toBe("blocked_address");
+    expect(receiver.requests).toHaveLength(1);
+  });
+
+  describe("default policy from the run mode and WEBHOOK_ALLOW_PRIVATE_NETWORK", () => {
+    const saved = { ...process.env };
+    beforeEach(() => {
+      delete process.env.APP_ENV;
+      delete process.env.WEBHOOK_ALLOWED_PRIVATE_CIDRS;
+    });
     afterEach(() => {
-      if (saved === undefined) delete process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK;
-      else process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = saved;
+      process.env = { ...saved };
+    });
+
+    it.each([
+      [{ APP_ENV: "development" }, "allowed"],
+      [{ APP_ENV: "production", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }, "blocked"],
+      [{ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }, "blocked"],
+      [{ NODE_ENV: "production", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "127.0.0.1/32" }, "allowed"],
+    ])("%j → loopback %s", async (vars, outcome) => {
+      const receiver = await startReceiver(respond(200));
+      Object.assign(process.env, vars);
+
+      const result = postWebhook({ url: receiver.url, headers: {}, body: "" });
+
+      if (outcome === "allowed") {
+        await expect(result).resolves.toMatchObject({ status: 200 });
+        expect(receiver.requests).toHaveLength(1);
+      } else {
+        await expect(result).rejects.toMatchObject({ code: "blocked_address" });
+        expect(receiver.connections).toBe(0);
+      }
     });
 
     it.each([

@@ -11,7 +11,7 @@ describe("parseEnv", () => {
       dataDir: path.resolve(".data"),
       port: 3000,
       logLevel: "info",
-      nodeEnv: "development",
+      runMode: "development",
     });
   });
 
@@ -61,5 +61,50 @@ describe("parseEnv", () => {
     expect(problems).toHaveLength(2);
     expect(message).not.toContain("\n");
     expect(message).toMatch(/PORT .*; LOG_LEVEL /);
+  });
+});
+
+describe("parseEnv: run mode", () => {
+  it.each<[Record<string, string>, "development" | "production"]>([
+    [{}, "development"],
+    [{ NODE_ENV: "test" }, "development"],
+    [{ NODE_ENV: "production" }, "production"],
+    [{ APP_ENV: "production" }, "production"],
+    [{ APP_ENV: "Production " }, "production"],
+    [{ APP_ENV: "development", NODE_ENV: "production" }, "development"],
+  ])("%j → %s", (source, mode) => {
+    expect(parseEnv(source).runMode).toBe(mode);
+  });
+
+  it("refuses an APP_ENV it does not know, instead of guessing", () => {
+    expect(() => parseEnv({ APP_ENV: "staging" })).toThrow(/^Invalid configuration: APP_ENV must be "development" or "production"$/);
+  });
+
+  it.each([
+    [{ WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }, /WEBHOOK_ALLOW_PRIVATE_NETWORK is refused in production; open private receivers with WEBHOOK_ALLOWED_PRIVATE_CIDRS/],
+    [{ WEBHOOK_ALLOW_HTTP: "true" }, /WEBHOOK_ALLOW_HTTP is refused in production; endpoints must use https/],
+  ])("production refuses %j with one line", (flags, message) => {
+    for (const mode of [{ NODE_ENV: "production" }, { APP_ENV: "production" }]) {
+      let error: unknown;
+      try {
+        parseEnv({ ...mode, ...flags });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(EnvError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain("\n");
+    }
+  });
+
+  it("accepts the switches in development, where they change nothing", () => {
+    expect(parseEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true" })).toMatchObject({ runMode: "development", allowPrivateNetwork: true });
+  });
+
+  it("reads and validates WEBHOOK_ALLOWED_PRIVATE_CIDRS", () => {
+    expect(parseEnv({ NODE_ENV: "production", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16, fd12::/64" }).allowedPrivateCidrs).toEqual(["10.1.0.0/16", "fd12::/64"]);
+    expect(() => parseEnv({ WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16,10.1.0.0/99" })).toThrow(
+      /WEBHOOK_ALLOWED_PRIVATE_CIDRS has "10.1.0.0\/99" is not a CIDR range such as 10.1.0.0\/16/,
+    );
   });
 });

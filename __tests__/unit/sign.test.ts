@@ -8,6 +8,7 @@ import {
   buildWebhookHeaders,
   generateHmacSignature,
   signStandardWebhook,
+  verifyStandardWebhookSignature,
   verifyWebhookSignature,
   type WebhookHeadersInput,
 } from "@/lib/webhooks/sign";
@@ -273,5 +274,63 @@ describe("buildWebhookHeaders", () => {
     ["an invalid attempt date", { attemptAt: new Date(Number.NaN) }],
   ])("throws invalid_input for %s", (_label, change) => {
     expect(caught(() => buildWebhookHeaders(makeHeadersInput(change)))).toMatchObject({ code: "invalid_input" });
+  });
+});
+
+describe("verifyStandardWebhookSignature", () => {
+  const spec = { messageId: SPEC_MESSAGE_ID, timestamp: String(SPEC_TIMESTAMP), body: SPEC_BODY, signature: SPEC_SIGNATURE, secret: SPEC_SECRET };
+
+  it("accepts the Standard Webhooks spec vector", () => {
+    expect(verifyStandardWebhookSignature(spec)).toBe(true);
+  });
+
+  it("accepts a header with several entries when any one matches (a rotation)", () => {
+    const other = signStandardWebhook({ messageId: SPEC_MESSAGE_ID, timestamp: SPEC_TIMESTAMP, body: SPEC_BODY, secrets: [generateSecret()] });
+    expect(verifyStandardWebhookSignature({ ...spec, signature: `${other} ${SPEC_SIGNATURE}` })).toBe(true);
+    expect(verifyStandardWebhookSignature({ ...spec, signature: `${SPEC_SIGNATURE} ${other}` })).toBe(true);
+  });
+
+  test.each([
+    ["another secret", { secret: generateSecret() }],
+    ["a changed body", { body: '{"test": 2432232315}' }],
+    ["re-serialised JSON", { body: '{"test":2432232314}' }],
+    ["another message id", { messageId: "msg_other" }],
+    ["another timestamp", { timestamp: String(SPEC_TIMESTAMP + 1) }],
+    ["a non-numeric timestamp", { timestamp: "1614265330.0" }],
+    ["an empty timestamp", { timestamp: "" }],
+    ["an empty message id", { messageId: "" }],
+    ["an empty header", { signature: "" }],
+    ["another scheme version", { signature: SPEC_SIGNATURE.replace("v1,", "v2,") }],
+    ["the signature without its version", { signature: SPEC_SIGNATURE.slice(3) }],
+    ["a truncated signature", { signature: SPEC_SIGNATURE.slice(0, -2) }],
+    ["junk that a lenient base64 decoder would skip", { signature: SPEC_SIGNATURE.replace("+", "!+") }],
+    ["a secret that is not whsec_ base64", { secret: "whsec_nope" }],
+    ["a non-string header", { signature: undefined as unknown as string }],
+  ])("refuses %s without throwing", (_label, change) => {
+    expect(verifyStandardWebhookSignature({ ...spec, ...change })).toBe(false);
+  });
+
+  it("agrees with the standardwebhooks library on headers built for a delivery", () => {
+    const input = makeHeadersInput();
+    const headers = buildWebhookHeaders(input);
+    const verdict = (body: string) =>
+      verifyStandardWebhookSignature({
+        messageId: headers["webhook-id"] ?? "",
+        timestamp: headers["webhook-timestamp"] ?? "",
+        body,
+        signature: headers["webhook-signature"] ?? "",
+        secret: input.secrets[0] ?? "",
+      });
+    const library = (body: string) => {
+      try {
+        new Webhook(input.secrets[0] ?? "").verify(body, headers);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const tampered = input.body.replace("4200", "4201");
+    expect([verdict(input.body), library(input.body)]).toEqual([true, true]);
+    expect([verdict(tampered), library(tampered)]).toEqual([false, false]);
   });
 });

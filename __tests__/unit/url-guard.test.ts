@@ -6,10 +6,18 @@ const originalEnv = process.env;
 
 /** Replaces process.env with a copy of the original plus `vars`; `afterEach` puts the original back. */
 function setEnv(vars: Record<string, string | undefined>): void {
-  process.env = { ...originalEnv, NODE_ENV: "test", WEBHOOK_ALLOW_PRIVATE_NETWORK: undefined, WEBHOOK_ALLOW_HTTP: undefined, ...vars } as NodeJS.ProcessEnv;
+  process.env = {
+    ...originalEnv,
+    NODE_ENV: "test",
+    APP_ENV: undefined,
+    WEBHOOK_ALLOW_PRIVATE_NETWORK: undefined,
+    WEBHOOK_ALLOW_HTTP: undefined,
+    WEBHOOK_ALLOWED_PRIVATE_CIDRS: undefined,
+    ...vars,
+  } as NodeJS.ProcessEnv;
 }
 
-// Every test starts from NODE_ENV=test with the private-network flag off, whatever the shell has.
+// Every test starts from NODE_ENV=test, no decided run mode and the private-network flag off, whatever the shell has.
 beforeEach(() => setEnv({}));
 afterEach(() => {
   process.env = originalEnv;
@@ -23,6 +31,7 @@ const PRIVATE_IP = /private IP/;
 const LOCALHOST = /localhost/;
 const SCHEME = /http or https/;
 const CREDENTIALS = /credentials/;
+const METADATA = /private IP.*link-local and cloud metadata/;
 
 /** [url, null when valid | what the error must match] */
 const cases: Array<[string, RegExp | null]> = [
@@ -77,7 +86,10 @@ const cases: Array<[string, RegExp | null]> = [
   ["http://172.16.0.1/", PRIVATE_IP],
   ["http://172.31.255.255/", PRIVATE_IP],
   ["http://192.168.1.1/", PRIVATE_IP],
-  ["http://169.254.169.254/latest/meta-data/", PRIVATE_IP],
+  ["http://169.254.169.254/latest/meta-data/", METADATA],
+  ["http://169.254.0.1/", METADATA],
+  ["http://100.100.100.200/latest/meta-data/", METADATA],
+  ["http://168.63.129.16/", METADATA],
   ["http://100.64.0.1/", PRIVATE_IP],
   ["http://224.0.0.1/", PRIVATE_IP],
   ["http://255.255.255.255/", PRIVATE_IP],
@@ -89,7 +101,9 @@ const cases: Array<[string, RegExp | null]> = [
   ["http://[::]/", PRIVATE_IP],
   ["http://[fc00::1]/", PRIVATE_IP],
   ["http://[fd12::1]/", PRIVATE_IP],
-  ["http://[fe80::1]/", PRIVATE_IP],
+  ["http://[fe80::1]/", METADATA],
+  ["http://[fd00:ec2::254]/", METADATA],
+  ["http://[::ffff:169.254.169.254]/", METADATA],
   ["http://[::ffff:127.0.0.1]/", PRIVATE_IP],
   ["http://[::ffff:7f00:1]/", PRIVATE_IP],
   ["http://[::ffff:a00:1]/", PRIVATE_IP],
@@ -142,28 +156,69 @@ describe("validateWebhookUrl", () => {
       expect(validateWebhookUrl("https://10.0.0.1/hook").error).toMatch(PRIVATE_IP);
     });
 
-    test.each<[string | undefined, boolean]>([
-      ["true", true],
-      ["false", false],
-      ["1", false],
-      [undefined, false],
-    ])("WEBHOOK_ALLOW_HTTP=%j lets http through: %s", (flag, allowed) => {
-      setEnv({ NODE_ENV: "production", WEBHOOK_ALLOW_HTTP: flag });
-      expect(validateWebhookUrl("http://example.com/hook").valid).toBe(allowed);
-      // It lifts only the scheme rule.
-      expect(validateWebhookUrl("http://10.0.0.1/hook").error).toMatch(allowed ? PRIVATE_IP : /HTTPS/);
+    // The old switches are refused at start in production; a library call ignores them.
+    test.each([
+      { WEBHOOK_ALLOW_HTTP: "true" },
+      { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" },
+      { WEBHOOK_ALLOW_HTTP: "true", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" },
+    ])("ignores %j", (flags) => {
+      setEnv({ NODE_ENV: "production", ...flags });
+      expect(validateWebhookUrl("http://example.com/hook").error).toContain("HTTPS");
+      expect(validateWebhookUrl("https://10.0.0.1/hook").error).toMatch(PRIVATE_IP);
+      expect(validateWebhookUrl("https://localhost/hook").error).toMatch(LOCALHOST);
+    });
+
+    it("reports the address reason before the scheme reason", () => {
+      expect(validateWebhookUrl("http://10.0.0.1/hook").error).toMatch(PRIVATE_IP);
+      expect(validateWebhookUrl("http://localhost/hook").error).toMatch(LOCALHOST);
+      expect(validateWebhookUrl("http://169.254.169.254/").error).toMatch(METADATA);
+    });
+
+    it("decides by APP_ENV over NODE_ENV", () => {
+      setEnv({ NODE_ENV: "production", APP_ENV: "development" });
+      expect(validateWebhookUrl("http://127.0.0.1:4100/hook")).toEqual({ valid: true });
+      setEnv({ NODE_ENV: "development", APP_ENV: "production" });
+      expect(validateWebhookUrl("http://example.com/hook").error).toContain("HTTPS");
     });
 
     it("reads NODE_ENV at call time", () => {
       setEnv({ NODE_ENV: "development" });
       expect(validateWebhookUrl("http://example.com/hook")).toEqual({ valid: true });
     });
+
+    describe("with WEBHOOK_ALLOWED_PRIVATE_CIDRS", () => {
+      beforeEach(() => setEnv({ NODE_ENV: "production", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16, fd12::/64, 127.0.0.1" }));
+
+      test.each(["https://10.1.2.3/hook", "https://[fd12::5]/hook", "https://127.0.0.1:8443/", "https://localhost/hook", "https://[::ffff:10.1.0.9]/"])(
+        "opens %s",
+        (url) => {
+          expect(validateWebhookUrl(url)).toEqual({ valid: true });
+        },
+      );
+
+      test.each<[string, RegExp]>([
+        ["https://10.2.0.1/hook", PRIVATE_IP],
+        ["https://192.168.1.1/hook", PRIVATE_IP],
+        ["https://[fd13::1]/", PRIVATE_IP],
+        ["http://10.1.2.3/hook", /HTTPS/],
+        ["https://169.254.169.254/", METADATA],
+      ])("keeps %s refused", (url, error) => {
+        expect(validateWebhookUrl(url).error).toMatch(error);
+      });
+
+      it("never opens link-local or metadata, even when listed", () => {
+        setEnv({ NODE_ENV: "production", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "169.254.0.0/16,fe80::/10,0.0.0.0/0" });
+        expect(validateWebhookUrl("https://169.254.169.254/").error).toMatch(METADATA);
+        expect(validateWebhookUrl("https://[fe80::1]/").error).toMatch(METADATA);
+        expect(validateWebhookUrl("https://10.9.9.9/")).toEqual({ valid: true });
+      });
+    });
   });
 
-  describe("with WEBHOOK_ALLOW_PRIVATE_NETWORK=true", () => {
-    beforeEach(() => setEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }));
+  describe("in an app started in development (APP_ENV=development)", () => {
+    beforeEach(() => setEnv({ APP_ENV: "development" }));
 
-    test.each(["http://127.0.0.1:3000/hook", "http://localhost/x", "http://api.localhost/", "http://[::1]/", "http://169.254.169.254/"])(
+    test.each(["http://127.0.0.1:4100/hook", "http://localhost:3000/x", "http://api.localhost/", "http://[::1]/", "http://192.168.1.1/", "http://10.0.0.1/", "http://example.com/"])(
       "accepts %s",
       (url) => {
         expect(validateWebhookUrl(url)).toEqual({ valid: true });
@@ -171,19 +226,38 @@ describe("validateWebhookUrl", () => {
     );
 
     test.each<[string, RegExp]>([
+      ["http://169.254.169.254/latest/meta-data/", METADATA],
+      ["http://[fe80::1]/", METADATA],
+      ["http://[fd00:ec2::254]/", METADATA],
+      ["ftp://127.0.0.1/", SCHEME],
+      ["http://user:pass@localhost/", CREDENTIALS],
+    ])("still refuses %s", (url, error) => {
+      expect(validateWebhookUrl(url).error).toMatch(error);
+    });
+
+    it("is development even though Next set NODE_ENV=production in the process", () => {
+      setEnv({ APP_ENV: "development", NODE_ENV: "production" });
+      expect(validateWebhookUrl("http://127.0.0.1:4100/hook")).toEqual({ valid: true });
+    });
+  });
+
+  describe("with WEBHOOK_ALLOW_PRIVATE_NETWORK=true and no decided mode", () => {
+    beforeEach(() => setEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }));
+
+    test.each(["http://127.0.0.1:3000/hook", "http://localhost/x", "http://api.localhost/", "http://[::1]/"])("accepts %s", (url) => {
+      expect(validateWebhookUrl(url)).toEqual({ valid: true });
+    });
+
+    test.each<[string, RegExp]>([
       ["ftp://127.0.0.1/", SCHEME],
       ["http://user:pass@localhost/", CREDENTIALS],
       ["https://user@127.0.0.1/", CREDENTIALS],
       ["https://localhost/" + "a".repeat(2048), /at most 2048/],
       ["not a url", /not valid/],
+      ["http://169.254.169.254/", METADATA],
+      ["http://[::ffff:169.254.169.254]/", METADATA],
     ])("still refuses %s", (url, error) => {
       expect(validateWebhookUrl(url).error).toMatch(error);
-    });
-
-    it("still refuses http in production", () => {
-      setEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", NODE_ENV: "production" });
-      expect(validateWebhookUrl("http://127.0.0.1:3000/hook").error).toContain("HTTPS");
-      expect(validateWebhookUrl("https://127.0.0.1:3000/hook")).toEqual({ valid: true });
     });
 
     it("reads the flag on every call", () => {
@@ -204,6 +278,15 @@ describe("allowPrivateNetwork", () => {
     ["", false],
   ])("WEBHOOK_ALLOW_PRIVATE_NETWORK=%j → %s", (value, expected) => {
     setEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORK: value });
+    expect(allowPrivateNetwork()).toBe(expected);
+  });
+
+  test.each<[Record<string, string>, boolean]>([
+    [{ APP_ENV: "development" }, true],
+    [{ APP_ENV: "production", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }, false],
+    [{ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }, false],
+  ])("%j → %s", (vars, expected) => {
+    setEnv(vars);
     expect(allowPrivateNetwork()).toBe(expected);
   });
 });

@@ -1,3 +1,6 @@
+import { ORGANIZATION_HEADER } from "@/lib/http/headers";
+import { withNext } from "./safe-next";
+
 /**
  * The browser's way to call our JSON routes (`/api/...`). Every route answers
  * errors as `{ error, message, issues? }` (see lib/http/route.ts); `apiFetch`
@@ -33,6 +36,11 @@ export interface ApiFetchOptions {
   body?: unknown;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /**
+   * The organization to act in, sent as `X-Organization-Id`; organization routes
+   * refuse session requests without it. Pages get it from `useApiFetch()`.
+   */
+  organizationId?: string;
 }
 
 const GENERIC_MESSAGES: Record<number, string> = {
@@ -43,14 +51,16 @@ const GENERIC_MESSAGES: Record<number, string> = {
 };
 
 /**
- * Calls one of our JSON routes with the session cookie and returns the parsed
- * body (undefined for an empty body, e.g. 204). Any non-2xx answer, an
- * unreachable server or a non-JSON error page throws `ApiError`; an aborted
- * request rethrows the AbortError.
+ * Calls one of our JSON routes with the session cookie (and the organization's
+ * id, when given) and returns the parsed body (undefined for an empty body,
+ * e.g. 204). Any non-2xx answer, an unreachable server or a non-JSON error
+ * page throws `ApiError`; an aborted request rethrows the AbortError. A 401
+ * (the session ended) also sends the browser to sign in, and back here after.
  */
 export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.organizationId) headers[ORGANIZATION_HEADER] = options.organizationId;
   let response: Response;
   try {
     response = await fetch(path, {
@@ -76,6 +86,7 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
     }
   }
 
+  if (response.status === 401) signInAgain();
   if (!response.ok) {
     const body = (parsed && typeof parsed === "object" ? parsed : {}) as { error?: unknown; message?: unknown; issues?: unknown };
     const code = typeof body.error === "string" ? body.error : "http_error";
@@ -89,6 +100,14 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
     throw new ApiError(response.status, "invalid_response", "The server sent a response we could not read.");
   }
   return parsed as T;
+}
+
+/** Sends the browser to sign in, with `next` set to the page it is on. */
+function signInAgain(): void {
+  if (typeof window === "undefined") return;
+  const { pathname, search } = window.location;
+  if (pathname === "/sign-in") return;
+  window.location.assign(withNext("/sign-in", `${pathname}${search}`));
 }
 
 /**

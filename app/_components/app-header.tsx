@@ -1,27 +1,24 @@
 import Link from "next/link";
+import type { OrgViewer } from "@/lib/auth/page";
 import { Badge } from "./badge";
 import { NavLinks } from "./nav-links";
 import { OrgSwitcher } from "./org-switcher";
+import { orgPath } from "./org-paths";
 import { SignOutButton } from "./sign-out-button";
 
 export interface AppHeaderProps {
-  /** From `requireOrgViewer()`. */
-  viewer: {
-    email: string;
-    name: string;
-    organizationId: string;
-    organizationName: string;
-    role: string;
-  };
+  /** From `requireOrgViewer(slug)`. */
+  viewer: Pick<OrgViewer, "email" | "name" | "organization">;
 }
 
 /**
- * The signed-in header of every settings page: product name, organization
+ * The signed-in header of every organization page: product name, organization
  * switcher with the viewer's role, the viewer's email, Sign out, and the main
- * navigation. A server component; only the switcher, the nav (current page)
- * and Sign out run in the browser.
+ * navigation (under the organization's slug). A server component; only the
+ * switcher, the nav (current page) and Sign out run in the browser.
  */
 export function AppHeader({ viewer }: AppHeaderProps) {
+  const { organization } = viewer;
   return (
     <header className="border-b border-slate-200 bg-white">
       <a
@@ -34,7 +31,7 @@ export function AppHeader({ viewer }: AppHeaderProps) {
         <div className="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 pt-3">
           <div className="flex min-w-0 items-center gap-2">
             <Link
-              href="/settings/webhooks"
+              href={orgPath(organization.slug)}
               className="rounded text-sm font-semibold uppercase tracking-wide text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
             >
               Webhooks
@@ -42,9 +39,9 @@ export function AppHeader({ viewer }: AppHeaderProps) {
             <span className="text-slate-300" aria-hidden="true">
               /
             </span>
-            <OrgSwitcher organizationId={viewer.organizationId} organizationName={viewer.organizationName} />
+            <OrgSwitcher organizationId={organization.id} organizationName={organization.name} />
             <Badge tone="indigo" className="capitalize" title="Your role in this organization">
-              {viewer.role}
+              {organization.role}
             </Badge>
           </div>
           <div className="flex min-w-0 items-center gap-2">
@@ -55,7 +52,7 @@ export function AppHeader({ viewer }: AppHeaderProps) {
           </div>
         </div>
         <nav aria-label="Main" className="mt-1">
-          <NavLinks />
+          <NavLinks slug={organization.slug} />
         </nav>
       </div>
     </header>

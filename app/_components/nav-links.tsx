@@ -2,19 +2,17 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { ORG_SECTIONS, orgPath } from "./org-paths";
 
 export interface NavItem {
   href: string;
   label: string;
 }
 
-export const APP_NAV: readonly NavItem[] = [
-  { href: "/settings/webhooks", label: "Webhooks" },
-  { href: "/settings/webhooks/history", label: "History" },
-  { href: "/settings/api-keys", label: "API keys" },
-  { href: "/settings/members", label: "Members" },
-  { href: "/docs/webhooks", label: "Docs" },
-];
+/** The main navigation of organization `slug`'s pages. */
+export function appNav(slug: string): NavItem[] {
+  return [...ORG_SECTIONS.map((section) => ({ href: orgPath(slug, section.path), label: section.label })), { href: "/docs/webhooks", label: "Docs" }];
+}
 
 /** The item for `pathname`: the longest href that is the path or a parent of it ("History" wins over "Webhooks"). */
 function activeHref(pathname: string, items: readonly NavItem[]): string | null {
@@ -25,9 +23,10 @@ function activeHref(pathname: string, items: readonly NavItem[]): string | null 
   return best;
 }
 
-/** The main navigation, marking the current section with aria-current="page". */
-export function NavLinks({ items = APP_NAV }: { items?: readonly NavItem[] }) {
+/** The main navigation of organization `slug`, marking the current section with aria-current="page". */
+export function NavLinks({ slug }: { slug: string }) {
   const pathname = usePathname() ?? "";
+  const items = appNav(slug);
   const active = activeHref(pathname, items);
   return (
     <ul className="flex gap-1 overflow-x-auto">

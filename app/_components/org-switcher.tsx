@@ -1,11 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname, useRouter } from "next/navigation";
+import { usePathname } from "next/navigation";
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { authClient } from "@/lib/auth/client";
 import { Spinner } from "./button";
-import { APP_NAV } from "./nav-links";
+import { switchPath } from "./org-paths";
 
 export interface OrgSwitcherProps {
   organizationId: string;
@@ -15,28 +15,27 @@ export interface OrgSwitcherProps {
 interface OrganizationItem {
   id: string;
   name: string;
+  slug: string;
 }
 
 const ITEM_SELECTOR = "[data-switcher-item]";
 
 /**
- * The active organization's name; opens a list of the user's organizations
+ * The current organization's name; opens a list of the user's organizations
  * (better-auth `organization.list()`, fetched on open) to switch to, plus a
- * link to create one. Switching sets the session's active organization and
- * re-renders the server components; from a detail page (whose id belongs to
- * the old organization) it goes to the webhooks list.
+ * link to create one. Switching is a link to the same page under the other
+ * organization's slug: nothing is stored in the session, so other tabs stay
+ * where they are, and the list can be opened in a new tab.
  *
  * Keyboard: Enter/Space or ArrowDown opens, arrows move, Escape closes and
  * returns focus to the button.
  */
 export function OrgSwitcher({ organizationId, organizationName }: OrgSwitcherProps) {
-  const router = useRouter();
   const pathname = usePathname() ?? "";
   const [open, setOpen] = useState(false);
   const [organizations, setOrganizations] = useState<OrganizationItem[] | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [switchingTo, setSwitchingTo] = useState<string | null>(null);
   const containerRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -62,7 +61,9 @@ export function OrgSwitcher({ organizationId, organizationName }: OrgSwitcherPro
       return;
     }
     setOrganizations(
-      data.map((organization) => ({ id: organization.id, name: organization.name })).sort((a, b) => a.name.localeCompare(b.name)),
+      data
+        .map((organization) => ({ id: organization.id, name: organization.name, slug: organization.slug }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
     );
   }
 
@@ -75,25 +76,6 @@ export function OrgSwitcher({ organizationId, organizationName }: OrgSwitcherPro
   function closePanel() {
     setOpen(false);
     buttonRef.current?.focus();
-  }
-
-  async function switchTo(id: string) {
-    if (id === organizationId) {
-      closePanel();
-      return;
-    }
-    setSwitchingTo(id);
-    setError(null);
-    const { error: failure } = await authClient.organization.setActive({ organizationId: id });
-    if (failure) {
-      setSwitchingTo(null);
-      setError(failure.message || "Could not switch organization.");
-      return;
-    }
-    setOpen(false);
-    setSwitchingTo(null);
-    if (!APP_NAV.some((item) => item.href === pathname)) router.push("/settings/webhooks");
-    router.refresh();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
@@ -161,22 +143,25 @@ export function OrgSwitcher({ organizationId, organizationName }: OrgSwitcherPro
                 const current = organization.id === organizationId;
                 return (
                   <li key={organization.id}>
-                    <button
-                      type="button"
+                    <Link
+                      href={switchPath(pathname, organization.slug)}
+                      // Opening an organization's pages records it as the one used last; only a real visit should.
+                      prefetch={false}
                       data-switcher-item
                       aria-current={current ? "true" : undefined}
-                      disabled={switchingTo !== null}
-                      onClick={() => void switchTo(organization.id)}
-                      className="flex w-full items-center justify-between gap-2 rounded px-3 py-2 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none disabled:cursor-wait disabled:opacity-60"
+                      onClick={(event) => {
+                        if (current) event.preventDefault();
+                        closePanel();
+                      }}
+                      className="flex w-full items-center justify-between gap-2 rounded px-3 py-2 text-left text-sm text-slate-800 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none"
                     >
                       <span className="truncate">{organization.name}</span>
-                      {switchingTo === organization.id ? <Spinner /> : null}
                       {current ? (
                         <svg className="size-4 shrink-0 text-indigo-600" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
                           <path d="m5 13 4 4L19 7" strokeLinecap="round" strokeLinejoin="round" />
                         </svg>
                       ) : null}
-                    </button>
+                    </Link>
                   </li>
                 );
               })}

@@ -4,12 +4,13 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/app/_components/alert";
 import { Button, type ButtonSize } from "@/app/_components/button";
+import { orgPath } from "@/app/_components/org-paths";
 import { authClient } from "@/lib/auth/client";
 
 export interface AcceptInvitationButtonProps {
   invitationId: string;
-  organizationId: string;
   organizationName: string;
+  organizationSlug: string;
   size?: ButtonSize;
   /** Default "Accept invitation". */
   label?: string;
@@ -21,8 +22,8 @@ const FRIENDLY: Record<string, string> = {
   ORGANIZATION_MEMBERSHIP_LIMIT_REACHED: "This organization has reached its member limit. Ask an owner to make room.",
 };
 
-/** Joins the organization (better-auth), makes it the active one and opens its webhooks. */
-export function AcceptInvitationButton({ invitationId, organizationId, organizationName, size = "md", label = "Accept invitation" }: AcceptInvitationButtonProps) {
+/** Joins the organization (better-auth) and opens its webhooks. */
+export function AcceptInvitationButton({ invitationId, organizationName, organizationSlug, size = "md", label = "Accept invitation" }: AcceptInvitationButtonProps) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -37,13 +38,7 @@ export function AcceptInvitationButton({ invitationId, organizationId, organizat
       setError(FRIENDLY[code] ?? (accepted.error.message || "Could not accept the invitation. Please try again."));
       return;
     }
-    const activated = await authClient.organization.setActive({ organizationId });
-    if (activated.error) {
-      setPending(false);
-      setError(`You joined ${organizationName}, but it could not be opened: ${activated.error.message || "please reload the page"}.`);
-      return;
-    }
-    router.push("/settings/webhooks");
+    router.push(orgPath(organizationSlug));
     router.refresh();
   }
 

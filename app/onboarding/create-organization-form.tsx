@@ -5,6 +5,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/app/_components/alert";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
+import { orgPath } from "@/app/_components/org-paths";
 import { authClient } from "@/lib/auth/client";
 import { ORGANIZATION_NAME_MAX, SLUG_MAX, slugError, slugify } from "./slug";
 
@@ -14,8 +15,8 @@ interface Errors {
 }
 
 /**
- * Creates an organization with the viewer as owner, makes it active and opens
- * its webhooks. The slug follows the name until the user edits it.
+ * Creates an organization with the viewer as owner and opens its webhooks
+ * (under its slug). The slug follows the name until the user edits it.
  */
 export function CreateOrganizationForm() {
   const router = useRouter();
@@ -55,13 +56,7 @@ export function CreateOrganizationForm() {
       setFormError(created.error?.message || "Could not create the organization. Please try again.");
       return;
     }
-    const activated = await authClient.organization.setActive({ organizationId: created.data.id });
-    if (activated.error) {
-      setPending(false);
-      setFormError(`${trimmed} was created, but could not be opened: ${activated.error.message || "please reload the page"}.`);
-      return;
-    }
-    router.push("/settings/webhooks");
+    router.push(orgPath(created.data.slug));
     router.refresh();
   }
 

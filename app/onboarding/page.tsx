@@ -1,27 +1,33 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { AuthCard } from "@/app/_components/auth-card";
 import { Badge } from "@/app/_components/badge";
+import { buttonClassName } from "@/app/_components/button";
+import { orgPath } from "@/app/_components/org-paths";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { AcceptInvitationButton } from "@/app/accept-invitation/accept-invitation-button";
+import { homeOrganization } from "@/lib/auth/membership";
 import { requireViewer } from "@/lib/auth/page";
 import { prisma } from "@/lib/db";
 import { CreateOrganizationForm } from "./create-organization-form";
-import { OpenOrganizationButton } from "./open-organization-button";
 
 export const metadata: Metadata = { title: "Create your organization" };
 
 /**
- * After sign-up, and whenever the session has no active organization: join an
- * organization the viewer was invited to, open one they already belong to, or
- * create a new one.
+ * After sign-up (where a user without an organization lands), and from the
+ * organization switcher's "New organization": join an organization the viewer
+ * was invited to, open one they already belong to, or create a new one.
  */
 export default async function OnboardingPage() {
   const viewer = await requireViewer();
-  const memberships = await prisma.member.findMany({
-    where: { userId: viewer.userId },
-    select: { role: true, organization: { select: { id: true, name: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+  const [memberships, home] = await Promise.all([
+    prisma.member.findMany({
+      where: { userId: viewer.userId },
+      select: { role: true, organization: { select: { id: true, name: true, slug: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
+    homeOrganization(viewer.userId),
+  ]);
   const invitations = await prisma.invitation.findMany({
     where: {
       email: { equals: viewer.email, mode: "insensitive" },
@@ -33,7 +39,7 @@ export default async function OnboardingPage() {
     select: {
       id: true,
       role: true,
-      organization: { select: { id: true, name: true } },
+      organization: { select: { id: true, name: true, slug: true } },
       inviter: { select: { name: true } },
     },
     orderBy: { createdAt: "desc" },
@@ -70,8 +76,8 @@ export default async function OnboardingPage() {
                   <AcceptInvitationButton
                     size="sm"
                     invitationId={invitation.id}
-                    organizationId={invitation.organization.id}
                     organizationName={invitation.organization.name}
+                    organizationSlug={invitation.organization.slug}
                   />
                 </div>
               </li>
@@ -93,9 +99,11 @@ export default async function OnboardingPage() {
                   <Badge tone="indigo" className="capitalize">
                     {role}
                   </Badge>
-                  {organization.id === viewer.organizationId ? <span className="text-xs text-slate-500">(current)</span> : null}
+                  {organization.id === home?.id ? <span className="text-xs text-slate-500">(last used)</span> : null}
                 </span>
-                <OpenOrganizationButton organizationId={organization.id} organizationName={organization.name} />
+                <Link href={orgPath(organization.slug)} prefetch={false} className={buttonClassName({ variant: "secondary", size: "sm" })}>
+                  Open<span className="sr-only"> {organization.name}</span>
+                </Link>
               </li>
             ))}
           </ul>

@@ -5,7 +5,7 @@ import { AuthCard } from "@/app/_components/auth-card";
 import { Button } from "@/app/_components/button";
 import { inputClassName } from "@/app/_components/field";
 import { PageHeader } from "@/app/_components/page-header";
-import { DashboardSkeleton, DashboardView, loadDashboard, parseMetricsPeriod } from "@/app/settings/webhooks/_components/dashboard";
+import { DashboardSkeleton, DashboardView, loadDashboard, parseMetricsPeriod } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { getOpsAccess } from "./_components/access";
 import { loadOrganizationTotals, OrganizationTable } from "./_components/organization-table";

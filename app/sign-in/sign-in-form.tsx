@@ -21,7 +21,7 @@ function validate(email: string, password: string): Errors {
   return errors;
 }
 
-/** Email + password sign-in (better-auth); on success goes to `next` or the webhooks page. */
+/** Email + password sign-in (better-auth); on success goes to `next`, or home (`/`: the organization used last, or onboarding). */
 export function SignInForm({ next }: { next: string | null }) {
   const router = useRouter();
   const [email, setEmail] = useState("");
@@ -55,7 +55,7 @@ export function SignInForm({ next }: { next: string | null }) {
       return;
     }
     // Stay "pending" until the next page replaces this one.
-    router.push(next ?? "/settings/webhooks");
+    router.push(next ?? "/");
     router.refresh();
   }
 

@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthCard, textLinkClassName } from "@/app/_components/auth-card";
 import { safeNextPath, withNext } from "@/app/_components/safe-next";
+import { homePath } from "@/lib/auth/page";
 import { getViewer } from "@/lib/auth/session";
 import { SignUpForm } from "./sign-up-form";
 
@@ -11,7 +12,8 @@ export const metadata: Metadata = { title: "Create account" };
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const next = safeNextPath((await searchParams).next);
-  if (await getViewer(await headers())) redirect(next ?? "/settings/webhooks");
+  const viewer = await getViewer(await headers());
+  if (viewer) redirect(next ?? (await homePath(viewer.userId)));
   return (
     <AuthCard
       title="Create your account"

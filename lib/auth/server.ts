@@ -29,7 +29,7 @@ const ID_PREFIXES: Record<string, IdPrefix> = {
 function authSecret(): string {
   const env = getEnv();
   if (env.authSecret) return env.authSecret;
-  if (env.nodeEnv === "production") {
+  if (env.runMode === "production") {
     throw new SecretError("encryption_key_missing", "BETTER_AUTH_SECRET must be set in production (at least 32 random characters)");
   }
   if (env.dataDir === "memory://") return randomBytes(32).toString("base64url");

@@ -1,39 +1,22 @@
-import { prisma } from "@/lib/db";
 import { getAuth, MANAGER_ROLES, type OrgRole } from "@/lib/auth/server";
 
+/**
+ * Who is signed in. Deliberately without an organization: a user may have
+ * several organizations open in several tabs, so each page and each request
+ * names its own (the URL's slug, the `X-Organization-Id` header); see
+ * lib/auth/membership.ts.
+ */
 export interface Viewer {
   userId: string;
   email: string;
   name: string;
-  /** The session's active organization, if the user is (still) a member of it. */
-  organizationId: string | null;
-  organizationName: string | null;
-  role: OrgRole | null;
 }
 
-/**
- * Who is signed in, from the session cookie in `headers`, with their role in the
- * session's active organization read from the membership table (never from the
- * request). Null when nobody is signed in.
- */
+/** Who is signed in, from the session cookie in `headers`; null when nobody is (or the session expired). */
 export async function getViewer(headers: Headers): Promise<Viewer | null> {
   const result = await getAuth().api.getSession({ headers });
   if (!result) return null;
-  const organizationId = (result.session as { activeOrganizationId?: string | null }).activeOrganizationId ?? null;
-  const member = organizationId
-    ? await prisma.member.findFirst({
-        where: { organizationId, userId: result.user.id },
-        select: { role: true, organization: { select: { name: true } } },
-      })
-    : null;
-  return {
-    userId: result.user.id,
-    email: result.user.email,
-    name: result.user.name,
-    organizationId: member ? organizationId : null,
-    organizationName: member?.organization.name ?? null,
-    role: (member?.role as OrgRole | undefined) ?? null,
-  };
+  return { userId: result.user.id, email: result.user.email, name: result.user.name };
 }
 
 export function canManage(role: OrgRole | null): boolean {

@@ -2,9 +2,11 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { z, type ZodType } from "zod";
 import { getEnv } from "@/lib/env";
 import { authenticateApiKey } from "@/lib/api-keys";
-import { canManage, getViewer } from "@/lib/auth/session";
+import { findMembership } from "@/lib/auth/membership";
+import { getViewer } from "@/lib/auth/session";
 import type { OrgRole } from "@/lib/auth/server";
 import { HttpError } from "@/lib/http/errors";
+import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { logger } from "@/lib/logger";
 import { WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 
@@ -12,9 +14,9 @@ import { WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValida
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 export type Access =
-  /** Any member of the active organization (read-only routes). */
+  /** Any member of the organization named by `X-Organization-Id` (read-only routes). */
   | "member"
-  /** Owners and admins of the active organization. */
+  /** Owners and admins of the organization named by `X-Organization-Id`. */
   | "manager"
   /** An organization API key (`Authorization: Bearer whk_…`). */
   | "api_key"
@@ -52,10 +54,12 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 /**
  * The one wrapper every JSON route handler goes through: authentication
- * (session or API key), organization scoping (the organization comes from the
- * session or key, never from the request), role checks, zod parsing of params,
- * query and body, and mapping errors to responses — 400 with zod issues, 401,
- * 403, 404, 409, 413, 422, 429, and 500 without internals.
+ * (session or API key), organization scoping (an API key's own organization;
+ * for a session, the organization named by `X-Organization-Id` once the
+ * member table says the user belongs to it — never the body, never the
+ * session's active organization), role checks, zod parsing of params, query
+ * and body, and mapping errors to responses — 400 with zod issues, 401, 403,
+ * 404, 409, 413, 422, 429, and 500 without internals.
  */
 export function apiRoute<Body = undefined, Query = undefined, Params = undefined>(
   options: RouteOptions<Body, Query, Params>,
@@ -109,13 +113,31 @@ async function authenticate(request: Request, access: Access): Promise<Actor> {
   }
   const viewer = await getViewer(request.headers);
   if (!viewer) throw new HttpError(401, "unauthenticated", "Sign in first");
-  if (!viewer.organizationId || !viewer.role) {
-    throw new HttpError(403, "no_active_organization", "Create or select an organization first");
-  }
-  if (access === "manager" && !canManage(viewer.role)) {
+  const membership = await findMembership(viewer.userId, { id: requestedOrganization(request) });
+  // Not a member and no such organization answer alike, so organization ids cannot be probed.
+  if (!membership) throw new HttpError(404, "organization_not_found", "Organization not found");
+  if (access === "manager" && !membership.canManage) {
     throw new HttpError(403, "forbidden", "Only owners and admins can do this");
   }
-  return { organizationId: viewer.organizationId, userId: viewer.userId, role: viewer.role };
+  return { organizationId: membership.id, userId: viewer.userId, role: membership.role };
+}
+
+/**
+ * The organization a session-cookie request acts in, from `X-Organization-Id`.
+ * The session's active organization is shared by every tab of the browser, so
+ * acting on it would let a switch in one tab redirect an action in another.
+ */
+function requestedOrganization(request: Request): string {
+  const value = request.headers.get(ORGANIZATION_HEADER);
+  if (!value) {
+    throw new HttpError(400, "organization_required", `Name the organization to act in with the ${ORGANIZATION_HEADER} header (org_…)`);
+  }
+  if (!schemas.id("org").safeParse(value).success) {
+    throw new HttpError(400, "invalid_request", `${ORGANIZATION_HEADER} must be an organization id (org_…)`, {
+      issues: [{ path: ["headers", ORGANIZATION_HEADER.toLowerCase()], message: "must be an id starting with org_", code: "invalid_format" }],
+    });
+  }
+  return value;
 }
 
 function parse<T>(schema: ZodType<T>, value: unknown, where: "params" | "query" | "body"): T {

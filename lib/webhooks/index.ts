@@ -4,7 +4,14 @@
  *   import { sendWebhookNotification } from "@/lib/webhooks";
  *   await sendWebhookNotification(orgId, "invoice.paid", `invoice-${id}-paid`, { invoiceId: id });
  */
-export { generateHmacSignature, verifyWebhookSignature, signStandardWebhook, buildWebhookHeaders, USER_AGENT } from "@/lib/webhooks/sign";
+export {
+  generateHmacSignature,
+  verifyWebhookSignature,
+  signStandardWebhook,
+  verifyStandardWebhookSignature,
+  buildWebhookHeaders,
+  USER_AGENT,
+} from "@/lib/webhooks/sign";
 export { validateWebhookUrl, assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 export { sendWebhook, type SendWebhookOptions, type SendWebhookResult } from "@/lib/webhooks/send";
 export { sendWebhookNotification, type EnqueueOptions, type EnqueueResult } from "@/lib/webhooks/enqueue";

@@ -13,7 +13,7 @@ export function getKeyRing(): KeyRing {
     const env = getEnv();
     holder.__webhookKeyRing = loadKeyRing({
       keys: env.webhookEncryptionKeys,
-      production: env.nodeEnv === "production",
+      production: env.runMode === "production",
       dataDir: env.dataDir,
     });
   }

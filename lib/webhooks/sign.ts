@@ -94,6 +94,41 @@ export function signStandardWebhook(input: StandardWebhookInput): string {
     .join(" ");
 }
 
+export type StandardWebhookVerifyInput = {
+  /** The `webhook-id` header. */
+  messageId: string;
+  /** The `webhook-timestamp` header: whole unix seconds, as received. */
+  timestamp: string;
+  /** The raw body as received. */
+  body: string;
+  /** The `webhook-signature` header: space-separated `v1,<base64>` entries. */
+  signature: string;
+  secret: string;
+};
+
+/**
+ * True when any `v1,` entry of a `webhook-signature` header is the Standard Webhooks signature of
+ * `${messageId}.${timestamp}.${body}` under `secret` (the same computation as
+ * {@link signStandardWebhook}, compared in constant time). Checks the signature only: a receiver
+ * should also refuse timestamps outside its replay window. Never throws: missing or malformed
+ * parts and an invalid secret give `false`.
+ */
+export function verifyStandardWebhookSignature(input: StandardWebhookVerifyInput): boolean {
+  const { messageId, timestamp, body, signature, secret } = input;
+  if (typeof signature !== "string" || typeof timestamp !== "string" || !/^\d{1,15}$/.test(timestamp)) return false;
+  let expected: Buffer;
+  try {
+    expected = Buffer.from(signStandardWebhook({ messageId, timestamp: Number(timestamp), body, secrets: [secret] }), "utf8");
+  } catch {
+    return false;
+  }
+  // Compared as text, so a lenient base64 decoder cannot accept junk characters.
+  return signature.split(" ").some((entry) => {
+    const received = Buffer.from(entry, "utf8");
+    return received.length === expected.length && crypto.timingSafeEqual(received, expected);
+  });
+}
+
 /**
  * Every header of one delivery attempt (names lower-case). `webhook-id` is the message id and
  * stays the same on retries so receivers can deduplicate; `webhook-timestamp` is the attempt

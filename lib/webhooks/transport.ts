@@ -3,7 +3,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Agent, buildConnector } from "undici";
 import { TransportError, WebhookValidationError } from "./errors";
-import { isPublicAddress } from "./ip-address";
+import { currentNetworkPolicy, isDestinationAllowed, type NetworkPolicy } from "./network-policy";
 
 /** One deadline for the whole exchange (connect, headers and capped body). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -17,11 +17,14 @@ export const RESPONSE_BODY_CAP_BYTES = 64 * 1024;
  */
 const CONNECT_TIMEOUT_MS = DEFAULT_TIMEOUT_MS;
 
-/** Agents kept per private-network policy (one per distinct `lookup` function, oldest closed first). */
+/** Agents kept per address policy (one per distinct `lookup` function, oldest closed first). */
 const MAX_CACHED_AGENTS = 8;
 
-/** Cached keep-alive agents, keyed by policy and then by `lookup` function identity. */
-const agents = { strict: new Map<LookupFunction, Agent>(), permissive: new Map<LookupFunction, Agent>() };
+/** The part of the network policy that decides which addresses a socket may reach. */
+export type AddressPolicy = Pick<NetworkPolicy, "allowPrivateNetwork" | "allowedPrivateCidrs">;
+
+/** Cached keep-alive agents, keyed by address policy and then by `lookup` function identity. */
+const agents = new Map<string, Map<LookupFunction, Agent>>();
 
 export interface TransportRequest {
   url: string;
@@ -34,8 +37,12 @@ export interface TransportRequest {
   maxResponseBytes?: number;
   /** DNS resolver with node:dns `lookup` semantics (`{ all: true }` supported); default `dns.lookup`. */
   lookup?: LookupFunction;
-  /** Default: `process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK === "true"`, read at call time. */
-  allowPrivateNetwork?: boolean;
+  /**
+   * Which addresses may be dialled. Default: the network policy in force
+   * (network-policy.ts), read at call time. `true` is short for every private
+   * address; link-local and metadata addresses are refused whatever is given.
+   */
+  allowPrivateNetwork?: boolean | AddressPolicy;
 }
 
 export interface TransportResponse {
@@ -71,9 +78,9 @@ export async function postWebhook(request: TransportRequest): Promise<TransportR
   const host = url.hostname;
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const cap = request.maxResponseBytes ?? RESPONSE_BODY_CAP_BYTES;
-  const allowPrivateNetwork = request.allowPrivateNetwork ?? process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK === "true";
+  const policy = addressPolicy(request.allowPrivateNetwork);
 
-  const agent = agentFor(request.lookup ?? (dnsLookup as LookupFunction), allowPrivateNetwork);
+  const agent = agentFor(request.lookup ?? (dnsLookup as LookupFunction), policy);
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -151,9 +158,8 @@ async function send(
 
 /** Closes every cached connection pool. Later calls to {@link postWebhook} build new ones. */
 export async function closeTransport(): Promise<void> {
-  const all = [...agents.strict.values(), ...agents.permissive.values()];
-  agents.strict.clear();
-  agents.permissive.clear();
+  const all = [...agents.values()].flatMap((cache) => [...cache.values()]);
+  agents.clear();
   await Promise.all(all.map((agent) => agent.close()));
 }
 
@@ -170,9 +176,24 @@ function parseWebhookUrl(raw: string): URL {
   return url;
 }
 
+function addressPolicy(given: TransportRequest["allowPrivateNetwork"]): AddressPolicy {
+  if (typeof given === "object") return given;
+  if (given !== undefined) return { allowPrivateNetwork: given, allowedPrivateCidrs: [] };
+  return currentNetworkPolicy();
+}
+
+function policyKey(policy: AddressPolicy): string {
+  return `${policy.allowPrivateNetwork}|${policy.allowedPrivateCidrs.map(([range, bits]) => `${range.toString()}/${bits}`).join(",")}`;
+}
+
 /** Keep-alive pools are reused per (lookup, policy) so the hot path never builds an Agent. */
-function agentFor(lookup: LookupFunction, allowPrivateNetwork: boolean): Agent {
-  const cache = allowPrivateNetwork ? agents.permissive : agents.strict;
+function agentFor(lookup: LookupFunction, policy: AddressPolicy): Agent {
+  const key = policyKey(policy);
+  let cache = agents.get(key);
+  if (!cache) {
+    cache = new Map();
+    agents.set(key, cache);
+  }
   const cached = cache.get(lookup);
   if (cached) return cached;
 
@@ -182,7 +203,7 @@ function agentFor(lookup: LookupFunction, allowPrivateNetwork: boolean): Agent {
     // close() lets in-flight requests finish before the sockets go.
     oldest.close().catch(() => undefined);
   }
-  const agent = new Agent({ connect: guardedConnector(lookup, allowPrivateNetwork) });
+  const agent = new Agent({ connect: guardedConnector(lookup, policy) });
   cache.set(lookup, agent);
   return agent;
 }
@@ -193,16 +214,16 @@ function agentFor(lookup: LookupFunction, allowPrivateNetwork: boolean): Agent {
  * that is dialled (a DNS answer that changes between a check and the connect — rebinding —
  * cannot slip through). Node skips `lookup` for IP literals, so those are checked here.
  */
-function guardedConnector(lookup: LookupFunction, allowPrivateNetwork: boolean): buildConnector.connector {
+function guardedConnector(lookup: LookupFunction, policy: AddressPolicy): buildConnector.connector {
   const connect = buildConnector({
-    lookup: guardedLookup(lookup, allowPrivateNetwork),
+    lookup: guardedLookup(lookup, policy),
     timeout: CONNECT_TIMEOUT_MS,
     // Explicit so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn verification off.
     rejectUnauthorized: true,
   });
   return (options, callback) => {
     const { hostname } = options;
-    if (!allowPrivateNetwork && isIP(hostname) !== 0 && !isPublicAddress(hostname)) {
+    if (isIP(hostname) !== 0 && !isDestinationAllowed(hostname, policy)) {
       process.nextTick(callback, blockedAddress(hostname), null);
       return;
     }
@@ -211,11 +232,12 @@ function guardedConnector(lookup: LookupFunction, allowPrivateNetwork: boolean):
 }
 
 /**
- * Resolves every address of a name and (unless private networks are allowed) refuses the
- * whole name if any one of them is not public: Node may dial any address in the list
- * (happy eyeballs), and a mixed answer is how rebinding hides an internal address.
+ * Resolves every address of a name and refuses the whole name if any one of them is
+ * not allowed by the policy (never link-local or metadata; private only where the policy
+ * opens it): Node may dial any address in the list (happy eyeballs), and a mixed answer
+ * is how rebinding hides an internal address.
  */
-function guardedLookup(resolve: LookupFunction, allowPrivateNetwork: boolean): LookupFunction {
+function guardedLookup(resolve: LookupFunction, policy: AddressPolicy): LookupFunction {
   return (hostname, options, callback) => {
     const done = (error: NodeJS.ErrnoException | null, addresses: LookupAddress[] = []) => {
       if (error) {
@@ -236,7 +258,7 @@ function guardedLookup(resolve: LookupFunction, allowPrivateNetwork: boolean): L
         const addresses = Array.isArray(result) ? result : [{ address: result, family: family ?? isIP(result) }];
         if (addresses.length === 0) {
           done(new TransportError("dns_failure", `${hostname} resolved to no addresses`));
-        } else if (!allowPrivateNetwork && addresses.some(({ address }) => !isPublicAddress(address))) {
+        } else if (addresses.some(({ address }) => !isDestinationAllowed(address, policy))) {
           done(blockedAddress(hostname));
         } else {
           done(null, addresses);
@@ -249,7 +271,7 @@ function guardedLookup(resolve: LookupFunction, allowPrivateNetwork: boolean): L
 }
 
 function blockedAddress(host: string): TransportError {
-  return new TransportError("blocked_address", `${host} is or resolves to a non-public address`);
+  return new TransportError("blocked_address", `${host} is or resolves to an address webhooks may not reach (private, link-local or metadata)`);
 }
 
 const TIMEOUT_CODES = new Set([

@@ -5,10 +5,11 @@ import type { ReactNode } from "react";
 import { Alert } from "@/app/_components/alert";
 import { AuthCard, textLinkClassName } from "@/app/_components/auth-card";
 import { buttonClassName } from "@/app/_components/button";
+import { orgPath } from "@/app/_components/org-paths";
 import { withNext } from "@/app/_components/safe-next";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { DateTime } from "@/app/_components/time";
-import { OpenOrganizationButton } from "@/app/onboarding/open-organization-button";
+import { homePath } from "@/lib/auth/page";
 import { getViewer } from "@/lib/auth/session";
 import { prisma } from "@/lib/db";
 import { AcceptInvitationButton } from "../accept-invitation-button";
@@ -54,13 +55,13 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
             role: true,
             status: true,
             expiresAt: true,
-            organization: { select: { id: true, name: true } },
+            organization: { select: { id: true, name: true, slug: true } },
             inviter: { select: { name: true } },
           },
         })
       : null,
   ]);
-  const home = viewer ? (viewer.organizationId ? "/settings/webhooks" : "/onboarding") : "/sign-in";
+  const home = viewer ? await homePath(viewer.userId) : "/sign-in";
   const homeLabel = viewer ? "Go to your organizations" : "Sign in";
 
   if (!invitation) {
@@ -86,7 +87,14 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
 
   if (viewer && membership) {
     return (
-      <Message title={`You're a member of ${organization.name}`} actions={<OpenOrganizationButton organizationId={organization.id} organizationName={organization.name} />}>
+      <Message
+        title={`You're a member of ${organization.name}`}
+        actions={
+          <Link href={orgPath(organization.slug)} prefetch={false} className={buttonClassName()}>
+            Open {organization.name}
+          </Link>
+        }
+      >
         <p>You already belong to this organization, so there is nothing to accept.</p>
       </Message>
     );
@@ -200,7 +208,7 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
         You&apos;ll join as <span className="font-medium">{viewer.email}</span>.
       </p>
       <div className="pt-2">
-        <AcceptInvitationButton invitationId={id} organizationId={organization.id} organizationName={organization.name} />
+        <AcceptInvitationButton invitationId={id} organizationName={organization.name} organizationSlug={organization.slug} />
       </div>
     </Message>
   );

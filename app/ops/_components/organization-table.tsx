@@ -1,7 +1,7 @@
 import "server-only";
 import { prisma } from "@/lib/db";
 import { METRICS_PERIODS, type MetricsPeriod } from "@/lib/webhooks/metrics";
-import { formatCount, formatPercent, PERIOD_LABELS } from "@/app/settings/webhooks/_components/dashboard";
+import { formatCount, formatPercent, PERIOD_LABELS } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
 
 /** How many organizations the ops table lists. */
 export const ORGANIZATION_TABLE_LIMIT = 20;

@@ -1,5 +1,5 @@
-import { ChartCard, formatAge, formatCount, PERIOD_LABELS, seriesScope } from "@/app/settings/webhooks/_components/dashboard";
-import { SeriesChart } from "@/app/settings/webhooks/_components/charts";
+import { ChartCard, formatAge, formatCount, PERIOD_LABELS, seriesScope } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
+import { SeriesChart } from "@/app/orgs/[slug]/settings/webhooks/_components/charts";
 import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type MetricsPeriod, type SeriesPoint, type WebhookMetrics } from "@/lib/webhooks/metrics";
 
 export interface Throughput {

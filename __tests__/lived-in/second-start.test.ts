@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { livedInSmoke } from "@/scripts/smoke";
+import { startApp, type RunningApp } from "../helpers/app-server";
+import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
+
+/**
+ * The app as people live with it: `npm start`, stop, `npm start` again on the
+ * same data folder (and database), then sign in and deliver a signed test event
+ * to a loopback http receiver with the development defaults alone — no
+ * WEBHOOK_ALLOW_* switches. The first start alone could not see that the second
+ * answered 500 on sign-in.
+ */
+jest.setTimeout(600_000);
+
+describe("npm start, twice on the same data", () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "webhooks-lived-in-"));
+  let databaseUrl: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  let app: RunningApp | undefined;
+
+  beforeAll(async () => {
+    if (adminDatabaseUrl()) {
+      const scratch = await createScratchPostgres();
+      databaseUrl = scratch.url;
+      dropDatabase = scratch.drop;
+    }
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await dropDatabase?.();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("signs in and delivers a signed test event after the second start", async () => {
+    app = await startApp({ databaseUrl, dataDir });
+    expect(app.output()).toMatch(/Mode: +development/);
+    await app.stop();
+
+    app = await startApp({ databaseUrl, dataDir });
+    const output = app.output();
+    expect(output).toMatch(/Mode: +development \(the default/);
+    expect(output).toMatch(/Receivers: +http and https, private and loopback addresses allowed/);
+    const result = await livedInSmoke(app.url, dataDir);
+    expect(result.received).toBeGreaterThanOrEqual(1);
+  });
+});

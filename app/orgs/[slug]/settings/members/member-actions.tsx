@@ -1,0 +1,120 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Button } from "@/app/_components/button";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { inputClassName } from "@/app/_components/field";
+import { useOrganization } from "@/app/_components/organization-context";
+import { authClient } from "@/lib/auth/client";
+import { ROLE_ORDER, type Role } from "./roles";
+
+export interface MemberActionsProps {
+  memberId: string;
+  /** Name (or email) shown in labels and the confirmation. */
+  displayName: string;
+  organizationName: string;
+  role: string;
+  isSelf: boolean;
+  /** Only owners may grant or change the owner role (better-auth enforces it too). */
+  viewerIsOwner: boolean;
+}
+
+/**
+ * Change a member's role (select + Save, so arrowing through the options
+ * changes nothing by accident) and remove them, in the page's organization
+ * (named explicitly: better-auth would otherwise use the session's active
+ * one). better-auth refuses to leave an organization without an owner; its
+ * message is shown here.
+ */
+export function MemberActions({ memberId, displayName, organizationName, role, isSelf, viewerIsOwner }: MemberActionsProps) {
+  const router = useRouter();
+  const { id: organizationId } = useOrganization();
+  const [selected, setSelected] = useState(role);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const options: string[] = ROLE_ORDER.filter((option) => option !== "owner" || viewerIsOwner);
+  if (!options.includes(role)) options.unshift(role);
+  const dirty = selected !== role;
+
+  async function saveRole() {
+    setPending(true);
+    setError(null);
+    const { error: failure } = await authClient.organization.updateMemberRole({ memberId, role: selected as Role, organizationId });
+    setPending(false);
+    if (failure) {
+      setError(failure.message || "Could not change the role.");
+      return;
+    }
+    router.refresh();
+  }
+
+  async function remove() {
+    const { error: failure } = await authClient.organization.removeMember({ memberIdOrEmail: memberId, organizationId });
+    if (failure) throw new Error(failure.message || "Could not remove this member.");
+    // Having left, home is another organization of theirs, or onboarding.
+    if (isSelf) router.push("/");
+    router.refresh();
+  }
+
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <div className="flex flex-wrap items-center justify-end gap-2">
+        <select
+          aria-label={`Access level for ${displayName}`}
+          value={selected}
+          disabled={pending}
+          onChange={(event) => {
+            setSelected(event.target.value);
+            setError(null);
+          }}
+          className={inputClassName(false, "w-auto py-1.5 pr-8 capitalize")}
+        >
+          {options.map((option) => (
+            <option key={option} value={option} className="capitalize">
+              {option}
+            </option>
+          ))}
+        </select>
+        {dirty ? (
+          <>
+            <Button size="sm" loading={pending} onClick={() => void saveRole()}>
+              Save<span className="sr-only"> access level for {displayName}</span>
+            </Button>
+            <Button
+              size="sm"
+              variant="ghost"
+              disabled={pending}
+              onClick={() => {
+                setSelected(role);
+                setError(null);
+              }}
+            >
+              Undo
+            </Button>
+          </>
+        ) : null}
+        <ConfirmButton
+          variant="ghost"
+          className="text-red-700 hover:bg-red-50 hover:text-red-800"
+          aria-label={isSelf ? `Leave ${organizationName}` : `Remove ${displayName}`}
+          title={isSelf ? `Leave ${organizationName}?` : `Remove ${displayName}?`}
+          description={
+            isSelf
+              ? `You will lose access to ${organizationName} right away. Someone will have to invite you again to come back.`
+              : `${displayName} will lose access to ${organizationName} right away. You can invite them again later.`
+          }
+          confirmLabel={isSelf ? "Leave organization" : "Remove member"}
+          onConfirm={remove}
+        >
+          {isSelf ? "Leave" : "Remove"}
+        </ConfirmButton>
+      </div>
+      {error ? (
+        <p role="alert" className="max-w-xs text-right text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

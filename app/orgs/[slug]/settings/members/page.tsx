@@ -1,0 +1,163 @@
+import type { Metadata } from "next";
+import { Alert } from "@/app/_components/alert";
+import { Badge, StatusBadge } from "@/app/_components/badge";
+import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { EmptyState } from "@/app/_components/empty-state";
+import { PageHeader } from "@/app/_components/page-header";
+import { DateTime } from "@/app/_components/time";
+import { requireOrgViewer } from "@/lib/auth/page";
+import { prisma } from "@/lib/db";
+import { InvitationActions } from "./invitation-actions";
+import { InviteMemberForm } from "./invite-member-form";
+import { MemberActions } from "./member-actions";
+import { ROLE_DESCRIPTIONS, ROLE_ORDER, roleRank } from "./roles";
+
+export const metadata: Metadata = { title: "Members" };
+
+function isPast(date: Date): boolean {
+  return date.getTime() <= Date.now();
+}
+
+export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
+  const viewer = await requireOrgViewer((await params).slug);
+  const { organization } = viewer;
+  const [members, invitations] = await Promise.all([
+    prisma.member.findMany({
+      where: { organizationId: organization.id },
+      select: { id: true, role: true, createdAt: true, userId: true, user: { select: { name: true, email: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
+    organization.canManage
+      ? prisma.invitation.findMany({
+          where: { organizationId: organization.id, status: "pending" },
+          select: { id: true, email: true, role: true, expiresAt: true, createdAt: true, inviter: { select: { name: true } } },
+          orderBy: { createdAt: "desc" },
+        })
+      : Promise.resolve([]),
+  ]);
+  members.sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.createdAt.getTime() - b.createdAt.getTime());
+
+  return (
+    <div className="space-y-10">
+      <PageHeader
+        title="Members"
+        description={
+          <>
+            People in <span className="font-medium text-slate-800">{organization.name}</span>.{" "}
+            {ROLE_ORDER.map((role, index) => (
+              <span key={role}>
+                <span className="font-medium capitalize text-slate-800">{role}s</span>: {ROLE_DESCRIPTIONS[role].toLowerCase()}
+                {index < ROLE_ORDER.length - 1 ? "; " : "."}
+              </span>
+            ))}
+          </>
+        }
+      />
+
+      {organization.canManage ? (
+        <section aria-labelledby="invite-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="invite-heading" className="text-base font-semibold text-slate-900">
+            Invite a teammate
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">You&apos;ll get a link to send them; invitations are valid for 7 days.</p>
+          <div className="mt-4">
+            <InviteMemberForm />
+          </div>
+        </section>
+      ) : (
+        <Alert tone="info">Only owners and admins can invite people or change roles. Ask one of them if someone needs access.</Alert>
+      )}
+
+      <section aria-labelledby="members-heading">
+        <h2 id="members-heading" className="text-base font-semibold text-slate-900">
+          Members <span className="font-normal text-slate-500">({members.length})</span>
+        </h2>
+        <DataTable
+          columns={[
+            { label: "Name" },
+            { label: "Email" },
+            { label: "Role" },
+            { label: "Joined" },
+            ...(organization.canManage ? [{ label: "Actions", hidden: true, align: "right" as const }] : []),
+          ]}
+        >
+          {members.map((member) => {
+            const isSelf = member.userId === viewer.userId;
+            const displayName = member.user.name || member.user.email;
+            // Admins cannot change or remove owners; better-auth would refuse anyway.
+            const editable = organization.canManage && (organization.role === "owner" || member.role !== "owner");
+            return (
+              <tr key={member.id}>
+                <td className={`${td} font-medium text-slate-900`}>
+                  {member.user.name}
+                  {isSelf ? <span className="ml-2 text-xs font-normal text-slate-500">(you)</span> : null}
+                </td>
+                <td className={`${td} text-slate-600`}>{member.user.email}</td>
+                <td className={td}>
+                  <Badge tone={member.role === "owner" ? "indigo" : "gray"} className="capitalize">
+                    {member.role}
+                  </Badge>
+                </td>
+                <td className={`${td} text-slate-600`}>
+                  <DateTime value={member.createdAt} format="date" />
+                </td>
+                {organization.canManage ? (
+                  <td className={`${td} text-right`}>
+                    {editable ? (
+                      <MemberActions
+                        memberId={member.id}
+                        displayName={displayName}
+                        organizationName={organization.name}
+                        role={member.role}
+                        isSelf={isSelf}
+                        viewerIsOwner={organization.role === "owner"}
+                      />
+                    ) : (
+                      <span className="text-xs text-slate-500">Only owners can change owners</span>
+                    )}
+                  </td>
+                ) : null}
+              </tr>
+            );
+          })}
+        </DataTable>
+      </section>
+
+      {organization.canManage ? (
+        <section aria-labelledby="invitations-heading">
+          <h2 id="invitations-heading" className="text-base font-semibold text-slate-900">
+            Pending invitations
+          </h2>
+          {invitations.length === 0 ? (
+            <EmptyState
+              className="mt-3"
+              title="No pending invitations"
+              description="Invitations you create appear here until they are accepted, cancelled or expire."
+            />
+          ) : (
+            <DataTable
+              columns={[{ label: "Email" }, { label: "Role" }, { label: "Invited by" }, { label: "Expires" }, { label: "Actions", hidden: true, align: "right" }]}
+            >
+              {invitations.map((invitation) => {
+                const expired = isPast(invitation.expiresAt);
+                return (
+                  <tr key={invitation.id}>
+                    <td className={`${td} font-medium text-slate-900`}>{invitation.email}</td>
+                    <td className={`${td} capitalize text-slate-600`}>{invitation.role ?? "member"}</td>
+                    <td className={`${td} text-slate-600`}>{invitation.inviter.name}</td>
+                    <td className={`${td} text-slate-600`}>
+                      {expired ? <StatusBadge status="expired" /> : <DateTime value={invitation.expiresAt} />}
+                    </td>
+                    <td className={`${td} text-right`}>
+                      <InvitationActions invitationId={invitation.id} email={invitation.email} expired={expired} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </DataTable>
+          )}
+        </section>
+      ) : null}
+    </div>
+  );
+}

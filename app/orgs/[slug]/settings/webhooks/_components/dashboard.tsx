@@ -1,0 +1,475 @@
+import "server-only";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Badge } from "@/app/_components/badge";
+import { EmptyState } from "@/app/_components/empty-state";
+import { prisma } from "@/lib/db";
+import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerts";
+import {
+  getDeliveriesByStatus,
+  getMetricsSeries,
+  getTopFailingEndpoints,
+  getWebhookMetrics,
+  METRICS_PERIODS,
+  SERIES_BUCKET_SECONDS,
+  type FailingEndpoint,
+  type MetricsPeriod,
+  type SeriesPoint,
+  type WebhookMetrics,
+} from "@/lib/webhooks/metrics";
+import { SeriesChart } from "./charts";
+import { urlHost } from "./format";
+import { RelativeTime } from "./relative-time";
+
+export const DEFAULT_METRICS_PERIOD: MetricsPeriod = "24h";
+
+/** How many endpoints "Top failing endpoints" lists, and how many open alerts are shown. */
+const TOP_FAILING_LIMIT = 5;
+const OPEN_ALERTS_LIMIT = 20;
+
+export const PERIOD_LABELS: Record<MetricsPeriod, { short: string; long: string }> = {
+  "1h": { short: "1 hour", long: "the last hour" },
+  "24h": { short: "24 hours", long: "the last 24 hours" },
+  "7d": { short: "7 days", long: "the last 7 days" },
+  "30d": { short: "30 days", long: "the last 30 days" },
+};
+
+const BUCKET_WORDS: Record<number, string> = { 300: "per 5 minutes", 3_600: "per hour", 21_600: "per 6 hours", 86_400: "per day" };
+
+const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
+
+/** `?period=` as a known period; anything else (missing, repeated, unknown) is the default, 24 h. */
+export function parseMetricsPeriod(value: string | string[] | undefined): MetricsPeriod {
+  return typeof value === "string" && Object.hasOwn(METRICS_PERIODS, value) ? (value as MetricsPeriod) : DEFAULT_METRICS_PERIOD;
+}
+
+// ---------------------------------------------------------------------------
+// Formatting (server side; the chart has its own copy for its tooltips)
+
+const numberFormat = new Intl.NumberFormat("en-US");
+
+/** 1234 → "1,234". */
+export function formatCount(value: number): string {
+  return numberFormat.format(value);
+}
+
+/** 850 → "850 ms", 1234 → "1.2 s", 95000 → "1.6 min". */
+export function formatDurationMs(ms: number): string {
+  if (!Number.isFinite(ms)) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** 45 → "45 s", 200 → "3 min", 7500 → "2 h 5 min", 7200 → "2 h", 200000 → "2 d 7 h". */
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return pair(Math.floor(s / 3600), "h", Math.floor((s % 3600) / 60), "min");
+  return pair(Math.floor(s / 86_400), "d", Math.floor((s % 86_400) / 3600), "h");
+}
+
+/** 97.5 → "97.5 %", 100 → "100 %". */
+export function formatPercent(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} %`;
+}
+
+function rateTone(rate: number): string {
+  return rate >= 95 ? "text-emerald-700" : rate >= 80 ? "text-amber-700" : "text-red-700";
+}
+
+/** "per hour, over the last 24 hours" for a period. */
+export function seriesScope(period: MetricsPeriod): string {
+  return `${BUCKET_WORDS[SERIES_BUCKET_SECONDS[period]] ?? "per interval"}, over ${PERIOD_LABELS[period].long}`;
+}
+
+function range(values: number[], format: (value: number) => string): string {
+  const last = values[values.length - 1];
+  if (last === undefined) return "";
+  return `lowest ${format(Math.min(...values))}, highest ${format(Math.max(...values))}, most recent ${format(last)}`;
+}
+
+/** A one-sentence text version of the success-rate chart. */
+export function summarizeSuccessRate(points: SeriesPoint[], period: MetricsPeriod): string {
+  const values = points.flatMap((point) => (point.successRate === null ? [] : [point.successRate]));
+  if (values.length === 0) return `No deliveries finished in ${PERIOD_LABELS[period].long}.`;
+  return `Share of finished deliveries that succeeded, ${seriesScope(period)}: ${range(values, formatPercent)}.`;
+}
+
+/** A one-sentence text version of the p95 delivery-time chart. */
+export function summarizeP95(points: SeriesPoint[], period: MetricsPeriod): string {
+  const values = points.flatMap((point) => (point.p95DeliveryTimeMs === null ? [] : [point.p95DeliveryTimeMs]));
+  if (values.length === 0) return `No deliveries succeeded in ${PERIOD_LABELS[period].long}.`;
+  return `95th percentile of the time from enqueue to delivery, ${seriesScope(period)}: ${range(values, formatDurationMs)}.`;
+}
+
+// ---------------------------------------------------------------------------
+// Data
+
+export interface DashboardData {
+  period: MetricsPeriod;
+  /** null: every organization (ops). */
+  organizationId: string | null;
+  metrics: WebhookMetrics;
+  series: SeriesPoint[];
+  byStatus: Awaited<ReturnType<typeof getDeliveriesByStatus>>;
+  failing: FailingEndpoint[];
+  alerts: AlertView[];
+  /** Names of the organizations that appear in `failing` and `alerts`; only filled for every organization. */
+  organizationNames: Record<string, string>;
+}
+
+export interface LoadDashboardOptions {
+  /** One organization (from the session), or null for every organization (ops only). */
+  organizationId: string | null;
+  period: MetricsPeriod;
+  now?: Date;
+}
+
+/** Everything the dashboard shows, from SQL aggregates only (no delivery rows are loaded). One `now` for all queries. */
+export async function loadDashboard({ organizationId, period, now = new Date() }: LoadDashboardOptions): Promise<DashboardData> {
+  const scope = { organizationId: organizationId ?? undefined, period, now };
+  const [metrics, series, byStatus, failing, alerts] = await Promise.all([
+    getWebhookMetrics(scope),
+    getMetricsSeries(scope),
+    getDeliveriesByStatus(scope),
+    getTopFailingEndpoints({ ...scope, limit: TOP_FAILING_LIMIT }),
+    listOpenAlerts({ organizationId: organizationId ?? undefined, limit: OPEN_ALERTS_LIMIT }),
+  ]);
+  let organizationNames: Record<string, string> = {};
+  if (organizationId === null) {
+    const ids = [...new Set([...failing.map((row) => row.organizationId), ...alerts.flatMap((alert) => (alert.organizationId ? [alert.organizationId] : []))])];
+    if (ids.length > 0) {
+      const organizations = await prisma.organization.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+      organizationNames = Object.fromEntries(organizations.map((organization) => [organization.id, organization.name]));
+    }
+  }
+  return { period, organizationId, metrics, series, byStatus, failing, alerts, organizationNames };
+}
+
+// ---------------------------------------------------------------------------
+// Views
+
+export interface DashboardProps {
+  /** The organization the page shows (from its URL), or null for every organization (ops only). Required so "all" is never an accident. */
+  organizationId: string | null;
+  period: MetricsPeriod;
+  /** The organization's webhooks page: period links point to it, endpoint links go below it. */
+  basePath: string;
+}
+
+/** The delivery-health dashboard of one organization (or of all, for ops) over a period. Loads its own data. */
+export async function Dashboard({ organizationId, period, basePath }: DashboardProps) {
+  const data = await loadDashboard({ organizationId, period });
+  return <DashboardView data={data} basePath={basePath} />;
+}
+
+/** Links to the same page with `?period=…`: work without JavaScript, one tab stop each. */
+export function PeriodNav({ period, basePath }: { period: MetricsPeriod; basePath: string }) {
+  return (
+    <nav aria-label="Dashboard period">
+      <ul className="inline-flex rounded-md border border-slate-300 bg-white p-0.5 text-sm shadow-sm">
+        {(Object.keys(METRICS_PERIODS) as MetricsPeriod[]).map((option) => {
+          const current = option === period;
+          return (
+            <li key={option}>
+              <Link
+                href={`${basePath}?period=${option}`}
+                scroll={false}
+                aria-current={current ? "page" : undefined}
+                className={`block rounded px-3 py-1 font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 ${
+                  current ? "bg-indigo-600 text-white" : "text-slate-700 hover:bg-slate-100"
+                }`}
+              >
+                {PERIOD_LABELS[option].short}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
+
+function Tile({ label, value, detail, valueClassName }: { label: string; value: ReactNode; detail?: ReactNode; valueClassName?: string }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <dt className="text-sm text-slate-500">{label}</dt>
+      <dd className={`mt-1 text-2xl font-semibold tabular-nums tracking-tight ${valueClassName ?? "text-slate-900"}`}>{value}</dd>
+      {detail ? <dd className="mt-1 text-xs text-slate-500">{detail}</dd> : null}
+    </div>
+  );
+}
+
+/** The stat tiles: volume, success, speed, backlog and the state of the endpoints. */
+export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
+  const any = metrics.total > 0;
+  return (
+    <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" aria-label="Delivery statistics">
+      <Tile label="Deliveries" value={formatCount(metrics.total)} detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.failed)} failed`} />
+      <Tile
+        label="Success rate"
+        value={any ? formatPercent(metrics.successRate) : "—"}
+        valueClassName={any ? rateTone(metrics.successRate) : "text-slate-400"}
+        detail={any ? "Delivered, of all created in the period" : "Nothing sent in this period"}
+      />
+      <Tile
+        label="p95 time to delivery"
+        value={metrics.successful > 0 ? formatDurationMs(metrics.p95DeliveryTimeMs) : "—"}
+        valueClassName={metrics.successful > 0 ? undefined : "text-slate-400"}
+        detail={metrics.successful > 0 ? `Median ${formatDurationMs(metrics.p50DeliveryTimeMs)}, from enqueue to delivered` : "Nothing delivered in this period"}
+      />
+      <Tile
+        label="Pending backlog"
+        value={formatCount(metrics.pending)}
+        detail={metrics.pending > 0 ? `Oldest waiting ${formatAge(metrics.oldestPendingAgeSeconds)}` : "Nothing waiting"}
+      />
+      <Tile
+        label="Failed, last 24 h"
+        value={formatCount(metrics.failedLast24h)}
+        valueClassName={metrics.failedLast24h > 0 ? "text-red-700" : undefined}
+        detail="Gave up after every retry"
+      />
+      <Tile
+        label="Open circuits"
+        value={formatCount(metrics.openCircuits)}
+        valueClassName={metrics.openCircuits > 0 ? "text-red-700" : undefined}
+        detail="Endpoints paused after repeated failures"
+      />
+      <Tile label="Disabled endpoints" value={formatCount(metrics.disabledEndpoints)} detail="Receive nothing until re-enabled" />
+    </dl>
+  );
+}
+
+/** A chart with its heading and a text summary; the figure is labelled by both. */
+export function ChartCard({ id, heading, summary, children }: { id: string; heading: string; summary: string; children: ReactNode }) {
+  return (
+    <figure aria-labelledby={`${id}-heading`} aria-describedby={`${id}-summary`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <h3 id={`${id}-heading`} className="text-sm font-semibold text-slate-900">
+        {heading}
+      </h3>
+      <p id={`${id}-summary`} className="mt-1 text-xs text-slate-500">
+        {summary}
+      </p>
+      <div className="mt-3">{children}</div>
+    </figure>
+  );
+}
+
+const STATUS_ROWS = [
+  { key: "delivered", label: "Delivered", color: "bg-emerald-500" },
+  { key: "failed", label: "Failed", color: "bg-red-500" },
+  { key: "pending", label: "Pending", color: "bg-amber-400" },
+  { key: "cancelled", label: "Cancelled", color: "bg-slate-400" },
+] as const;
+
+function StatusSummary({ byStatus }: { byStatus: DashboardData["byStatus"] }) {
+  const total = STATUS_ROWS.reduce((sum, row) => sum + byStatus[row.key], 0);
+  return (
+    <section aria-labelledby="dashboard-status-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <h3 id="dashboard-status-heading" className="text-sm font-semibold text-slate-900">
+        Deliveries by status
+      </h3>
+      {total > 0 ? (
+        <div className="mt-3 flex h-3 overflow-hidden rounded-full bg-slate-100" aria-hidden="true">
+          {STATUS_ROWS.map((row) =>
+            byStatus[row.key] > 0 ? <div key={row.key} className={row.color} style={{ width: `${(byStatus[row.key] / total) * 100}%` }} /> : null,
+          )}
+        </div>
+      ) : null}
+      <ul className="mt-3 grid gap-1.5 text-sm">
+        {STATUS_ROWS.map((row) => (
+          <li key={row.key} className="flex items-center gap-2">
+            <span className={`size-2.5 rounded-sm ${row.color}`} aria-hidden="true" />
+            <span className="text-slate-700">{row.label}</span>
+            <span className="ml-auto tabular-nums font-medium text-slate-900">{formatCount(byStatus[row.key])}</span>
+            <span className="w-16 text-right tabular-nums text-slate-500">{total > 0 ? formatPercent(Math.round((byStatus[row.key] / total) * 1000) / 10) : "—"}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function TopFailing({
+  failing,
+  allOrganizations,
+  organizationNames,
+  basePath,
+}: {
+  failing: FailingEndpoint[];
+  allOrganizations: boolean;
+  organizationNames: Record<string, string>;
+  basePath: string;
+}) {
+  return (
+    <section aria-labelledby="dashboard-failing-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <h3 id="dashboard-failing-heading" className="text-sm font-semibold text-slate-900">
+        Top failing endpoints
+      </h3>
+      {failing.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-500">No endpoint failed in this period.</p>
+      ) : (
+        <div className="mt-2 overflow-x-auto">
+          <table className="w-full text-left text-sm" aria-labelledby="dashboard-failing-heading">
+            <thead className="text-xs text-slate-500">
+              <tr>
+                <th scope="col" className="py-2 pr-3 font-medium">
+                  Endpoint
+                </th>
+                {allOrganizations ? (
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Organization
+                  </th>
+                ) : null}
+                <th scope="col" className="py-2 pr-3 text-right font-medium" title="Failed for good or still retrying, of all deliveries in the period">
+                  Failed / total
+                </th>
+                <th scope="col" className="py-2 text-right font-medium">
+                  Failure rate
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {failing.map((row) => (
+                <tr key={row.endpointId}>
+                  <td className="max-w-[16rem] truncate py-2 pr-3">
+                    {allOrganizations ? (
+                      // Ops are not members of other organizations: the settings page would 404, so no link.
+                      <span className="font-medium text-slate-900">{urlHost(row.url)}</span>
+                    ) : (
+                      <Link href={`${basePath}/${row.endpointId}`} className={linkClass}>
+                        {urlHost(row.url)}
+                      </Link>
+                    )}
+                  </td>
+                  {allOrganizations ? <td className="py-2 pr-3 text-slate-700">{organizationNames[row.organizationId] ?? row.organizationId}</td> : null}
+                  <td className="py-2 pr-3 text-right tabular-nums text-slate-700">
+                    {formatCount(row.failed)} / {formatCount(row.total)}
+                  </td>
+                  <td className={`py-2 text-right font-medium tabular-nums ${rateTone(100 - row.failureRate)}`}>{formatPercent(row.failureRate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="mt-2 text-xs text-slate-500">Failed counts deliveries that gave up or are still being retried.</p>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Open alerts, newest first, with severity and when they opened. */
+export function OpenAlerts({ alerts, allOrganizations, organizationNames }: { alerts: AlertView[]; allOrganizations: boolean; organizationNames: Record<string, string> }) {
+  return (
+    <section aria-labelledby="dashboard-alerts-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <h3 id="dashboard-alerts-heading" className="text-sm font-semibold text-slate-900">
+        Open alerts {alerts.length > 0 ? <span className="font-normal text-slate-500">({formatCount(alerts.length)})</span> : null}
+      </h3>
+      {alerts.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-500">No open alerts.</p>
+      ) : (
+        <ul className="mt-2 divide-y divide-slate-100">
+          {alerts.map((alert) => (
+            <li key={alert.id} className="flex flex-wrap items-start gap-x-3 gap-y-1 py-2.5 text-sm">
+              <Badge tone={alert.severity === "critical" ? "red" : "amber"} dot>
+                {alert.severity === "critical" ? "Critical" : "Warning"}
+              </Badge>
+              <div className="min-w-0 flex-1">
+                <p className="text-slate-900">{alert.message}</p>
+                {allOrganizations ? (
+                  <p className="text-xs text-slate-500">
+                    {alert.organizationId ? (organizationNames[alert.organizationId] ?? alert.organizationId) : "Platform-wide"}
+                  </p>
+                ) : null}
+              </div>
+              <span className="whitespace-nowrap text-xs text-slate-500">
+                Opened <RelativeTime value={alert.openedAt} />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The dashboard for already loaded data: period links, tiles, charts, status breakdown, failing endpoints, open alerts. */
+export function DashboardView({ data, basePath }: { data: DashboardData; basePath: string }) {
+  const { period, metrics, series } = data;
+  const allOrganizations = data.organizationId === null;
+  const bucketSeconds = SERIES_BUCKET_SECONDS[period];
+  const longerPeriod = period === "30d" ? null : "30d";
+  return (
+    <section aria-labelledby="dashboard-heading" className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h2 id="dashboard-heading" className="text-lg font-semibold text-slate-900">
+            Delivery health
+          </h2>
+          <p className="text-sm text-slate-600">
+            {allOrganizations ? "Every organization: deliveries" : "Deliveries"} created in {PERIOD_LABELS[period].long}.
+          </p>
+        </div>
+        <PeriodNav period={period} basePath={basePath} />
+      </div>
+
+      <StatTiles metrics={metrics} />
+
+      {metrics.total === 0 ? (
+        <EmptyState
+          title={`No deliveries in ${PERIOD_LABELS[period].long}`}
+          description="Charts of success rate and delivery time appear here once events are sent to endpoints in this period."
+          action={
+            longerPeriod ? (
+              <Link href={`${basePath}?period=${longerPeriod}`} scroll={false} className={linkClass}>
+                Show the last 30 days
+              </Link>
+            ) : undefined
+          }
+        />
+      ) : (
+        <>
+          <div className="grid gap-4 lg:grid-cols-2">
+            <ChartCard id="dashboard-success" heading="Success rate (%)" summary={summarizeSuccessRate(series, period)}>
+              <SeriesChart kind="successRate" points={series} bucketSeconds={bucketSeconds} title="Success rate (%)" summary={summarizeSuccessRate(series, period)} />
+            </ChartCard>
+            <ChartCard id="dashboard-p95" heading="p95 time to delivery (ms)" summary={summarizeP95(series, period)}>
+              <SeriesChart kind="p95" points={series} bucketSeconds={bucketSeconds} title="p95 time to delivery (ms)" summary={summarizeP95(series, period)} />
+            </ChartCard>
+          </div>
+          <div className="grid gap-4 lg:grid-cols-2">
+            <StatusSummary byStatus={data.byStatus} />
+            <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} basePath={basePath} />
+          </div>
+        </>
+      )}
+
+      <OpenAlerts alerts={data.alerts} allOrganizations={allOrganizations} organizationNames={data.organizationNames} />
+    </section>
+  );
+}
+
+/** Placeholder while the dashboard loads (a `<Suspense>` fallback), the same height as the tiles and charts. */
+export function DashboardSkeleton() {
+  return (
+    <div role="status" aria-live="polite" className="animate-pulse space-y-4">
+      <span className="sr-only">Loading delivery health…</span>
+      <div aria-hidden="true" className="space-y-4">
+        <div className="h-6 w-40 rounded bg-slate-200" />
+        <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
+          {[0, 1, 2, 3, 4, 5, 6].map((tile) => (
+            <div key={tile} className="h-24 rounded-lg border border-slate-200 bg-white" />
+          ))}
+        </div>
+        <div className="grid gap-4 lg:grid-cols-2">
+          <div className="h-72 rounded-lg border border-slate-200 bg-white" />
+          <div className="h-72 rounded-lg border border-slate-200 bg-white" />
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { StatusBadge } from "@/app/_components/badge";
+import { CopyButton } from "@/app/_components/copy-button";
+import { orgPath } from "@/app/_components/org-paths";
+import { PageHeader } from "@/app/_components/page-header";
+import { requireOrgViewer } from "@/lib/auth/page";
+import { getDeliveryDetail } from "@/lib/webhooks/history";
+import { RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
+import { bytesText, prettyJson, urlHost } from "../../_components/format";
+import { RelativeTime } from "../../_components/relative-time";
+import { AttemptList } from "../_components/attempt-list";
+import { RedeliverButton } from "../_components/redeliver-button";
+import { orNotFound } from "../../_components/or-not-found";
+import { BackLink, Detail } from "../../_components/detail";
+
+export const metadata: Metadata = { title: "Delivery" };
+
+const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
+const preClass =
+  "overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400";
+
+/** One delivery: what was sent (byte for byte), to where, and every attempt with its response. */
+export default async function DeliveryPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const { slug, id } = await params;
+  const { organization } = await requireOrgViewer(slug);
+  const base = orgPath(organization.slug);
+  const delivery = await orNotFound(getDeliveryDetail({ organizationId: organization.id, deliveryId: id }));
+  const pretty = prettyJson(delivery.payload);
+  const payloadBytes = Buffer.byteLength(delivery.payload, "utf8");
+
+  return (
+    <div className="space-y-6">
+      <BackLink href={`${base}/history`}>All deliveries</BackLink>
+      <PageHeader
+        title={delivery.event}
+        description={
+          <>
+            Delivery to <span className="font-medium text-slate-800">{urlHost(delivery.endpoint.url)}</span>, created{" "}
+            <RelativeTime value={delivery.createdAt} />.
+          </>
+        }
+      />
+
+      <section aria-labelledby="summary-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <h2 id="summary-heading" className="text-base font-semibold">
+          Summary
+        </h2>
+        <dl className="mt-3 divide-y divide-slate-100">
+          <Detail label="Status">
+            <span className="inline-flex flex-wrap items-center gap-2">
+              <StatusBadge status={delivery.status} />
+              {delivery.status !== "delivered" && delivery.lastStatusCode ? <span className="font-mono">HTTP {delivery.lastStatusCode}</span> : null}
+            </span>
+            {delivery.status !== "delivered" && delivery.lastError ? <p className="mt-1 break-words text-slate-600">{delivery.lastError}</p> : null}
+          </Detail>
+          <Detail label="Event">
+            <code className="font-mono">{delivery.event}</code>
+          </Detail>
+          <Detail label="Idempotency key">
+            <code className="break-all font-mono">{delivery.idempotencyKey}</code>
+          </Detail>
+          <Detail label="webhook-id">
+            <span className="inline-flex flex-wrap items-center gap-2">
+              <code className="font-mono">{delivery.id}</code>
+              <CopyButton value={delivery.id} aria-label="Copy webhook-id" />
+            </span>
+            <p className="mt-1 text-slate-500">The same on every attempt, so receivers can drop duplicates.</p>
+          </Detail>
+          <Detail label="Endpoint">
+            <Link href={`${base}/${delivery.endpoint.id}`} title={delivery.endpoint.url} className={linkClass}>
+              {urlHost(delivery.endpoint.url)}
+            </Link>
+            {delivery.endpoint.description ? <span className="ml-2 text-slate-600">{delivery.endpoint.description}</span> : null}
+            {delivery.endpoint.status !== "active" ? (
+              <span className="ml-2">
+                <StatusBadge status={delivery.endpoint.status} />
+              </span>
+            ) : null}
+          </Detail>
+          <Detail label="Attempts">{delivery.attempts}</Detail>
+          <Detail label="Created">
+            <RelativeTime value={delivery.createdAt} />
+          </Detail>
+          <Detail label="Delivered">
+            <RelativeTime value={delivery.deliveredAt} fallback="Not yet" />
+          </Detail>
+          <Detail label="Next attempt">
+            <RelativeTime value={delivery.nextAttemptAt} fallback="None scheduled" />
+          </Detail>
+        </dl>
+      </section>
+
+      {organization.canManage ? (
+        <section aria-labelledby="redeliver-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <h2 id="redeliver-heading" className="text-base font-semibold">
+            Send again
+          </h2>
+          <div className="mt-3">
+            <RedeliverButton deliveryId={delivery.id} endpointActive={delivery.endpoint.status === "active"} />
+          </div>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="payload-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="payload-heading" className="text-base font-semibold">
+            Payload
+          </h2>
+          <span className="text-sm text-slate-500">{bytesText(payloadBytes)}</span>
+        </div>
+        {pretty !== null ? (
+          <>
+            <p className="mt-1 text-sm text-slate-600">Formatted for reading. Signatures cover the raw body below, byte for byte.</p>
+            <pre tabIndex={0} className={`mt-3 max-h-[32rem] ${preClass}`}>
+              {pretty}
+            </pre>
+            <details className="mt-3">
+              <summary className="cursor-pointer text-sm font-medium text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
+                Raw body (exactly as stored, signed and sent)
+              </summary>
+              <pre tabIndex={0} className={`mt-2 max-h-96 whitespace-pre-wrap break-all ${preClass}`}>
+                {delivery.payload}
+              </pre>
+            </details>
+          </>
+        ) : (
+          <>
+            <p className="mt-1 text-sm text-slate-600">The stored body is shown exactly as it was signed and sent.</p>
+            <pre tabIndex={0} className={`mt-3 max-h-[32rem] whitespace-pre-wrap break-all ${preClass}`}>
+              {delivery.payload}
+            </pre>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="attempts-heading" className="space-y-3">
+        <h2 id="attempts-heading" className="text-base font-semibold">
+          Attempts ({delivery.attemptLog.length})
+        </h2>
+        <AttemptList attempts={delivery.attemptLog} bodyCapBytes={RESPONSE_BODY_CAP_BYTES} />
+      </section>
+    </div>
+  );
+}

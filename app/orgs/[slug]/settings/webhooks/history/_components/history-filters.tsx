@@ -1,0 +1,79 @@
+import Link from "next/link";
+import { Button, buttonClassName } from "@/app/_components/button";
+import { Field, SelectField } from "@/app/_components/field";
+import { DELIVERY_STATUSES } from "@/lib/webhooks/history";
+import { hasFilters, type HistoryFormValues } from "./query";
+
+export interface HistoryFiltersProps {
+  /** The organization's history page. */
+  action: string;
+  values: HistoryFormValues;
+  eventTypes: readonly string[];
+  endpoints: { id: string; label: string }[];
+}
+
+/**
+ * The filters as a plain GET form: works without JavaScript, Enter in any
+ * field applies them, and the result is a shareable URL.
+ */
+export function HistoryFilters({ action, values, eventTypes, endpoints }: HistoryFiltersProps) {
+  return (
+    <form method="get" action={action} role="search" aria-label="Filter deliveries" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+        <SelectField id="filter-status" label="Status" name="status" defaultValue={values.status}>
+          <option value="">Any status</option>
+          {DELIVERY_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {status}
+            </option>
+          ))}
+        </SelectField>
+        <Field
+          id="filter-event-type"
+          label="Event type"
+          name="eventType"
+          list="filter-event-type-options"
+          defaultValue={values.eventType}
+          placeholder="Any event"
+          autoComplete="off"
+          spellCheck={false}
+          inputClassName="font-mono"
+        />
+        <datalist id="filter-event-type-options">
+          {eventTypes.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+        <SelectField id="filter-endpoint" label="Endpoint" name="endpointId" defaultValue={values.endpointId}>
+          <option value="">Any endpoint</option>
+          {endpoints.map((endpoint) => (
+            <option key={endpoint.id} value={endpoint.id}>
+              {endpoint.label}
+            </option>
+          ))}
+        </SelectField>
+        <Field id="filter-from" label="From" hint="Created on or after this day (UTC)" name="from" type="date" defaultValue={values.from} />
+        <Field id="filter-to" label="To" hint="Created on or before this day (UTC)" name="to" type="date" defaultValue={values.to} />
+        <Field
+          id="filter-idempotency-key"
+          label="Idempotency key"
+          hint="Matches keys containing this text"
+          name="idempotencyKey"
+          defaultValue={values.idempotencyKey}
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={255}
+          inputClassName="font-mono"
+        />
+      </div>
+      <div className="mt-4 flex flex-wrap gap-2">
+        <Button type="submit">Apply filters</Button>
+        {hasFilters(values) ? (
+          <Link href={action} className={buttonClassName({ variant: "ghost" })}>
+            Clear filters
+          </Link>
+        ) : null}
+      </div>
+    </form>
+  );
+}
