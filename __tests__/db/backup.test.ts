@@ -102,6 +102,12 @@ async function seed(): Promise<Map<string, string>> {
   await prisma.webhookAlert.create({ data: { id: newId("alert"), organizationId: acme.id, kind: "circuit_open", subject: a.endpoint.id, severity: "warning", message: "circuit open" } });
   await prisma.webhookAlert.create({ data: { id: newId("alert"), organizationId: null, kind: "backlog_age", subject: "platform", severity: "critical", message: "backlog", resolvedAt: at("2026-11-29T00:00:00.000Z") } });
 
+  await prisma.user.update({ where: { id: users[1]!.id }, data: { lastOrganizationId: globex.id } });
+  const inbox = await prisma.devInbox.create({ data: { id: newId("inbox"), organizationId: acme.id, token: "t".repeat(32), label: "Demo receiver", lastSeq: 1 } });
+  await prisma.devInboxRequest.create({
+    data: { id: newId("req"), inboxId: inbox.id, seq: 1, method: "POST", headers: { "content-type": "application/json" }, body: ODD_BODY, legacySignatureValid: true, matchedEndpointId: a.endpoint.id },
+  });
+
   // Not carried: sessions, verification tokens, worker state.
   await prisma.session.create({ data: { id: newId("sess"), token: "tok", userId: users[0]!.id, expiresAt: at("2026-12-31T00:00:00.000Z") } });
   await prisma.verification.create({ data: { id: newId("ver"), identifier: "x", value: "y", expiresAt: at("2026-12-31T00:00:00.000Z") } });
