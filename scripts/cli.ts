@@ -1,5 +1,6 @@
 import { EnvError, getEnv } from "@/lib/env";
 import { establishRunMode } from "@/lib/run-mode";
+import { BackupError } from "@/lib/database/backup-format";
 import { EmbeddedDatabaseBusyError } from "@/lib/database/embedded-lock";
 import { MigrationError } from "@/lib/database/migrate";
 import { SecretError } from "@/lib/webhooks/errors";
@@ -22,6 +23,7 @@ export function runCli(main: () => Promise<void>): void {
       if (error instanceof EnvError ||
         error instanceof EmbeddedDatabaseBusyError ||
         error instanceof MigrationError ||
+        error instanceof BackupError ||
         error instanceof SecretError) {
         process.stderr.write(`${error.message}\n`);
       } else {
@@ -29,4 +31,23 @@ export function runCli(main: () => Promise<void>): void {
       }
       process.exit(1);
     });
+}
+
+/**
+ * Splits `argv` into one file argument and flags from `allowed`; anything else
+ * throws a {@link BackupError} carrying `usage`.
+ */
+export function parseFileArguments(argv: string[], allowed: string[], usage: string): { file: string; flags: Set<string> } {
+  const flags = new Set<string>();
+  const files: string[] = [];
+  for (const argument of argv) {
+    if (argument.startsWith("--")) {
+      if (!allowed.includes(argument)) throw new BackupError("invalid_arguments", `unknown option ${argument}; usage: ${usage}`);
+      flags.add(argument);
+    } else {
+      files.push(argument);
+    }
+  }
+  if (files.length !== 1) throw new BackupError("invalid_arguments", `expected one file name; usage: ${usage}`);
+  return { file: files[0]!, flags };
 }

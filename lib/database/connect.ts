@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -26,12 +27,28 @@ export interface Database {
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
   /**
+   * Runs `work` on one dedicated raw SQL session (a pooled `pg` connection, or
+   * the embedded database's only session), for work Prisma's client does not fit:
+   * migrations, long read-only snapshots and bulk loads in one transaction.
+   */
+  withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
    * Calls `onNotify` for every NOTIFY on `channel` (from any process on
    * PostgreSQL; from this process in embedded mode). Resolves to an unsubscribe
    * function. On PostgreSQL the listening connection reconnects by itself.
    */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+/** Where the embedded database keeps its files inside DATA_DIR. */
+function embeddedPath(dataDir: string): string {
+  return path.join(dataDir, "pglite");
+}
+
+/** True when DATA_DIR holds an embedded database (opening one that does not exist creates it). */
+export function embeddedDatabaseExists(dataDir: string): boolean {
+  return dataDir !== "memory://" && existsSync(embeddedPath(dataDir));
 }
 
 /** Opens the database described by `options`. Connections are made lazily on first query. */
@@ -49,21 +66,22 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   // pool drops that client and the next query reconnects.
   pool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const withSession = async <T>(work: (session: SqlSession) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await work({
+        exec: async (sql) => void (await client.query(sql)),
+        query: async (sql, params) => (await client.query(sql, params)).rows,
+      });
+    } finally {
+      client.release();
+    }
+  };
   return {
     mode: "postgres",
     prisma,
-    async migrate() {
-      const client = await pool.connect();
-      try {
-        const session: SqlSession = {
-          exec: async (sql) => void (await client.query(sql)),
-          query: async (sql, params) => (await client.query(sql, params)).rows,
-        };
-        return await applyMigrations(session);
-      } finally {
-        client.release();
-      }
-    },
+    migrate: () => withSession((session) => applyMigrations(session)),
+    withSession,
     listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     async close() {
       await prisma.$disconnect();
@@ -75,18 +93,17 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
 function openEmbedded(dataDir: string): Database {
   const inMemory = dataDir === "memory://";
   const release = inMemory ? () => {} : lockEmbeddedDatabase(dataDir);
-  const client = inMemory ? new PGlite() : new PGlite(path.join(dataDir, "pglite"));
+  const client = inMemory ? new PGlite() : new PGlite(embeddedPath(dataDir));
   const prisma = new PrismaClient({ adapter: createPGliteAdapter(client) });
+  const session: SqlSession = {
+    exec: async (sql) => void (await client.exec(sql)),
+    query: async <Row>(sql: string, params?: unknown[]) => (await client.query<Row>(sql, params)).rows,
+  };
   return {
     mode: "embedded",
     prisma,
-    async migrate() {
-      const session: SqlSession = {
-        exec: async (sql) => void (await client.exec(sql)),
-        query: async <Row>(sql: string, params?: unknown[]) => (await client.query<Row>(sql, params)).rows,
-      };
-      return applyMigrations(session);
-    },
+    migrate: () => applyMigrations(session),
+    withSession: (work) => work(session),
     async listen(channel, onNotify) {
       const unsubscribe = await client.listen(channel, () => onNotify());
       return () => unsubscribe();
