@@ -2,8 +2,9 @@
  * Where to go after signing in: `value` only if it is a path on this site
  * ("/accept-invitation/inv_…"), otherwise null. Refuses absolute and
  * protocol-relative URLs ("//evil.example"), backslashes (browsers read "/\\"
- * as "//"), control characters and API routes, so a crafted link cannot send
- * someone elsewhere after they type their password.
+ * as "//"), control characters, API routes, and any path whose normalised or
+ * decoded form starts with two slashes, so a crafted link cannot send someone
+ * elsewhere after they type their password. Returns the normalised path.
  */
 export function safeNextPath(value: unknown): string | null {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -17,7 +18,12 @@ export function safeNextPath(value: unknown): string | null {
     const base = "http://same.invalid";
     const url = new URL(raw, base);
     if (url.origin !== base) return null;
-    if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return null;
+    // Judge the normalised path, not the input: "/.//evil.com", "/%2e//evil.com" and
+    // "/a/..//evil.com" all normalise to "//evil.com", which a browser reads as another
+    // host; encoded slashes and backslashes ("/%2f/x", "/%5c%5cx") are refused the same way.
+    const decoded = decodeURIComponent(url.pathname);
+    if (/^\/[/\\]/.test(url.pathname) || /^\/[/\\]/.test(decoded)) return null;
+    if (decoded === "/api" || decoded.startsWith("/api/")) return null;
     return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return null;
