@@ -6,6 +6,7 @@ import { organization } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { appOrigins } from "@/lib/http/same-origin";
 import { newId, type IdPrefix } from "@/lib/ids";
 import { readOrCreateFile } from "@/lib/local-file";
 import { logger } from "@/lib/logger";
@@ -36,12 +37,6 @@ function authSecret(): string {
   return readOrCreateFile(path.join(env.dataDir, "auth-secret"), () => randomBytes(32).toString("base64url")).trim();
 }
 
-function localOrigins(appUrl: string): string[] {
-  const url = new URL(appUrl);
-  if (url.hostname !== "localhost" && url.hostname !== "127.0.0.1") return [appUrl];
-  return [`${url.protocol}//localhost:${url.port}`, `${url.protocol}//127.0.0.1:${url.port}`];
-}
-
 function createAuth() {
   const env = getEnv();
   return betterAuth({
@@ -49,7 +44,7 @@ function createAuth() {
     baseURL: env.appUrl,
     secret: authSecret(),
     // Requests from any other origin are refused (CSRF). Locally the app answers on both names.
-    trustedOrigins: localOrigins(env.appUrl),
+    trustedOrigins: appOrigins(env.appUrl),
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     telemetry: { enabled: false },

@@ -7,6 +7,7 @@ import { getViewer } from "@/lib/auth/session";
 import type { OrgRole } from "@/lib/auth/server";
 import { HttpError } from "@/lib/http/errors";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
+import { appOrigins, assertSameOriginWrite } from "@/lib/http/same-origin";
 import { logger } from "@/lib/logger";
 import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 
@@ -59,7 +60,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
  * member table says the user belongs to it — never the body, never the
  * session's active organization), role checks, zod parsing of params, query
  * and body, and mapping errors to responses — 400 with zod issues, 401, 403,
- * 404, 409, 413, 422, 429, and 500 without internals.
+ * 404, 409, 413, 415, 422, 429, and 500 without internals. Session-cookie writes
+ * from another site are refused (lib/http/same-origin.ts).
  */
 export function apiRoute<Body = undefined, Query = undefined, Params = undefined>(
   options: RouteOptions<Body, Query, Params>,
@@ -113,6 +115,8 @@ async function authenticate(request: Request, access: Access): Promise<Actor> {
   }
   const viewer = await getViewer(request.headers);
   if (!viewer) throw new HttpError(401, "unauthenticated", "Sign in first");
+  // A session cookie rides along with any site's request; only our own pages may write with it.
+  assertSameOriginWrite(request, appOrigins(getEnv().appUrl));
   const membership = await findMembership(viewer.userId, { id: requestedOrganization(request) });
   // Not a member and no such organization answer alike, so organization ids cannot be probed.
   if (!membership) throw new HttpError(404, "organization_not_found", "Organization not found");
