@@ -18,6 +18,9 @@ const root = path.resolve(__dirname, "../..");
 
 setupTestDatabase();
 allowLoopbackDelivery();
+// Two worker processes start one after the other; on a loaded machine (CI runs fault tests beside
+// this file) each start alone can take tens of seconds. Bounded waits, not timings.
+jest.setTimeout(300_000);
 
 interface LogLine {
   level: number;
@@ -38,19 +41,26 @@ function startWorkerProcess(keys: string): { child: ChildProcess; lines: LogLine
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
+  let errors = "";
   const lines: LogLine[] = [];
   child.stdout!.on("data", (chunk: Buffer) => {
     text += chunk.toString("utf8");
     const complete = text.split("\n");
     text = complete.pop() ?? "";
-    for (const line of complete) if (line.trim()) lines.push(JSON.parse(line) as LogLine);
+    for (const line of complete) {
+      if (!line.trim()) continue;
+      try {
+        lines.push(JSON.parse(line) as LogLine);
+      } catch {
+        errors += `${line}\n`; // not a log line (a tool's notice): kept for the failure message
+      }
+    }
   });
-  let errors = "";
   child.stderr!.on("data", (chunk: Buffer) => (errors += chunk.toString("utf8")));
   return { child, lines, output: () => `${lines.map((line) => JSON.stringify(line)).join("\n")}\n${errors}` };
 }
 
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 60_000): Promise<void> {
+async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
  * Starts the app exactly as the README's `npm start` does (build if needed,
  * migrate, seed, serve, worker), in its own process group, against a fresh
  * embedded database — or a PostgreSQL URL when given. Resolves once
- * /api/health answers 200.
+ * /api/health answers 200 and the start banner is printed.
  */
 export async function startApp(
   options: { databaseUrl?: string; env?: Record<string, string>; timeoutMs?: number; dataDir?: string } = {},
@@ -60,7 +60,8 @@ export async function startApp(
   const deadline = Date.now() + (options.timeoutMs ?? 240_000);
   for (;;) {
     const status = await fetch(`${url}/api/health`).then((response) => response.status, () => 0);
-    if (status === 200) break;
+    // Ready once it serves and has printed its banner (the banner comes after the worker and demo data).
+    if (status === 200 && output.includes("Webhooks is running")) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       try {
         process.kill(-child.pid!, "SIGKILL");
