@@ -5,7 +5,7 @@ import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
-import { sendWebhookNotification } from "@/lib/webhooks/enqueue";
+import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
 import type { LoadedDelivery } from "@/lib/webhooks/leased";
 import { describeOutcome, LeaseLostError, recordAttempt, type AttemptRecorder, type RecordInput, type SignedSendResult } from "@/lib/webhooks/record";
@@ -249,7 +249,7 @@ export async function afterAttempt(
 
 /** Tells the tenant's endpoints subscribed to `delivery.exhausted` that a delivery ran out of retries. */
 async function announceExhausted(delivery: { id: string; organizationId: string; endpointId: string; event: string; idempotencyKey: string }, attempts: number) {
-  await sendWebhookNotification(delivery.organizationId, "delivery.exhausted", `exhausted-${delivery.id}`, {
+  await emitPlatformEvent(delivery.organizationId, "delivery.exhausted", `exhausted-${delivery.id}`, {
     deliveryId: delivery.id,
     endpointId: delivery.endpointId,
     event: delivery.event,

@@ -2,7 +2,7 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import type { DbClient } from "@/lib/webhooks/db-types";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
-import { assertEventType, assertIdempotencyKey, serializeEnvelope } from "@/lib/webhooks/events";
+import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
 import { groupCommit } from "@/lib/webhooks/group-commit";
 import { DELIVERY_CHANNEL, signalDeliveriesDue } from "@/lib/webhooks/signal";
 
@@ -36,7 +36,8 @@ export interface EnqueueResult {
  *
  * Idempotent per (organization, idempotencyKey): a repeat — even 50 concurrent
  * ones — returns the first event with `duplicate: true` and never errors.
- * Throws WebhookValidationError (invalid_event_type, invalid_idempotency_key,
+ * Throws WebhookValidationError (invalid_event_type, reserved_event_type for the
+ * platform's own names such as `endpoint.disabled`, invalid_idempotency_key,
  * invalid_payload, payload_too_large) or WebhookNotFoundError
  * (organization_not_found).
  */
@@ -48,6 +49,27 @@ export async function sendWebhookNotification(
   options: EnqueueOptions = {},
 ): Promise<EnqueueResult> {
   assertEventType(event);
+  assertNotReservedEventType(event);
+  return enqueueEvent(organizationId, event, idempotencyKey, data, options);
+}
+
+/**
+ * The engine's own way in, for the platform events (`endpoint.*`, `delivery.*`)
+ * that {@link sendWebhookNotification} refuses from everyone else. Same
+ * guarantees. Not part of the public surface (lib/webhooks/index.ts).
+ */
+export async function emitPlatformEvent(
+  organizationId: string,
+  event: string,
+  idempotencyKey: string,
+  data: unknown,
+  options: EnqueueOptions = {},
+): Promise<EnqueueResult> {
+  assertEventType(event);
+  return enqueueEvent(organizationId, event, idempotencyKey, data, options);
+}
+
+async function enqueueEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: EnqueueOptions): Promise<EnqueueResult> {
   assertIdempotencyKey(idempotencyKey);
   const createdAt = (options.now ?? (() => new Date()))();
   const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });

@@ -5,6 +5,7 @@
 export type WebhookErrorCode =
   | "invalid_url"
   | "invalid_event_type"
+  | "reserved_event_type"
   | "invalid_idempotency_key"
   | "invalid_payload"
   | "payload_too_large"

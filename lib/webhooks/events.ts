@@ -24,6 +24,28 @@ export function assertEventType(event: unknown): asserts event is string {
   }
 }
 
+/**
+ * Event names the platform itself emits (`endpoint.disabled`, `delivery.exhausted`,
+ * `webhook.test`, `ops.alerts_changed`): a tenant or the host app sending one could
+ * forge what receivers trust as the platform's own word, so these prefixes are refused
+ * for every event that does not come from the engine.
+ */
+export const RESERVED_EVENT_PREFIXES = ["endpoint.", "delivery.", "webhook.", "ops."] as const;
+
+export function isReservedEventType(event: string): boolean {
+  return RESERVED_EVENT_PREFIXES.some((prefix) => event.startsWith(prefix));
+}
+
+/** Throws WebhookValidationError `reserved_event_type` for a platform event name. */
+export function assertNotReservedEventType(event: string): void {
+  if (isReservedEventType(event)) {
+    throw new WebhookValidationError(
+      "reserved_event_type",
+      `Event types starting with ${RESERVED_EVENT_PREFIXES.map((prefix) => `"${prefix}"`).join(", ")} are reserved for the platform's own events; got ${JSON.stringify(event)}`,
+    );
+  }
+}
+
 export function assertIdempotencyKey(key: unknown): asserts key is string {
   if (typeof key !== "string" || key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
     throw new WebhookValidationError(

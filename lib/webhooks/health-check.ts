@@ -4,7 +4,7 @@ import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import type { AlertKind, AlertView } from "@/lib/webhooks/alerts";
 import type { DbClient } from "@/lib/webhooks/db-types";
-import { sendWebhookNotification } from "@/lib/webhooks/enqueue";
+import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
 import { sendWebhook } from "@/lib/webhooks/send";
 
 /** An organization's failure rate over the last hour above this (with enough deliveries) opens an alert. */
@@ -247,7 +247,7 @@ export async function notifyAlerts(change: { opened: AlertView[]; resolved: Aler
     const endpointIds = (alert as AlertView & { endpointIds?: string[] }).endpointIds ?? [];
     if (!event || !alert.organizationId) continue;
     for (const endpointId of endpointIds) {
-      await sendWebhookNotification(alert.organizationId, event, `alert-${alert.id}-${endpointId}`, {
+      await emitPlatformEvent(alert.organizationId, event, `alert-${alert.id}-${endpointId}`, {
         endpointId,
         alertId: alert.id,
         severity: alert.severity,
