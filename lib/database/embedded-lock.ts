@@ -24,9 +24,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Takes the lock for `dataDir` (stale locks of dead processes are replaced). Returns the release function. */
+/**
+ * Takes the lock for `dataDir` (stale locks of dead processes are replaced). Returns the release
+ * function. Creates the folder owner-only (0700): it holds the database, the local encryption key,
+ * the auth secret and the demo password.
+ */
 export function lockEmbeddedDatabase(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, "owner.pid");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
