@@ -131,6 +131,8 @@ const envSchema = z.object({
   /** Where alerts are posted (signed like every webhook, with ALERT_WEBHOOK_SECRET). */
   ALERT_WEBHOOK_URL: z.string().trim().optional().refine((value) => !value || /^https?:\/\//.test(value), "must be an http(s) URL"),
   ALERT_WEBHOOK_SECRET: z.string().trim().optional().refine((value) => !value || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value), "must be a whsec_ secret"),
+  /** Seed the demo organization and its owner account in production too (development always seeds). */
+  SEED_DEMO: booleanFlag(false),
   /** Finished deliveries, their attempts and events older than this many days are deleted. */
   WEBHOOK_RETENTION_DAYS: intInRange(1, 3650, 30),
   /** Kept so an old configuration fails with a clear line in production; http is allowed in development anyway. */
@@ -158,6 +160,8 @@ export type Env = Readonly<{
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string | undefined;
   retentionDays: number;
+  /** Whether `npm start` seeds the demo organization and owner: always in development, in production only with SEED_DEMO=true. */
+  seedDemo: boolean;
   /** Development (and undecided) processes only: every private destination allowed by the switch. */
   allowPrivateNetwork: boolean;
   /** `WEBHOOK_ALLOWED_PRIVATE_CIDRS` as written, for the start banner. */
@@ -194,6 +198,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       refused.push("WEBHOOK_ALLOW_PRIVATE_NETWORK is refused in production; open private receivers with WEBHOOK_ALLOWED_PRIVATE_CIDRS=10.1.0.0/16");
     }
     if (value.WEBHOOK_ALLOW_HTTP) refused.push("WEBHOOK_ALLOW_HTTP is refused in production; endpoints must use https");
+    // Session cookies are Secure only when the app's own URL is https; invitation and reset links use it too.
+    if (!value.APP_URL) refused.push("APP_URL must be set in production to the app's public https URL, e.g. https://hooks.example.com");
+    else if (!value.APP_URL.startsWith("https://")) refused.push("APP_URL must be an https URL in production (session cookies are Secure only over https)");
     if (refused.length) throw new EnvError(refused);
   }
   const dataDir = value.DATA_DIR === "memory://" ? "memory://" : path.resolve(value.DATA_DIR);
@@ -216,6 +223,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     alertWebhookUrl: value.ALERT_WEBHOOK_URL || undefined,
     alertWebhookSecret: value.ALERT_WEBHOOK_SECRET || undefined,
     retentionDays: value.WEBHOOK_RETENTION_DAYS,
+    seedDemo: runMode === "development" || value.SEED_DEMO,
     allowPrivateNetwork: value.WEBHOOK_ALLOW_PRIVATE_NETWORK,
     allowedPrivateCidrs: (value.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
     appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),

@@ -38,7 +38,7 @@ export function startBanner({ decision, env, demo, notes = [] }: StartBannerInpu
       ? `  Demo data:  seeded. Sign in at ${env.appUrl}/sign-in as ${demo.email}` +
         (demo.password ? ` with password ${demo.password}` : "") +
         ` (organization "${demo.organizationName}"), or create your own account.`
-      : `  Demo data:  not seeded (production). Create your account at ${env.appUrl}/sign-up.`,
+      : `  Demo data:  not seeded (production; SEED_DEMO=true seeds it). Create your account at ${env.appUrl}/sign-up.`,
     ...notes.map((note) => `  ${note}`),
   ];
   return `\n  ${lines.join("\n  ")}\n\n`;

@@ -50,13 +50,15 @@ runCli(async () => {
   const applied = await database.migrate();
   logger.info({ mode: database.mode, applied }, applied.length ? "migrations applied" : "database is up to date");
   await checkStoredSecretsDecryptable();
-  const { organization, created } = await seedDemoData(database.prisma);
-  logger.info({ organizationId: organization.id, created }, "demo organization ready");
+  // Production starts empty unless asked (SEED_DEMO=true): a known demo account has no place there.
+  const demoOrganization = env.seedDemo ? await seedDemoData(database.prisma) : undefined;
+  if (demoOrganization) logger.info({ organizationId: demoOrganization.organization.id, created: demoOrganization.created }, "demo organization ready");
 
   const app = next({ dev: false, dir: root, port: env.port });
   await app.prepare();
   // After prepare(): better-auth's Next.js cookie plugin needs Next's request-storage runtime.
-  const admin = await seedDemoAdmin(organization.id);
+  const organization = demoOrganization?.organization;
+  const admin = organization ? await seedDemoAdmin(organization.id) : undefined;
   const handle = app.getRequestHandler();
   const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
@@ -76,7 +78,7 @@ runCli(async () => {
   }
   // Development only: demo events to the app's own request inspector, delivered by the worker above.
   const notes: string[] = [];
-  if (isDevelopmentStart()) {
+  if (isDevelopmentStart() && organization) {
     try {
       const demo = await seedDemoDeliveries({ organizationId: organization.id, appUrl: env.appUrl });
       notes.push(`Inspector:  ${env.appUrl}${demo.inbox.inspectorPath} (what the demo endpoints receive)`);
@@ -85,7 +87,7 @@ runCli(async () => {
     }
   }
   process.stdout.write(
-    startBanner({ decision, env, demo: { email: admin.email, password: admin.password, organizationName: organization.name }, notes }),
+    startBanner({ decision, env, demo: admin && organization ? { email: admin.email, password: admin.password, organizationName: organization.name } : undefined, notes }),
   );
 
   let stopping = false;

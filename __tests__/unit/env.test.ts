@@ -73,7 +73,7 @@ describe("parseEnv: run mode", () => {
     [{ APP_ENV: "Production " }, "production"],
     [{ APP_ENV: "development", NODE_ENV: "production" }, "development"],
   ])("%j → %s", (source, mode) => {
-    expect(parseEnv(source).runMode).toBe(mode);
+    expect(parseEnv({ APP_URL: "https://hooks.example.com", ...source }).runMode).toBe(mode);
   });
 
   it("refuses an APP_ENV it does not know, instead of guessing", () => {
@@ -102,9 +102,31 @@ describe("parseEnv: run mode", () => {
   });
 
   it("reads and validates WEBHOOK_ALLOWED_PRIVATE_CIDRS", () => {
-    expect(parseEnv({ NODE_ENV: "production", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16, fd12::/64" }).allowedPrivateCidrs).toEqual(["10.1.0.0/16", "fd12::/64"]);
+    expect(parseEnv({ NODE_ENV: "production", APP_URL: "https://hooks.example.com", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16, fd12::/64" }).allowedPrivateCidrs).toEqual(["10.1.0.0/16", "fd12::/64"]);
     expect(() => parseEnv({ WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16,10.1.0.0/99" })).toThrow(
       /WEBHOOK_ALLOWED_PRIVATE_CIDRS has "10.1.0.0\/99" is not a CIDR range such as 10.1.0.0\/16/,
     );
+  });
+});
+
+describe("parseEnv: production requirements", () => {
+  it.each([
+    [{}, /APP_URL must be set in production/],
+    [{ APP_URL: "http://hooks.example.com" }, /APP_URL must be an https URL in production/],
+  ])("refuses %j", (vars, message) => {
+    expect(() => parseEnv({ APP_ENV: "production", ...vars })).toThrow(message);
+  });
+
+  it("accepts an https APP_URL", () => {
+    expect(parseEnv({ APP_ENV: "production", APP_URL: "https://hooks.example.com/" }).appUrl).toBe("https://hooks.example.com");
+  });
+
+  it.each<[Record<string, string>, boolean]>([
+    [{}, true],
+    [{ SEED_DEMO: "false" }, true],
+    [{ APP_ENV: "production", APP_URL: "https://hooks.example.com" }, false],
+    [{ APP_ENV: "production", APP_URL: "https://hooks.example.com", SEED_DEMO: "true" }, true],
+  ])("seeds the demo data for %j: %s", (vars, seeded) => {
+    expect(parseEnv(vars).seedDemo).toBe(seeded);
   });
 });
