@@ -9,5 +9,5 @@ runCli(async () => {
   const result = await runRetentionIfDue({ force: true });
   await closeDatabase();
   if (!result.ran) console.log("Another prune is running; nothing done.");
-  else console.log(`Pruned ${result.events} event(s) older than ${getEnv().retentionDays} days (with their deliveries and attempts) and ${result.alerts} resolved alert(s).`);
+  else console.log(`Pruned ${result.events} event(s) older than ${getEnv().retentionDays} days (with their deliveries and attempts), ${result.alerts} resolved alert(s) and ${result.previousSecrets} rotated-out secret(s) past their grace period.`);
 });

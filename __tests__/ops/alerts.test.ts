@@ -5,6 +5,7 @@ import { Webhook } from "standardwebhooks";
 import { checkWebhookHealth, notifyAlerts } from "@/lib/webhooks/health-check";
 import { listOpenAlerts } from "@/lib/webhooks/alerts";
 import { pruneExpired } from "@/lib/webhooks/retention";
+import { rotateEndpointSecret, signingSecrets } from "@/lib/webhooks/endpoints";
 import { generateSecret } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { setupTestDatabase } from "../helpers/database";
@@ -156,13 +157,35 @@ describe("retention", () => {
       data: { id: newId("att"), organizationId: org.id, deliveryId: oldDelivered.id, endpointId: endpoint.id, number: 1, trigger: "scheduled", startedAt: old, durationMs: 5, url: endpoint.url, requestHeaders: {}, success: true },
     });
 
-    expect(await pruneExpired({ retentionDays: 30, now: NOW, batchSize: 2 })).toEqual({ events: 3, alerts: 0 });
+    expect(await pruneExpired({ retentionDays: 30, now: NOW, batchSize: 2 })).toEqual({ events: 3, alerts: 0, previousSecrets: 0 });
     const left = await prisma.webhookDelivery.findMany({ select: { status: true, createdAt: true }, orderBy: { createdAt: "asc" } });
     expect(left).toEqual([
       { status: "pending", createdAt: old },
       { status: "delivered", createdAt: at(-60) },
     ]);
     expect(await prisma.webhookAttempt.count()).toBe(0);
-    expect(await pruneExpired({ retentionDays: 30, now: NOW })).toEqual({ events: 0, alerts: 0 });
+    expect(await pruneExpired({ retentionDays: 30, now: NOW })).toEqual({ events: 0, alerts: 0, previousSecrets: 0 });
+  });
+
+  it("erases a rotated-out secret once its grace period has ended, and keeps one still in grace", async () => {
+    const org = await makeOrganization();
+    const { endpoint: ended } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/a" });
+    const { endpoint: inGrace } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/b" });
+    await rotateEndpointSecret({ organizationId: org.id, endpointId: ended.id, now: at(-25 * 60), graceSeconds: 24 * 3600 });
+    await rotateEndpointSecret({ organizationId: org.id, endpointId: inGrace.id, now: at(-60), graceSeconds: 24 * 3600 });
+
+    expect(await pruneExpired({ retentionDays: 30, now: NOW })).toMatchObject({ previousSecrets: 1 });
+    expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: ended.id } })).toMatchObject({ previousSecretEncrypted: null, previousSecretExpiresAt: null });
+    expect((await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: inGrace.id } })).previousSecretEncrypted).toMatch(/^v1\./);
+  });
+
+  it("rotating with no grace (a leaked secret) stops the old secret, and any earlier one, at once", async () => {
+    const org = await makeOrganization();
+    const { endpoint } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/a" });
+    await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: at(-60) });
+    const { secret } = await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: NOW, graceSeconds: 0 });
+    const row = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(row).toMatchObject({ previousSecretEncrypted: null, previousSecretExpiresAt: null });
+    expect(signingSecrets(row, NOW)).toEqual([secret]);
   });
 });

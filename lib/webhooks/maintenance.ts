@@ -10,7 +10,7 @@ export const RETENTION_INTERVAL_SECONDS = 60 * 60;
 const RETENTION_LOCK = 5_770_002;
 
 /** Runs the retention prune if no other process is and the last run is older than the interval. */
-export async function runRetentionIfDue(options: { now?: Date; force?: boolean } = {}): Promise<{ ran: boolean; events?: number; alerts?: number }> {
+export async function runRetentionIfDue(options: { now?: Date; force?: boolean } = {}): Promise<{ ran: boolean; events?: number; alerts?: number; previousSecrets?: number }> {
   const now = options.now ?? new Date();
   return sharedPrisma.$transaction(
     async (tx) => {
@@ -41,7 +41,7 @@ export function startMaintenance(options: { tickMs?: number } = {}): () => void 
       const health = await checkWebhookHealth();
       if (health.ran) logger.info({ opened: health.opened.length, resolved: health.resolved.length, open: health.stillOpen + health.opened.length }, "health check ran");
       const retention = await runRetentionIfDue();
-      if (retention.ran) logger.info({ events: retention.events, alerts: retention.alerts }, "retention ran");
+      if (retention.ran) logger.info({ events: retention.events, alerts: retention.alerts, previousSecrets: retention.previousSecrets }, "retention ran");
     } catch (error) {
       logger.warn({ err: error }, "maintenance tick failed");
     }

@@ -7,13 +7,15 @@ export const RETENTION_BATCH_SIZE = 1_000;
 export interface PruneResult {
   events: number;
   alerts: number;
+  /** Endpoints whose rotated-out secret's grace period had ended and was erased. */
+  previousSecrets: number;
 }
 
 /**
  * Deletes events older than `retentionDays` whose deliveries are all finished
  * (their deliveries and attempts go with them), in batches, and alerts
  * resolved before the cutoff. An event with any pending delivery is kept,
- * however old.
+ * however old. Also erases rotated-out secrets whose grace period has ended.
  */
 export async function pruneExpired(options: { retentionDays: number; now?: Date; prisma?: DbClient; batchSize?: number }): Promise<PruneResult> {
   const db = options.prisma ?? sharedPrisma;
@@ -35,5 +37,11 @@ export async function pruneExpired(options: { retentionDays: number; now?: Date;
     if (deleted < batchSize) break;
   }
   const alerts = await db.$executeRawUnsafe(`DELETE FROM "WebhookAlert" WHERE "resolvedAt" < $1::timestamp(3)`, cutoff);
-  return { events, alerts };
+  // A rotated-out secret signs nothing once its grace ends; keeping it only keeps something to leak.
+  const previousSecrets = await db.$executeRawUnsafe(
+    `UPDATE "WebhookEndpoint" SET "previousSecretEncrypted" = NULL, "previousSecretExpiresAt" = NULL
+      WHERE "previousSecretExpiresAt" <= $1::timestamp(3)`,
+    now.toISOString(),
+  );
+  return { events, alerts, previousSecrets };
 }

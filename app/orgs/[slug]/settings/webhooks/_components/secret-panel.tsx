@@ -74,10 +74,11 @@ export function SecretPanel({ endpointId, graceText }: SecretPanelProps) {
     }
   }
 
-  async function rotate() {
+  /** `immediately`: for a leaked secret, the old one stops signing now (no grace period). */
+  async function rotate(immediately: boolean) {
     const response = await apiFetch<{ secret: string; endpoint: { previousSecretExpiresAt: string | null } }>(
       `/api/webhooks/endpoints/${endpointId}/rotate-secret`,
-      { method: "POST", body: {} },
+      { method: "POST", body: immediately ? { graceSeconds: 0 } : {} },
     );
     setSecret(null);
     setRotated({ secret: response.secret, previousExpiresAt: response.endpoint.previousSecretExpiresAt });
@@ -113,7 +114,7 @@ export function SecretPanel({ endpointId, graceText }: SecretPanelProps) {
       </div>
       {error ? <Alert tone="error">{error}</Alert> : null}
 
-      <div>
+      <div className="flex flex-wrap items-center gap-3">
         <ConfirmButton
           title="Rotate the signing secret?"
           confirmLabel="Rotate secret"
@@ -126,9 +127,25 @@ export function SecretPanel({ endpointId, graceText }: SecretPanelProps) {
               </p>
             </>
           }
-          onConfirm={rotate}
+          onConfirm={() => rotate(false)}
         >
           Rotate secret
+        </ConfirmButton>
+        <ConfirmButton
+          title="Rotate now, with no grace period?"
+          confirmLabel="Rotate now"
+          description={
+            <>
+              <p>For a secret that has leaked. A new secret is created and shown to you once.</p>
+              <p className="mt-2">
+                The old secret stops signing immediately, and so does any earlier secret still in its grace period: requests
+                fail verification at your receiver until it has the new secret.
+              </p>
+            </>
+          }
+          onConfirm={() => rotate(true)}
+        >
+          Rotate now (leaked secret)
         </ConfirmButton>
       </div>
 
