@@ -1,11 +1,15 @@
+import { displayUrl } from "@/lib/webhooks/url-display";
 import type { EndpointView } from "@/lib/webhooks/endpoints";
 import type { EndpointActivity } from "@/lib/webhooks/history";
 
-/** The JSON shape of an endpoint in API responses. */
-export function endpointJson(endpoint: EndpointView, activity?: EndpointActivity) {
+/**
+ * The JSON shape of an endpoint in API responses. `fullUrl: false` (members) gives the URL's
+ * scheme and host only: endpoint URLs often carry tokens.
+ */
+export function endpointJson(endpoint: EndpointView, activity?: EndpointActivity, { fullUrl = true }: { fullUrl?: boolean } = {}) {
   return {
     id: endpoint.id,
-    url: endpoint.url,
+    url: displayUrl(endpoint.url, fullUrl),
     description: endpoint.description,
     eventTypes: endpoint.eventTypes,
     status: endpoint.status,

@@ -1,3 +1,4 @@
+import { displayUrl } from "@/lib/webhooks/url-display";
 import type { Prisma } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/webhooks/db-types";
@@ -20,6 +21,8 @@ export interface DeliveryFilters {
   cursor?: string;
   limit?: number;
   prisma?: DbClient;
+  /** For members: endpoint URLs as scheme and host only (they often carry tokens). */
+  maskUrls?: boolean;
 }
 
 export interface DeliverySummary {
@@ -77,7 +80,7 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<{ items:
       event: row.event,
       idempotencyKey: row.idempotencyKey,
       endpointId: row.endpointId,
-      endpointUrl: row.endpoint.url,
+      endpointUrl: displayUrl(row.endpoint.url, !filters.maskUrls),
       status: row.status,
       attempts: row.attempts,
       lastStatusCode: row.lastStatusCode,
@@ -90,8 +93,11 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<{ items:
   };
 }
 
-/** One delivery with its exact payload and every attempt (signature values already masked). */
-export async function getDeliveryDetail(options: { organizationId: string; deliveryId: string; prisma?: DbClient }) {
+/**
+ * One delivery with its exact payload and every attempt (signature values already masked).
+ * `maskUrls` (for members): endpoint and attempt URLs as scheme and host only.
+ */
+export async function getDeliveryDetail(options: { organizationId: string; deliveryId: string; prisma?: DbClient; maskUrls?: boolean }) {
   const db = options.prisma ?? sharedPrisma;
   const row = await db.webhookDelivery.findFirst({
     where: { id: options.deliveryId, organizationId: options.organizationId },
@@ -113,7 +119,7 @@ export async function getDeliveryDetail(options: { organizationId: string; deliv
     nextAttemptAt: row.nextAttemptAt,
     lastStatusCode: row.lastStatusCode,
     lastError: row.lastError,
-    endpoint: row.endpoint,
+    endpoint: { ...row.endpoint, url: displayUrl(row.endpoint.url, !options.maskUrls) },
     eventId: row.webhookEvent.id,
     payload: row.webhookEvent.body,
     attemptLog: row.attemptLog.map((attempt) => ({
@@ -122,7 +128,7 @@ export async function getDeliveryDetail(options: { organizationId: string; deliv
       trigger: attempt.trigger,
       startedAt: attempt.startedAt,
       durationMs: attempt.durationMs,
-      url: attempt.url,
+      url: displayUrl(attempt.url, !options.maskUrls),
       requestHeaders: attempt.requestHeaders as Record<string, string>,
       statusCode: attempt.statusCode,
       responseHeaders: (attempt.responseHeaders ?? null) as Record<string, string> | null,

@@ -16,5 +16,5 @@ const deliveryQuery = z.object({
 });
 
 export const GET = apiRoute({ access: "member", query: deliveryQuery }, async ({ actor, query }) =>
-  listDeliveries({ organizationId: actor.organizationId, ...query }),
+  listDeliveries({ organizationId: actor.organizationId, ...query, maskUrls: actor.role === "member" }),
 );

@@ -11,7 +11,8 @@ export const GET = apiRoute({ access: "member" }, async ({ actor }) => {
     listEndpoints({ organizationId: actor.organizationId }),
     endpointActivity({ organizationId: actor.organizationId }),
   ]);
-  return { endpoints: endpoints.map((endpoint) => endpointJson(endpoint, activity.get(endpoint.id))) };
+  const fullUrl = actor.role !== "member";
+  return { endpoints: endpoints.map((endpoint) => endpointJson(endpoint, activity.get(endpoint.id), { fullUrl })) };
 });
 
 const createBody = z.object({

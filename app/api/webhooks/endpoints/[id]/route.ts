@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 const params = z.object({ id: schemas.id("ep") });
 
 export const GET = apiRoute({ access: "member", params }, async ({ actor, params }) => ({
-  endpoint: endpointJson(await getEndpoint({ organizationId: actor.organizationId, endpointId: params.id })),
+  endpoint: endpointJson(await getEndpoint({ organizationId: actor.organizationId, endpointId: params.id }), undefined, { fullUrl: actor.role !== "member" }),
 }));
 
 const patchBody = z

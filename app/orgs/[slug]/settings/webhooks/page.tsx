@@ -1,3 +1,4 @@
+import { displayUrl } from "@/lib/webhooks/url-display";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
@@ -126,7 +127,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
                 <div className="flex flex-wrap items-start justify-between gap-3">
                   <div className="min-w-0">
                     <h2 className="truncate text-base font-semibold">
-                      <Link href={`${base}/${endpoint.id}`} title={endpoint.url} className={linkClass}>
+                      <Link href={`${base}/${endpoint.id}`} title={displayUrl(endpoint.url, organization.canManage)} className={linkClass}>
                         {host}
                       </Link>
                     </h2>

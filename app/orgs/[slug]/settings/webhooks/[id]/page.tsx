@@ -1,3 +1,4 @@
+import { displayUrl } from "@/lib/webhooks/url-display";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -66,7 +67,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ slug:
       <Section id="details" title="Details">
         <dl className="-my-3 divide-y divide-slate-100">
           <Detail label="URL">
-            <code className="break-all font-mono">{endpoint.url}</code>
+            <code className="break-all font-mono">{displayUrl(endpoint.url, organization.canManage)}</code>
           </Detail>
           <Detail label="Status">
             <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />

@@ -46,7 +46,7 @@ async function DeliveryHistory({ organization, params }: { organization: OrgMemb
   let page: Page = { items: [], nextCursor: null };
   let cursorError = query.cursorInvalid;
   if (!cursorError) {
-    const load = (cursor: string | undefined) => listDeliveries({ organizationId: organization.id, ...query.filters, cursor, limit });
+    const load = (cursor: string | undefined) => listDeliveries({ organizationId: organization.id, ...query.filters, cursor, limit, maskUrls: !organization.canManage });
     try {
       page = await load(query.cursor);
     } catch (error) {

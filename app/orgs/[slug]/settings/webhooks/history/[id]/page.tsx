@@ -25,7 +25,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ slug:
   const { slug, id } = await params;
   const { organization } = await requireOrgViewer(slug);
   const base = orgPath(organization.slug);
-  const delivery = await orNotFound(getDeliveryDetail({ organizationId: organization.id, deliveryId: id }));
+  const delivery = await orNotFound(getDeliveryDetail({ organizationId: organization.id, deliveryId: id, maskUrls: !organization.canManage }));
   const pretty = prettyJson(delivery.payload);
   const payloadBytes = Buffer.byteLength(delivery.payload, "utf8");
 
