@@ -13,6 +13,20 @@ const nextConfig = {
     "undici",
   ],
   poweredByHeader: false,
+  async headers() {
+    // Every response, pages and API alike; pages also get a nonce-based CSP from proxy.ts.
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+        ],
+      },
+    ];
+  },
   reactStrictMode: true,
 };
 

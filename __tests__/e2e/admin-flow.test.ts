@@ -54,8 +54,20 @@ describeBrowser("org admin in a browser", () => {
     await dropDatabase?.();
   });
 
+  /** Anything the Content-Security-Policy refused on any page of any test (scripts, styles, frames). */
+  const cspViolations: string[] = [];
+  afterAll(() => {
+    expect(cspViolations).toEqual([]);
+  });
+
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ baseURL: app.url, viewport: { width: 1280, height: 900 } });
+    // Every page of the context (a second tab too) reports what the policy refused.
+    context.on("page", (opened) =>
+      opened.on("console", (message) => {
+        if (message.type() === "error" && /Content Security Policy/i.test(message.text())) cspViolations.push(`${opened.url()}: ${message.text()}`);
+      }),
+    );
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     return { context, page };

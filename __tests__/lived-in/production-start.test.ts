@@ -72,6 +72,9 @@ describe("npm start in production", () => {
     expect(endpoint.status).toBe(422);
     expect(await endpoint.json()).toMatchObject({ error: "invalid_url", message: expect.stringContaining("HTTPS") });
 
+    // https APP_URL: browsers are told to use https only.
+    expect((await fetch(`${app.url}/sign-in`)).headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+
     for (const route of ["/dev/inbox/anything", "/api/dev/inbox/anything"]) {
       expect((await fetch(`${app.url}${route}`, { method: route.startsWith("/api") ? "POST" : "GET" })).status).toBe(404);
     }

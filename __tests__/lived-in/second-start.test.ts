@@ -45,5 +45,27 @@ describe("npm start, twice on the same data", () => {
     expect(output).toMatch(/Receivers: +http and https, private and loopback addresses allowed/);
     const result = await livedInSmoke(app.url, dataDir);
     expect(result.received).toBeGreaterThanOrEqual(1);
+
+    // Security headers: a nonce-based CSP on pages, the static ones on pages and API alike.
+    const page = await fetch(`${app.url}/sign-in`);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain("unsafe-eval");
+    const html = await page.text();
+    // Every script Next rendered carries this response's nonce.
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    const again = await fetch(`${app.url}/sign-in`);
+    expect(again.headers.get("content-security-policy")).not.toBe(csp);
+    for (const response of [page, await fetch(`${app.url}/api/health`)]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+    }
+    expect(page.headers.get("strict-transport-security")).toBeNull();
   });
 });
