@@ -126,7 +126,14 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORK: booleanFlag(false),
   /** Private ranges webhooks may reach in production (`10.1.0.0/16,fd12::/64`); never link-local or metadata. */
   WEBHOOK_ALLOWED_PRIVATE_CIDRS: cidrList,
-  /** Bearer token for ops: /api/metrics (Prometheus), /api/webhooks/metrics for any organization, /ops. */
+  /** Who may open /ops (signed in with one of these addresses): comma-separated emails. */
+  PLATFORM_ADMIN_EMAILS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ?? "").split(",").map((entry) => entry.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().email("has an entry that is not an email address"))),
+  /** Bearer token for ops tooling: /api/metrics (Prometheus) and /api/webhooks/metrics for any organization. */
   METRICS_TOKEN: z.string().trim().optional().refine((value) => !value || value.length >= 16, "must be at least 16 characters"),
   /** Where alerts are posted (signed like every webhook, with ALERT_WEBHOOK_SECRET). */
   ALERT_WEBHOOK_URL: z.string().trim().optional().refine((value) => !value || /^https?:\/\//.test(value), "must be an http(s) URL"),
@@ -157,6 +164,8 @@ export type Env = Readonly<{
   embeddedWorker: boolean;
   authSecret: string | undefined;
   metricsToken: string | undefined;
+  /** Lower-cased; who may open /ops. */
+  platformAdminEmails: readonly string[];
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string | undefined;
   retentionDays: number;
@@ -220,6 +229,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     embeddedWorker: value.WEBHOOK_EMBEDDED_WORKER,
     authSecret: value.BETTER_AUTH_SECRET || undefined,
     metricsToken: value.METRICS_TOKEN || undefined,
+    platformAdminEmails: Object.freeze(value.PLATFORM_ADMIN_EMAILS),
     alertWebhookUrl: value.ALERT_WEBHOOK_URL || undefined,
     alertWebhookSecret: value.ALERT_WEBHOOK_SECRET || undefined,
     retentionDays: value.WEBHOOK_RETENTION_DAYS,

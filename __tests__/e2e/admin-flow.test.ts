@@ -40,7 +40,7 @@ describeBrowser("org admin in a browser", () => {
       dropDatabase = scratch.drop;
     }
     // The receiver is plain http on loopback, which a production build refuses; this instance allows both.
-    app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true", METRICS_TOKEN } });
+    app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true", METRICS_TOKEN, PLATFORM_ADMIN_EMAILS: "ada@acme.example" } });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -208,15 +208,11 @@ describeBrowser("org admin in a browser", () => {
     await page.getByRole("heading", { name: /Delivery health/ }).waitFor();
     await shot(page, "11-dashboard");
 
-    // Ops: wrong token refused, right token lets in, every organization's numbers.
+    // Ops: Ada is a platform admin (PLATFORM_ADMIN_EMAILS), so her own session opens every organization's numbers.
     await page.goto("/ops");
-    await page.getByLabel("Metrics token").fill("not-the-token");
-    await page.getByRole("button", { name: "Sign in to ops" }).click();
-    await page.getByRole("alert").first().waitFor();
-    await page.getByLabel("Metrics token").fill(METRICS_TOKEN);
-    await page.getByRole("button", { name: "Sign in to ops" }).click();
-    await page.getByRole("button", { name: "Sign out of ops" }).waitFor();
+    await page.getByRole("heading", { name: "Operations" }).first().waitFor();
     await page.getByText("Acme").first().waitFor();
+    expect(await page.context().cookies()).not.toContainEqual(expect.objectContaining({ name: "ops_token" }));
     await shot(page, "12-ops");
     const prometheus = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(prometheus.status).toBe(200);
@@ -246,6 +242,10 @@ describeBrowser("org admin in a browser", () => {
     await page.getByText("inv_1001").first().waitFor();
     await expect(page.getByRole("button", { name: "Redeliver" }).count()).resolves.toBe(0);
     await shot(page, "10-member-view");
+    // Not a platform admin: /ops is closed to a signed-in member.
+    await page.goto("/ops");
+    await page.getByText("Only platform admins can open this page").waitFor();
+    await expect(page.getByText("Acme").count()).resolves.toBe(0);
     failurePage = undefined;
     await context.close();
   });

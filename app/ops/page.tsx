@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
+import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { Alert } from "@/app/_components/alert";
 import { AuthCard } from "@/app/_components/auth-card";
-import { Button } from "@/app/_components/button";
-import { inputClassName } from "@/app/_components/field";
+import { SignOutButton } from "@/app/_components/sign-out-button";
+import { withNext } from "@/app/_components/safe-next";
 import { PageHeader } from "@/app/_components/page-header";
 import { DashboardSkeleton, DashboardView, loadDashboard, parseMetricsPeriod } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
@@ -20,60 +21,37 @@ type SearchParams = Record<string, string | string[] | undefined>;
 /**
  * Webhook operations across every organization: the delivery-health dashboard,
  * backlog and worker throughput, the busiest organizations and every open alert.
- * Only for whoever holds METRICS_TOKEN (there is no ops role yet): it is posted
- * once to /ops/session and kept in an httpOnly cookie.
+ * Only for platform admins: users signed in with an address listed in
+ * PLATFORM_ADMIN_EMAILS (verified, in production). No shared token in a cookie;
+ * monitoring tools keep METRICS_TOKEN for /api/metrics.
  */
 export default async function OpsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const access = await getOpsAccess();
 
+  if (access === "signed_out") redirect(withNext("/sign-in", "/ops"));
   if (access === "unconfigured") {
     return (
       <AuthCard title="Operations" description="Delivery health across every organization.">
         <Alert tone="warning" title="Ops access is not configured">
           <p>
-            Set <code className="font-mono">METRICS_TOKEN</code> in the server&apos;s environment to a random secret of at least 16 characters
-            (for example the output of <code className="font-mono">openssl rand -hex 32</code>) and restart the app. Whoever knows it can sign
-            in here and read <code className="font-mono">/api/metrics</code>.
+            Set <code className="font-mono">PLATFORM_ADMIN_EMAILS</code> in the server&apos;s environment to the addresses of the people who
+            run this deployment (comma-separated) and restart the app. They sign in as usual and open this page. Monitoring tools read{" "}
+            <code className="font-mono">/api/metrics</code> with <code className="font-mono">METRICS_TOKEN</code> instead.
           </p>
         </Alert>
       </AuthCard>
     );
   }
-
-  if (access !== "allowed") {
-    const error = params.error === "1";
+  if (access === "forbidden") {
     return (
-      <AuthCard title="Operations" description="Delivery health across every organization. Sign in with the METRICS_TOKEN of this deployment.">
-        <div className="space-y-4">
-          {error ? (
-            <Alert tone="error" id="ops-token-error">
-              That token is not valid. Check METRICS_TOKEN and try again.
-            </Alert>
-          ) : null}
-          {!error && access === "expired" ? <Alert tone="info">Your ops sign-in is no longer valid (the token changed). Sign in again.</Alert> : null}
-          <form method="post" action="/ops/session" className="space-y-4">
-            <div>
-              <label htmlFor="ops-token" className="block text-sm font-medium text-slate-800">
-                Metrics token
-              </label>
-              <input
-                id="ops-token"
-                name="token"
-                type="password"
-                required
-                autoComplete="current-password"
-                spellCheck={false}
-                aria-invalid={error || undefined}
-                aria-describedby={error ? "ops-token-error" : undefined}
-                className={`mt-1.5 font-mono ${inputClassName(error)}`}
-              />
-            </div>
-            <Button type="submit" className="w-full">
-              Sign in to ops
-            </Button>
-          </form>
-        </div>
+      <AuthCard title="Operations" description="Delivery health across every organization.">
+        <Alert tone="error" title="Only platform admins can open this page">
+          <p>
+            You are signed in, but your address is not one of this deployment&apos;s platform admins (or, in production, it is not verified
+            yet). Ask whoever runs it to add you to <code className="font-mono">PLATFORM_ADMIN_EMAILS</code>.
+          </p>
+        </Alert>
       </AuthCard>
     );
   }
@@ -92,12 +70,7 @@ export default async function OpsPage({ searchParams }: { searchParams: Promise<
           <p className="text-sm font-semibold uppercase tracking-wide text-indigo-600">
             Webhooks <span className="text-slate-300" aria-hidden="true">/</span> <span className="text-slate-700">Operations</span>
           </p>
-          <form method="post" action="/ops/session">
-            <input type="hidden" name="_action" value="signout" />
-            <Button type="submit" variant="secondary" size="sm">
-              Sign out of ops
-            </Button>
-          </form>
+          <SignOutButton redirectTo="/sign-in?next=%2Fops" variant="secondary" />
         </div>
       </header>
       <main id="main" className="mx-auto max-w-6xl space-y-8 px-4 py-8 sm:px-6">

@@ -1,26 +1,29 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { headers } from "next/headers";
+import { getViewer, type Viewer } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
-import { isMetricsToken } from "@/lib/http/route";
-
-/** The cookie that holds the ops token; httpOnly, sameSite=strict, path=/ops (set by /ops/session). */
-export const OPS_COOKIE = "ops_token";
-
-/** How long an ops sign-in lasts. Short on purpose: the cookie holds the METRICS_TOKEN itself. */
-export const OPS_SESSION_SECONDS = 12 * 60 * 60;
+import { isProduction } from "@/lib/run-mode";
 
 /**
- * - `allowed`: the `ops_token` cookie equals METRICS_TOKEN;
- * - `expired`: there is a cookie but it no longer matches (the token was rotated);
- * - `denied`: no cookie;
- * - `unconfigured`: METRICS_TOKEN is not set, so nobody can sign in to ops.
+ * - `allowed`: signed in as a platform admin;
+ * - `signed_out`: nobody is signed in (the page sends them to sign in and back);
+ * - `forbidden`: signed in, but not as a platform admin;
+ * - `unconfigured`: PLATFORM_ADMIN_EMAILS is empty, so nobody may open /ops.
  */
-export type OpsAccess = "allowed" | "expired" | "denied" | "unconfigured";
+export type OpsAccess = "allowed" | "signed_out" | "forbidden" | "unconfigured";
 
-/** Who may see /ops. There is no ops role yet, so only the METRICS_TOKEN (as a cookie) grants access. */
+/**
+ * Who may see /ops: a signed-in user whose address is in PLATFORM_ADMIN_EMAILS. In production the
+ * address must also be verified, or anyone could sign up with an admin's address before they do.
+ * Pure, for tests; {@link getOpsAccess} applies it to the request.
+ */
+export function opsAccessFor(viewer: Viewer | null, adminEmails: readonly string[], production: boolean): OpsAccess {
+  if (adminEmails.length === 0) return "unconfigured";
+  if (!viewer) return "signed_out";
+  const listed = adminEmails.includes(viewer.email.trim().toLowerCase());
+  return listed && (viewer.emailVerified || !production) ? "allowed" : "forbidden";
+}
+
 export async function getOpsAccess(): Promise<OpsAccess> {
-  if (!getEnv().metricsToken) return "unconfigured";
-  const token = (await cookies()).get(OPS_COOKIE)?.value;
-  if (isMetricsToken(token)) return "allowed";
-  return token ? "expired" : "denied";
+  return opsAccessFor(await getViewer(await headers()), getEnv().platformAdminEmails, isProduction());
 }
