@@ -7,6 +7,7 @@ import { nextCookies } from "better-auth/next-js";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { authRateLimitOptions } from "@/lib/auth/rate-limit";
+import { signInThrottle } from "@/lib/auth/sign-in-throttle";
 import { CLIENT_IP_HEADER } from "@/lib/http/client-address";
 import { appOrigins } from "@/lib/http/same-origin";
 import { newId, type IdPrefix } from "@/lib/ids";
@@ -73,6 +74,8 @@ function createAuth() {
           logger.info({ organizationId: data.organization.id, invitationId: data.id }, "invitation created");
         },
       }),
+      // Failed sign-ins per account (lib/auth/sign-in-throttle.ts); before nextCookies, which must stay last.
+      signInThrottle(),
       nextCookies(),
     ],
   });
