@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { decideRunMode, RUN_MODES, type RunMode } from "@/lib/run-mode";
-import { parseCidrList } from "@/lib/webhooks/ip-address";
+import { parseCidrList, type Cidr } from "@/lib/webhooks/ip-address";
 import { parseRetrySchedule, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
 
 /**
@@ -144,6 +144,8 @@ const envSchema = z.object({
   WEBHOOK_RETENTION_DAYS: intInRange(1, 3650, 30),
   /** Kept so an old configuration fails with a clear line in production; http is allowed in development anyway. */
   WEBHOOK_ALLOW_HTTP: booleanFlag(false),
+  /** Reverse proxies whose `X-Forwarded-For` is believed (`10.0.0.0/8,127.0.0.1`); see lib/http/client-address.ts. */
+  TRUSTED_PROXIES: cidrList,
 });
 
 export type Env = Readonly<{
@@ -177,6 +179,8 @@ export type Env = Readonly<{
   allowedPrivateCidrs: string[];
   /** Without a trailing slash. */
   appUrl: string;
+  /** `TRUSTED_PROXIES` parsed: only a peer in these ranges may name the client in `X-Forwarded-For`. */
+  trustedProxies: readonly Cidr[];
 }>;
 
 /** Thrown for invalid configuration; `message` is one line naming each bad variable. */
@@ -237,6 +241,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     allowPrivateNetwork: value.WEBHOOK_ALLOW_PRIVATE_NETWORK,
     allowedPrivateCidrs: (value.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
     appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),
+    trustedProxies: Object.freeze(parseCidrList(value.TRUSTED_PROXIES)),
   });
 }
 

@@ -6,6 +6,7 @@ import next from "next";
 import { isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { stampClientAddress } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
 import { establishRunMode, isDevelopmentStart } from "@/lib/run-mode";
 import { startBanner } from "@/lib/start-banner";
@@ -60,7 +61,11 @@ runCli(async () => {
   const organization = demoOrganization?.organization;
   const admin = organization ? await seedDemoAdmin(organization.id) : undefined;
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = http.createServer((req, res) => {
+    // The client's address for sign-in limits, from the peer and TRUSTED_PROXIES; a client-sent value is replaced.
+    stampClientAddress(req);
+    void handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.port, resolve);

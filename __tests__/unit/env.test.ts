@@ -107,6 +107,15 @@ describe("parseEnv: run mode", () => {
       /WEBHOOK_ALLOWED_PRIVATE_CIDRS has "10.1.0.0\/99" is not a CIDR range such as 10.1.0.0\/16/,
     );
   });
+
+  it("reads and validates TRUSTED_PROXIES", () => {
+    expect(parseEnv({}).trustedProxies).toEqual([]);
+    expect(parseEnv({ TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1" }).trustedProxies.map(([range, bits]) => `${range.toString()}/${bits}`)).toEqual([
+      "10.0.0.0/8",
+      "127.0.0.1/32",
+    ]);
+    expect(() => parseEnv({ TRUSTED_PROXIES: "10.0.0.0/8,proxy.local" })).toThrow(/TRUSTED_PROXIES has "proxy.local" is not a CIDR range/);
+  });
 });
 
 describe("parseEnv: production requirements", () => {

@@ -6,6 +6,9 @@ import { organization } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { authRateLimitOptions } from "@/lib/auth/rate-limit";
+import { signInThrottle } from "@/lib/auth/sign-in-throttle";
+import { CLIENT_IP_HEADER } from "@/lib/http/client-address";
 import { appOrigins } from "@/lib/http/same-origin";
 import { newId, type IdPrefix } from "@/lib/ids";
 import { readOrCreateFile } from "@/lib/local-file";
@@ -48,7 +51,11 @@ function createAuth() {
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     telemetry: { enabled: false },
+    // Per-address limits in every mode, counted in the database (lib/auth/rate-limit.ts).
+    rateLimit: authRateLimitOptions(),
     advanced: {
+      // Set by npm start's server from the peer and TRUSTED_PROXIES, never taken from the client.
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       database: {
         // Readable, sortable ids (`user_…`, `org_…`) like the rest of the product.
         generateId: ({ model }) => newId(ID_PREFIXES[model] ?? "ver"),
@@ -67,6 +74,8 @@ function createAuth() {
           logger.info({ organizationId: data.organization.id, invitationId: data.id }, "invitation created");
         },
       }),
+      // Failed sign-ins per account (lib/auth/sign-in-throttle.ts); before nextCookies, which must stay last.
+      signInThrottle(),
       nextCookies(),
     ],
   });

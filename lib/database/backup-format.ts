@@ -54,6 +54,8 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   Verification: "short-lived verification tokens",
   WorkerHeartbeat: "live state of running worker processes, rewritten by each worker as it runs",
   ScheduledJob: "when periodic jobs last ran; they run again after an import",
+  AuthRateLimit: "short-lived sign-in rate-limit counters",
+  SignInThrottle: "short-lived failed sign-in counters",
 };
 
 /**
