@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { organization } from "better-auth/plugins";
+import { organization, twoFactor } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -24,6 +24,7 @@ const ID_PREFIXES: Record<string, IdPrefix> = {
   organization: "org",
   member: "mem",
   invitation: "inv",
+  twoFactor: "tfa",
 };
 
 /** Signs session cookies: BETTER_AUTH_SECRET, or a local secret generated once under DATA_DIR in development. */
@@ -67,6 +68,8 @@ function createAuth() {
           logger.info({ organizationId: data.organization.id, invitationId: data.id }, "invitation created");
         },
       }),
+      // TOTP (authenticator apps) with one-time recovery codes; turned on only after a first code verifies.
+      twoFactor({ issuer: "Webhooks" }),
       nextCookies(),
     ],
   });
