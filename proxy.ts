@@ -14,5 +14,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/orgs/:path*", "/onboarding"],
+  matcher: ["/orgs/:path*", "/onboarding", "/account/:path*"],
 };
