@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { errorMessage } from "@/app/_components/api";
 import { Alert } from "@/app/_components/alert";
@@ -9,7 +8,7 @@ import { Button } from "@/app/_components/button";
 import { useApiFetch } from "@/app/_components/organization-context";
 
 export interface OwnerTwoFactorSettingProps {
-  /** The organization's current setting. */
+  /** The organization's setting when the page was rendered. */
   required: boolean;
   /** Whether the viewing owner has two-factor on (needed to turn the setting on). */
   viewerHasTwoFactor: boolean;
@@ -21,22 +20,23 @@ export interface OwnerTwoFactorSettingProps {
  * two-factor; the page links to where they turn it on.
  */
 export function OwnerTwoFactorSetting({ required, viewerHasTwoFactor }: OwnerTwoFactorSettingProps) {
-  const router = useRouter();
   const apiFetch = useApiFetch();
+  // What the server holds; nothing else on the page depends on it, so no refresh is needed.
+  const [current, setCurrent] = useState(required);
   const [checked, setChecked] = useState(required);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const blocked = checked && !required && !viewerHasTwoFactor;
+  const blocked = checked && !current && !viewerHasTwoFactor;
 
   async function save() {
     setPending(true);
     setError(null);
     setSaved(false);
     try {
-      await apiFetch("/api/organization/security", { method: "PATCH", body: { requireOwnerTwoFactor: checked } });
+      const result = await apiFetch<{ requireOwnerTwoFactor: boolean }>("/api/organization/security", { method: "PATCH", body: { requireOwnerTwoFactor: checked } });
+      setCurrent(result.requireOwnerTwoFactor);
       setSaved(true);
-      router.refresh();
     } catch (caught) {
       setError(errorMessage(caught));
     } finally {
@@ -75,7 +75,7 @@ export function OwnerTwoFactorSetting({ required, viewerHasTwoFactor }: OwnerTwo
       ) : null}
       {error ? <Alert tone="error">{error}</Alert> : null}
       {saved && !error ? <Alert tone="success">Saved.</Alert> : null}
-      <Button size="sm" onClick={() => void save()} loading={pending} disabled={checked === required || blocked}>
+      <Button size="sm" onClick={() => void save()} loading={pending} disabled={checked === current || blocked}>
         Save
       </Button>
     </div>

@@ -175,7 +175,7 @@ async function OwnerSecuritySection({ organizationId, userId }: { organizationId
         Security
       </h2>
       <div className="mt-4">
-        <OwnerTwoFactorSetting key={String(security.requireOwnerTwoFactor)} required={security.requireOwnerTwoFactor} viewerHasTwoFactor={viewerHasTwoFactor} />
+        <OwnerTwoFactorSetting required={security.requireOwnerTwoFactor} viewerHasTwoFactor={viewerHasTwoFactor} />
       </div>
     </section>
   );
