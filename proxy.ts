@@ -28,6 +28,7 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Every page; not API routes (JSON, no scripts) or static files.
+  // Every page (organization pages, onboarding and /account among them); not API routes (JSON,
+  // no scripts) or static files.
   matcher: [{ source: "/((?!api/|_next/static|_next/image|favicon\\.svg|.*\\.(?:png|svg|ico|txt)$).*)" }],
 };

@@ -13,7 +13,8 @@ export interface AppHeaderProps {
 
 /**
  * The signed-in header of every organization page: product name, organization
- * switcher with the viewer's role, the viewer's email, Sign out, and the main
+ * switcher with the viewer's role, the viewer's email, a link to their account
+ * security (two-factor, sessions), Sign out, and the main
  * navigation (under the organization's slug). A server component; only the
  * switcher, the nav (current page) and Sign out run in the browser.
  */
@@ -48,6 +49,12 @@ export function AppHeader({ viewer }: AppHeaderProps) {
             <span className="truncate text-sm text-slate-600" title={viewer.name}>
               {viewer.email}
             </span>
+            <Link
+              href="/account/security"
+              className="rounded px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600"
+            >
+              Security
+            </Link>
             <SignOutButton />
           </div>
         </div>

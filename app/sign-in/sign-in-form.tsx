@@ -7,6 +7,7 @@ import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
 import { authClient } from "@/lib/auth/client";
 import { isEmail } from "@/app/sign-up/validation";
+import { TwoFactorStep } from "./two-factor-step";
 
 interface Errors {
   email?: string;
@@ -29,6 +30,7 @@ export function SignInForm({ next }: { next: string | null }) {
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [needsCode, setNeedsCode] = useState(false);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
@@ -42,7 +44,7 @@ export function SignInForm({ next }: { next: string | null }) {
     if (found.password) return passwordRef.current?.focus();
 
     setPending(true);
-    const { error } = await authClient.signIn.email({ email: email.trim(), password });
+    const { data, error } = await authClient.signIn.email({ email: email.trim(), password });
     if (error) {
       setPending(false);
       setFormError(
@@ -54,9 +56,31 @@ export function SignInForm({ next }: { next: string | null }) {
       );
       return;
     }
+    // Two-factor on: the password was right, but no session until a code is given.
+    if (data && "twoFactorRedirect" in data && data.twoFactorRedirect) {
+      setPending(false);
+      setNeedsCode(true);
+      return;
+    }
     // Stay "pending" until the next page replaces this one.
+    goOn();
+  }
+
+  function goOn() {
     router.push(next ?? "/");
     router.refresh();
+  }
+
+  if (needsCode) {
+    return (
+      <TwoFactorStep
+        onSignedIn={goOn}
+        onCancel={() => {
+          setNeedsCode(false);
+          setPassword("");
+        }}
+      />
+    );
   }
 
   return (

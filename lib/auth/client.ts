@@ -1,7 +1,8 @@
 "use client";
 
-import { organizationClient } from "better-auth/client/plugins";
+import { organizationClient, twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 
-/** better-auth's browser client (same origin): sign-up/in/out, organizations, invitations. */
-export const authClient = createAuthClient({ plugins: [organizationClient()] });
+/** better-auth's browser client (same origin): sign-up/in/out, organizations, invitations, two-factor. */
+// twoFactorClient without onTwoFactorRedirect: the sign-in form shows its own code step.
+export const authClient = createAuthClient({ plugins: [organizationClient(), twoFactorClient()] });

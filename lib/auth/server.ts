@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { organization } from "better-auth/plugins";
+import { organization, twoFactor } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -27,6 +27,7 @@ const ID_PREFIXES: Record<string, IdPrefix> = {
   organization: "org",
   member: "mem",
   invitation: "inv",
+  twoFactor: "tfa",
 };
 
 /** Signs session cookies: BETTER_AUTH_SECRET, or a local secret generated once under DATA_DIR in development. */
@@ -76,6 +77,8 @@ function createAuth() {
       }),
       // Failed sign-ins per account (lib/auth/sign-in-throttle.ts); before nextCookies, which must stay last.
       signInThrottle(),
+      // TOTP (authenticator apps) with one-time recovery codes; turned on only after a first code verifies.
+      twoFactor({ issuer: "Webhooks" }),
       nextCookies(),
     ],
   });

@@ -31,6 +31,8 @@ export const CARRIED_TABLES: readonly { table: string; key: string }[] = [
   { table: "Organization", key: "id" },
   { table: "User", key: "id" },
   { table: "Account", key: "id" },
+  // Two-factor secrets and recovery codes, encrypted by better-auth with the auth secret (BETTER_AUTH_SECRET or DATA_DIR/auth-secret).
+  { table: "TwoFactor", key: "id" },
   { table: "Member", key: "id" },
   { table: "Invitation", key: "id" },
   { table: "ApiKey", key: "id" },

@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import { authenticateApiKey } from "@/lib/api-keys";
 import { findMembership } from "@/lib/auth/membership";
 import { getViewer } from "@/lib/auth/session";
+import { ownerMissingTwoFactor, twoFactorRequiredError } from "@/lib/auth/two-factor-policy";
 import type { OrgRole } from "@/lib/auth/server";
 import { HttpError } from "@/lib/http/errors";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
@@ -123,6 +124,7 @@ async function authenticate(request: Request, access: Access): Promise<Actor> {
   if (access === "manager" && !membership.canManage) {
     throw new HttpError(403, "forbidden", "Only owners and admins can do this");
   }
+  if (access === "manager" && (await ownerMissingTwoFactor(viewer.userId, membership))) throw twoFactorRequiredError();
   return { organizationId: membership.id, userId: viewer.userId, role: membership.role };
 }
 

@@ -6,10 +6,12 @@ import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
+import { getOrganizationSecurity, hasTwoFactor } from "@/lib/auth/two-factor-policy";
 import { prisma } from "@/lib/db";
 import { InvitationActions } from "./invitation-actions";
 import { InviteMemberForm } from "./invite-member-form";
 import { MemberActions } from "./member-actions";
+import { OwnerTwoFactorSetting } from "./owner-two-factor-setting";
 import { ROLE_DESCRIPTIONS, ROLE_ORDER, roleRank } from "./roles";
 
 export const metadata: Metadata = { title: "Members" };
@@ -123,6 +125,8 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
         </DataTable>
       </section>
 
+      {organization.role === "owner" ? <OwnerSecuritySection organizationId={organization.id} userId={viewer.userId} /> : null}
+
       {organization.canManage ? (
         <section aria-labelledby="invitations-heading">
           <h2 id="invitations-heading" className="text-base font-semibold text-slate-900">
@@ -159,5 +163,20 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
         </section>
       ) : null}
     </div>
+  );
+}
+
+/** Owners only: the organization's "two-factor required for owners" setting. */
+async function OwnerSecuritySection({ organizationId, userId }: { organizationId: string; userId: string }) {
+  const [security, viewerHasTwoFactor] = await Promise.all([getOrganizationSecurity(organizationId), hasTwoFactor(userId)]);
+  return (
+    <section aria-labelledby="owner-security-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <h2 id="owner-security-heading" className="text-base font-semibold text-slate-900">
+        Security
+      </h2>
+      <div className="mt-4">
+        <OwnerTwoFactorSetting required={security.requireOwnerTwoFactor} viewerHasTwoFactor={viewerHasTwoFactor} />
+      </div>
+    </section>
   );
 }

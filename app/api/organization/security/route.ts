@@ -1,0 +1,19 @@
+import { z } from "zod";
+import type { OrgRole } from "@/lib/auth/server";
+import { getOrganizationSecurity, setOrganizationSecurity } from "@/lib/auth/two-factor-policy";
+import { apiRoute } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** The organization's security settings (`{requireOwnerTwoFactor}`), for any member. */
+export const GET = apiRoute({ access: "member" }, async ({ actor }) => getOrganizationSecurity(actor.organizationId));
+
+/** Owners only (403 for admins); turning "required for owners" on needs the owner's own two-factor (403 two_factor_required). */
+export const PATCH = apiRoute({ access: "manager", body: z.object({ requireOwnerTwoFactor: z.boolean() }).strict() }, async ({ actor, body }) =>
+  setOrganizationSecurity({
+    organizationId: actor.organizationId,
+    userId: actor.userId!,
+    role: actor.role as OrgRole,
+    requireOwnerTwoFactor: body.requireOwnerTwoFactor,
+  }),
+);
