@@ -84,6 +84,31 @@ const cidrList = z
     }
   });
 
+/** `smtp://` or `smtps://` with a host; only the scheme is ever echoed (the URL carries a password). */
+const smtpUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value))
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not a URL; expected smtp://user:password@mail.example.com:587 or smtps://…" });
+      return;
+    }
+    if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
+      ctx.addIssue({ code: "custom", message: `uses "${url.protocol}" but only smtp:// and smtps:// are supported` });
+    } else if (!url.hostname) {
+      ctx.addIssue({ code: "custom", message: "has no host; expected smtp://user:password@mail.example.com:587" });
+    }
+  });
+
+/** `Name <address@host>` or `address@host`, one line (it becomes a header). */
+const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
 const envSchema = z.object({
   /** `development` or `production`; decides the run mode when set (lib/run-mode.ts). */
   APP_ENV: z
@@ -135,6 +160,17 @@ const envSchema = z.object({
   WEBHOOK_RETENTION_DAYS: intInRange(1, 3650, 30),
   /** Kept so an old configuration fails with a clear line in production; http is allowed in development anyway. */
   WEBHOOK_ALLOW_HTTP: booleanFlag(false),
+  /** Outgoing mail server; required in production. Without it, development keeps mail in DATA_DIR/mail. */
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: z.string().trim().optional().refine((value) => !value || MAIL_FROM_PATTERN.test(value), 'must be an address such as "Webhooks <no-reply@example.com>"'),
+  /** `required`: sign-in waits for a verified email. `optional` (default): only accepting invitations does. */
+  EMAIL_VERIFICATION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => (value ? value : "optional"))
+    .pipe(z.enum(["optional", "required"], { message: 'must be "optional" or "required"' })),
 });
 
 export type Env = Readonly<{
@@ -164,6 +200,12 @@ export type Env = Readonly<{
   allowedPrivateCidrs: string[];
   /** Without a trailing slash. */
   appUrl: string;
+  /** `smtp://` or `smtps://` URL of the mail server; unset: the development mailbox (lib/mail). */
+  smtpUrl: string | undefined;
+  /** The From header of every mail. */
+  mailFrom: string;
+  /** "required": no sign-in before the address is verified. */
+  emailVerification: "optional" | "required";
 }>;
 
 /** Thrown for invalid configuration; `message` is one line naming each bad variable. */
@@ -194,9 +236,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       refused.push("WEBHOOK_ALLOW_PRIVATE_NETWORK is refused in production; open private receivers with WEBHOOK_ALLOWED_PRIVATE_CIDRS=10.1.0.0/16");
     }
     if (value.WEBHOOK_ALLOW_HTTP) refused.push("WEBHOOK_ALLOW_HTTP is refused in production; endpoints must use https");
+    // Verification, invitation and password-reset mails must reach people.
+    if (!value.SMTP_URL) refused.push("SMTP_URL must be set in production (e.g. smtps://user:password@mail.example.com:465) so account mails can be sent");
     if (refused.length) throw new EnvError(refused);
   }
   const dataDir = value.DATA_DIR === "memory://" ? "memory://" : path.resolve(value.DATA_DIR);
+  const appUrl = (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, "");
   return Object.freeze({
     runMode,
     databaseMode: value.DATABASE_URL ? "postgres" : "embedded",
@@ -218,7 +263,10 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     retentionDays: value.WEBHOOK_RETENTION_DAYS,
     allowPrivateNetwork: value.WEBHOOK_ALLOW_PRIVATE_NETWORK,
     allowedPrivateCidrs: (value.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
-    appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),
+    appUrl,
+    smtpUrl: value.SMTP_URL,
+    mailFrom: value.MAIL_FROM || `Webhooks <no-reply@${new URL(appUrl).hostname}>`,
+    emailVerification: value.EMAIL_VERIFICATION,
   });
 }
 
