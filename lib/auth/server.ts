@@ -6,10 +6,10 @@ import { organization } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { sendInvitationEmail, sendResetPassword, sendVerificationEmail } from "@/lib/auth/mails";
 import { appOrigins } from "@/lib/http/same-origin";
 import { newId, type IdPrefix } from "@/lib/ids";
 import { readOrCreateFile } from "@/lib/local-file";
-import { logger } from "@/lib/logger";
 import { SecretError } from "@/lib/webhooks/errors";
 
 /** Roles of the organization plugin: owners and admins manage webhooks, members read history. */
@@ -46,7 +46,16 @@ function createAuth() {
     // Requests from any other origin are refused (CSRF). Locally the app answers on both names.
     trustedOrigins: appOrigins(env.appUrl),
     database: prismaAdapter(prisma, { provider: "postgresql" }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      // EMAIL_VERIFICATION=required: no session before the mailed link is opened.
+      requireEmailVerification: env.emailVerification === "required",
+      sendResetPassword,
+    },
+    emailVerification: { sendOnSignUp: true, sendVerificationEmail },
     telemetry: { enabled: false },
     advanced: {
       database: {
@@ -59,13 +68,9 @@ function createAuth() {
         allowUserToCreateOrganization: true,
         creatorRole: "owner",
         invitationExpiresIn: 7 * 24 * 60 * 60,
-        // No mail server is assumed, so addresses are never verified; the invitee must
-        // still be signed in with the invited address and hold the invitation's id.
-        requireEmailVerificationOnInvitation: false,
-        // No mail server is assumed: the settings page shows the invitation link to copy.
-        async sendInvitationEmail(data) {
-          logger.info({ organizationId: data.organization.id, invitationId: data.id }, "invitation created");
-        },
+        // Anyone can sign up with any address: only a verified one proves it is the invitee's.
+        requireEmailVerificationOnInvitation: true,
+        sendInvitationEmail,
       }),
       nextCookies(),
     ],
