@@ -55,7 +55,7 @@ function createAuth() {
       requireEmailVerification: env.emailVerification === "required",
       sendResetPassword,
     },
-    emailVerification: { sendOnSignUp: true, sendVerificationEmail },
+    emailVerification: { sendOnSignUp: true, sendOnSignIn: true, sendVerificationEmail },
     telemetry: { enabled: false },
     advanced: {
       database: {

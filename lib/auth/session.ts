@@ -10,13 +10,15 @@ export interface Viewer {
   userId: string;
   email: string;
   name: string;
+  /** True once the mailed verification link was opened; accepting invitations needs it. */
+  emailVerified: boolean;
 }
 
 /** Who is signed in, from the session cookie in `headers`; null when nobody is (or the session expired). */
 export async function getViewer(headers: Headers): Promise<Viewer | null> {
   const result = await getAuth().api.getSession({ headers });
   if (!result) return null;
-  return { userId: result.user.id, email: result.user.email, name: result.user.name };
+  return { userId: result.user.id, email: result.user.email, name: result.user.name, emailVerified: result.user.emailVerified };
 }
 
 export function canManage(role: OrgRole | null): boolean {

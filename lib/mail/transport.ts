@@ -27,6 +27,15 @@ function transporterFor(url: string): Transporter {
   return holder.__mailTransport.transporter;
 }
 
+/**
+ * Where the development mailbox keeps mail: `DATA_DIR`, or memory for
+ * `memory://` — and for a library caller or a test (no entry point decided the
+ * mode), which must never write into someone's data folder.
+ */
+export function mailboxDir(): string {
+  return isRunModeDecided() ? getEnv().dataDir : "memory://";
+}
+
 /** The domain of an address, for logs (never the whole address or the message). */
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1);
@@ -43,8 +52,7 @@ function domainOf(address: string): string {
 export async function sendMail(message: MailMessage): Promise<SentMail> {
   const env = getEnv();
   if (!env.smtpUrl) {
-    // A library caller or a test (no entry point decided the mode) never writes into someone's data folder.
-    const stored = storeMail(isRunModeDecided() ? env.dataDir : "memory://", { from: env.mailFrom, ...message });
+    const stored = storeMail(mailboxDir(), { from: env.mailFrom, ...message });
     logger.info({ mailId: stored.id, toDomain: domainOf(message.to) }, "mail kept in the development mailbox");
     return { via: "mailbox", messageId: stored.id };
   }
