@@ -46,7 +46,8 @@ export function ForgotPasswordForm() {
   }
 
   return (
-    <form noValidate onSubmit={(event) => void onSubmit(event)} className="space-y-5">
+    // method="post": a submit before the page is interactive must not put the field into the URL.
+    <form method="post" noValidate onSubmit={(event) => void onSubmit(event)} className="space-y-5">
       {formError ? <Alert tone="error">{formError}</Alert> : null}
       <Field
         ref={emailRef}

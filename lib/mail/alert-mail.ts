@@ -1,5 +1,5 @@
 import { orgPath } from "@/app/_components/org-paths";
-import { MANAGER_ROLES } from "@/lib/auth/server";
+import type { OrgRole } from "@/lib/auth/server";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
@@ -7,6 +7,9 @@ import { alertMail } from "@/lib/mail/templates";
 import { sendMail } from "@/lib/mail/transport";
 import type { AlertKind, AlertView } from "@/lib/webhooks/alerts";
 import type { DbClient } from "@/lib/webhooks/db-types";
+
+/** MANAGER_ROLES of lib/auth/server.ts, spelled here so the worker does not load better-auth to send a mail. */
+const MANAGER_ROLES: readonly OrgRole[] = ["owner", "admin"];
 
 /** Alerts the organization itself can act on; the others are for whoever runs the servers (ops webhook). */
 export const MAILED_ALERT_KINDS: readonly AlertKind[] = ["endpoint_disabled", "failure_rate"];

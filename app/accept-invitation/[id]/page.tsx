@@ -209,7 +209,7 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
         {summary}
         <Alert tone="warning">
           To accept, confirm that <span className="font-medium">{viewer.email}</span> is yours: open the link in the verification email we sent
-          when you signed up. It brings you back here.
+          when you signed up, then come back here. A new one sent from here brings you straight back.
         </Alert>
         <ResendVerificationButton email={viewer.email} callbackPath={here} />
       </Message>
