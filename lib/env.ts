@@ -84,6 +84,31 @@ const cidrList = z
     }
   });
 
+/** `smtp://` or `smtps://` with a host; only the scheme is ever echoed (the URL carries a password). */
+const smtpUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value))
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not a URL; expected smtp://user:password@mail.example.com:587 or smtps://…" });
+      return;
+    }
+    if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
+      ctx.addIssue({ code: "custom", message: `uses "${url.protocol}" but only smtp:// and smtps:// are supported` });
+    } else if (!url.hostname) {
+      ctx.addIssue({ code: "custom", message: "has no host; expected smtp://user:password@mail.example.com:587" });
+    }
+  });
+
+/** `Name <address@host>` or `address@host`, one line (it becomes a header). */
+const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
 const envSchema = z.object({
   /** `development` or `production`; decides the run mode when set (lib/run-mode.ts). */
   APP_ENV: z
@@ -146,6 +171,17 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_HTTP: booleanFlag(false),
   /** Reverse proxies whose `X-Forwarded-For` is believed (`10.0.0.0/8,127.0.0.1`); see lib/http/client-address.ts. */
   TRUSTED_PROXIES: cidrList,
+  /** Outgoing mail server; required in production. Without it, development keeps mail in DATA_DIR/mail. */
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: z.string().trim().optional().refine((value) => !value || MAIL_FROM_PATTERN.test(value), 'must be an address such as "Webhooks <no-reply@example.com>"'),
+  /** `required`: sign-in waits for a verified email. `optional` (default): only accepting invitations does. */
+  EMAIL_VERIFICATION: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => (value ? value : "optional"))
+    .pipe(z.enum(["optional", "required"], { message: 'must be "optional" or "required"' })),
 });
 
 export type Env = Readonly<{
@@ -181,6 +217,12 @@ export type Env = Readonly<{
   appUrl: string;
   /** `TRUSTED_PROXIES` parsed: only a peer in these ranges may name the client in `X-Forwarded-For`. */
   trustedProxies: readonly Cidr[];
+  /** `smtp://` or `smtps://` URL of the mail server; unset: the development mailbox (lib/mail). */
+  smtpUrl: string | undefined;
+  /** The From header of every mail. */
+  mailFrom: string;
+  /** "required": no sign-in before the address is verified. */
+  emailVerification: "optional" | "required";
 }>;
 
 /** Thrown for invalid configuration; `message` is one line naming each bad variable. */
@@ -214,9 +256,12 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     // Session cookies are Secure only when the app's own URL is https; invitation and reset links use it too.
     if (!value.APP_URL) refused.push("APP_URL must be set in production to the app's public https URL, e.g. https://hooks.example.com");
     else if (!value.APP_URL.startsWith("https://")) refused.push("APP_URL must be an https URL in production (session cookies are Secure only over https)");
+    // Verification, invitation and password-reset mails must reach people.
+    if (!value.SMTP_URL) refused.push("SMTP_URL must be set in production (e.g. smtps://user:password@mail.example.com:465) so account mails can be sent");
     if (refused.length) throw new EnvError(refused);
   }
   const dataDir = value.DATA_DIR === "memory://" ? "memory://" : path.resolve(value.DATA_DIR);
+  const appUrl = (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, "");
   return Object.freeze({
     runMode,
     databaseMode: value.DATABASE_URL ? "postgres" : "embedded",
@@ -240,8 +285,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     seedDemo: runMode === "development" || value.SEED_DEMO,
     allowPrivateNetwork: value.WEBHOOK_ALLOW_PRIVATE_NETWORK,
     allowedPrivateCidrs: (value.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
-    appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),
+    appUrl,
     trustedProxies: Object.freeze(parseCidrList(value.TRUSTED_PROXIES)),
+    smtpUrl: value.SMTP_URL,
+    mailFrom: value.MAIL_FROM || `Webhooks <no-reply@${new URL(appUrl).hostname}>`,
+    emailVerification: value.EMAIL_VERIFICATION,
   });
 }
 

@@ -8,6 +8,7 @@ import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { stampClientAddress } from "@/lib/http/client-address";
 import { logger } from "@/lib/logger";
+import { mailboxLocation } from "@/lib/mail/mailbox";
 import { establishRunMode, isDevelopmentStart } from "@/lib/run-mode";
 import { startBanner } from "@/lib/start-banner";
 import { seedDemoData } from "@/lib/seed";
@@ -82,7 +83,10 @@ runCli(async () => {
     logger.info({ workerId: worker.workerId }, "delivery worker started");
   }
   // Development only: demo events to the app's own request inspector, delivered by the worker above.
-  const notes: string[] = [];
+  const notes: string[] = [
+    // The host only: SMTP_URL carries a password.
+    env.smtpUrl ? `Mail:       sent through ${new URL(env.smtpUrl).host}` : `Mail:       kept in ${mailboxLocation(env.dataDir)}; read it at ${env.appUrl}/dev/mail`,
+  ];
   if (isDevelopmentStart() && organization) {
     try {
       const demo = await seedDemoDeliveries({ organizationId: organization.id, appUrl: env.appUrl });

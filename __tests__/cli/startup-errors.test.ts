@@ -22,6 +22,9 @@ describe("a process started with bad configuration", () => {
     [{ NODE_ENV: "production", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" }, /^Invalid configuration: WEBHOOK_ALLOW_PRIVATE_NETWORK is refused in production/],
     [{ APP_ENV: "production", WEBHOOK_ALLOW_HTTP: "true" }, /^Invalid configuration: WEBHOOK_ALLOW_HTTP is refused in production/],
     [{ APP_ENV: "production", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.0.0.0/33" }, /^Invalid configuration: WEBHOOK_ALLOWED_PRIVATE_CIDRS has "10.0.0.0\/33"/],
+    [{ APP_ENV: "production", APP_URL: "https://hooks.example.com", WEBHOOK_ENCRYPTION_KEYS: `k1:${"A".repeat(43)}=`, BETTER_AUTH_SECRET: "x".repeat(32) }, /^Invalid configuration: SMTP_URL must be set in production/],
+    [{ APP_ENV: "production", SMTP_URL: "smtp://127.0.0.1:2525", APP_URL: "http://hooks.example.com" }, /^Invalid configuration: APP_URL must be an https URL in production/],
+    [{ SMTP_URL: "http://mailer:secret@mail.example.com" }, /^Invalid configuration: SMTP_URL uses "http:" but only smtp:\/\/ and smtps:\/\/ are supported$/],
   ])("%j exits 1 with one clear line and no stack trace", (env, message) => {
     const result = runMigrate(env);
     expect(result.status).toBe(1);

@@ -11,7 +11,9 @@ import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
  * ingest an event with an API key, watch it delivered in history, open it,
  * redeliver — and check roles and tenancy from the outside. Then one user with
  * two organizations open in two tabs of one browser, and where signing in,
- * old /settings links and an ended session lead.
+ * old /settings links and an ended session lead. Mail goes to the development
+ * mailbox (/dev/mail): the invitee verifies through it before accepting, and a
+ * forgotten password is reset through it.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = path.resolve(__dirname, "../../e2e-artifacts");
@@ -61,7 +63,8 @@ describeBrowser("org admin in a browser", () => {
   });
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: app.url, viewport: { width: 1280, height: 900 } });
+    // As `localhost`, the host of the app's default APP_URL, so the links in its mails stay on the signed-in origin.
+    const context = await browser.newContext({ baseURL: app.url.replace("//127.0.0.1:", "//localhost:"), viewport: { width: 1280, height: 900 } });
     // Every page of the context (a second tab too) reports what the policy refused.
     context.on("page", (opened) =>
       opened.on("console", (message) => {
@@ -230,7 +233,22 @@ describeBrowser("org admin in a browser", () => {
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL("**/onboarding");
-    await page.goto(new URL(invitationLink).pathname);
+    // Unverified: onboarding offers no invitation, and the invitation's page asks for verification first.
+    await page.getByText("Verify your email address").first().waitFor();
+    await expect(page.getByRole("button", { name: /Accept/ }).count()).resolves.toBe(0);
+    // The development mailbox (no SMTP_URL) holds the invitation Ada's invite mailed; its link is clickable.
+    await page.goto("/dev/mail");
+    const invitationMail = page.getByRole("article").filter({ hasText: "Ada Admin invited you to Acme" });
+    await invitationMail.getByRole("link", { name: new URL(invitationLink).pathname }).first().click();
+    await page.waitForURL(`**${new URL(invitationLink).pathname}`);
+    await page.getByRole("heading", { name: "Verify your email first" }).waitFor();
+    await expect(page.getByRole("button", { name: /Accept/ }).count()).resolves.toBe(0);
+    await shot(page, "10a-verify-first");
+    // The verification link from sign-up verifies the address and comes back to onboarding, which now offers the invitation.
+    await page.goto("/dev/mail");
+    const verificationMail = page.getByRole("article").filter({ hasText: "Verify your email address for Webhooks" }).filter({ hasText: "max@acme.example" });
+    await verificationMail.getByRole("link", { name: /\/api\/auth\/verify-email\?/ }).first().click();
+    await page.waitForURL("**/onboarding");
     await page.getByRole("button", { name: /Accept/ }).click();
     await page.waitForURL("**/orgs/acme/settings/webhooks");
     await expect(page.getByRole("link", { name: "Add endpoint" }).count()).resolves.toBe(0);
@@ -350,6 +368,40 @@ describeBrowser("org admin in a browser", () => {
     await page.getByRole("button", { name: "Create endpoint" }).click();
     await page.waitForURL("**/sign-in?**");
     expect(new URL(page.url()).searchParams.get("next")).toBe(`${tabsNorth}/webhooks/new`);
+    failurePage = undefined;
+    await context.close();
+  });
+
+  it("resets a forgotten password through the mailed link", async () => {
+    const { context, page } = await newPage();
+    failurePage = page;
+    await page.goto("/sign-in");
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await page.waitForURL("**/forgot-password");
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Email").fill("tess@tabs.example");
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await page.getByText("Check your email").waitFor();
+
+    // The mailbox page is for signed-in users: Bob reads it (a local development tool).
+    await page.goto("/sign-in");
+    await signIn(page, "bob@other.example");
+    await page.waitForURL("**/orgs/**");
+    await page.goto("/dev/mail");
+    const resetMail = page.getByRole("article").filter({ hasText: "Reset your Webhooks password" }).filter({ hasText: "tess@tabs.example" });
+    await context.clearCookies();
+    await resetMail.getByRole("link", { name: /\/reset-password\?token=/ }).first().click();
+    await page.waitForURL("**/reset-password?token=*");
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("New password").fill("tess has a new password");
+    await page.getByRole("button", { name: "Set new password" }).click();
+    await page.getByText("Your password is changed").waitFor();
+    await page.goto("/sign-in");
+    await signIn(page, "tess@tabs.example");
+    await page.getByText("don't match an account").waitFor();
+    await page.getByLabel("Password").fill("tess has a new password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/orgs\/tabs-(north|south)\/settings\/webhooks$/);
     failurePage = undefined;
     await context.close();
   });

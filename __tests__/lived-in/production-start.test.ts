@@ -4,6 +4,7 @@ import path from "node:path";
 import { generateKeyRingEntry } from "@/lib/webhooks/secrets";
 import { startApp, type RunningApp } from "../helpers/app-server";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
+import { startSmtpServer, type SmtpCatcher } from "../helpers/smtp";
 
 /**
  * `npm start` in production, twice on the same data, as an operator would run it behind a TLS
@@ -15,7 +16,9 @@ const APP_URL = "https://webhooks.example.test";
 
 describe("npm start in production", () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "webhooks-production-"));
-  const env = {
+  let smtp: SmtpCatcher;
+  let env: Record<string, string>;
+  const baseEnv = {
     APP_ENV: "production",
     APP_URL,
     WEBHOOK_ENCRYPTION_KEYS: generateKeyRingEntry("prod1"),
@@ -26,11 +29,14 @@ describe("npm start in production", () => {
   let app: RunningApp | undefined;
 
   beforeAll(async () => {
+    smtp = await startSmtpServer();
+    env = { ...baseEnv, SMTP_URL: smtp.url };
     if (adminDatabaseUrl()) ({ url: databaseUrl, drop: dropDatabase } = await createScratchPostgres());
   });
   afterAll(async () => {
     await app?.stop();
     await dropDatabase?.();
+    await smtp?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -60,6 +66,9 @@ describe("npm start in production", () => {
     expect(cookies.length).toBeGreaterThan(0);
     for (const cookie of cookies) expect(cookie).toMatch(/;\s*Secure/i);
     const cookie = cookies.map((line) => line.split(";")[0]).join("; ");
+    // Mail goes out through SMTP_URL, with links to the public https URL.
+    const verification = await smtp.waitFor((mail) => mail.to.includes("ops@example.com"));
+    expect(verification.text).toContain(`${APP_URL}/`);
 
     const created = await post("/api/auth/organization/create", { name: "Prod Org", slug: "prod-org" }, cookie);
     expect(created.status).toBe(200);

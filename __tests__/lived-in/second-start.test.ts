@@ -43,6 +43,7 @@ describe("npm start, twice on the same data", () => {
     const output = app.output();
     expect(output).toMatch(/Mode: +development \(the default/);
     expect(output).toMatch(/Receivers: +http and https, private and loopback addresses allowed/);
+    expect(output).toMatch(/Mail: +kept in \S+mail; read it at http:\/\/localhost:\d+\/dev\/mail/);
     const result = await livedInSmoke(app.url, dataDir);
     expect(result.received).toBeGreaterThanOrEqual(1);
 

@@ -64,13 +64,16 @@ describe("parseEnv", () => {
   });
 });
 
+/** What production needs besides the mode (mail), so a test can name the one thing it is about. */
+const SMTP = { SMTP_URL: "smtps://hooks:hunter2@mail.example.com:465" };
+
 describe("parseEnv: run mode", () => {
   it.each<[Record<string, string>, "development" | "production"]>([
     [{}, "development"],
     [{ NODE_ENV: "test" }, "development"],
-    [{ NODE_ENV: "production" }, "production"],
-    [{ APP_ENV: "production" }, "production"],
-    [{ APP_ENV: "Production " }, "production"],
+    [{ NODE_ENV: "production", ...SMTP }, "production"],
+    [{ APP_ENV: "production", ...SMTP }, "production"],
+    [{ APP_ENV: "Production ", ...SMTP }, "production"],
     [{ APP_ENV: "development", NODE_ENV: "production" }, "development"],
   ])("%j → %s", (source, mode) => {
     expect(parseEnv({ APP_URL: "https://hooks.example.com", ...source }).runMode).toBe(mode);
@@ -102,7 +105,7 @@ describe("parseEnv: run mode", () => {
   });
 
   it("reads and validates WEBHOOK_ALLOWED_PRIVATE_CIDRS", () => {
-    expect(parseEnv({ NODE_ENV: "production", APP_URL: "https://hooks.example.com", WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16, fd12::/64" }).allowedPrivateCidrs).toEqual(["10.1.0.0/16", "fd12::/64"]);
+    expect(parseEnv({ NODE_ENV: "production", APP_URL: "https://hooks.example.com", ...SMTP, WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16, fd12::/64" }).allowedPrivateCidrs).toEqual(["10.1.0.0/16", "fd12::/64"]);
     expect(() => parseEnv({ WEBHOOK_ALLOWED_PRIVATE_CIDRS: "10.1.0.0/16,10.1.0.0/99" })).toThrow(
       /WEBHOOK_ALLOWED_PRIVATE_CIDRS has "10.1.0.0\/99" is not a CIDR range such as 10.1.0.0\/16/,
     );
@@ -127,7 +130,7 @@ describe("parseEnv: production requirements", () => {
   });
 
   it("accepts an https APP_URL", () => {
-    expect(parseEnv({ APP_ENV: "production", APP_URL: "https://hooks.example.com/" }).appUrl).toBe("https://hooks.example.com");
+    expect(parseEnv({ APP_ENV: "production", ...SMTP, APP_URL: "https://hooks.example.com/" }).appUrl).toBe("https://hooks.example.com");
   });
 
   it.each<[Record<string, string>, boolean]>([
@@ -136,6 +139,44 @@ describe("parseEnv: production requirements", () => {
     [{ APP_ENV: "production", APP_URL: "https://hooks.example.com" }, false],
     [{ APP_ENV: "production", APP_URL: "https://hooks.example.com", SEED_DEMO: "true" }, true],
   ])("seeds the demo data for %j: %s", (vars, seeded) => {
-    expect(parseEnv(vars).seedDemo).toBe(seeded);
+    expect(parseEnv({ ...SMTP, ...vars }).seedDemo).toBe(seeded);
+  });
+});
+
+describe("parseEnv: mail", () => {
+  it("defaults to the development mailbox, a From on the app's host, and optional verification", () => {
+    expect(parseEnv({ APP_URL: "https://hooks.example.com/" })).toMatchObject({
+      smtpUrl: undefined,
+      mailFrom: "Webhooks <no-reply@hooks.example.com>",
+      emailVerification: "optional",
+    });
+  });
+
+  it("reads SMTP_URL, MAIL_FROM and EMAIL_VERIFICATION", () => {
+    expect(parseEnv({ SMTP_URL: "smtp://user:pass@mail.example.com:587", MAIL_FROM: "Webhooks <no-reply@example.com>", EMAIL_VERIFICATION: "Required" })).toMatchObject({
+      smtpUrl: "smtp://user:pass@mail.example.com:587",
+      mailFrom: "Webhooks <no-reply@example.com>",
+      emailVerification: "required",
+    });
+    expect(parseEnv({ MAIL_FROM: "no-reply@example.com" }).mailFrom).toBe("no-reply@example.com");
+  });
+
+  it.each([
+    [{ SMTP_URL: "https://user:hunter2@mail.example.com" }, /^Invalid configuration: SMTP_URL uses "https:" but only smtp:\/\/ and smtps:\/\/ are supported$/],
+    [{ SMTP_URL: "mail.example.com:hunter2" }, /^Invalid configuration: SMTP_URL uses "mail.example.com:"/],
+    [{ SMTP_URL: "not a url hunter2" }, /^Invalid configuration: SMTP_URL is not a URL/],
+    [{ MAIL_FROM: "Webhooks" }, /^Invalid configuration: MAIL_FROM must be an address/],
+    [{ MAIL_FROM: "a@b.example\r\nBcc: x@y.example" }, /^Invalid configuration: MAIL_FROM must be an address/],
+    [{ EMAIL_VERIFICATION: "sometimes" }, /^Invalid configuration: EMAIL_VERIFICATION must be "optional" or "required"$/],
+  ])("refuses %j in one line, without the password", (source, message) => {
+    expect(() => parseEnv(source)).toThrow(message);
+    expect(() => parseEnv(source)).toThrow(expect.objectContaining({ message: expect.not.stringContaining("hunter2") }));
+  });
+
+  it("refuses production without SMTP_URL, in one line", () => {
+    for (const mode of [{ NODE_ENV: "production", APP_URL: "https://hooks.example.com" }, { APP_ENV: "production", APP_URL: "https://hooks.example.com" }]) {
+      expect(() => parseEnv(mode)).toThrow(/^Invalid configuration: SMTP_URL must be set in production \(e\.g\. smtps:\/\/user:password@mail\.example\.com:465\) so account mails can be sent$/);
+      expect(parseEnv({ ...mode, ...SMTP }).smtpUrl).toBe(SMTP.SMTP_URL);
+    }
   });
 });

@@ -19,6 +19,8 @@ export interface AcceptInvitationButtonProps {
 const FRIENDLY: Record<string, string> = {
   INVITATION_NOT_FOUND: "This invitation is no longer valid: it was cancelled, already used or has expired. Ask for a new one.",
   YOU_ARE_NOT_THE_RECIPIENT_OF_THE_INVITATION: "This invitation was sent to a different email address than the one you are signed in with.",
+  EMAIL_VERIFICATION_REQUIRED_BEFORE_ACCEPTING_OR_REJECTING_INVITATION:
+    "Verify your email first: open the link in the verification email we sent you, then accept.",
   ORGANIZATION_MEMBERSHIP_LIMIT_REACHED: "This organization has reached its member limit. Ask an owner to make room.",
 };
 

@@ -5,6 +5,8 @@ import { Badge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
 import { orgPath } from "@/app/_components/org-paths";
 import { SignOutButton } from "@/app/_components/sign-out-button";
+import { Alert } from "@/app/_components/alert";
+import { ResendVerificationButton } from "@/app/_components/resend-verification-button";
 import { AcceptInvitationButton } from "@/app/accept-invitation/accept-invitation-button";
 import { homeOrganization } from "@/lib/auth/membership";
 import { requireViewer } from "@/lib/auth/page";
@@ -28,22 +30,25 @@ export default async function OnboardingPage() {
     }),
     homeOrganization(viewer.userId),
   ]);
-  const invitations = await prisma.invitation.findMany({
-    where: {
-      email: { equals: viewer.email, mode: "insensitive" },
-      status: "pending",
-      expiresAt: { gt: new Date() },
-      // Accepting an invitation to an organization one already belongs to would add a second membership.
-      organizationId: { notIn: memberships.map((membership) => membership.organization.id) },
-    },
-    select: {
-      id: true,
-      role: true,
-      organization: { select: { id: true, name: true, slug: true } },
-      inviter: { select: { name: true } },
-    },
-    orderBy: { createdAt: "desc" },
-  });
+  // Only a verified address proves the invitations are this viewer's: anyone can sign up with any address.
+  const invitations = !viewer.emailVerified
+    ? []
+    : await prisma.invitation.findMany({
+        where: {
+          email: { equals: viewer.email, mode: "insensitive" },
+          status: "pending",
+          expiresAt: { gt: new Date() },
+          // Accepting an invitation to an organization one already belongs to would add a second membership.
+          organizationId: { notIn: memberships.map((membership) => membership.organization.id) },
+        },
+        select: {
+          id: true,
+          role: true,
+          organization: { select: { id: true, name: true, slug: true } },
+          inviter: { select: { name: true } },
+        },
+        orderBy: { createdAt: "desc" },
+      });
 
   return (
     <AuthCard
@@ -57,6 +62,16 @@ export default async function OnboardingPage() {
         </span>
       }
     >
+      {!viewer.emailVerified ? (
+        <div className="mb-8 space-y-3">
+          <Alert tone="info" title="Verify your email address">
+            We sent a link to <span className="font-medium">{viewer.email}</span>. Open it to confirm the address is yours; invitations to
+            organizations show up here once it is verified.
+          </Alert>
+          <ResendVerificationButton email={viewer.email} callbackPath="/onboarding" size="sm" />
+        </div>
+      ) : null}
+
       {invitations.length > 0 ? (
         <section aria-labelledby="invitations-heading" className="mb-8 rounded-md border border-indigo-200 bg-indigo-50 p-4">
           <h2 id="invitations-heading" className="text-sm font-semibold text-indigo-900">

@@ -1,8 +1,10 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/app/_components/alert";
+import { textLinkClassName } from "@/app/_components/auth-card";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
 import { authClient } from "@/lib/auth/client";
@@ -50,9 +52,11 @@ export function SignInForm({ next }: { next: string | null }) {
       setFormError(
         error.code === "INVALID_EMAIL_OR_PASSWORD" || error.status === 401
           ? "That email and password don't match an account. Check them and try again."
-          : error.status === 429
-            ? "Too many attempts. Wait a minute and try again."
-            : error.message || "Could not sign in. Please try again.",
+          : error.code === "EMAIL_NOT_VERIFIED"
+            ? "Verify your email address first: we sent you a new link. Open it, then sign in."
+            : error.status === 429
+              ? "Too many attempts. Wait a minute and try again."
+              : error.message || "Could not sign in. Please try again.",
       );
       return;
     }
@@ -115,6 +119,11 @@ export function SignInForm({ next }: { next: string | null }) {
           if (errors.password) setErrors({ ...errors, password: undefined });
         }}
       />
+      <p className="-mt-2 text-right text-sm">
+        <Link href="/forgot-password" className={textLinkClassName}>
+          Forgot password?
+        </Link>
+      </p>
       <Button type="submit" loading={pending} className="w-full">
         Sign in
       </Button>

@@ -30,13 +30,18 @@ function validate(values: Values): Errors {
   return errors;
 }
 
-/** Creates an account (better-auth signs it in at once) and goes to `next` or onboarding. */
+/**
+ * Creates an account and goes to `next` or onboarding. better-auth mails a
+ * verification link that comes back to the same place; with
+ * EMAIL_VERIFICATION=required there is no session until it is opened.
+ */
 export function SignUpForm({ next }: { next: string | null }) {
   const router = useRouter();
   const [values, setValues] = useState<Values>({ name: "", email: "", password: "" });
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<{ message: string; exists: boolean } | null>(null);
   const [pending, setPending] = useState(false);
+  const [checkMail, setCheckMail] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -57,7 +62,12 @@ export function SignUpForm({ next }: { next: string | null }) {
     if (found.password) return passwordRef.current?.focus();
 
     setPending(true);
-    const { error } = await authClient.signUp.email({ name: values.name.trim(), email: values.email.trim(), password: values.password });
+    const { data, error } = await authClient.signUp.email({
+      name: values.name.trim(),
+      email: values.email.trim(),
+      password: values.password,
+      callbackURL: next ?? "/onboarding",
+    });
     if (error) {
       setPending(false);
       const exists = error.code === "USER_ALREADY_EXISTS" || error.code === "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL";
@@ -76,8 +86,22 @@ export function SignUpForm({ next }: { next: string | null }) {
       });
       return;
     }
+    if (!data?.token) {
+      // Verification required before the first sign-in: nothing to open yet.
+      setPending(false);
+      setCheckMail(values.email.trim());
+      return;
+    }
     router.push(next ?? "/onboarding");
     router.refresh();
+  }
+
+  if (checkMail) {
+    return (
+      <Alert tone="success" title="Check your email">
+        We sent a link to <span className="font-medium">{checkMail}</span>. Open it to verify your address and sign in.
+      </Alert>
+    );
   }
 
   return (

@@ -9,10 +9,10 @@ import { getEnv } from "@/lib/env";
 import { authRateLimitOptions } from "@/lib/auth/rate-limit";
 import { signInThrottle } from "@/lib/auth/sign-in-throttle";
 import { CLIENT_IP_HEADER } from "@/lib/http/client-address";
+import { sendInvitationEmail, sendResetPassword, sendVerificationEmail } from "@/lib/auth/mails";
 import { appOrigins } from "@/lib/http/same-origin";
 import { newId, type IdPrefix } from "@/lib/ids";
 import { readOrCreateFile } from "@/lib/local-file";
-import { logger } from "@/lib/logger";
 import { SecretError } from "@/lib/webhooks/errors";
 
 /** Roles of the organization plugin: owners and admins manage webhooks, members read history. */
@@ -50,7 +50,16 @@ function createAuth() {
     // Requests from any other origin are refused (CSRF). Locally the app answers on both names.
     trustedOrigins: appOrigins(env.appUrl),
     database: prismaAdapter(prisma, { provider: "postgresql" }),
-    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      // EMAIL_VERIFICATION=required: no session before the mailed link is opened.
+      requireEmailVerification: env.emailVerification === "required",
+      sendResetPassword,
+    },
+    emailVerification: { sendOnSignUp: true, sendOnSignIn: true, sendVerificationEmail },
     telemetry: { enabled: false },
     // Per-address limits in every mode, counted in the database (lib/auth/rate-limit.ts).
     rateLimit: authRateLimitOptions(),
@@ -67,13 +76,9 @@ function createAuth() {
         allowUserToCreateOrganization: true,
         creatorRole: "owner",
         invitationExpiresIn: 7 * 24 * 60 * 60,
-        // No mail server is assumed, so addresses are never verified; the invitee must
-        // still be signed in with the invited address and hold the invitation's id.
-        requireEmailVerificationOnInvitation: false,
-        // No mail server is assumed: the settings page shows the invitation link to copy.
-        async sendInvitationEmail(data) {
-          logger.info({ organizationId: data.organization.id, invitationId: data.id }, "invitation created");
-        },
+        // Anyone can sign up with any address: only a verified one proves it is the invitee's.
+        requireEmailVerificationOnInvitation: true,
+        sendInvitationEmail,
       }),
       // Failed sign-ins per account (lib/auth/sign-in-throttle.ts); before nextCookies, which must stay last.
       signInThrottle(),

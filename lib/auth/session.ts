@@ -10,6 +10,7 @@ export interface Viewer {
   userId: string;
   email: string;
   name: string;
+  /** True once the mailed verification link was opened; accepting invitations needs it. */
   emailVerified: boolean;
 }
 

@@ -2,6 +2,7 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
+import { mailAlertToManagers } from "@/lib/mail/alert-mail";
 import type { AlertKind, AlertView } from "@/lib/webhooks/alerts";
 import type { DbClient } from "@/lib/webhooks/db-types";
 import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
@@ -221,7 +222,8 @@ const OPERATIONAL_EVENT: Partial<Record<AlertKind, string>> = {
 /**
  * Tells people about alert changes: a structured log line always; the ops
  * webhook (ALERT_WEBHOOK_URL, signed, through the guarded transport); and the
- * tenant, through operational events to its own subscribed endpoints.
+ * tenant, through operational events to its own subscribed endpoints and a
+ * mail to its owners and admins (lib/mail/alert-mail.ts).
  */
 export async function notifyAlerts(change: { opened: AlertView[]; resolved: AlertView[] }): Promise<void> {
   const env = getEnv();
@@ -254,6 +256,7 @@ export async function notifyAlerts(change: { opened: AlertView[]; resolved: Aler
         message: alert.message,
       }).catch((error: unknown) => logger.error({ err: error, alertId: alert.id }, "operational event failed"));
     }
+    await mailAlertToManagers(alert).catch((error: unknown) => logger.error({ err: error, alertId: alert.id }, "alert mails failed"));
   }
 }
 

@@ -7,6 +7,7 @@ import { AuthCard, textLinkClassName } from "@/app/_components/auth-card";
 import { buttonClassName } from "@/app/_components/button";
 import { orgPath } from "@/app/_components/org-paths";
 import { withNext } from "@/app/_components/safe-next";
+import { ResendVerificationButton } from "@/app/_components/resend-verification-button";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { DateTime } from "@/app/_components/time";
 import { homePath } from "@/lib/auth/page";
@@ -40,7 +41,8 @@ function Message({ title, children, actions }: { title: string; children: ReactN
 /**
  * The page an invitation link opens. Anyone holding the link sees which
  * organization invited them and with which role; only the signed-in user
- * whose email the invitation was sent to can accept it (better-auth checks again).
+ * whose email the invitation was sent to, and who verified that address, can
+ * accept it (better-auth checks both again): anyone can sign up with any address.
  */
 export default async function AcceptInvitationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -197,6 +199,19 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
             {homeLabel}
           </Link>
         </p>
+      </Message>
+    );
+  }
+
+  if (!viewer.emailVerified) {
+    return (
+      <Message title="Verify your email first">
+        {summary}
+        <Alert tone="warning">
+          To accept, confirm that <span className="font-medium">{viewer.email}</span> is yours: open the link in the verification email we sent
+          when you signed up, then come back here. A new one sent from here brings you straight back.
+        </Alert>
+        <ResendVerificationButton email={viewer.email} callbackPath={here} />
       </Message>
     );
   }

@@ -18,8 +18,8 @@ interface Created {
 }
 
 /**
- * Invites someone by email (better-auth) to the page's organization. There is
- * no mail server, so the invitation link is shown here to copy and send by any channel.
+ * Invites someone by email (better-auth) to the page's organization. The
+ * invitation is mailed; its link is shown here too, to send by any other channel.
  */
 export function InviteMemberForm() {
   const router = useRouter();
@@ -100,7 +100,8 @@ export function InviteMemberForm() {
       {created ? (
         <Alert tone="success" title={`Invitation created for ${created.email}`}>
           <p>
-            Send them this link. They sign in or create an account with that address, then accept.
+            We mailed them this link; you can also send it yourself. They sign in or create an account with that address, verify it,
+            then accept.
             {created.expiresAt ? (
               <>
                 {" "}
