@@ -4,6 +4,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { organization } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
+import { auditAuthHooks } from "@/lib/audit/auth-hooks";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { appOrigins } from "@/lib/http/same-origin";
@@ -48,6 +49,8 @@ function createAuth() {
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     telemetry: { enabled: false },
+    // Member invitations, role changes and removals are written to the audit log here.
+    hooks: auditAuthHooks,
     advanced: {
       database: {
         // Readable, sortable ids (`user_…`, `org_…`) like the rest of the product.
