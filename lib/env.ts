@@ -133,6 +133,8 @@ const envSchema = z.object({
   ALERT_WEBHOOK_SECRET: z.string().trim().optional().refine((value) => !value || /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(value), "must be a whsec_ secret"),
   /** Finished deliveries, their attempts and events older than this many days are deleted. */
   WEBHOOK_RETENTION_DAYS: intInRange(1, 3650, 30),
+  /** Days between an owner deleting an organization and its data being erased. */
+  ORGANIZATION_DELETION_GRACE_DAYS: intInRange(0, 365, 7),
   /** Kept so an old configuration fails with a clear line in production; http is allowed in development anyway. */
   WEBHOOK_ALLOW_HTTP: booleanFlag(false),
 });
@@ -158,6 +160,7 @@ export type Env = Readonly<{
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string | undefined;
   retentionDays: number;
+  organizationDeletionGraceDays: number;
   /** Development (and undecided) processes only: every private destination allowed by the switch. */
   allowPrivateNetwork: boolean;
   /** `WEBHOOK_ALLOWED_PRIVATE_CIDRS` as written, for the start banner. */
@@ -216,6 +219,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     alertWebhookUrl: value.ALERT_WEBHOOK_URL || undefined,
     alertWebhookSecret: value.ALERT_WEBHOOK_SECRET || undefined,
     retentionDays: value.WEBHOOK_RETENTION_DAYS,
+    organizationDeletionGraceDays: value.ORGANIZATION_DELETION_GRACE_DAYS,
     allowPrivateNetwork: value.WEBHOOK_ALLOW_PRIVATE_NETWORK,
     allowedPrivateCidrs: (value.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
     appUrl: (value.APP_URL || `http://localhost:${value.PORT}`).replace(/\/+$/, ""),
