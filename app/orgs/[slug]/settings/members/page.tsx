@@ -7,6 +7,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { prisma } from "@/lib/db";
+import { DeleteOrganizationSection } from "./delete-organization-section";
 import { InvitationActions } from "./invitation-actions";
 import { InviteMemberForm } from "./invite-member-form";
 import { MemberActions } from "./member-actions";
@@ -158,6 +159,8 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
           )}
         </section>
       ) : null}
+
+      {organization.role === "owner" ? <DeleteOrganizationSection /> : null}
     </div>
   );
 }
