@@ -3,6 +3,7 @@ import * as apiKeys from "@/app/api/api-keys/route";
 import * as endpoints from "@/app/api/webhooks/endpoints/route";
 import * as ingest from "@/app/api/v1/events/route";
 import { findMembership, homeOrganization } from "@/lib/auth/membership";
+import { getAuth } from "@/lib/auth/server";
 import { prisma } from "@/lib/db";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { closeTransport } from "@/lib/webhooks/transport";
@@ -37,9 +38,27 @@ beforeAll(async () => {
 });
 afterAll(() => closeTransport());
 
+/** Calls better-auth's own HTTP handler (the organization plugin), as the browser does. */
+async function authCall(user: TestUser, path: string, body?: unknown) {
+  const response = await getAuth().handler(
+    new Request(`http://localhost:3000/api/auth${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      headers: { cookie: user.cookie, "content-type": "application/json", origin: "http://localhost:3000" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
 const remove = (user: TestUser, confirm: string) => call(organization.DELETE, { method: "DELETE", user, org, body: { confirm } });
 
 describe("DELETE /api/organization", () => {
+  it("is the only way: better-auth's immediate deletion is switched off", async () => {
+    const response = await authCall(owner, "/organization/delete", { organizationId: org });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(await prisma.organization.count({ where: { id: org } })).toBe(1);
+  });
+
   it("is refused to admins and members (403), and nothing changes", async () => {
     expect((await remove(admin, slug)).status).toBe(403);
     expect((await remove(member, slug)).status).toBe(403);
@@ -80,6 +99,12 @@ describe("DELETE /api/organization", () => {
     // Audited.
     const [entry] = await prisma.auditLogEntry.findMany({ where: { organizationId: org, action: "organization.deletion_requested" } });
     expect(entry).toMatchObject({ actorUserId: owner.userId, actorEmail: "owner@doomed.example", ipAddress: "198.51.100.4", targetId: org });
+    // The organization plugin's own endpoints do not know it either.
+    expect((await authCall(owner, "/organization/invite-member", { email: "late@doomed.example", role: "member", organizationId: org })).status).toBe(404);
+    expect((await authCall(owner, "/organization/set-active", { organizationId: org })).status).toBe(404);
+    const listed = await authCall(owner, "/organization/list");
+    expect(listed.status).toBe(200);
+    expect(listed.body.map((row: { id: string }) => row.id)).not.toContain(org);
     // Asking again: the organization is gone for the owner too.
     expect((await remove(owner, slug)).status).toBe(404);
   });

@@ -48,40 +48,43 @@ function describe(path: string, returned: Row, body: Row): { organizationId: str
   }
 }
 
+/** The context better-auth hands a `hooks.before` / `hooks.after` middleware. */
+export type AuthHookContext = Parameters<Parameters<typeof createAuthMiddleware>[0]>[0];
+
+/** Before a role change: remembers the member's current role for the audit entry. */
+export async function rememberPreviousRole(ctx: AuthHookContext): Promise<void> {
+  if (ctx.path !== "/organization/update-member-role" || !ctx.headers) return;
+  const memberId = text((ctx.body as Row | undefined)?.memberId);
+  if (!memberId) return;
+  const member = await prisma.member.findUnique({ where: { id: memberId }, select: { role: true } });
+  if (member) previousRoles.set(ctx.headers, member.role);
+}
+
 /**
- * better-auth hooks that write the audit log for member invitations, role
- * changes, removals and organization settings, which go through the
- * organization plugin's own endpoints rather than `apiRoute`. Only successful
- * calls are recorded. A failure to record is logged, not surfaced: the change
- * has already been committed by the plugin.
+ * After a call to the organization plugin: records member invitations, role
+ * changes, removals and organization settings, which go through the plugin's
+ * own endpoints rather than `apiRoute`. Only successful calls are recorded. A
+ * failure to record is logged, not surfaced: the plugin has already committed
+ * the change.
  */
-export const auditAuthHooks = {
-  before: createAuthMiddleware(async (ctx) => {
-    if (ctx.path !== "/organization/update-member-role" || !ctx.headers) return;
-    const memberId = text((ctx.body as Row | undefined)?.memberId);
-    if (!memberId) return;
-    const member = await prisma.member.findUnique({ where: { id: memberId }, select: { role: true } });
-    if (member) previousRoles.set(ctx.headers, member.role);
-  }),
-  after: createAuthMiddleware(async (ctx) => {
-    const action = AUDITED_PATHS[ctx.path];
-    const returned = ctx.context.returned;
-    if (!action || !returned || typeof returned !== "object" || isAPIError(returned) || returned instanceof Response) return;
-    try {
-      const entry = describe(ctx.path, returned as Row, (ctx.body as Row | undefined) ?? {});
-      if (!entry) return;
-      const session = ctx.context.session ?? (await getSessionFromCtx(ctx));
-      const previousRole = ctx.headers ? previousRoles.get(ctx.headers) : undefined;
-      await recordAudit(prisma, {
-        organizationId: entry.organizationId,
-        actor: { userId: session?.user.id ?? null, email: session?.user.email ?? null },
-        action,
-        target: entry.target,
-        details: action === "member.role_changed" && previousRole ? { ...entry.details, previousRole } : entry.details,
-        ...(ctx.headers ? requestOrigin(ctx.headers) : {}),
-      });
-    } catch (error) {
-      logger.error({ err: error, path: ctx.path }, "could not record an audit entry");
-    }
-  }),
-};
+export async function recordOrganizationChange(ctx: AuthHookContext): Promise<void> {
+  const action = AUDITED_PATHS[ctx.path];
+  const returned = ctx.context.returned;
+  if (!action || !returned || typeof returned !== "object" || isAPIError(returned) || returned instanceof Response) return;
+  try {
+    const entry = describe(ctx.path, returned as Row, (ctx.body as Row | undefined) ?? {});
+    if (!entry) return;
+    const session = ctx.context.session ?? (await getSessionFromCtx(ctx));
+    const previousRole = ctx.headers ? previousRoles.get(ctx.headers) : undefined;
+    await recordAudit(prisma, {
+      organizationId: entry.organizationId,
+      actor: { userId: session?.user.id ?? null, email: session?.user.email ?? null },
+      action,
+      target: entry.target,
+      details: action === "member.role_changed" && previousRole ? { ...entry.details, previousRole } : entry.details,
+      ...(ctx.headers ? requestOrigin(ctx.headers) : {}),
+    });
+  } catch (error) {
+    logger.error({ err: error, path: ctx.path }, "could not record an audit entry");
+  }
+}

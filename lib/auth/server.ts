@@ -4,7 +4,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { organization } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
-import { auditAuthHooks } from "@/lib/audit/auth-hooks";
+import { authHooks } from "@/lib/auth/hooks";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { appOrigins } from "@/lib/http/same-origin";
@@ -49,8 +49,8 @@ function createAuth() {
     database: prismaAdapter(prisma, { provider: "postgresql" }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     telemetry: { enabled: false },
-    // Member invitations, role changes and removals are written to the audit log here.
-    hooks: auditAuthHooks,
+    // Organization changes are audited; organizations scheduled for deletion stay hidden.
+    hooks: authHooks,
     advanced: {
       database: {
         // Readable, sortable ids (`user_…`, `org_…`) like the rest of the product.
@@ -61,6 +61,8 @@ function createAuth() {
       organization({
         allowUserToCreateOrganization: true,
         creatorRole: "owner",
+        // Deletion goes through DELETE /api/organization (grace period, audit), never at once.
+        disableOrganizationDeletion: true,
         invitationExpiresIn: 7 * 24 * 60 * 60,
         // No mail server is assumed, so addresses are never verified; the invitee must
         // still be signed in with the invited address and hold the invitation's id.
