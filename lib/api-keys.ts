@@ -71,12 +71,13 @@ export async function revokeApiKey(options: { organizationId: string; keyId: str
   return toView(await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: options.now ?? new Date() } }));
 }
 
-/** The organization a presented key belongs to, or null for an unknown or revoked key. */
+/** The organization a presented key belongs to, or null for an unknown or revoked key, or one of an organization scheduled for deletion. */
 export async function authenticateApiKey(key: string, options: { prisma?: DbClient; now?: Date } = {}): Promise<{ organizationId: string; keyId: string } | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   const db = options.prisma ?? sharedPrisma;
-  const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) } });
-  if (!row || row.revokedAt) return null;
+  const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) }, include: { organization: { select: { deletionScheduledAt: true } } } });
+  // A deleted organization's keys stop working at once, before its data is erased.
+  if (!row || row.revokedAt || row.organization.deletionScheduledAt) return null;
   const now = options.now ?? new Date();
   // Recorded at most once a minute per key, to keep the hot path read-mostly.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {

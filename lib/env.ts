@@ -167,6 +167,8 @@ const envSchema = z.object({
   SEED_DEMO: booleanFlag(false),
   /** Finished deliveries, their attempts and events older than this many days are deleted. */
   WEBHOOK_RETENTION_DAYS: intInRange(1, 3650, 30),
+  /** Days between an owner deleting an organization and its data being erased. */
+  ORGANIZATION_DELETION_GRACE_DAYS: intInRange(0, 365, 7),
   /** Kept so an old configuration fails with a clear line in production; http is allowed in development anyway. */
   WEBHOOK_ALLOW_HTTP: booleanFlag(false),
   /** Reverse proxies whose `X-Forwarded-For` is believed (`10.0.0.0/8,127.0.0.1`); see lib/http/client-address.ts. */
@@ -209,6 +211,7 @@ export type Env = Readonly<{
   retentionDays: number;
   /** Whether `npm start` seeds the demo organization and owner: always in development, in production only with SEED_DEMO=true. */
   seedDemo: boolean;
+  organizationDeletionGraceDays: number;
   /** Development (and undecided) processes only: every private destination allowed by the switch. */
   allowPrivateNetwork: boolean;
   /** `WEBHOOK_ALLOWED_PRIVATE_CIDRS` as written, for the start banner. */
@@ -283,6 +286,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     alertWebhookSecret: value.ALERT_WEBHOOK_SECRET || undefined,
     retentionDays: value.WEBHOOK_RETENTION_DAYS,
     seedDemo: runMode === "development" || value.SEED_DEMO,
+    organizationDeletionGraceDays: value.ORGANIZATION_DELETION_GRACE_DAYS,
     allowPrivateNetwork: value.WEBHOOK_ALLOW_PRIVATE_NETWORK,
     allowedPrivateCidrs: (value.WEBHOOK_ALLOWED_PRIVATE_CIDRS ?? "").split(",").map((entry) => entry.trim()).filter(Boolean),
     appUrl,

@@ -60,6 +60,9 @@ async function seed(): Promise<Map<string, string>> {
     data: { id: newId("inv"), organizationId: acme.id, email: "new@acme.example", role: "member", expiresAt: at("2026-12-09T00:00:00.000Z"), inviterId: users[0]!.id },
   });
   await createApiKey({ organizationId: acme.id, name: "ingest", createdById: users[0]!.id });
+  await prisma.auditLogEntry.create({
+    data: { id: newId("aud"), organizationId: acme.id, actorType: "user", actorUserId: users[0]!.id, actorEmail: "a@acme.example", action: "api_key.created", details: { name: "ingest" }, ipAddress: "203.0.113.1", createdAt: at("2026-12-01T00:00:00.000Z") },
+  });
   const revoked = await createApiKey({ organizationId: globex.id, name: "old" });
   await revokeApiKey({ organizationId: globex.id, keyId: revoked.apiKey.id });
 
@@ -113,6 +116,8 @@ async function seed(): Promise<Map<string, string>> {
   await prisma.verification.create({ data: { id: newId("ver"), identifier: "x", value: "y", expiresAt: at("2026-12-31T00:00:00.000Z") } });
   await prisma.workerHeartbeat.create({ data: { workerId: "w1", startedAt: new Date(), lastSeenAt: new Date(), counters: {} } });
   await prisma.scheduledJob.create({ data: { name: "retention", lastRunAt: new Date() } });
+  // A deletion in its grace period travels with the backup, so the erasure still happens after a move.
+  await prisma.organization.update({ where: { id: globex.id }, data: { deletionScheduledAt: at("2026-12-01T12:00:00.000Z") } });
   return secrets;
 }
 

@@ -18,6 +18,7 @@ export const ORG_SECTIONS = [
   { path: "/settings/webhooks/history", label: "History" },
   { path: "/settings/api-keys", label: "API keys" },
   { path: "/settings/members", label: "Members" },
+  { path: "/settings/audit-log", label: "Audit log" },
 ] as const;
 
 /** Pages every organization has; any other (a detail page, whose id belongs to one organization) has no twin elsewhere. */

@@ -24,7 +24,7 @@ export default async function OnboardingPage() {
   const viewer = await requireViewer();
   const [memberships, home] = await Promise.all([
     prisma.member.findMany({
-      where: { userId: viewer.userId },
+      where: { userId: viewer.userId, organization: { deletionScheduledAt: null } },
       select: { role: true, organization: { select: { id: true, name: true, slug: true } } },
       orderBy: { createdAt: "asc" },
     }),

@@ -25,12 +25,13 @@ function toMembership(row: { role: string; organization: { id: string; name: str
 /**
  * The user's membership of the organization with this id or slug, read from
  * the member table; null when the user is not a member — or when there is no
- * such organization, which callers must answer the same way (404) so ids and
+ * such organization (or its deletion is scheduled), which callers must answer the same way (404) so ids and
  * slugs cannot be probed.
  */
 export async function findMembership(userId: string, organization: { id: string } | { slug: string }): Promise<OrgMembership | null> {
   const where = "id" in organization ? { id: organization.id } : { slug: organization.slug };
-  const row = await prisma.member.findFirst({ where: { userId, organization: where }, select });
+  // An organization scheduled for deletion is gone for its members at once.
+  const row = await prisma.member.findFirst({ where: { userId, organization: { ...where, deletionScheduledAt: null } }, select });
   return row ? toMembership(row) : null;
 }
 
@@ -45,7 +46,7 @@ export async function homeOrganization(userId: string): Promise<OrgMembership | 
     const last = await findMembership(userId, { id: user.lastOrganizationId });
     if (last) return last;
   }
-  const first = await prisma.member.findFirst({ where: { userId }, select, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  const first = await prisma.member.findFirst({ where: { userId, organization: { deletionScheduledAt: null } }, select, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   return first ? toMembership(first) : null;
 }
 

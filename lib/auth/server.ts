@@ -4,6 +4,7 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { organization, twoFactor } from "better-auth/plugins";
 import { nextCookies } from "better-auth/next-js";
+import { authHooks } from "@/lib/auth/hooks";
 import { prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { authRateLimitOptions } from "@/lib/auth/rate-limit";
@@ -63,6 +64,8 @@ function createAuth() {
     telemetry: { enabled: false },
     // Per-address limits in every mode, counted in the database (lib/auth/rate-limit.ts).
     rateLimit: authRateLimitOptions(),
+    // Organization changes are audited; organizations scheduled for deletion stay hidden.
+    hooks: authHooks,
     advanced: {
       // Set by npm start's server from the peer and TRUSTED_PROXIES, never taken from the client.
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
@@ -75,6 +78,8 @@ function createAuth() {
       organization({
         allowUserToCreateOrganization: true,
         creatorRole: "owner",
+        // Deletion goes through DELETE /api/organization (grace period, audit), never at once.
+        disableOrganizationDeletion: true,
         invitationExpiresIn: 7 * 24 * 60 * 60,
         // Anyone can sign up with any address: only a verified one proves it is the invitee's.
         requireEmailVerificationOnInvitation: true,

@@ -42,6 +42,7 @@ export const CARRIED_TABLES: readonly { table: string; key: string }[] = [
   { table: "WebhookAttempt", key: "id" },
   { table: "WebhookCircuit", key: "key" },
   { table: "WebhookAlert", key: "id" },
+  { table: "AuditLogEntry", key: "id" },
   // The development request inspector: endpoints point at an inbox's token, so both move together.
   { table: "DevInbox", key: "id" },
   { table: "DevInboxRequest", key: "id" },

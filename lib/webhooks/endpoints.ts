@@ -119,8 +119,8 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
   const url = assertValidWebhookUrl(options.url);
   const description = normaliseDescription(options.description) ?? "";
   const eventTypes = normaliseEventTypes(options.eventTypes) ?? [];
-  const organization = await db.organization.findUnique({ where: { id: options.organizationId }, select: { id: true } });
-  if (!organization) throw new WebhookNotFoundError("organization_not_found", `Organization ${options.organizationId} not found`);
+  const organization = await db.organization.findUnique({ where: { id: options.organizationId }, select: { deletionScheduledAt: true } });
+  if (!organization || organization.deletionScheduledAt) throw new WebhookNotFoundError("organization_not_found", `Organization ${options.organizationId} not found`);
   const id = newId("ep");
   const secret = generateSecret();
   const row = await db.webhookEndpoint.create({

@@ -127,7 +127,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(En
      ), planned AS (
        SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, event_id text, endpoint_id text)
      ), org AS (
-       SELECT "id" FROM "Organization" WHERE "id" IN (SELECT organization_id FROM input)
+       SELECT "id" FROM "Organization" WHERE "id" IN (SELECT organization_id FROM input) AND "deletionScheduledAt" IS NULL
      ), event AS (
        INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
        SELECT i.event_id, i.organization_id, i.event, i.idempotency_key, i.body, i.created_at::timestamp(3)

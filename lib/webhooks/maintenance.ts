@@ -2,6 +2,7 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhooks/health-check";
+import { eraseDeletedOrganizations } from "@/lib/organizations/deletion";
 import { pruneExpired } from "@/lib/webhooks/retention";
 import { recheckBlockedSigning } from "@/lib/webhooks/signing-blocked";
 
@@ -9,8 +10,13 @@ import { recheckBlockedSigning } from "@/lib/webhooks/signing-blocked";
 export const RETENTION_INTERVAL_SECONDS = 60 * 60;
 const RETENTION_LOCK = 5_770_002;
 
-/** Runs the retention prune if no other process is and the last run is older than the interval. */
-export async function runRetentionIfDue(options: { now?: Date; force?: boolean } = {}): Promise<{ ran: boolean; events?: number; alerts?: number; previousSecrets?: number }> {
+/**
+ * Runs the retention prune, and erases organizations whose deletion grace has passed, if no
+ * other process is and the last run is older than the interval.
+ */
+export async function runRetentionIfDue(
+  options: { now?: Date; force?: boolean } = {},
+): Promise<{ ran: boolean; events?: number; alerts?: number; erasedOrganizations?: number; previousSecrets?: number }> {
   const now = options.now ?? new Date();
   return sharedPrisma.$transaction(
     async (tx) => {
@@ -18,7 +24,9 @@ export async function runRetentionIfDue(options: { now?: Date; force?: boolean }
       if (!lock?.locked) return { ran: false };
       const last = await tx.scheduledJob.findUnique({ where: { name: "retention" } });
       if (!options.force && last && now.getTime() - last.lastRunAt.getTime() < RETENTION_INTERVAL_SECONDS * 1000 - 5_000) return { ran: false };
-      const result = await pruneExpired({ retentionDays: getEnv().retentionDays, now, prisma: tx });
+      const pruned = await pruneExpired({ retentionDays: getEnv().retentionDays, now, prisma: tx });
+      const erased = await eraseDeletedOrganizations({ graceDays: getEnv().organizationDeletionGraceDays, now, prisma: tx });
+      const result = { ...pruned, erasedOrganizations: erased.length };
       await tx.scheduledJob.upsert({ where: { name: "retention" }, create: { name: "retention", lastRunAt: now, lastResult: { ...result } }, update: { lastRunAt: now, lastResult: { ...result } } });
       return { ran: true, ...result };
     },
@@ -41,7 +49,7 @@ export function startMaintenance(options: { tickMs?: number } = {}): () => void 
       const health = await checkWebhookHealth();
       if (health.ran) logger.info({ opened: health.opened.length, resolved: health.resolved.length, open: health.stillOpen + health.opened.length }, "health check ran");
       const retention = await runRetentionIfDue();
-      if (retention.ran) logger.info({ events: retention.events, alerts: retention.alerts, previousSecrets: retention.previousSecrets }, "retention ran");
+      if (retention.ran) logger.info({ events: retention.events, alerts: retention.alerts, previousSecrets: retention.previousSecrets, erasedOrganizations: retention.erasedOrganizations }, "retention ran");
     } catch (error) {
       logger.warn({ err: error }, "maintenance tick failed");
     }

@@ -96,6 +96,8 @@ export async function claimDueDeliveries(limit: number, options: DeliveryEngineO
                AND ((c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
                  OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))))
           AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" b WHERE b."id" = d."endpointId" AND b."signingBlockedAt" IS NOT NULL)
+          -- A deleted organization's deliveries stop at once (its pending ones are cancelled too).
+          AND NOT EXISTS (SELECT 1 FROM "Organization" o WHERE o."id" = d."organizationId" AND o."deletionScheduledAt" IS NOT NULL)
           -- Endpoints already at their limit are left out BEFORE the window is cut, so a
           -- stalled endpoint's older backlog cannot fill it and starve the others.
           AND NOT EXISTS (SELECT 1 FROM in_flight i WHERE i."endpointId" = d."endpointId" AND i."count" >= $3)

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { urlHost } from "@/lib/audit/record";
+import { withAudit } from "@/lib/audit/route";
 import { apiRoute } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { createEndpoint, listEndpoints } from "@/lib/webhooks";
@@ -22,7 +24,11 @@ const createBody = z.object({
 });
 
 /** Creates an endpoint; the signing secret is in this response only. */
-export const POST = apiRoute({ access: "manager", body: createBody }, async ({ actor, body }) => {
-  const { endpoint, secret } = await createEndpoint({ organizationId: actor.organizationId, ...body });
+export const POST = apiRoute({ access: "manager", body: createBody }, async ({ request, actor, body }) => {
+  const { endpoint, secret } = await withAudit(
+    { request, actor },
+    (tx) => createEndpoint({ organizationId: actor.organizationId, ...body, prisma: tx }),
+    ({ endpoint }) => ({ action: "endpoint.created", target: { type: "endpoint", id: endpoint.id }, details: { host: urlHost(endpoint.url), eventTypes: endpoint.eventTypes } }),
+  );
   return Response.json({ endpoint: endpointJson(endpoint), secret }, { status: 201 });
 });

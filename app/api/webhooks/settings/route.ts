@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { urlHost } from "@/lib/audit/record";
+import { withAudit } from "@/lib/audit/route";
 import { apiRoute } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { upsertDefaultEndpoint } from "@/lib/webhooks/endpoints";
@@ -6,7 +8,15 @@ import { upsertDefaultEndpoint } from "@/lib/webhooks/endpoints";
 export const dynamic = "force-dynamic";
 
 /** The classic guide's route: one URL per organization, kept as its default endpoint. */
-export const PUT = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(2048) }) }, async ({ actor, body }) => {
-  const { endpoint, secret, created } = await upsertDefaultEndpoint({ organizationId: actor.organizationId, url: body.webhookUrl });
+export const PUT = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(2048) }) }, async ({ request, actor, body }) => {
+  const { endpoint, secret, created } = await withAudit(
+    { request, actor },
+    (tx) => upsertDefaultEndpoint({ organizationId: actor.organizationId, url: body.webhookUrl, prisma: tx }),
+    ({ endpoint, created }) => ({
+      action: created ? "endpoint.created" : "endpoint.updated",
+      target: { type: "endpoint", id: endpoint.id },
+      details: { host: urlHost(endpoint.url), ...(created ? {} : { changed: ["url"] }) },
+    }),
+  );
   return Response.json({ endpoint: endpointJson(endpoint), ...(secret ? { secret } : {}) }, { status: created ? 201 : 200 });
 });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { urlHost } from "@/lib/audit/record";
+import { withAudit, type AuditNote } from "@/lib/audit/route";
 import { apiRoute, schemas } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { deleteEndpoint, disableEndpoint, enableEndpoint, getEndpoint, updateEndpoint } from "@/lib/webhooks";
@@ -20,16 +22,45 @@ const patchBody = z
   })
   .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
 
-export const PATCH = apiRoute({ access: "manager", params, body: patchBody }, async ({ actor, params, body }) => {
-  const ref = { organizationId: actor.organizationId, endpointId: params.id };
+export const PATCH = apiRoute({ access: "manager", params, body: patchBody }, async ({ request, actor, params, body }) => {
+  const target = { type: "endpoint", id: params.id };
   const { status, ...fields } = body;
-  let endpoint = Object.keys(fields).length > 0 ? await updateEndpoint({ ...ref, ...fields }) : await getEndpoint(ref);
-  if (status === "disabled" && endpoint.status !== "disabled") endpoint = await disableEndpoint(ref);
-  if (status === "active" && endpoint.status !== "active") endpoint = await enableEndpoint(ref);
+  const notes: AuditNote[] = [];
+  const endpoint = await withAudit(
+    { request, actor },
+    async (tx) => {
+      const ref = { organizationId: actor.organizationId, endpointId: params.id, prisma: tx };
+      let endpoint = await getEndpoint(ref);
+      if (Object.keys(fields).length > 0) {
+        const before = endpoint;
+        endpoint = await updateEndpoint({ ...ref, ...fields });
+        const changed = Object.keys(fields).filter((field) => JSON.stringify(before[field as keyof typeof before]) !== JSON.stringify(endpoint[field as keyof typeof endpoint]));
+        notes.push({ action: "endpoint.updated", target, details: { changed, host: urlHost(endpoint.url) } });
+      }
+      if (status === "disabled" && endpoint.status !== "disabled") {
+        endpoint = await disableEndpoint(ref);
+        notes.push({ action: "endpoint.disabled", target });
+      }
+      if (status === "active" && endpoint.status !== "active") {
+        endpoint = await enableEndpoint(ref);
+        notes.push({ action: "endpoint.enabled", target });
+      }
+      return endpoint;
+    },
+    () => notes,
+  );
   return { endpoint: endpointJson(endpoint) };
 });
 
-export const DELETE = apiRoute({ access: "manager", params }, async ({ actor, params }) => {
-  await deleteEndpoint({ organizationId: actor.organizationId, endpointId: params.id });
+export const DELETE = apiRoute({ access: "manager", params }, async ({ request, actor, params }) => {
+  await withAudit(
+    { request, actor },
+    async (tx) => {
+      const endpoint = await getEndpoint({ organizationId: actor.organizationId, endpointId: params.id, prisma: tx });
+      await deleteEndpoint({ organizationId: actor.organizationId, endpointId: params.id, prisma: tx });
+      return endpoint;
+    },
+    (endpoint) => ({ action: "endpoint.deleted", target: { type: "endpoint", id: endpoint.id }, details: { host: urlHost(endpoint.url) } }),
+  );
   return new Response(null, { status: 204 });
 });

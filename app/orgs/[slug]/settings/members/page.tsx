@@ -8,6 +8,7 @@ import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getOrganizationSecurity, hasTwoFactor } from "@/lib/auth/two-factor-policy";
 import { prisma } from "@/lib/db";
+import { DeleteOrganizationSection } from "./delete-organization-section";
 import { InvitationActions } from "./invitation-actions";
 import { InviteMemberForm } from "./invite-member-form";
 import { MemberActions } from "./member-actions";
@@ -162,6 +163,8 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
           )}
         </section>
       ) : null}
+
+      {organization.role === "owner" ? <DeleteOrganizationSection /> : null}
     </div>
   );
 }

@@ -1,9 +1,18 @@
 import { z } from "zod";
+import { recordFromRoute } from "@/lib/audit/route";
+import { prisma } from "@/lib/db";
 import { apiRoute, schemas } from "@/lib/http/route";
 import { redeliver } from "@/lib/webhooks/manual";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute({ access: "manager", params: z.object({ id: schemas.id("msg") }) }, async ({ actor, params }) => ({
-  result: await redeliver({ organizationId: actor.organizationId, deliveryId: params.id }),
-}));
+export const POST = apiRoute({ access: "manager", params: z.object({ id: schemas.id("msg") }) }, async ({ request, actor, params }) => {
+  // Not one transaction: the attempt goes over the network. Recorded once it was made.
+  const result = await redeliver({ organizationId: actor.organizationId, deliveryId: params.id });
+  await recordFromRoute(prisma, { request, actor }, {
+    action: "delivery.redelivered",
+    target: { type: "delivery", id: params.id },
+    details: { success: result.success, statusCode: result.statusCode ?? null },
+  });
+  return { result };
+});

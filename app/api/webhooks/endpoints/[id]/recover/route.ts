@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { recordFromRoute } from "@/lib/audit/route";
+import { prisma } from "@/lib/db";
 import { apiRoute, schemas } from "@/lib/http/route";
 import { recoverFailedDeliveries } from "@/lib/webhooks/manual";
 
@@ -6,7 +8,14 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiRoute(
   { access: "manager", params: z.object({ id: schemas.id("ep") }), body: z.object({ since: schemas.isoDate }) },
-  async ({ actor, params, body }) => ({
-    requeued: await recoverFailedDeliveries({ organizationId: actor.organizationId, endpointId: params.id, since: body.since }),
-  }),
+  async ({ request, actor, params, body }) => {
+    // Not inside a transaction: the re-queue wakes workers at once, which must see it committed.
+    const requeued = await recoverFailedDeliveries({ organizationId: actor.organizationId, endpointId: params.id, since: body.since });
+    await recordFromRoute(prisma, { request, actor }, {
+      action: "endpoint.deliveries_recovered",
+      target: { type: "endpoint", id: params.id },
+      details: { since: body.since.toISOString(), requeued },
+    });
+    return { requeued };
+  },
 );
