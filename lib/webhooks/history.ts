@@ -93,21 +93,41 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<{ items:
   };
 }
 
+/** Attempts per page of a delivery's detail (each can hold a 64 KiB response body). */
+export const ATTEMPTS_PAGE_SIZE = 20;
+
 /**
- * One delivery with its exact payload and every attempt (signature values already masked).
- * `maskUrls` (for members): endpoint and attempt URLs as scheme and host only.
+ * One delivery with its exact payload and one page of its attempts, newest first (signature
+ * values already masked): the `attemptsLimit` (default {@link ATTEMPTS_PAGE_SIZE}) attempts
+ * numbered below `attemptsBefore` (default: the newest). `olderAttemptsBefore` is the cursor
+ * for the next page, null on the last. `maskUrls` (for members): endpoint and attempt URLs as
+ * scheme and host only.
  */
-export async function getDeliveryDetail(options: { organizationId: string; deliveryId: string; prisma?: DbClient; maskUrls?: boolean }) {
+export async function getDeliveryDetail(options: {
+  organizationId: string;
+  deliveryId: string;
+  prisma?: DbClient;
+  maskUrls?: boolean;
+  attemptsBefore?: number;
+  attemptsLimit?: number;
+}) {
   const db = options.prisma ?? sharedPrisma;
+  const limit = options.attemptsLimit ?? ATTEMPTS_PAGE_SIZE;
   const row = await db.webhookDelivery.findFirst({
     where: { id: options.deliveryId, organizationId: options.organizationId },
     include: {
       endpoint: { select: { id: true, url: true, description: true, status: true } },
       webhookEvent: { select: { id: true, body: true, createdAt: true } },
-      attemptLog: { orderBy: { number: "asc" } },
+      attemptLog: {
+        where: options.attemptsBefore === undefined ? undefined : { number: { lt: options.attemptsBefore } },
+        orderBy: { number: "desc" },
+        take: limit + 1,
+      },
+      _count: { select: { attemptLog: true } },
     },
   });
   if (!row) throw new WebhookNotFoundError("delivery_not_found", `Delivery ${options.deliveryId} not found`);
+  const attempts = row.attemptLog.slice(0, limit);
   return {
     id: row.id,
     event: row.event,
@@ -122,7 +142,9 @@ export async function getDeliveryDetail(options: { organizationId: string; deliv
     endpoint: { ...row.endpoint, url: displayUrl(row.endpoint.url, !options.maskUrls) },
     eventId: row.webhookEvent.id,
     payload: row.webhookEvent.body,
-    attemptLog: row.attemptLog.map((attempt) => ({
+    attemptsTotal: row._count.attemptLog,
+    olderAttemptsBefore: row.attemptLog.length > limit ? attempts[attempts.length - 1]!.number : null,
+    attemptLog: attempts.map((attempt) => ({
       id: attempt.id,
       number: attempt.number,
       trigger: attempt.trigger,

@@ -4,6 +4,12 @@ import { getDeliveryDetail } from "@/lib/webhooks/history";
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ access: "member", params: z.object({ id: schemas.id("msg") }) }, async ({ actor, params }) => ({
-  delivery: await getDeliveryDetail({ organizationId: actor.organizationId, deliveryId: params.id, maskUrls: actor.role === "member" }),
+const attemptsQuery = z.object({
+  attemptsBefore: z.coerce.number().int().min(1).optional(),
+  attemptsLimit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+/** One delivery and a page of its attempts, newest first (`olderAttemptsBefore` pages back). */
+export const GET = apiRoute({ access: "member", params: z.object({ id: schemas.id("msg") }), query: attemptsQuery }, async ({ actor, params, query }) => ({
+  delivery: await getDeliveryDetail({ organizationId: actor.organizationId, deliveryId: params.id, maskUrls: actor.role === "member", ...query }),
 }));

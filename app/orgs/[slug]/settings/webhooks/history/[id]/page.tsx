@@ -21,11 +21,22 @@ const preClass =
   "overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400";
 
 /** One delivery: what was sent (byte for byte), to where, and every attempt with its response. */
-export default async function DeliveryPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+export default async function DeliveryPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string; id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { slug, id } = await params;
   const { organization } = await requireOrgViewer(slug);
   const base = orgPath(organization.slug);
-  const delivery = await orNotFound(getDeliveryDetail({ organizationId: organization.id, deliveryId: id, maskUrls: !organization.canManage }));
+  // A page of attempts, newest first; `?attemptsBefore=<number>` goes further back.
+  const before = Number((await searchParams).attemptsBefore);
+  const attemptsBefore = Number.isSafeInteger(before) && before > 0 ? before : undefined;
+  const delivery = await orNotFound(
+    getDeliveryDetail({ organizationId: organization.id, deliveryId: id, maskUrls: !organization.canManage, attemptsBefore }),
+  );
   const pretty = prettyJson(delivery.payload);
   const payloadBytes = Buffer.byteLength(delivery.payload, "utf8");
 
@@ -136,9 +147,29 @@ export default async function DeliveryPage({ params }: { params: Promise<{ slug:
 
       <section aria-labelledby="attempts-heading" className="space-y-3">
         <h2 id="attempts-heading" className="text-base font-semibold">
-          Attempts ({delivery.attemptLog.length})
+          Attempts ({delivery.attemptsTotal})
         </h2>
+        {delivery.attemptsTotal > delivery.attemptLog.length ? (
+          <p className="text-sm text-slate-600">
+            Newest first: attempts {delivery.attemptLog[delivery.attemptLog.length - 1]?.number ?? 0}–{delivery.attemptLog[0]?.number ?? 0} of{" "}
+            {delivery.attemptsTotal}.
+          </p>
+        ) : null}
         <AttemptList attempts={delivery.attemptLog} bodyCapBytes={RESPONSE_BODY_CAP_BYTES} />
+        {attemptsBefore !== undefined || delivery.olderAttemptsBefore !== null ? (
+          <nav aria-label="Attempt pages" className="flex flex-wrap gap-4 text-sm">
+            {attemptsBefore !== undefined ? (
+              <Link href={`${base}/history/${delivery.id}`} className={linkClass}>
+                Newest attempts
+              </Link>
+            ) : null}
+            {delivery.olderAttemptsBefore !== null ? (
+              <Link href={`${base}/history/${delivery.id}?attemptsBefore=${delivery.olderAttemptsBefore}`} className={linkClass}>
+                Older attempts
+              </Link>
+            ) : null}
+          </nav>
+        ) : null}
       </section>
     </div>
   );
