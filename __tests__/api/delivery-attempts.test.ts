@@ -58,7 +58,7 @@ it("pages attempts newest first, with the total and a cursor to older ones", asy
   expect(numbers(small.body)).toEqual([TOTAL, TOTAL - 1, TOTAL - 2]);
 });
 
-it.each([{ attemptsLimit: "0" }, { attemptsLimit: "101" }, { attemptsBefore: "-1" }, { attemptsBefore: "x" }])("refuses %j with 400", async (query) => {
+it.each<Record<string, string>>([{ attemptsLimit: "0" }, { attemptsLimit: "101" }, { attemptsBefore: "-1" }, { attemptsBefore: "x" }])("refuses %j with 400", async (query) => {
   const response = await call(delivery.GET, { user: owner, org, params: { id: deliveryId }, query });
   expect(response.status).toBe(400);
   expect(response.body).toMatchObject({ error: "invalid_request" });

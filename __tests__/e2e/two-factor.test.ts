@@ -91,6 +91,8 @@ describeBrowser("two-factor in a browser", () => {
     await page.getByLabel("Confirm your password").fill(PASSWORD);
     await page.getByRole("button", { name: "Continue" }).click();
     const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+    // The setup link as a QR code, drawn in the page (the secret never leaves it).
+    await page.getByRole("img", { name: "QR code to add Webhooks to an authenticator app" }).locator("svg path").first().waitFor();
     const recoveryCodes = await page.getByTestId("recovery-codes").locator("li").allTextContents();
     expect(recoveryCodes.length).toBeGreaterThanOrEqual(8);
     const totp = new TOTP({ secret: Secret.fromBase32(secret) });

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/app/_components/alert";
 import { Badge } from "@/app/_components/badge";
+import { QrCode } from "./qr-code";
 import { Button } from "@/app/_components/button";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field } from "@/app/_components/field";
@@ -214,12 +215,13 @@ function SetupStep({ totpURI, backupCodes, onCancel, onVerified }: { totpURI: st
       <ol className="list-decimal space-y-5 pl-5 text-sm text-slate-700">
         <li className="space-y-2">
           <p>
-            Add Webhooks to your authenticator app:{" "}
+            Add Webhooks to your authenticator app: scan this code,{" "}
             <a href={totpURI} className="font-medium text-indigo-600 hover:text-indigo-500">
               open the setup link
             </a>{" "}
             on this device, or type this secret key into the app (time-based, 6 digits, 30 seconds).
           </p>
+          <QrCode value={totpURI} label="QR code to add Webhooks to an authenticator app" />
           <div className="flex flex-wrap items-center gap-2">
             <code data-testid="totp-secret" className="break-all rounded bg-slate-100 px-2 py-1 font-mono text-slate-900">
               {secret}
