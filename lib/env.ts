@@ -11,28 +11,34 @@ import { parseRetrySchedule, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const databaseUrl = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === "" ? undefined : value))
-  .superRefine((value, ctx) => {
-    if (value === undefined) return;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "is not a URL; expected postgres://user@host:5432/database or leave it unset for the embedded database" });
-      return;
-    }
-    if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-      // Only the scheme is echoed: the rest of the URL may hold a password.
-      ctx.addIssue({
-        code: "custom",
-        message: `uses "${url.protocol}" but only postgres:// and postgresql:// are supported (unset it for the embedded database)`,
-      });
-    }
-  });
+/**
+ * An optional URL whose scheme must be one of `schemes` (and, when `noHost` is given, which must
+ * name a host). Only the scheme is ever echoed in an error: the rest of the URL may hold a password.
+ */
+const serviceUrl = (schemes: readonly string[], messages: { notUrl: string; scheme: (protocol: string) => string; noHost?: string }) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .superRefine((value, ctx) => {
+      if (value === undefined) return;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: messages.notUrl });
+        return;
+      }
+      if (!schemes.includes(url.protocol)) ctx.addIssue({ code: "custom", message: messages.scheme(url.protocol) });
+      else if (messages.noHost && !url.hostname) ctx.addIssue({ code: "custom", message: messages.noHost });
+    });
+
+const databaseUrl = serviceUrl(["postgres:", "postgresql:"], {
+  notUrl: "is not a URL; expected postgres://user@host:5432/database or leave it unset for the embedded database",
+  // No host is valid here: postgresql:///db connects through the local socket.
+  scheme: (protocol) => `uses "${protocol}" but only postgres:// and postgresql:// are supported (unset it for the embedded database)`,
+});
 
 const intInRange = (min: number, max: number, fallback: number) =>
   z
@@ -84,27 +90,12 @@ const cidrList = z
     }
   });
 
-/** `smtp://` or `smtps://` with a host; only the scheme is ever echoed (the URL carries a password). */
-const smtpUrl = z
-  .string()
-  .trim()
-  .optional()
-  .transform((value) => (value === "" ? undefined : value))
-  .superRefine((value, ctx) => {
-    if (value === undefined) return;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "is not a URL; expected smtp://user:password@mail.example.com:587 or smtps://…" });
-      return;
-    }
-    if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
-      ctx.addIssue({ code: "custom", message: `uses "${url.protocol}" but only smtp:// and smtps:// are supported` });
-    } else if (!url.hostname) {
-      ctx.addIssue({ code: "custom", message: "has no host; expected smtp://user:password@mail.example.com:587" });
-    }
-  });
+/** `smtp://` or `smtps://` with a host. */
+const smtpUrl = serviceUrl(["smtp:", "smtps:"], {
+  notUrl: "is not a URL; expected smtp://user:password@mail.example.com:587 or smtps://…",
+  scheme: (protocol) => `uses "${protocol}" but only smtp:// and smtps:// are supported`,
+  noHost: "has no host; expected smtp://user:password@mail.example.com:587",
+});
 
 /** `Name <address@host>` or `address@host`, one line (it becomes a header). */
 const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { apiFetch, errorMessage } from "@/app/_components/api";
 import { Badge } from "@/app/_components/badge";
 import { EmptyState } from "@/app/_components/empty-state";
+import { HeadersTable } from "@/app/_components/headers-table";
 import { DateTime } from "@/app/_components/time";
 import type { InboxRequestView } from "@/lib/dev-inbox/inbox";
 
@@ -66,20 +67,8 @@ function RequestItem({ request }: { request: InboxRequestView }) {
       </dl>
       <details className="mt-4">
         <summary className={summaryClass}>Headers ({headers.length})</summary>
-        <div className="mt-2 overflow-x-auto">
-          <table className="min-w-full text-left font-mono text-xs">
-            <caption className="sr-only">Headers of request {request.seq}</caption>
-            <tbody className="divide-y divide-slate-100">
-              {headers.map(([name, value]) => (
-                <tr key={name}>
-                  <th scope="row" className="whitespace-nowrap py-1 pr-4 align-top font-medium text-slate-600">
-                    {name}
-                  </th>
-                  <td className="break-all py-1 text-slate-900">{value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+        <div className="mt-2">
+          <HeadersTable headers={headers} caption={`Headers of request ${request.seq}`} />
         </div>
       </details>
       <details className="mt-3">

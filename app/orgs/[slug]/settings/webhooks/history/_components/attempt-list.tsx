@@ -1,4 +1,5 @@
 import { Badge, StatusBadge, type BadgeTone } from "@/app/_components/badge";
+import { HeadersTable } from "@/app/_components/headers-table";
 import type { DeliveryDetail } from "@/lib/webhooks/history";
 import { bytesText, urlHost } from "../../_components/format";
 import { RelativeTime } from "../../_components/relative-time";
@@ -6,28 +7,6 @@ import { RelativeTime } from "../../_components/relative-time";
 type Attempt = DeliveryDetail["attemptLog"][number];
 
 const TRIGGER_TONES: Record<string, BadgeTone> = { scheduled: "gray", manual: "indigo", test: "amber" };
-
-function HeadersTable({ headers, caption }: { headers: Record<string, string>; caption: string }) {
-  const entries = Object.entries(headers);
-  if (entries.length === 0) return <p className="text-sm italic text-slate-500">None recorded</p>;
-  return (
-    <div className="overflow-x-auto">
-      <table className="min-w-full text-left font-mono text-xs">
-        <caption className="sr-only">{caption}</caption>
-        <tbody className="divide-y divide-slate-100">
-          {entries.map(([name, value]) => (
-            <tr key={name}>
-              <th scope="row" className="whitespace-nowrap py-1 pr-4 align-top font-medium text-slate-600">
-                {name}
-              </th>
-              <td className="break-all py-1 text-slate-900">{value}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 const preClass =
   "mt-2 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400";
