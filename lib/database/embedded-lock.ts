@@ -15,12 +15,23 @@ export class EmbeddedDatabaseBusyError extends Error {
   }
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * True while `pid` is a running process. A zombie (exited, not yet reaped by its parent —
+ * common for a killed server whose launcher already exited) still answers signal 0 but holds
+ * nothing, so on Linux its state is read from /proc.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; the state follows the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc (not Linux) or it vanished meanwhile: trust signal 0
   }
 }
 
