@@ -1,3 +1,4 @@
+import { readBodyCapped } from "@/lib/http/read-body";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
@@ -41,7 +42,7 @@ export async function receiveInboxRequest(options: ReceiveOptions): Promise<Rece
   const db = options.prisma ?? sharedPrisma;
   const inbox = await findInbox({ token: options.token, prisma: db });
   if (!inbox) return { status: 404, body: null };
-  const bytes = await readCapped(options.request, INBOX_BODY_CAP_BYTES);
+  const bytes = await readBodyCapped(options.request, INBOX_BODY_CAP_BYTES);
   if (!bytes) {
     return { status: 413, body: { error: "payload_too_large", message: `This inbox records bodies of at most ${INBOX_BODY_CAP_BYTES} bytes` } };
   }
@@ -63,27 +64,6 @@ export async function receiveInboxRequest(options: ReceiveOptions): Promise<Rece
   return status >= 200 && status < 300
     ? { status, body: { received: true, id, seq } }
     : { status, body: { error: "inbox_fails_on_purpose", message: `This inbox answers ${status} to every request`, id, seq } };
-}
-
-/** The body's bytes, or null as soon as they pass `maxBytes` (declared or actual). */
-async function readCapped(request: Request, maxBytes: number): Promise<Buffer | null> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**

@@ -8,6 +8,7 @@ import { ownerMissingTwoFactor, twoFactorRequiredError } from "@/lib/auth/two-fa
 import type { OrgRole } from "@/lib/auth/server";
 import { HttpError } from "@/lib/http/errors";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
+import { readBodyCapped } from "@/lib/http/read-body";
 import { appOrigins, assertSameOriginWrite } from "@/lib/http/same-origin";
 import { logger } from "@/lib/logger";
 import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
@@ -170,21 +171,9 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
 
 /** Reads the body as text, giving up (413) as soon as it passes `maxBytes`, whatever Content-Length said. */
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new HttpError(413, "payload_too_large", `The body may be at most ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const bytes = await readBodyCapped(request, maxBytes);
+  if (bytes === null) throw new HttpError(413, "payload_too_large", `The body may be at most ${maxBytes} bytes`);
+  return bytes.toString("utf8");
 }
 
 /** Maps any error to a JSON response; unexpected ones are logged and answered 500 without details. */
