@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseRateLimit, type RateLimitSpec } from "@/lib/limits/spec";
 import { decideRunMode, RUN_MODES, type RunMode } from "@/lib/run-mode";
 import { parseCidrList, type Cidr } from "@/lib/webhooks/ip-address";
 import { parseRetrySchedule, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
@@ -78,6 +79,21 @@ const retrySchedule = z
     }
   });
 
+/** `<count>/<window>` (`100/1s`, `10/1m`) or `off`; see lib/limits/spec.ts. */
+const rateLimit = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseRateLimit(value || fallback);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+
 const cidrList = z
   .string()
   .trim()
@@ -132,6 +148,16 @@ const envSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: retrySchedule,
   WEBHOOK_WORKER_CONCURRENCY: intInRange(1, 1000, 50),
   WEBHOOK_ENDPOINT_CONCURRENCY: intInRange(1, 1000, 10),
+  /** Attempts in flight for one organization across every worker (its fair share may be less). */
+  WEBHOOK_ORGANIZATION_CONCURRENCY: intInRange(1, 100_000, 100),
+  /** Endpoints one organization may have. */
+  WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION: intInRange(1, 100_000, 50),
+  /** Shared by every process on the database (lib/limits/rate-limiter.ts). */
+  RATE_LIMIT_INGEST_PER_KEY: rateLimit("500/1s"),
+  RATE_LIMIT_INGEST_PER_ORGANIZATION: rateLimit("1000/1s"),
+  RATE_LIMIT_TEST_SENDS: rateLimit("10/1m"),
+  RATE_LIMIT_REDELIVERIES: rateLimit("60/1m"),
+  RATE_LIMIT_RECOVERIES: rateLimit("10/1h"),
   /** Run the delivery worker inside the web server process (`npm start`). */
   WEBHOOK_EMBEDDED_WORKER: booleanFlag(true),
   /** Signs session cookies; required in production, generated under DATA_DIR otherwise. */
@@ -177,6 +203,9 @@ const envSchema = z.object({
     .pipe(z.enum(["optional", "required"], { message: 'must be "optional" or "required"' })),
 });
 
+/** The rate limits the app enforces, each configured by one RATE_LIMIT_* variable. */
+export type RateLimitName = "ingestPerKey" | "ingestPerOrganization" | "testSends" | "redeliveries" | "recoveries";
+
 export type Env = Readonly<{
   /** Development or production, by the rule in lib/run-mode.ts. */
   runMode: RunMode;
@@ -192,6 +221,10 @@ export type Env = Readonly<{
   webhookRetrySchedule: readonly number[];
   workerConcurrency: number;
   endpointConcurrency: number;
+  organizationConcurrency: number;
+  maxEndpointsPerOrganization: number;
+  /** null: that limit is off. */
+  rateLimits: Readonly<Record<RateLimitName, RateLimitSpec | null>>;
   embeddedWorker: boolean;
   authSecret: string | undefined;
   metricsToken: string | undefined;
@@ -269,6 +302,15 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     webhookRetrySchedule: Object.freeze(value.WEBHOOK_RETRY_SCHEDULE),
     workerConcurrency: value.WEBHOOK_WORKER_CONCURRENCY,
     endpointConcurrency: value.WEBHOOK_ENDPOINT_CONCURRENCY,
+    organizationConcurrency: value.WEBHOOK_ORGANIZATION_CONCURRENCY,
+    maxEndpointsPerOrganization: value.WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION,
+    rateLimits: Object.freeze({
+      ingestPerKey: value.RATE_LIMIT_INGEST_PER_KEY,
+      ingestPerOrganization: value.RATE_LIMIT_INGEST_PER_ORGANIZATION,
+      testSends: value.RATE_LIMIT_TEST_SENDS,
+      redeliveries: value.RATE_LIMIT_REDELIVERIES,
+      recoveries: value.RATE_LIMIT_RECOVERIES,
+    }),
     embeddedWorker: value.WEBHOOK_EMBEDDED_WORKER,
     authSecret: value.BETTER_AUTH_SECRET || undefined,
     metricsToken: value.METRICS_TOKEN || undefined,

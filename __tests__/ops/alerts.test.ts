@@ -157,14 +157,14 @@ describe("retention", () => {
       data: { id: newId("att"), organizationId: org.id, deliveryId: oldDelivered.id, endpointId: endpoint.id, number: 1, trigger: "scheduled", startedAt: old, durationMs: 5, url: endpoint.url, requestHeaders: {}, success: true },
     });
 
-    expect(await pruneExpired({ retentionDays: 30, now: NOW, batchSize: 2 })).toEqual({ events: 3, alerts: 0, previousSecrets: 0 });
+    expect(await pruneExpired({ retentionDays: 30, now: NOW, batchSize: 2 })).toEqual({ events: 3, alerts: 0, previousSecrets: 0, rateLimitWindows: 0 });
     const left = await prisma.webhookDelivery.findMany({ select: { status: true, createdAt: true }, orderBy: { createdAt: "asc" } });
     expect(left).toEqual([
       { status: "pending", createdAt: old },
       { status: "delivered", createdAt: at(-60) },
     ]);
     expect(await prisma.webhookAttempt.count()).toBe(0);
-    expect(await pruneExpired({ retentionDays: 30, now: NOW })).toEqual({ events: 0, alerts: 0, previousSecrets: 0 });
+    expect(await pruneExpired({ retentionDays: 30, now: NOW })).toEqual({ events: 0, alerts: 0, previousSecrets: 0, rateLimitWindows: 0 });
   });
 
   it("erases a rotated-out secret once its grace period has ended, and keeps one still in grace", async () => {

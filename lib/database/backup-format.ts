@@ -58,6 +58,7 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   WorkerHeartbeat: "live state of running worker processes, rewritten by each worker as it runs",
   ScheduledJob: "when periodic jobs last ran; they run again after an import",
   AuthRateLimit: "short-lived sign-in rate-limit counters",
+  RateLimitBudget: "short-lived API rate-limit windows",
   SignInThrottle: "short-lived failed sign-in counters",
 };
 

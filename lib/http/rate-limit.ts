@@ -1,36 +1,37 @@
+import { getEnv, type RateLimitName } from "@/lib/env";
 import { HttpError } from "@/lib/http/errors";
+import { SharedRateLimiter } from "@/lib/limits/rate-limiter";
+import { describeRateLimit } from "@/lib/limits/spec";
+
+/** What each limit counts, for the 429's message; the variable that sets it. */
+export const RATE_LIMITS: Readonly<Record<RateLimitName, { what: string; per: string; variable: string }>> = {
+  ingestPerKey: { what: "events sent", per: "API key", variable: "RATE_LIMIT_INGEST_PER_KEY" },
+  ingestPerOrganization: { what: "events sent", per: "organization", variable: "RATE_LIMIT_INGEST_PER_ORGANIZATION" },
+  testSends: { what: "test sends", per: "organization", variable: "RATE_LIMIT_TEST_SENDS" },
+  redeliveries: { what: "redeliveries", per: "organization", variable: "RATE_LIMIT_REDELIVERIES" },
+  recoveries: { what: "recoveries of failed deliveries", per: "organization", variable: "RATE_LIMIT_RECOVERIES" },
+};
+
+const limiter = new SharedRateLimiter();
 
 /**
- * A fixed-window counter per key, in this process. Enough to stop an admin
- * page (or a script) from hammering someone's endpoint through "test"; not a
- * distributed quota.
+ * Counts one use of the named limit for `subject` (an API key id or an
+ * organization id), shared by every process on the database. Throws HttpError
+ * 429 `rate_limited` with `Retry-After` once the window's budget is spent; does
+ * nothing when the limit is configured `off`.
  */
-export class RateLimiter {
-  private readonly windows = new Map<string, { startedAt: number; count: number }>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Counts one use of `key`; throws HttpError 429 (with Retry-After) past the limit. */
-  take(key: string): void {
-    const now = this.now();
-    const window = this.windows.get(key);
-    if (!window || now - window.startedAt >= this.windowMs) {
-      this.windows.set(key, { startedAt: now, count: 1 });
-      if (this.windows.size > 10_000) this.prune(now);
-      return;
-    }
-    if (window.count >= this.limit) {
-      const retryAfter = Math.ceil((window.startedAt + this.windowMs - now) / 1000);
-      throw new HttpError(429, "rate_limited", `Too many requests; try again in ${retryAfter} s`, {}, { "Retry-After": String(retryAfter) });
-    }
-    window.count++;
-  }
-
-  private prune(now: number): void {
-    for (const [key, window] of this.windows) if (now - window.startedAt >= this.windowMs) this.windows.delete(key);
-  }
+export async function enforceRateLimit(name: RateLimitName, subject: string, options: { limiter?: SharedRateLimiter } = {}): Promise<void> {
+  const spec = getEnv().rateLimits[name];
+  if (!spec) return;
+  const decision = await (options.limiter ?? limiter).take(`${name}:${subject}`, spec);
+  if (decision.allowed) return;
+  const { what, per } = RATE_LIMITS[name];
+  const retryAfter = decision.retryAfterSeconds;
+  throw new HttpError(
+    429,
+    "rate_limited",
+    `Too many ${what} for this ${per}: the limit is ${describeRateLimit(spec)}; try again in ${retryAfter} s`,
+    { limit: describeRateLimit(spec), retryAfterSeconds: retryAfter },
+    { "Retry-After": String(retryAfter) },
+  );
 }

@@ -11,7 +11,7 @@ import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { readBodyCapped } from "@/lib/http/read-body";
 import { appOrigins, assertSameOriginWrite } from "@/lib/http/same-origin";
 import { logger } from "@/lib/logger";
-import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
 
 /** Largest JSON body a route accepts unless it says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -183,6 +183,7 @@ export function toResponse(error: unknown): Response {
   }
   if (error instanceof WebhookNotFoundError) return json(404, { error: error.code, message: error.message });
   if (error instanceof WebhookConflictError) return json(409, { error: error.code, message: error.message });
+  if (error instanceof WebhookQuotaError) return json(409, { error: error.code, message: error.message, limit: error.limit, current: error.current });
   if (error instanceof SecretError && error.code === "decryption_failed") {
     // Revealing or rotating a secret whose key was removed: the operator must restore the key.
     return json(409, {

@@ -7,7 +7,7 @@ import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
 import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
 import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
-import type { LoadedDelivery } from "@/lib/webhooks/leased";
+import type { LoadedDelivery } from "@/lib/webhooks/claim";
 import { describeOutcome, LeaseLostError, recordAttempt, type AttemptRecorder, type RecordInput, type SignedSendResult } from "@/lib/webhooks/record";
 import { classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS, type AttemptVerdict } from "@/lib/webhooks/retry-policy";
 import type { KeyRing } from "@/lib/webhooks/secrets";

@@ -1,8 +1,9 @@
 import type { WebhookEndpoint } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
-import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { assertEventType } from "@/lib/webhooks/events";
 import { getKeyRing } from "@/lib/webhooks/keyring";
 import { decryptSecret, encryptSecret, generateSecret, type KeyRing } from "@/lib/webhooks/secrets";
@@ -44,6 +45,8 @@ export interface CreateEndpointOptions {
   description?: string;
   eventTypes?: string[];
   prisma?: DbClient;
+  /** Endpoints the organization may have; default WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION. */
+  maxEndpoints?: number;
 }
 
 export interface UpdateEndpointOptions {
@@ -111,22 +114,45 @@ async function findOwned(db: DbClient, organizationId: string, endpointId: strin
 /**
  * Creates an endpoint with a fresh signing secret. The secret is returned only
  * here (and by {@link revealEndpointSecret}); it is stored encrypted.
- * Throws WebhookValidationError (invalid_url, invalid_event_type, invalid_input)
- * or WebhookNotFoundError (organization_not_found).
+ * Throws WebhookValidationError (invalid_url, invalid_event_type, invalid_input),
+ * WebhookNotFoundError (organization_not_found) or WebhookQuotaError
+ * (endpoint_limit_reached: the organization has `maxEndpoints` already).
  */
 export async function createEndpoint(options: CreateEndpointOptions): Promise<{ endpoint: EndpointView; secret: string }> {
   const db = options.prisma ?? sharedPrisma;
   const url = assertValidWebhookUrl(options.url);
   const description = normaliseDescription(options.description) ?? "";
   const eventTypes = normaliseEventTypes(options.eventTypes) ?? [];
-  const organization = await db.organization.findUnique({ where: { id: options.organizationId }, select: { deletionScheduledAt: true } });
-  if (!organization || organization.deletionScheduledAt) throw new WebhookNotFoundError("organization_not_found", `Organization ${options.organizationId} not found`);
+  const maxEndpoints = options.maxEndpoints ?? getEnv().maxEndpointsPerOrganization;
+  // The organization row is locked while counting, so two concurrent creates cannot both pass the cap.
+  const create = async (tx: DbClient) => {
+    const [organization] = await tx.$queryRawUnsafe<{ deletionScheduledAt: Date | null; endpoints: number }[]>(
+      `SELECT o."deletionScheduledAt", (SELECT count(*)::int FROM "WebhookEndpoint" e WHERE e."organizationId" = o."id") AS "endpoints"
+         FROM "Organization" o WHERE o."id" = $1 FOR UPDATE`,
+      options.organizationId,
+    );
+    if (!organization || organization.deletionScheduledAt) throw new WebhookNotFoundError("organization_not_found", `Organization ${options.organizationId} not found`);
+    if (organization.endpoints >= maxEndpoints) {
+      throw new WebhookQuotaError(
+        "endpoint_limit_reached",
+        `This organization has ${organization.endpoints} endpoints, the most this installation allows (${maxEndpoints}); delete one to add another`,
+        maxEndpoints,
+        organization.endpoints,
+      );
+    }
+    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes });
+  };
+  return "$transaction" in db ? db.$transaction(create) : create(db);
+}
+
+async function insertEndpoint(db: DbClient, fields: { organizationId: string; url: string; description: string; eventTypes: string[] }) {
+  const { organizationId, url, description, eventTypes } = fields;
   const id = newId("ep");
   const secret = generateSecret();
   const row = await db.webhookEndpoint.create({
     data: {
       id,
-      organizationId: options.organizationId,
+      organizationId,
       url,
       description,
       eventTypes,

@@ -18,6 +18,7 @@ export type WebhookErrorCode =
   | "endpoint_disabled"
   | "signing_key_missing"
   | "rate_limited"
+  | "endpoint_limit_reached"
   | "encryption_key_missing"
   | "decryption_failed"
   | "blocked_address"
@@ -33,6 +34,22 @@ export class WebhookError extends Error {
   ) {
     super(message, options);
     this.name = "WebhookError";
+  }
+}
+
+/**
+ * A per-organization quota is used up (maps to HTTP 409): `limit` is the quota,
+ * `current` what the organization has.
+ */
+export class WebhookQuotaError extends WebhookError {
+  constructor(
+    code: "endpoint_limit_reached",
+    message: string,
+    readonly limit: number,
+    readonly current: number,
+  ) {
+    super(code, message);
+    this.name = "WebhookQuotaError";
   }
 }
 

@@ -1,4 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
+import { pruneRateLimitBudgets } from "@/lib/limits/rate-limiter";
 import type { DbClient } from "@/lib/webhooks/db-types";
 
 /** Rows deleted per statement, so a large prune never holds long locks. */
@@ -9,13 +10,16 @@ export interface PruneResult {
   alerts: number;
   /** Endpoints whose rotated-out secret's grace period had ended and was erased. */
   previousSecrets: number;
+  /** Rate-limit windows that ended over an hour ago. */
+  rateLimitWindows: number;
 }
 
 /**
  * Deletes events older than `retentionDays` whose deliveries are all finished
  * (their deliveries and attempts go with them), in batches, and alerts
  * resolved before the cutoff. An event with any pending delivery is kept,
- * however old. Also erases rotated-out secrets whose grace period has ended.
+ * however old. Also erases rotated-out secrets whose grace period has ended,
+ * and rate-limit windows long over.
  */
 export async function pruneExpired(options: { retentionDays: number; now?: Date; prisma?: DbClient; batchSize?: number }): Promise<PruneResult> {
   const db = options.prisma ?? sharedPrisma;
@@ -43,5 +47,6 @@ export async function pruneExpired(options: { retentionDays: number; now?: Date;
       WHERE "previousSecretExpiresAt" <= $1::timestamp(3)`,
     now.toISOString(),
   );
-  return { events, alerts, previousSecrets };
+  const rateLimitWindows = await pruneRateLimitBudgets(db, now);
+  return { events, alerts, previousSecrets, rateLimitWindows };
 }

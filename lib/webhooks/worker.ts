@@ -5,9 +5,9 @@ import { getDatabase, prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/webhooks/db-types";
 import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/deliver";
-import { LEASED_COLUMNS, toLoadedDelivery, type LeasedRow, type LoadedDelivery } from "@/lib/webhooks/leased";
+import { claimLeases, type LoadedDelivery } from "@/lib/webhooks/claim";
 import { batchedRecorder } from "@/lib/webhooks/record";
 import type { KeyRing } from "@/lib/webhooks/secrets";
 import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/signal";
@@ -34,6 +34,8 @@ export interface DeliveryEngineOptions {
   random?: () => number;
   /** Deliveries in flight to one endpoint across all workers (soft limit). */
   endpointConcurrency?: number;
+  /** Deliveries in flight for one organization across all workers (soft limit). */
+  organizationConcurrency?: number;
   leaseSeconds?: number;
   /** Opens endpoint secrets; default the process's key ring. */
   keyRing?: KeyRing;
@@ -53,6 +55,7 @@ function defaults(options: DeliveryEngineOptions) {
     schedule: options.schedule ?? env.webhookRetrySchedule,
     random: options.random,
     endpointConcurrency: options.endpointConcurrency ?? env.endpointConcurrency,
+    organizationConcurrency: options.organizationConcurrency ?? env.organizationConcurrency,
     leaseSeconds: options.leaseSeconds ?? Math.ceil(timeoutMs / 1000) + LEASE_MARGIN_SECONDS,
     keyRing: options.keyRing,
     breaker: new WebhookCircuitBreaker({ prisma, now }),
@@ -66,68 +69,20 @@ function defaultWorkerId(): string {
 }
 
 /**
- * Leases up to `limit` due deliveries for this worker (FOR UPDATE SKIP LOCKED:
- * concurrent workers never claim the same row). Skips endpoints whose circuit
- * is open or already has `endpointConcurrency` deliveries in flight, so one
- * slow endpoint cannot take every slot, and endpoints whose secret no key opens
- * (`signingBlockedAt`, see signing-blocked.ts). A lease that expires (crashed worker)
- * makes the delivery claimable again, with the same id.
+ * Leases up to `limit` due deliveries for this worker, fairly between
+ * organizations and within the endpoint and organization caps (see
+ * {@link claimLeases}).
  */
-export async function claimDueDeliveries(limit: number, options: DeliveryEngineOptions = {}): Promise<LoadedDelivery[]> {
+export function claimDueDeliveries(limit: number, options: DeliveryEngineOptions = {}): Promise<LoadedDelivery[]> {
   const config = defaults(options);
-  const now = config.now();
-  const leaseUntil = new Date(now.getTime() + config.leaseSeconds * 1000);
-  const rows = await config.prisma.$queryRawUnsafe<LeasedRow[]>(
-    `WITH in_flight AS (
-       -- Leased rows only (an index range on leaseExpiresAt), counted once per endpoint.
-       SELECT f."endpointId", count(*) AS "count"
-         FROM "WebhookDelivery" f
-        WHERE f."leaseExpiresAt" > $1::timestamp(3) AND f."status" = 'pending'
-        GROUP BY f."endpointId"
-     ), candidates AS (
-       SELECT d."id", d."endpointId", d."eventId", d."nextAttemptAt"
-         FROM "WebhookDelivery" d
-        WHERE d."status" = 'pending'
-          AND d."nextAttemptAt" <= $1::timestamp(3)
-          AND (d."leaseExpiresAt" IS NULL OR d."leaseExpiresAt" <= $1::timestamp(3))
-          AND NOT EXISTS (
-            SELECT 1 FROM "WebhookCircuit" c
-             WHERE c."key" = d."endpointId"
-               AND ((c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
-                 OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))))
-          AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" b WHERE b."id" = d."endpointId" AND b."signingBlockedAt" IS NOT NULL)
-          -- A deleted organization's deliveries stop at once (its pending ones are cancelled too).
-          AND NOT EXISTS (SELECT 1 FROM "Organization" o WHERE o."id" = d."organizationId" AND o."deletionScheduledAt" IS NOT NULL)
-          -- Endpoints already at their limit are left out BEFORE the window is cut, so a
-          -- stalled endpoint's older backlog cannot fill it and starve the others.
-          AND NOT EXISTS (SELECT 1 FROM in_flight i WHERE i."endpointId" = d."endpointId" AND i."count" >= $3)
-        ORDER BY d."nextAttemptAt"
-        LIMIT $2 * 4
-        FOR UPDATE OF d SKIP LOCKED
-     ), ranked AS (
-       SELECT c."id", c."endpointId", c."eventId", c."nextAttemptAt",
-              ROW_NUMBER() OVER (PARTITION BY c."endpointId" ORDER BY c."nextAttemptAt") AS "rank",
-              COALESCE(i."count", 0) AS "inFlight"
-         FROM candidates c LEFT JOIN in_flight i ON i."endpointId" = c."endpointId"
-     ), chosen AS (
-       SELECT "id", "endpointId", "eventId" FROM ranked WHERE "rank" + "inFlight" <= $3 ORDER BY "nextAttemptAt" LIMIT $2
-     )
-     -- Returns everything the attempts need with the leases: no read per delivery afterwards.
-     UPDATE "WebhookDelivery" d
-        SET "leaseOwner" = $4, "leaseExpiresAt" = $5::timestamp(3)
-       FROM chosen
-       JOIN "WebhookEndpoint" e ON e."id" = chosen."endpointId"
-       JOIN "WebhookEvent" v ON v."id" = chosen."eventId"
-       LEFT JOIN "WebhookCircuit" c ON c."key" = chosen."endpointId"
-      WHERE d."id" = chosen."id"
-     RETURNING ${LEASED_COLUMNS}`,
-    sqlTime(now),
+  return claimLeases(config.prisma, {
     limit,
-    config.endpointConcurrency,
-    config.workerId,
-    sqlTime(leaseUntil),
-  );
-  return rows.map(toLoadedDelivery);
+    now: config.now(),
+    workerId: config.workerId,
+    leaseSeconds: config.leaseSeconds,
+    endpointConcurrency: config.endpointConcurrency,
+    organizationConcurrency: config.organizationConcurrency,
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute } from "@/lib/http/route";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
@@ -14,9 +15,12 @@ const body = z.object({
 /**
  * Ingest API for backend code in any language: `Authorization: Bearer <org API
  * key>`. 202 with the event id for a new event; 200 with the same id for a
- * repeat of an idempotency key.
+ * repeat of an idempotency key. 429 with Retry-After past the per-key or
+ * per-organization rate limit (RATE_LIMIT_INGEST_*), shared by every process.
  */
 export const POST = apiRoute({ access: "api_key", body, maxBodyBytes: MAX_PAYLOAD_BYTES + 1024 }, async ({ actor, body }) => {
+  await enforceRateLimit("ingestPerKey", actor.apiKeyId!);
+  await enforceRateLimit("ingestPerOrganization", actor.organizationId);
   const result = await sendWebhookNotification(actor.organizationId, body.event, body.idempotencyKey, body.data);
   return Response.json(
     { eventId: result.eventId, deliveries: result.deliveries.length, duplicate: result.duplicate },

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { RateLimiter } from "@/lib/http/rate-limit";
 import { HttpError } from "@/lib/http/errors";
+import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute } from "@/lib/http/route";
 import { newId } from "@/lib/ids";
 import { sendWebhook, validateWebhookUrl } from "@/lib/webhooks";
@@ -8,8 +8,6 @@ import { defaultEndpointSecret } from "@/lib/webhooks/endpoints";
 import { generateSecret } from "@/lib/webhooks/secrets";
 
 export const dynamic = "force-dynamic";
-
-const limiter = new RateLimiter(10, 60_000);
 
 /**
  * The classic guide's route: validates `webhookUrl`, then sends one signed
@@ -19,7 +17,7 @@ const limiter = new RateLimiter(10, 60_000);
 export const POST = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(2048) }) }, async ({ actor, body }) => {
   const check = validateWebhookUrl(body.webhookUrl);
   if (!check.valid) throw new HttpError(422, "invalid_url", check.error ?? "URL is not valid");
-  limiter.take(actor.organizationId);
+  await enforceRateLimit("testSends", actor.organizationId);
   const secret = (await defaultEndpointSecret({ organizationId: actor.organizationId })) ?? generateSecret();
   const payload = {
     event: "webhook.test",
