@@ -148,8 +148,11 @@ const envSchema = z.object({
   WEBHOOK_RETRY_SCHEDULE: retrySchedule,
   WEBHOOK_WORKER_CONCURRENCY: intInRange(1, 1000, 50),
   WEBHOOK_ENDPOINT_CONCURRENCY: intInRange(1, 1000, 10),
-  /** Attempts in flight for one organization across every worker (its fair share may be less). */
-  WEBHOOK_ORGANIZATION_CONCURRENCY: intInRange(1, 100_000, 100),
+  /**
+   * Attempts in flight for one organization across every worker; 0 (default): no cap beyond
+   * the fair share, so a tenant alone may use every slot.
+   */
+  WEBHOOK_ORGANIZATION_CONCURRENCY: intInRange(0, 100_000, 0),
   /** Endpoints one organization may have. */
   WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION: intInRange(1, 100_000, 50),
   /** Shared by every process on the database (lib/limits/rate-limiter.ts). */
@@ -221,6 +224,7 @@ export type Env = Readonly<{
   webhookRetrySchedule: readonly number[];
   workerConcurrency: number;
   endpointConcurrency: number;
+  /** 0: no cap. */
   organizationConcurrency: number;
   maxEndpointsPerOrganization: number;
   /** null: that limit is off. */

@@ -79,7 +79,7 @@ export interface ClaimInput {
   leaseSeconds: number;
   /** Attempts in flight to one endpoint across all workers. */
   endpointConcurrency: number;
-  /** Attempts in flight for one organization across all workers. */
+  /** Attempts in flight for one organization across all workers; 0: no cap. */
   organizationConcurrency: number;
 }
 
@@ -108,9 +108,11 @@ export interface ClaimInput {
  */
 export async function claimLeases(db: DbClient, input: ClaimInput): Promise<LoadedDelivery[]> {
   const leaseUntil = new Date(input.now.getTime() + input.leaseSeconds * 1000);
-  const rows = await db.$queryRawUnsafe<LeasedRow[]>(CLAIM_SQL, sqlTime(input.now), input.limit, input.endpointConcurrency, input.workerId, sqlTime(leaseUntil), input.organizationConcurrency, MIN_ORGANIZATION_WINDOW);
+  const rows = await db.$queryRawUnsafe<LeasedRow[]>(CLAIM_SQL, sqlTime(input.now), input.limit, input.endpointConcurrency, input.workerId, sqlTime(leaseUntil), input.organizationConcurrency || NO_CAP, MIN_ORGANIZATION_WINDOW);
   return rows.map(toLoadedDelivery);
 }
+
+const NO_CAP = 2_147_483_647;
 
 /** The fewest due rows read per organization in one claim, however many organizations compete. */
 export const MIN_ORGANIZATION_WINDOW = 10;

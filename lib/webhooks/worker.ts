@@ -34,7 +34,7 @@ export interface DeliveryEngineOptions {
   random?: () => number;
   /** Deliveries in flight to one endpoint across all workers (soft limit). */
   endpointConcurrency?: number;
-  /** Deliveries in flight for one organization across all workers (soft limit). */
+  /** Deliveries in flight for one organization across all workers (soft limit); 0: no cap. */
   organizationConcurrency?: number;
   leaseSeconds?: number;
   /** Opens endpoint secrets; default the process's key ring. */

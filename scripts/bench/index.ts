@@ -247,6 +247,41 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     results.engineAt50msPerSecond = perSecond(engineCount, performance.now() - engineStarted);
     results.engineToNaive = ratio(results.engineAt50msPerSecond as number, results.naivePerSecond as number);
     await worker.stop();
+
+    // 9. Two tenants sharing one worker: A's 5 endpoints behind the 50 ms receiver with a backlog
+    //    (every slot taken: 5 endpoints × 10 per endpoint = 50), B sends one event at a time meanwhile.
+    const [tenantA, tenantB] = [newId("org"), newId("org")];
+    await prisma.organization.create({ data: { id: tenantA, name: "Tenant A", slug: `tenant-a-${tenantA.slice(-6)}` } });
+    await prisma.organization.create({ data: { id: tenantB, name: "Tenant B", slug: `tenant-b-${tenantB.slice(-6)}` } });
+    for (let i = 0; i < 5; i++) await createEndpoint({ organizationId: tenantA, url: `${slow.url}?endpoint=${i}`, eventTypes: ["bench.tenant"] });
+    await createEndpoint({ organizationId: tenantB, url: fast.url, eventTypes: ["bench.tenant"] });
+    const aEvents = Math.max(100, Math.round(n / 5));
+    for (let i = 0; i < aEvents; i += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, aEvents - i) }, (_, j) => sendWebhookNotification(tenantA, "bench.tenant", `a-${i + j}`, {})));
+    }
+    const aTotal = aEvents * 5;
+    const aDelivered = () => prisma.webhookDelivery.count({ where: { organizationId: tenantA, status: "delivered" } });
+    await fast.reset();
+    worker = startWorker({ concurrency: 50, endpointConcurrency: 10, pollIntervalMs: 100 });
+    const tenantsStarted = performance.now();
+    await waitFor(async () => worker.stats().attempted >= 100, 600_000, "tenant A under way");
+    const bLatencies: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = Date.now();
+      const { deliveries } = await sendWebhookNotification(tenantB, "bench.tenant", `b-${i}`, { i });
+      const id = deliveries[0]!.id;
+      await waitFor(async () => (await fast.stats()).arrivals[id] !== undefined, 600_000, "tenant B delivery");
+      bLatencies.push((await fast.stats()).arrivals[id]! - started);
+    }
+    const aDoneWhenB = await aDelivered();
+    await waitFor(async () => (await aDelivered()) >= aTotal, 600_000, "tenant A backlog", 100);
+    await worker.stop();
+    results.twoTenants = {
+      aDeliveries: aTotal,
+      aPerSecond: perSecond(aTotal, performance.now() - tenantsStarted),
+      bLatencyMs: { p50: percentile(bLatencies, 50), p99: percentile(bLatencies, 99) },
+      aDeliveredWhenBFinished: aDoneWhenB,
+    };
     void fastEndpoint;
   } finally {
     fast.stop();
@@ -255,8 +290,8 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     await closeDatabase();
   }
 
-  // 9. Worker processes on PostgreSQL (a 50 ms receiver): 1, 2 and 4 processes.
-  // 10. Worker RSS over a long run (PostgreSQL: the worker is its own process).
+  // 10. Worker processes on PostgreSQL (a 50 ms receiver): 1, 2 and 4 processes.
+  // 11. Worker RSS over a long run (PostgreSQL: the worker is its own process).
   if (scratch) {
     results.workerProcesses = await scaleWorkers(scratch.url);
     const rssCount = Number(flag("--rss") ?? 100_000);
@@ -434,6 +469,10 @@ async function main() {
       ["idle latency p50/p99 (raw round trip; one commit)", `${r.idleLatencyMs.p50}/${r.idleLatencyMs.p99} ms (${r.idleLatencyMs.rawRoundTripP50} ms; ${r.idleLatencyMs.commitP50} ms)`],
       ["loaded latency p50/p99", `${r.loadedLatencyMs.p50}/${r.loadedLatencyMs.p99} ms`],
     ];
+    if (r.twoTenants) {
+      const t = r.twoTenants;
+      rows.push(["two tenants: B's latency p50/p99 while A drains", `${t.bLatencyMs.p50}/${t.bLatencyMs.p99} ms (A: ${t.aDeliveredWhenBFinished}/${t.aDeliveries} done by then, ${t.aPerSecond}/s)`]);
+    }
     if (r.workerProcesses) rows.push(["worker processes @50 ms", JSON.stringify(r.workerProcesses)]);
     if (r.workerMemory) rows.push([`worker RSS over ${r.workerMemory.deliveries}`, `${r.workerMemory.startMiB} → ${r.workerMemory.endMiB} MiB (max ${r.workerMemory.maxMiB}) at ${r.workerMemory.perSecond}/s`]);
     for (const [label, value] of rows) console.log(`  ${label.padEnd(48)} ${value}`);

@@ -9,6 +9,7 @@ import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import type { OrgMembership } from "@/lib/auth/membership";
 import { requireOrgViewer } from "@/lib/auth/page";
+import { organizationUsage } from "@/lib/limits/usage";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
@@ -16,6 +17,7 @@ import { Dashboard, DashboardSkeleton, parseMetricsPeriod } from "./_components/
 import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
 import { plural, urlHost } from "./_components/format";
 import { RelativeTime } from "./_components/relative-time";
+import { UsageSummary } from "./_components/usage";
 import { WebhooksSkeleton } from "./_components/webhooks-skeleton";
 
 export const metadata: Metadata = { title: "Webhook endpoints" };
@@ -45,9 +47,10 @@ export default async function WebhooksPage({
 
 async function EndpointsOverview({ organization, period }: { organization: OrgMembership; period: MetricsPeriod }) {
   const base = orgPath(organization.slug);
-  const [endpoints, activity] = await Promise.all([
+  const [endpoints, activity, usage] = await Promise.all([
     listEndpoints({ organizationId: organization.id }),
     endpointActivity({ organizationId: organization.id }),
+    organizationUsage({ organizationId: organization.id }),
   ]);
 
   return (
@@ -68,7 +71,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
             <Link href={`${base}/history`} className={buttonClassName({ variant: "secondary" })}>
               All deliveries
             </Link>
-            {organization.canManage && endpoints.length > 0 ? (
+            {organization.canManage && endpoints.length > 0 && !usage.endpoints.reached ? (
               <Link href={`${base}/new`} className={buttonClassName()}>
                 Add endpoint
               </Link>
@@ -82,6 +85,8 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
           You can see this organization&apos;s endpoints and deliveries. Only owners and admins can add or change endpoints.
         </p>
       ) : null}
+
+      {endpoints.length > 0 ? <UsageSummary usage={usage} canManage={organization.canManage} /> : null}
 
       {endpoints.length > 0 ? (
         // Its own boundary: the endpoint list shows while the aggregates load. Without endpoints there is nothing to measure.

@@ -3,6 +3,7 @@ import { Alert } from "@/app/_components/alert";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
+import { organizationUsage } from "@/lib/limits/usage";
 import { ENDPOINT_DESCRIPTION_MAX_LENGTH } from "@/lib/webhooks/endpoints";
 import { allowPrivateNetwork } from "@/lib/webhooks/url-guard";
 import { EndpointForm } from "../_components/endpoint-form";
@@ -13,6 +14,7 @@ export const metadata: Metadata = { title: "Add endpoint" };
 
 export default async function NewEndpointPage({ params }: { params: Promise<{ slug: string }> }) {
   const { organization } = await requireOrgViewer((await params).slug);
+  const usage = await organizationUsage({ organizationId: organization.id });
 
   return (
     <div className="max-w-3xl space-y-6">
@@ -21,7 +23,11 @@ export default async function NewEndpointPage({ params }: { params: Promise<{ sl
         title="Add endpoint"
         description="Tell us where to send events and which ones. You get a signing secret once the endpoint is created."
       />
-      {organization.canManage ? (
+      {organization.canManage && usage.endpoints.reached ? (
+        <Alert tone="warning" title={`Endpoint limit reached: ${usage.endpoints.count} of ${usage.endpoints.limit}`}>
+          {organization.name} has as many endpoints as this installation allows. Delete one you no longer need to add another.
+        </Alert>
+      ) : organization.canManage ? (
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
           <EndpointForm
             mode="create"
