@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /** What a production build depends on; a change to any of these means rebuild. */
@@ -47,4 +47,64 @@ export function isBuildCurrent(root: string, hash = sourceHash(root)): boolean {
 
 export function stampPath(root: string): string {
   return path.join(root, STAMP);
+}
+
+/** Held (a folder, made atomically) while one process builds; beside `.next`, which `next build` empties. */
+const BUILD_LOCK = ".next-build.lock";
+
+function holderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(lock, "pid"), "utf8"));
+  } catch {
+    // Just made, pid not written yet: treat as alive, unless it is old (the holder died in between).
+    try {
+      return Date.now() - statSync(lock).mtimeMs < 60_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Builds when `.next` does not hold a build of exactly these sources. Two starts at
+ * once on one checkout (two terminals, or tests) build once: the second waits for
+ * the first's lock, then finds the build current. A lock left by a dead process is
+ * taken over. Returns whether this call built.
+ */
+export async function ensureBuild(root: string, build: () => void, options: { waitMs?: number; pollMs?: number } = {}): Promise<boolean> {
+  const lock = path.join(root, BUILD_LOCK);
+  const deadline = Date.now() + (options.waitMs ?? 20 * 60_000);
+  for (;;) {
+    const hash = sourceHash(root);
+    if (isBuildCurrent(root, hash)) return false;
+    try {
+      mkdirSync(lock);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      if (!holderAlive(lock)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another process has been building the app for too long (lock ${BUILD_LOCK}); stop it or remove the lock`);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
+      continue;
+    }
+    try {
+      writeFileSync(path.join(lock, "pid"), String(process.pid));
+      // Another process may have finished a build between our check and taking the lock.
+      if (isBuildCurrent(root, hash)) return false;
+      build();
+      writeFileSync(stampPath(root), hash);
+      return true;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }

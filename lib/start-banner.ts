@@ -1,9 +1,10 @@
 import type { Env } from "@/lib/env";
+import { describeRateLimit } from "@/lib/limits/spec";
 import type { RunModeDecision } from "@/lib/run-mode";
 
 export interface StartBannerInput {
   decision: RunModeDecision;
-  env: Pick<Env, "appUrl" | "databaseMode" | "dataDir" | "allowedPrivateCidrs" | "embeddedWorker">;
+  env: Pick<Env, "appUrl" | "databaseMode" | "dataDir" | "allowedPrivateCidrs" | "embeddedWorker" | "maxEndpointsPerOrganization" | "rateLimits">;
   /** The demo sign-in, when demo data was seeded. */
   demo?: { email: string; password: string | null; organizationName: string };
   /** Extra lines (e.g. where the development request inspector lives). */
@@ -34,6 +35,8 @@ export function startBanner({ decision, env, demo, notes = [] }: StartBannerInpu
     `  Receivers:  ${receivers}; link-local and cloud metadata addresses never`,
     `  Database:   ${database}`,
     `  Worker:     ${env.embeddedWorker ? "running in this process" : "off here (WEBHOOK_EMBEDDED_WORKER=false): run `npm run worker`"}`,
+    `  Limits:     ${env.maxEndpointsPerOrganization} endpoints per organization; ingest ${describeRateLimit(env.rateLimits.ingestPerKey)} per API key, ` +
+      `${describeRateLimit(env.rateLimits.ingestPerOrganization)} per organization (RATE_LIMIT_*, see the README)`,
     demo
       ? `  Demo data:  seeded. Sign in at ${env.appUrl}/sign-in as ${demo.email}` +
         (demo.password ? ` with password ${demo.password}` : "") +

@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import next from "next";
-import { isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
+import { ensureBuild } from "@/lib/build-stamp";
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { stampClientAddress } from "@/lib/http/client-address";
@@ -36,8 +35,7 @@ runCli(async () => {
   getKeyRing();
   const root = path.resolve(__dirname, "..");
 
-  const hash = sourceHash(root);
-  if (!isBuildCurrent(root, hash)) {
+  await ensureBuild(root, () => {
     logger.info("building the app (sources changed since the last build)");
     const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
       cwd: root,
@@ -45,8 +43,7 @@ runCli(async () => {
       env: { ...process.env, NODE_ENV: "production" },
     });
     if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
-    writeFileSync(stampPath(root), hash);
-  }
+  });
 
   const database = getDatabase();
   const applied = await database.migrate();

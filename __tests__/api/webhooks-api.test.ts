@@ -342,7 +342,8 @@ describe("classic guide routes", () => {
     } finally {
       process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = saved;
     }
-    const sent = await call(classicTest.POST, { user: owner, org: orgA, body: { webhookUrl: receiver.url } });
+    // Org B: org A spent its test-send budget above, and both test routes share it.
+    const sent = await call(classicTest.POST, { user: outsider, org: orgB, body: { webhookUrl: receiver.url } });
     expect(sent.body.result).toMatchObject({ success: true, attempts: 1, statusCode: 200 });
     expect(receiver.requests[0]!.headers["webhook-signature"]).toMatch(/^v1,/);
   });

@@ -1,7 +1,8 @@
 import "server-only";
 import { prisma } from "@/lib/db";
 import { METRICS_PERIODS, type MetricsPeriod } from "@/lib/webhooks/metrics";
-import { formatCount, formatPercent, PERIOD_LABELS } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
+import { formatPercent, PERIOD_LABELS } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
+import { formatCount } from "@/app/orgs/[slug]/settings/webhooks/_components/format";
 
 /** How many organizations the ops table lists. */
 export const ORGANIZATION_TABLE_LIMIT = 20;

@@ -1,4 +1,5 @@
-import { ChartCard, formatAge, formatCount, PERIOD_LABELS, seriesScope } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
+import { ChartCard, formatAge, PERIOD_LABELS, seriesScope } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
+import { formatCount } from "@/app/orgs/[slug]/settings/webhooks/_components/format";
 import { SeriesChart } from "@/app/orgs/[slug]/settings/webhooks/_components/charts";
 import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type MetricsPeriod, type SeriesPoint, type WebhookMetrics } from "@/lib/webhooks/metrics";
 

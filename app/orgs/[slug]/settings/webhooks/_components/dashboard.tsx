@@ -18,7 +18,7 @@ import {
   type WebhookMetrics,
 } from "@/lib/webhooks/metrics";
 import { SeriesChart } from "./charts";
-import { urlHost } from "./format";
+import { formatCount, urlHost } from "./format";
 import { RelativeTime } from "./relative-time";
 
 export const DEFAULT_METRICS_PERIOD: MetricsPeriod = "24h";
@@ -46,12 +46,6 @@ export function parseMetricsPeriod(value: string | string[] | undefined): Metric
 // ---------------------------------------------------------------------------
 // Formatting (server side; the chart has its own copy for its tooltips)
 
-const numberFormat = new Intl.NumberFormat("en-US");
-
-/** 1234 → "1,234". */
-export function formatCount(value: number): string {
-  return numberFormat.format(value);
-}
 
 /** 850 → "850 ms", 1234 → "1.2 s", 95000 → "1.6 min". */
 export function formatDurationMs(ms: number): string {

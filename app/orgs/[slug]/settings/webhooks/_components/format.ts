@@ -76,3 +76,10 @@ export function bytesText(bytes: number): string {
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return plural(bytes, "byte", "bytes");
 }
+
+const numberFormat = new Intl.NumberFormat("en-US");
+
+/** 1234 → "1,234". */
+export function formatCount(value: number): string {
+  return numberFormat.format(value);
+}
