@@ -124,20 +124,21 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
   const description = normaliseDescription(options.description) ?? "";
   const eventTypes = normaliseEventTypes(options.eventTypes) ?? [];
   const maxEndpoints = options.maxEndpoints ?? getEnv().maxEndpointsPerOrganization;
-  // The organization row is locked while counting, so two concurrent creates cannot both pass the cap.
+  // The organization row is locked first, so two concurrent creates cannot both pass the cap. The count is
+  // its own statement: read committed gives it a snapshot taken after the lock, which sees the other's insert.
   const create = async (tx: DbClient) => {
-    const [organization] = await tx.$queryRawUnsafe<{ deletionScheduledAt: Date | null; endpoints: number }[]>(
-      `SELECT o."deletionScheduledAt", (SELECT count(*)::int FROM "WebhookEndpoint" e WHERE e."organizationId" = o."id") AS "endpoints"
-         FROM "Organization" o WHERE o."id" = $1 FOR UPDATE`,
+    const [organization] = await tx.$queryRawUnsafe<{ deletionScheduledAt: Date | null }[]>(
+      `SELECT "deletionScheduledAt" FROM "Organization" WHERE "id" = $1 FOR UPDATE`,
       options.organizationId,
     );
     if (!organization || organization.deletionScheduledAt) throw new WebhookNotFoundError("organization_not_found", `Organization ${options.organizationId} not found`);
-    if (organization.endpoints >= maxEndpoints) {
+    const endpoints = await tx.webhookEndpoint.count({ where: { organizationId: options.organizationId } });
+    if (endpoints >= maxEndpoints) {
       throw new WebhookQuotaError(
         "endpoint_limit_reached",
-        `This organization has ${organization.endpoints} endpoints, the most this installation allows (${maxEndpoints}); delete one to add another`,
+        `This organization has ${endpoints} endpoints, the most this installation allows (${maxEndpoints}); delete one to add another`,
         maxEndpoints,
-        organization.endpoints,
+        endpoints,
       );
     }
     return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes });
