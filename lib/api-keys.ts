@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 
 /** Keys look like `whk_` + 43 base64url characters (32 random bytes). */

@@ -2,7 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { parseRateLimit, type RateLimitSpec } from "@/lib/limits/spec";
 import { decideRunMode, RUN_MODES, type RunMode } from "@/lib/run-mode";
-import { parseCidrList, type Cidr } from "@/lib/webhooks/ip-address";
+import { parseCidrList, type Cidr } from "@/lib/ip-address";
 import { parseRetrySchedule, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
 
 /**

@@ -2,8 +2,7 @@ import { importDatabase } from "@/lib/database/backup-import";
 import type { LocalSecretFile } from "@/lib/database/backup-format";
 import { openDatabase } from "@/lib/database/connect";
 import { getEnv } from "@/lib/env";
-import { getKeyRing } from "@/lib/webhooks/keyring";
-import { parseKeyRing } from "@/lib/webhooks/secrets";
+import { getKeyRing, parseKeyRing } from "@/lib/webhooks/secrets";
 import { parseFileArguments, runCli } from "./cli";
 
 const USAGE = "npm run db:import -- <file.jsonl | file.jsonl.gz>";

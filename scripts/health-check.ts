@@ -1,5 +1,5 @@
 import { closeDatabase, getDatabase } from "@/lib/db";
-import { checkWebhookHealth } from "@/lib/webhooks/health-check";
+import { checkWebhookHealth } from "@/lib/webhooks/alerting";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { runCli } from "./cli";
 

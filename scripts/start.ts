@@ -13,7 +13,7 @@ import { startBanner } from "@/lib/start-banner";
 import { seedDemoData } from "@/lib/seed";
 import { seedDemoAdmin } from "@/lib/auth/demo";
 import { seedDemoDeliveries } from "@/lib/demo/deliveries";
-import { getKeyRing } from "@/lib/webhooks/keyring";
+import { getKeyRing } from "@/lib/webhooks/secrets";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { checkStoredSecretsDecryptable } from "@/lib/webhooks/signing-blocked";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";

@@ -1,7 +1,7 @@
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
-import { getKeyRing } from "@/lib/webhooks/keyring";
+import { getKeyRing } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { checkStoredSecretsDecryptable } from "@/lib/webhooks/signing-blocked";

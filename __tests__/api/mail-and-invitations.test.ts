@@ -1,7 +1,7 @@
 import { getAuth } from "@/lib/auth/server";
 import { prisma } from "@/lib/db";
 import { closeMailTransport } from "@/lib/mail/transport";
-import { checkWebhookHealth } from "@/lib/webhooks/health-check";
+import { checkWebhookHealth } from "@/lib/webhooks/alerting";
 import { createOrganization, joinOrganization, PASSWORD, setupAuth, signUp, type TestUser } from "../helpers/auth";
 import { setupTestDatabase } from "../helpers/database";
 import { makeEndpoint } from "../helpers/fixtures";

@@ -8,13 +8,12 @@ import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { exportDatabase, type ExportResult } from "@/lib/database/backup-export";
 import { BackupError, CARRIED_TABLES, SKIPPED_TABLES } from "@/lib/database/backup-format";
 import { importDatabase, type ImportOptions } from "@/lib/database/backup-import";
-import { openDatabase, type Database } from "@/lib/database/connect";
+import { type Database, openDatabase } from "@/lib/database/connect";
 import { closeDatabase, getDatabase, prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { rotateEndpointSecret, sendWebhookNotification } from "@/lib/webhooks";
-import { resetKeyRing } from "@/lib/webhooks/keyring";
-import { decryptSecret, generateKeyRingEntry, loadKeyRing, parseKeyRing } from "@/lib/webhooks/secrets";
+import { decryptSecret, generateKeyRingEntry, loadKeyRing, parseKeyRing, resetKeyRing } from "@/lib/webhooks/secrets";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
 import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
 

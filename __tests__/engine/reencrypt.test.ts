@@ -1,9 +1,8 @@
 import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { revealEndpointSecret } from "@/lib/webhooks";
-import { resetKeyRing } from "@/lib/webhooks/keyring";
+import { encryptedWithKeyId, generateKeyRingEntry, resetKeyRing } from "@/lib/webhooks/secrets";
 import { reencryptSecrets } from "@/lib/webhooks/reencrypt";
-import { encryptedWithKeyId, generateKeyRingEntry } from "@/lib/webhooks/secrets";
 import { setupTestDatabase } from "../helpers/database";
 import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
 

@@ -15,12 +15,11 @@ import {
   validateWebhookUrl,
   verifyWebhookSignature,
 } from "@/lib/webhooks";
-import { getKeyRing } from "@/lib/webhooks/keyring";
-import { encryptSecret } from "@/lib/webhooks/secrets";
+import { encryptSecret, getKeyRing } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { respondInSequence, startReceiver, type Receiver } from "../helpers/receiver";
+import { type Receiver, respondInSequence, startReceiver } from "../helpers/receiver";
 
 afterAll(() => closeTransport());
 

@@ -1,6 +1,5 @@
 import { prisma } from "@/lib/db";
-import { getAuth, resetAuth } from "@/lib/auth/server";
-import type { OrgRole } from "@/lib/auth/server";
+import { getAuth, type OrgRole, resetAuth } from "@/lib/auth/server";
 
 export const PASSWORD = "correct horse battery staple";
 

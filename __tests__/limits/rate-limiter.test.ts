@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
 import { SharedRateLimiter } from "@/lib/limits/rate-limiter";
 import { describeRateLimit, parseRateLimit, type RateLimitSpec } from "@/lib/limits/spec";
-import { pruneExpired } from "@/lib/webhooks/retention";
+import { pruneExpired } from "@/lib/webhooks/maintenance";
 import { adminDatabaseUrl, setupTestDatabase } from "../helpers/database";
 
 setupTestDatabase();

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { CLIENT_IP_HEADER, clientAddress, stampClientAddress } from "@/lib/http/client-address";
-import { parseCidrList } from "@/lib/webhooks/ip-address";
+import { parseCidrList } from "@/lib/ip-address";
 
 const proxies = parseCidrList("10.0.0.0/8,127.0.0.1");
 

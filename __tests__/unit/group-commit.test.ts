@@ -1,4 +1,4 @@
-import { groupCommit } from "@/lib/webhooks/group-commit";
+import { groupCommit } from "@/lib/database/group-commit";
 
 /** A write whose completion the test controls: each call waits until released. */
 function controlledWrite() {

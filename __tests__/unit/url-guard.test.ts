@@ -1,5 +1,5 @@
 import { WebhookValidationError } from "@/lib/webhooks/errors";
-import { isPublicAddress } from "@/lib/webhooks/ip-address";
+import { isPublicAddress } from "@/lib/ip-address";
 import { allowPrivateNetwork, assertValidWebhookUrl, validateWebhookUrl } from "@/lib/webhooks/url-guard";
 
 const originalEnv = process.env;

@@ -1,5 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 
 export const AUDIT_PAGE_DEFAULT = 50;
 export const AUDIT_PAGE_MAX = 200;

@@ -1,6 +1,6 @@
 import { CLIENT_IP_HEADER } from "@/lib/http/client-address";
 import { newId } from "@/lib/ids";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 
 /** What the audit log records. New actions are added here, so the page's filter knows them all. */
 export const AUDIT_ACTIONS = [

@@ -1,7 +1,7 @@
 import { prisma } from "@/lib/db";
 import type { Actor } from "@/lib/http/route";
 import { recordAudit, requestOrigin, type AuditAction, type AuditDetails } from "@/lib/audit/record";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 
 /** One audit record a route handler's action produces. */
 export interface AuditNote {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { DevInbox, DevInboxRequest } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 import { WebhookValidationError } from "@/lib/webhooks/errors";
 
 /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
 import { getEnv } from "@/lib/env";
-import { isInCidrs, type Cidr } from "@/lib/webhooks/ip-address";
+import { isInCidrs, type Cidr } from "@/lib/ip-address";
 
 /**
  * The header that carries the client's address into the app. `npm start`'s

@@ -1,6 +1,6 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
 
 /** What one organization uses of its quotas right now, for the dashboard. */
 export interface OrganizationUsage {

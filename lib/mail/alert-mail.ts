@@ -5,8 +5,8 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { alertMail } from "@/lib/mail/templates";
 import { sendMail } from "@/lib/mail/transport";
-import type { AlertKind, AlertView } from "@/lib/webhooks/alerts";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { AlertKind, AlertView } from "@/lib/webhooks/alerting";
+import type { DbClient } from "@/lib/database/db-types";
 
 /** MANAGER_ROLES of lib/auth/server.ts, spelled here so the worker does not load better-auth to send a mail. */
 const MANAGER_ROLES: readonly OrgRole[] = ["owner", "admin"];

@@ -1,6 +1,6 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { recordAudit, type AuditActor, type AuditOrigin } from "@/lib/audit/record";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 
 /** Rows deleted per statement while erasing an organization, so no statement holds long locks. */

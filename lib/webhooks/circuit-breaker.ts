@@ -1,5 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
 
 /** Consecutive failed attempts that open an endpoint's circuit. */
 export const CIRCUIT_OPEN_AFTER_FAILURES = 5;

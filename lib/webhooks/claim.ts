@@ -1,4 +1,4 @@
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
 
 /**
  * The claim: which due deliveries a worker leases next. Every worker process

@@ -3,7 +3,7 @@ import type { WebhookEndpoint } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
 import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookValidationError } from "@/lib/webhooks/errors";

@@ -2,11 +2,10 @@ import type { WebhookEndpoint } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { assertEventType } from "@/lib/webhooks/events";
-import { getKeyRing } from "@/lib/webhooks/keyring";
-import { decryptSecret, encryptSecret, generateSecret, type KeyRing } from "@/lib/webhooks/secrets";
+import { decryptSecret, encryptSecret, generateSecret, getKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
 import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 
 /** How long the previous secret keeps signing after a rotation. */

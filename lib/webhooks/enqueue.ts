@@ -1,10 +1,10 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
-import { groupCommit } from "@/lib/webhooks/group-commit";
-import { DELIVERY_CHANNEL, signalDeliveriesDue } from "@/lib/webhooks/signal";
+import { groupCommit } from "@/lib/database/group-commit";
+import { EventEmitter } from "node:events";
 
 export interface EnqueueOptions {
   /**
@@ -196,4 +196,25 @@ let writer: ReturnType<typeof eventWriter> | undefined;
 function sharedWriter() {
   writer ??= eventWriter(sharedPrisma);
   return writer;
+}
+
+/** Channel for "new deliveries are due": pg_notify inside the enqueue transaction. */
+export const DELIVERY_CHANNEL = "webhook_deliveries";
+
+const holder = globalThis as typeof globalThis & { __webhookSignal?: EventEmitter };
+
+/**
+ * In-process wake-up for workers in the same process, so a new event is picked
+ * up at once instead of on the next poll. (Other processes hear the NOTIFY.)
+ */
+export function deliverySignal(): EventEmitter {
+  if (!holder.__webhookSignal) {
+    holder.__webhookSignal = new EventEmitter();
+    holder.__webhookSignal.setMaxListeners(100);
+  }
+  return holder.__webhookSignal;
+}
+
+export function signalDeliveriesDue(): void {
+  deliverySignal().emit("due");
 }

@@ -1,7 +1,7 @@
 import { displayUrl } from "@/lib/webhooks/url-display";
 import type { Prisma } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "cancelled"] as const;

@@ -3,15 +3,14 @@ import type { LookupFunction } from "node:net";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { afterAttempt, sendSigned, sendStoredDelivery } from "@/lib/webhooks/deliver";
 import { describeOutcome, recordAttempt } from "@/lib/webhooks/record";
 import { signingSecrets } from "@/lib/webhooks/endpoints";
-import { SecretError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { SecretError, TransportError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE, serializeEnvelope } from "@/lib/webhooks/events";
 import { classify, nextAttemptAt } from "@/lib/webhooks/retry-policy";
-import { TransportError } from "@/lib/webhooks/errors";
-import { signalDeliveriesDue } from "@/lib/webhooks/signal";
+import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 
 /** How long a manual attempt holds its delivery; longer than any attempt's deadline. */
 const MANUAL_LEASE_SECONDS = 120;

@@ -1,5 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 
 export const METRICS_PERIODS = { "1h": 3_600, "24h": 86_400, "7d": 604_800, "30d": 2_592_000 } as const;
 export type MetricsPeriod = keyof typeof METRICS_PERIODS;

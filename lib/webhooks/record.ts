@@ -1,8 +1,8 @@
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
-import { sqlTime, type DbClient } from "@/lib/webhooks/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { TransportError } from "@/lib/webhooks/errors";
-import { groupCommit, type GroupCommitOptions } from "@/lib/webhooks/group-commit";
+import { groupCommit, type GroupCommitOptions } from "@/lib/database/group-commit";
 import type { TransportResponse } from "@/lib/webhooks/transport";
 
 export interface SignedSendResult {

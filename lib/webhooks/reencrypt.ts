@@ -1,7 +1,6 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import type { DbClient } from "@/lib/webhooks/db-types";
-import { getKeyRing } from "@/lib/webhooks/keyring";
-import { decryptSecret, encryptSecret, needsReencryption, type KeyRing } from "@/lib/webhooks/secrets";
+import type { DbClient } from "@/lib/database/db-types";
+import { decryptSecret, encryptSecret, getKeyRing, type KeyRing, needsReencryption } from "@/lib/webhooks/secrets";
 
 /**
  * Re-encrypts every endpoint secret (current and previous) that is not under

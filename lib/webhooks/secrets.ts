@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { readOrCreateFile } from "@/lib/local-file";
 import { SecretError, WebhookError } from "./errors";
+import { getEnv } from "@/lib/env";
 
 /**
  * Endpoint signing secrets (`whsec_…`) and their encryption at rest.
@@ -209,4 +210,28 @@ export function encryptedWithKeyId(stored: string): string | undefined {
 /** True when `stored` is not under the ring's primary key (including unrecognised values). */
 export function needsReencryption(stored: string, ring: KeyRing): boolean {
   return encryptedWithKeyId(stored) !== ring.primary.id;
+}
+
+const holder = globalThis as typeof globalThis & { __webhookKeyRing?: KeyRing };
+
+/**
+ * The process's encryption key ring: WEBHOOK_ENCRYPTION_KEYS, or in development
+ * a local key generated once under DATA_DIR. Production without keys throws a
+ * SecretError (the start script turns that into a one-line exit).
+ */
+export function getKeyRing(): KeyRing {
+  if (!holder.__webhookKeyRing) {
+    const env = getEnv();
+    holder.__webhookKeyRing = loadKeyRing({
+      keys: env.webhookEncryptionKeys,
+      production: env.runMode === "production",
+      dataDir: env.dataDir,
+    });
+  }
+  return holder.__webhookKeyRing;
+}
+
+/** Forget the cached ring (tests that change the environment). */
+export function resetKeyRing(): void {
+  holder.__webhookKeyRing = undefined;
 }

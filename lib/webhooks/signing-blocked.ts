@@ -1,11 +1,10 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { logger } from "@/lib/logger";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 import { signingSecrets, type StoredSecrets } from "@/lib/webhooks/endpoints";
 import { SecretError } from "@/lib/webhooks/errors";
-import { getKeyRing } from "@/lib/webhooks/keyring";
-import type { KeyRing } from "@/lib/webhooks/secrets";
-import { signalDeliveriesDue } from "@/lib/webhooks/signal";
+import { getKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
+import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 
 /**
  * Endpoints whose signing secret no configured encryption key can open (a key removed from

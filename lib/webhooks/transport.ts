@@ -3,7 +3,7 @@ import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
 import { Agent, buildConnector } from "undici";
 import { TransportError, WebhookValidationError } from "./errors";
-import { currentNetworkPolicy, isDestinationAllowed, type NetworkPolicy } from "./network-policy";
+import { currentNetworkPolicy, isDestinationAllowed, type NetworkPolicy } from "./url-guard";
 
 /** One deadline for the whole exchange (connect, headers and capped body). */
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -5,12 +5,12 @@ import { getDatabase, prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
-import type { DbClient } from "@/lib/webhooks/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/deliver";
 import { claimLeases, type LoadedDelivery } from "@/lib/webhooks/claim";
 import { batchedRecorder } from "@/lib/webhooks/record";
 import type { KeyRing } from "@/lib/webhooks/secrets";
-import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/signal";
+import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/enqueue";
 import { processMetricsJson, telemetry } from "@/lib/webhooks/telemetry";
 
 /** How often a worker publishes its metrics and in-flight count to the database. */

@@ -1,6 +1,6 @@
 import { HttpError } from "@/lib/http/errors";
 import { isMetricsToken, toResponse } from "@/lib/http/route";
-import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "@/lib/webhooks/prometheus";
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "@/lib/webhooks/telemetry";
 
 export const dynamic = "force-dynamic";
 

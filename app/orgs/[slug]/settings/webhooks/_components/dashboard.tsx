@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/app/_components/badge";
 import { EmptyState } from "@/app/_components/empty-state";
 import { prisma } from "@/lib/db";
-import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerts";
+import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerting";
 import {
   getDeliveriesByStatus,
   getMetricsSeries,
