@@ -2,7 +2,7 @@ import * as ingest from "@/app/api/v1/events/route";
 import * as apiKeys from "@/app/api/api-keys/route";
 import { prisma } from "@/lib/db";
 import { sendWebhookNotification, WebhookValidationError } from "@/lib/webhooks";
-import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
+import { emitPlatformEvent } from "@/lib/webhooks/platform-events";
 import { call, createOrganization, setupAuth, signUp } from "../helpers/auth";
 import { setupTestDatabase } from "../helpers/database";
 

@@ -10,7 +10,7 @@ import {
   WebhookCircuitBreaker,
 } from "@/lib/webhooks";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";
-import { attemptDelivery } from "@/lib/webhooks/deliver";
+import { attemptDelivery } from "@/lib/webhooks/attempt";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeClock, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { respondInSequence, respondWith, startReceiver, type Receiver } from "../helpers/receiver";

@@ -1,6 +1,6 @@
 import { prisma } from "@/lib/db";
 import { sendWebhookNotification } from "@/lib/webhooks";
-import { attemptDelivery } from "@/lib/webhooks/deliver";
+import { attemptDelivery } from "@/lib/webhooks/attempt";
 import { batchedRecorder, LeaseLostError, recordAttempts, type RecordInput } from "@/lib/webhooks/record";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";

@@ -4,12 +4,12 @@ import { newId } from "@/lib/ids";
 import { Webhook } from "standardwebhooks";
 import { checkWebhookHealth, listOpenAlerts, notifyAlerts } from "@/lib/webhooks/alerting";
 import { pruneExpired } from "@/lib/webhooks/maintenance";
-import { rotateEndpointSecret, signingSecrets } from "@/lib/webhooks/endpoints";
-import { generateSecret } from "@/lib/webhooks/secrets";
+import { rotateEndpointSecret } from "@/lib/webhooks/endpoints";
+import { generateSecret, signingSecrets } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { startReceiver, type Receiver } from "../helpers/receiver";
+import { type Receiver, startReceiver } from "../helpers/receiver";
 
 const db = setupTestDatabase();
 allowLoopbackDelivery();

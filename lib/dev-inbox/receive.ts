@@ -3,7 +3,7 @@ import type { PrismaClient } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
-import { signingSecrets } from "@/lib/webhooks/endpoints";
+import { signingSecrets } from "@/lib/webhooks/secrets";
 import { verifyStandardWebhookSignature, verifyWebhookSignature } from "@/lib/webhooks/sign";
 import { findInbox, INBOX_BODY_CAP_BYTES, INBOX_KEEP_REQUESTS, inboxPath, pointsAtInbox, utf8Text, type InboxView } from "./inbox";
 

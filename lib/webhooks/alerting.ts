@@ -4,7 +4,7 @@ import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { mailAlertToManagers } from "@/lib/mail/alert-mail";
-import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
+import { emitPlatformEvent } from "@/lib/webhooks/platform-events";
 import { sendWebhook } from "@/lib/webhooks/send";
 
 export type AlertKind = "failure_rate" | "backlog_age" | "endpoint_disabled" | "circuit_open" | "secret_undecryptable";

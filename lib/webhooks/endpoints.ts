@@ -5,7 +5,7 @@ import { newId } from "@/lib/ids";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { assertEventType } from "@/lib/webhooks/events";
-import { decryptSecret, encryptSecret, generateSecret, getKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
+import { decryptSecret, encryptSecret, generateSecret, getKeyRing } from "@/lib/webhooks/secrets";
 import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 
 /** How long the previous secret keeps signing after a rotation. */
@@ -269,19 +269,6 @@ export async function rotateEndpointSecret(
 export async function revealEndpointSecret(ref: EndpointRef): Promise<string> {
   const row = await findOwned(ref.prisma ?? sharedPrisma, ref.organizationId, ref.endpointId);
   return decryptSecret(row.secretEncrypted, row.id, getKeyRing());
-}
-
-export type StoredSecrets = Pick<WebhookEndpoint, "id" | "secretEncrypted" | "previousSecretEncrypted" | "previousSecretExpiresAt">;
-
-/**
- * Secrets that sign an attempt at `now`, decrypted with `ring`: the current one first, then the
- * previous one while its grace lasts. Throws {@link SecretError} `decryption_failed` when the
- * ring cannot open one of them.
- */
-export function signingSecrets(row: StoredSecrets, now: Date, ring: KeyRing = getKeyRing()): string[] {
-  const stored = [row.secretEncrypted];
-  if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) stored.push(row.previousSecretEncrypted);
-  return stored.map((value) => decryptSecret(value, row.id, ring));
 }
 
 /**

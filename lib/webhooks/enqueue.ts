@@ -54,22 +54,11 @@ export async function sendWebhookNotification(
 }
 
 /**
- * The engine's own way in, for the platform events (`endpoint.*`, `delivery.*`)
- * that {@link sendWebhookNotification} refuses from everyone else. Same
- * guarantees. Not part of the public surface (lib/webhooks/index.ts).
+ * Stores an event and its deliveries without the reserved-name check: the one
+ * writer behind {@link sendWebhookNotification} and the platform's own events
+ * (platform-events.ts). Not part of the public surface.
  */
-export async function emitPlatformEvent(
-  organizationId: string,
-  event: string,
-  idempotencyKey: string,
-  data: unknown,
-  options: EnqueueOptions = {},
-): Promise<EnqueueResult> {
-  assertEventType(event);
-  return enqueueEvent(organizationId, event, idempotencyKey, data, options);
-}
-
-async function enqueueEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: EnqueueOptions): Promise<EnqueueResult> {
+export async function enqueueEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: EnqueueOptions): Promise<EnqueueResult> {
   assertIdempotencyKey(idempotencyKey);
   const createdAt = (options.now ?? (() => new Date()))();
   const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });

@@ -2,15 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { LookupFunction } from "node:net";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
-import { afterAttempt, sendSigned, sendStoredDelivery } from "@/lib/webhooks/deliver";
-import { describeOutcome, recordAttempt } from "@/lib/webhooks/record";
-import { signingSecrets } from "@/lib/webhooks/endpoints";
+import { makeAttempt } from "@/lib/webhooks/attempt";
+import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE, serializeEnvelope } from "@/lib/webhooks/events";
-import { classify, nextAttemptAt } from "@/lib/webhooks/retry-policy";
-import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
+import { describeOutcome } from "@/lib/webhooks/record";
+import { signingSecrets } from "@/lib/webhooks/secrets";
 
 /** How long a manual attempt holds its delivery; longer than any attempt's deadline. */
 const MANUAL_LEASE_SECONDS = 120;
@@ -39,13 +37,13 @@ export interface ManualAttemptResult {
 const RESPONSE_SNIPPET_CHARS = 1_000;
 
 /**
- * The endpoint's signing secrets, opened before anything is leased or stored:
+ * Opens the endpoint's signing secrets before anything is leased or stored:
  * a secret no configured key opens is a state the admin must fix (restore the
  * key), not a server error, and must not leave a delivery leased for nothing.
  */
-function openSecretsOrConflict(endpoint: Parameters<typeof signingSecrets>[0], at: Date): string[] {
+function assertSecretsOpen(endpoint: Parameters<typeof signingSecrets>[0], at: Date): void {
   try {
-    return signingSecrets(endpoint, at);
+    signingSecrets(endpoint, at);
   } catch (error) {
     if (!(error instanceof SecretError)) throw error;
     throw new WebhookConflictError(
@@ -87,32 +85,11 @@ export async function redeliver(options: ManualOptions & { deliveryId: string })
   if (delivery.endpoint.status !== "active") {
     throw new WebhookConflictError("endpoint_disabled", "The endpoint is disabled; enable it before redelivering");
   }
-  openSecretsOrConflict(delivery.endpoint, now());
+  assertSecretsOpen(delivery.endpoint, now());
   const leaseOwner = await takeManualLease(db, delivery.id, now());
-  const attemptAt = now();
-  const sent = await sendStoredDelivery(delivery, attemptAt, options);
-  const finishedAt = now();
-  const verdict = classify(sent.outcome, finishedAt);
-  let status: ManualAttemptResult["status"];
-  let retryAt: Date | null = null;
-  if (verdict.kind === "success") status = "delivered";
-  else if (delivery.status === "pending") {
-    retryAt = nextAttemptAt({ attemptsMade: delivery.attempts + 1, verdict, now: finishedAt, schedule: options.schedule });
-    status = retryAt ? "pending" : "failed";
-  } else status = delivery.status;
-  await recordAttempt(db, {
-    delivery: { id: delivery.id, organizationId: delivery.organizationId, endpointId: delivery.endpointId },
-    leaseOwner,
-    trigger: "manual",
-    url: delivery.endpoint.url,
-    sent,
-    startedAt: attemptAt,
-    finishedAt,
-    status,
-    nextAttemptAt: retryAt,
-  });
-  await afterAttempt(db, new WebhookCircuitBreaker({ prisma: db, now }), delivery.endpoint, verdict, finishedAt);
-  return summarise(delivery.id, sent.outcome, sent.durationMs, status);
+  const made = await makeAttempt(delivery, { ...options, prisma: db, now, trigger: "manual", leaseOwner });
+  if (made.kind === "lease_lost") throw new WebhookConflictError("delivery_in_progress", "This delivery was taken over while it was being attempted; try again in a moment");
+  return summarise(delivery.id, made.sent.outcome, made.durationMs, made.status);
 }
 
 function summarise(
@@ -145,7 +122,8 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
   const endpoint = await db.webhookEndpoint.findFirst({ where: { id: options.endpointId, organizationId: options.organizationId } });
   if (!endpoint) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${options.endpointId} not found`);
   const createdAt = now();
-  const secrets = openSecretsOrConflict(endpoint, createdAt);
+  // Checked before anything is stored: a secret no key opens is a conflict for the admin to fix.
+  assertSecretsOpen(endpoint, createdAt);
   const eventId = newId("evt");
   const deliveryId = newId("msg");
   const idempotencyKey = `test-${deliveryId}`;
@@ -175,32 +153,23 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
       },
     },
   });
-  const attemptAt = now();
-  const sent = await sendSigned({
-    url: endpoint.url,
-    body,
-    messageId: deliveryId,
-    eventType: "webhook.test",
-    eventTimestamp: createdAt.toISOString(),
-    secrets,
-    attemptAt,
-    timeoutMs: options.timeoutMs,
-    lookup: options.lookup,
-  });
-  const finishedAt = now();
-  const status = classify(sent.outcome, finishedAt).kind === "success" ? "delivered" : "failed";
-  await recordAttempt(db, {
-    delivery: { id: deliveryId, organizationId: endpoint.organizationId, endpointId: endpoint.id },
-    leaseOwner,
-    trigger: "test",
-    url: endpoint.url,
-    sent,
-    startedAt: attemptAt,
-    finishedAt,
-    status,
-    nextAttemptAt: null,
-  });
-  return summarise(deliveryId, sent.outcome, sent.durationMs, status);
+  const made = await makeAttempt(
+    {
+      id: deliveryId,
+      organizationId: endpoint.organizationId,
+      endpointId: endpoint.id,
+      event: "webhook.test",
+      idempotencyKey,
+      attempts: 0,
+      status: "pending",
+      createdAt,
+      endpoint,
+      webhookEvent: { body, createdAt },
+    },
+    { ...options, prisma: db, now, trigger: "test", leaseOwner },
+  );
+  if (made.kind === "lease_lost") throw new WebhookConflictError("delivery_in_progress", "The test delivery was taken over while it was being attempted");
+  return summarise(deliveryId, made.sent.outcome, made.durationMs, made.status);
 }
 
 /**

@@ -3,14 +3,8 @@ import { logger } from "@/lib/logger";
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { TransportError } from "@/lib/webhooks/errors";
 import { groupCommit, type GroupCommitOptions } from "@/lib/database/group-commit";
+import type { SignedSendResult } from "@/lib/webhooks/send";
 import type { TransportResponse } from "@/lib/webhooks/transport";
-
-export interface SignedSendResult {
-  outcome: TransportResponse | TransportError;
-  /** Headers as sent. */
-  headers: Record<string, string>;
-  durationMs: number;
-}
 
 export interface RecordInput {
   delivery: { id: string; organizationId: string; endpointId: string };

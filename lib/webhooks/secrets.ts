@@ -235,3 +235,17 @@ export function getKeyRing(): KeyRing {
 export function resetKeyRing(): void {
   holder.__webhookKeyRing = undefined;
 }
+
+/** The stored secrets of an endpoint row. */
+export type StoredSecrets = { id: string; secretEncrypted: string; previousSecretEncrypted: string | null; previousSecretExpiresAt: Date | null };
+
+/**
+ * Secrets that sign an attempt at `now`, decrypted with `ring`: the current one first, then the
+ * previous one while its grace lasts. Throws {@link SecretError} `decryption_failed` when the
+ * ring cannot open one of them.
+ */
+export function signingSecrets(row: StoredSecrets, now: Date, ring: KeyRing = getKeyRing()): string[] {
+  const stored = [row.secretEncrypted];
+  if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) stored.push(row.previousSecretEncrypted);
+  return stored.map((value) => decryptSecret(value, row.id, ring));
+}

@@ -1,9 +1,102 @@
 import type { LookupFunction } from "node:net";
 import { newId } from "@/lib/ids";
-import { sendSigned } from "@/lib/webhooks/deliver";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { signingSecrets, type KeyRing } from "@/lib/webhooks/secrets";
+import { buildWebhookHeaders } from "@/lib/webhooks/sign";
+import { postWebhook, type TransportResponse } from "@/lib/webhooks/transport";
 import { classify } from "@/lib/webhooks/retry-policy";
 import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
+
+/**
+ * The sender: every outbound webhook is signed and posted by {@link sendSigned}, through the
+ * guarded transport. Nothing here reads or writes the database.
+ */
+
+export interface SignedSendResult {
+  outcome: TransportResponse | TransportError;
+  /** Headers as sent. */
+  headers: Record<string, string>;
+  durationMs: number;
+}
+
+export interface SignedSendInput {
+  url: string;
+  /** The stored body: signed and sent exactly as given. */
+  body: string;
+  messageId: string;
+  eventType: string;
+  eventTimestamp: string;
+  /** Newest first; any non-empty strings (see signStandardWebhook for how each becomes a key). */
+  secrets: string[];
+  attemptAt: Date;
+  timeoutMs?: number;
+  lookup?: LookupFunction;
+}
+
+/**
+ * The one send path: every outbound webhook — scheduled attempt, redelivery,
+ * test event, quick `sendWebhook` — is signed and posted here, so the SSRF
+ * guard, signing, deadline and body cap cannot drift apart. Never throws for
+ * network outcomes: a failed exchange comes back as a TransportError outcome.
+ */
+export async function sendSigned(input: SignedSendInput): Promise<SignedSendResult> {
+  const headers = buildWebhookHeaders({
+    messageId: input.messageId,
+    eventType: input.eventType,
+    eventTimestamp: input.eventTimestamp,
+    body: input.body,
+    secrets: input.secrets,
+    attemptAt: input.attemptAt,
+  });
+  const started = performance.now();
+  try {
+    const response = await postWebhook({ url: input.url, headers, body: input.body, timeoutMs: input.timeoutMs, lookup: input.lookup });
+    return { outcome: response, headers, durationMs: response.durationMs };
+  } catch (error) {
+    const durationMs = Math.round(performance.now() - started);
+    if (error instanceof TransportError) return { outcome: error, headers, durationMs };
+    // A stored URL the transport cannot use is this attempt's (permanent) outcome, not a crash.
+    if (error instanceof WebhookValidationError) return { outcome: new TransportError("invalid_url", error.message), headers, durationMs };
+    throw error;
+  }
+}
+
+/**
+ * The stored delivery's exact body, signed with the endpoint's current secrets, through {@link sendSigned}.
+ * Throws SecretError, before anything is sent, when `keyRing` (default: the process's) cannot open a secret.
+ */
+/** How a send reaches the receiver: deadline, DNS lookup (tests), key ring for the secrets. */
+export interface SendOptions {
+  timeoutMs?: number;
+  lookup?: LookupFunction;
+  /** Opens the endpoint secrets; default the process's key ring. */
+  keyRing?: KeyRing;
+}
+
+export function sendStoredDelivery(
+  delivery: {
+    id: string;
+    event: string;
+    endpoint: Parameters<typeof signingSecrets>[0] & { url: string };
+    webhookEvent: { body: string; createdAt: Date };
+  },
+  attemptAt: Date,
+  options: SendOptions = {},
+): Promise<SignedSendResult> {
+  // Decrypted before the call, so a SecretError is thrown here, synchronously, with nothing sent.
+  const secrets = signingSecrets(delivery.endpoint, attemptAt, options.keyRing);
+  return sendSigned({
+    url: delivery.endpoint.url,
+    body: delivery.webhookEvent.body,
+    messageId: delivery.id,
+    eventType: delivery.event,
+    eventTimestamp: delivery.webhookEvent.createdAt.toISOString(),
+    secrets,
+    attemptAt,
+    timeoutMs: options.timeoutMs,
+    lookup: options.lookup,
+  });
+}
 
 /** Quick in-process retries of `sendWebhook`: about 1 s, then 2 s. */
 export const QUICK_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000];

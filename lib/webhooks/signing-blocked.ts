@@ -1,9 +1,8 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { logger } from "@/lib/logger";
 import type { DbClient } from "@/lib/database/db-types";
-import { signingSecrets, type StoredSecrets } from "@/lib/webhooks/endpoints";
+import { getKeyRing, type KeyRing, signingSecrets, type StoredSecrets } from "@/lib/webhooks/secrets";
 import { SecretError } from "@/lib/webhooks/errors";
-import { getKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
 import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 
 /**

@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import type { DbClient } from "@/lib/database/db-types";
-import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/deliver";
+import { attemptDelivery, type AttemptResult } from "@/lib/webhooks/attempt";
 import { claimLeases, type LoadedDelivery } from "@/lib/webhooks/claim";
 import { batchedRecorder } from "@/lib/webhooks/record";
 import type { KeyRing } from "@/lib/webhooks/secrets";

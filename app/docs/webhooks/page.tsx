@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { CIRCUIT_COOLDOWN_SECONDS, CIRCUIT_MAX_COOLDOWN_SECONDS, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
-import { DISABLE_AFTER_FAILING_SECONDS } from "@/lib/webhooks/deliver";
+import { DISABLE_AFTER_FAILING_SECONDS } from "@/lib/webhooks/attempt";
 import { SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
 import { EVENT_CATALOGUE, MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
 import { MAX_RETRY_AFTER_SECONDS, RETRY_JITTER_RATIO, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";

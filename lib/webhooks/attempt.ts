@@ -1,20 +1,18 @@
-import type { LookupFunction } from "node:net";
 import type { WebhookEndpoint } from "@/generated/prisma/client";
+import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { logger } from "@/lib/logger";
-import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
-import { sqlTime, type DbClient } from "@/lib/database/db-types";
-import { disableEndpoint, signingSecrets } from "@/lib/webhooks/endpoints";
-import { emitPlatformEvent } from "@/lib/webhooks/enqueue";
-import { SecretError, TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
 import type { LoadedDelivery } from "@/lib/webhooks/claim";
-import { describeOutcome, LeaseLostError, recordAttempt, type AttemptRecorder, type RecordInput, type SignedSendResult } from "@/lib/webhooks/record";
-import { classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS, type AttemptVerdict } from "@/lib/webhooks/retry-policy";
-import type { KeyRing } from "@/lib/webhooks/secrets";
-import { buildWebhookHeaders } from "@/lib/webhooks/sign";
+import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
+import { disableEndpoint } from "@/lib/webhooks/endpoints";
+import { SecretError } from "@/lib/webhooks/errors";
+import { announceDeliveryExhausted } from "@/lib/webhooks/platform-events";
+import { type AttemptRecorder, describeOutcome, LeaseLostError, recordAttempt, type RecordInput } from "@/lib/webhooks/record";
+import { type AttemptVerdict, classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
+import type { StoredSecrets } from "@/lib/webhooks/secrets";
+import { sendStoredDelivery, type SendOptions, type SignedSendResult } from "@/lib/webhooks/send";
 import { holdForUndecryptableSecret } from "@/lib/webhooks/signing-blocked";
 import { recordAttemptMetrics } from "@/lib/webhooks/telemetry";
-import { postWebhook } from "@/lib/webhooks/transport";
 
 /** lastSuccessAt is refreshed at most this often on a healthy endpoint (one write less per delivery). */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
@@ -22,93 +20,18 @@ const LAST_SUCCESS_RESOLUTION_MS = 60_000;
 /** An endpoint failing every attempt for this long, without one success, is disabled. */
 export const DISABLE_AFTER_FAILING_SECONDS = 5 * 24 * 60 * 60;
 
-export interface SignedSendInput {
-  url: string;
-  /** The stored body: signed and sent exactly as given. */
-  body: string;
-  messageId: string;
-  eventType: string;
-  eventTimestamp: string;
-  /** Newest first; any non-empty strings (see signStandardWebhook for how each becomes a key). */
-  secrets: string[];
-  attemptAt: Date;
-  timeoutMs?: number;
-  lookup?: LookupFunction;
-}
-
-/**
- * The one send path: every outbound webhook — scheduled attempt, redelivery,
- * test event, quick `sendWebhook` — is signed and posted here, so the SSRF
- * guard, signing, deadline and body cap cannot drift apart. Never throws for
- * network outcomes: a failed exchange comes back as a TransportError outcome.
- */
-export async function sendSigned(input: SignedSendInput): Promise<SignedSendResult> {
-  const headers = buildWebhookHeaders({
-    messageId: input.messageId,
-    eventType: input.eventType,
-    eventTimestamp: input.eventTimestamp,
-    body: input.body,
-    secrets: input.secrets,
-    attemptAt: input.attemptAt,
-  });
-  const started = performance.now();
-  try {
-    const response = await postWebhook({ url: input.url, headers, body: input.body, timeoutMs: input.timeoutMs, lookup: input.lookup });
-    return { outcome: response, headers, durationMs: response.durationMs };
-  } catch (error) {
-    const durationMs = Math.round(performance.now() - started);
-    if (error instanceof TransportError) return { outcome: error, headers, durationMs };
-    // A stored URL the transport cannot use is this attempt's (permanent) outcome, not a crash.
-    if (error instanceof WebhookValidationError) return { outcome: new TransportError("invalid_url", error.message), headers, durationMs };
-    throw error;
-  }
-}
-
-/**
- * The stored delivery's exact body, signed with the endpoint's current secrets, through {@link sendSigned}.
- * Throws SecretError, before anything is sent, when `keyRing` (default: the process's) cannot open a secret.
- */
-export function sendStoredDelivery(
-  delivery: {
-    id: string;
-    event: string;
-    endpoint: Parameters<typeof signingSecrets>[0] & { url: string };
-    webhookEvent: { body: string; createdAt: Date };
-  },
-  attemptAt: Date,
-  options: { timeoutMs?: number; lookup?: LookupFunction; keyRing?: KeyRing } = {},
-): Promise<SignedSendResult> {
-  // Decrypted before the call, so a SecretError is thrown here, synchronously, with nothing sent.
-  const secrets = signingSecrets(delivery.endpoint, attemptAt, options.keyRing);
-  return sendSigned({
-    url: delivery.endpoint.url,
-    body: delivery.webhookEvent.body,
-    messageId: delivery.id,
-    eventType: delivery.event,
-    eventTimestamp: delivery.webhookEvent.createdAt.toISOString(),
-    secrets,
-    attemptAt,
-    timeoutMs: options.timeoutMs,
-    lookup: options.lookup,
-  });
-}
-
-export interface AttemptOptions {
+export interface AttemptOptions extends SendOptions {
   prisma?: DbClient;
   now?: () => Date;
-  lookup?: LookupFunction;
-  timeoutMs?: number;
   schedule?: readonly number[];
   random?: () => number;
   breaker?: WebhookCircuitBreaker;
   /** Where the attempt is written; default one statement per attempt ({@link recordAttempt}). */
   record?: AttemptRecorder;
-  /** Opens the endpoint secrets; default the process's key ring. */
-  keyRing?: KeyRing;
 }
 
 export type AttemptResult =
-  | { kind: "attempted"; verdict: AttemptVerdict; statusCode?: number; error?: string; durationMs: number; status: "pending" | "delivered" | "failed" }
+  | { kind: "attempted"; verdict: AttemptVerdict; statusCode?: number; error?: string; durationMs: number; status: "pending" | "delivered" | "failed" | "cancelled" }
   /** The endpoint's circuit is open: nothing was sent and no attempt was used up. */
   | { kind: "deferred"; until: Date }
   /** The endpoint is gone or disabled: the delivery was cancelled. */
@@ -159,35 +82,82 @@ export async function attemptDelivery(delivery: LoadedDelivery, options: Attempt
     return changed ? { kind: "deferred", until } : { kind: "lease_lost" };
   }
 
-  const attemptAt = now();
-  let sent: SignedSendResult;
   try {
-    sent = await sendStoredDelivery(delivery, attemptAt, options);
+    return await makeAttempt({ ...delivery, status: "pending" }, { ...options, prisma: db, now, breaker, trigger: "scheduled", leaseOwner });
   } catch (caught) {
     if (!(caught instanceof SecretError)) throw caught;
     const released = await holdForUndecryptableSecret(db, { delivery, leaseOwner, error: caught, now: now() });
     return released ? { kind: "blocked" } : { kind: "lease_lost" };
   }
+}
+
+export type AttemptTrigger = "scheduled" | "manual" | "test";
+
+/** What one attempt needs: the delivery with its state, its endpoint, the stored body, and its circuit if known. */
+export interface AttemptTarget {
+  id: string;
+  organizationId: string;
+  endpointId: string;
+  event: string;
+  idempotencyKey: string;
+  /** Attempts made before this one. */
+  attempts: number;
+  /** The delivery's state before this attempt. */
+  status: "pending" | "delivered" | "failed" | "cancelled";
+  createdAt: Date;
+  endpoint: StoredSecrets & Pick<WebhookEndpoint, "organizationId" | "url" | "failingSince" | "lastSuccessAt">;
+  webhookEvent: { body: string; createdAt: Date };
+  /** What the caller knows of the endpoint's circuit; `undefined`: unknown (the breaker is always written). */
+  circuit?: { state: string; consecutiveFailures: number } | null;
+}
+
+export interface MakeAttemptOptions extends AttemptOptions {
+  trigger: AttemptTrigger;
+  /** Who holds the delivery's lease; only the holder's result is recorded. */
+  leaseOwner: string;
+}
+
+export type AttemptMade = Extract<AttemptResult, { kind: "attempted" }> & { sent: SignedSendResult };
+
+/**
+ * The one attempt pipeline, for every trigger: sign the stored body and send it
+ * through the guarded transport, classify the outcome, decide the delivery's next
+ * state, record the attempt (only while `leaseOwner` holds the lease), count it in
+ * the metrics, inform the circuit breaker and the endpoint's failure streak, and
+ * announce `delivery.exhausted` when the delivery runs out of retries.
+ *
+ * What the trigger changes is only the next state: a failed `scheduled` or
+ * `manual` attempt of a pending delivery is retried on the schedule; a failed
+ * `manual` attempt of a finished delivery leaves it as it was; a `test` attempt is
+ * never retried. Throws SecretError, with nothing sent, when no key opens the
+ * endpoint's secret; returns `lease_lost` when the lease was no longer ours.
+ */
+export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOptions): Promise<AttemptMade | { kind: "lease_lost" }> {
+  const db = options.prisma ?? sharedPrisma;
+  const now = options.now ?? (() => new Date());
+  const breaker = options.breaker ?? new WebhookCircuitBreaker({ prisma: db, now });
+  const attemptAt = now();
+  const sent = await sendStoredDelivery(target, attemptAt, options);
   const finishedAt = now();
   const verdict = classify(sent.outcome, finishedAt);
-  const attemptsMade = delivery.attempts + 1;
-  const retryAt = nextAttemptAt({
-    attemptsMade,
-    verdict,
-    now: finishedAt,
-    schedule: options.schedule ?? RETRY_SCHEDULE_SECONDS,
-    random: options.random,
-  });
-  const status = verdict.kind === "success" ? "delivered" : retryAt ? "pending" : "failed";
+  const attemptsMade = target.attempts + 1;
+  let status: AttemptTarget["status"];
+  let retryAt: Date | null = null;
+  if (verdict.kind === "success") status = "delivered";
+  else if (options.trigger === "test") status = "failed";
+  else if (target.status === "pending") {
+    retryAt = nextAttemptAt({ attemptsMade, verdict, now: finishedAt, schedule: options.schedule ?? RETRY_SCHEDULE_SECONDS, random: options.random });
+    status = retryAt ? "pending" : "failed";
+  } else status = target.status;
   const { statusCode, error } = describeOutcome(sent.outcome);
 
   try {
     const record = options.record ?? ((input: RecordInput) => recordAttempt(db, input));
     await record({
-      delivery: { id: delivery.id, organizationId: delivery.organizationId, endpointId: delivery.endpointId },
-      leaseOwner,
-      trigger: "scheduled",
-      url: delivery.endpoint.url,
+      delivery: { id: target.id, organizationId: target.organizationId, endpointId: target.endpointId },
+      leaseOwner: options.leaseOwner,
+      trigger: options.trigger,
+      url: target.endpoint.url,
       sent,
       startedAt: attemptAt,
       finishedAt,
@@ -199,19 +169,21 @@ export async function attemptDelivery(delivery: LoadedDelivery, options: Attempt
     throw caught;
   }
 
+  // A delivery finishes once: a manual attempt of an already finished delivery is counted, but not finished again.
+  const finished = status !== target.status && (status === "delivered" || status === "failed");
   recordAttemptMetrics({
     outcome: verdict.kind,
     statusCode,
-    trigger: "scheduled",
+    trigger: options.trigger,
     durationMs: sent.durationMs,
-    finalStatus: status,
-    enqueueToDeliveredMs: status === "delivered" ? finishedAt.getTime() - delivery.createdAt.getTime() : undefined,
+    finalStatus: finished ? status : "pending",
+    enqueueToDeliveredMs: finished && status === "delivered" ? finishedAt.getTime() - target.createdAt.getTime() : undefined,
   });
-  await afterAttempt(db, breaker, delivery.endpoint, verdict, finishedAt, delivery.circuit);
-  if (status === "failed" && verdict.kind === "retry" && delivery.event !== "delivery.exhausted") {
-    await announceExhausted(delivery, attemptsMade);
+  await afterAttempt(db, breaker, target.endpoint, verdict, finishedAt, target.circuit);
+  if (finished && status === "failed" && verdict.kind === "retry" && options.trigger !== "test") {
+    await announceDeliveryExhausted(target, attemptsMade);
   }
-  return { kind: "attempted", verdict, statusCode, error, durationMs: sent.durationMs, status };
+  return { kind: "attempted", verdict, statusCode, error, durationMs: sent.durationMs, status, sent };
 }
 
 /** Endpoint-level consequences of one attempt: circuit, failure streak, auto-disable. */
@@ -245,17 +217,6 @@ export async function afterAttempt(
     await disableEndpoint({ ...ref, reason: "Every attempt failed for 5 days" });
     logger.warn({ endpointId: endpoint.id, host: hostOf(endpoint.url) }, "endpoint disabled: failing for 5 days");
   }
-}
-
-/** Tells the tenant's endpoints subscribed to `delivery.exhausted` that a delivery ran out of retries. */
-async function announceExhausted(delivery: { id: string; organizationId: string; endpointId: string; event: string; idempotencyKey: string }, attempts: number) {
-  await emitPlatformEvent(delivery.organizationId, "delivery.exhausted", `exhausted-${delivery.id}`, {
-    deliveryId: delivery.id,
-    endpointId: delivery.endpointId,
-    event: delivery.event,
-    idempotencyKey: delivery.idempotencyKey,
-    attempts,
-  }).catch((error: unknown) => logger.error({ err: error, deliveryId: delivery.id }, "delivery.exhausted event failed"));
 }
 
 export function hostOf(url: string): string {

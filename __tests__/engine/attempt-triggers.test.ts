@@ -1,0 +1,110 @@
+import { prisma } from "@/lib/db";
+import { processDueDeliveries, sendWebhookNotification } from "@/lib/webhooks";
+import { redeliver, sendTestEvent } from "@/lib/webhooks/manual";
+import { telemetry } from "@/lib/webhooks/telemetry";
+import { closeTransport } from "@/lib/webhooks/transport";
+import { setupTestDatabase } from "../helpers/database";
+import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
+import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+
+/**
+ * Every trigger goes through the one attempt pipeline (lib/webhooks/attempt.ts): each is
+ * counted in the Prometheus attempt metrics under its trigger, informs the circuit breaker
+ * and the endpoint's failure streak, and announces `delivery.exhausted` when a delivery
+ * runs out of retries (a test send has none to run out of).
+ */
+const db = setupTestDatabase();
+allowLoopbackDelivery();
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+beforeEach(async () => {
+  await db.truncate();
+  receiver.requests.length = 0;
+});
+afterAll(async () => {
+  await receiver.close();
+  await closeTransport();
+});
+
+type Trigger = "scheduled" | "manual" | "test";
+
+async function counter(metric: "attempts" | "deliveries", labels: Record<string, string>): Promise<number> {
+  const { values } = await telemetry()[metric].get();
+  return values.filter((value) => Object.entries(labels).every(([name, wanted]) => String(value.labels[name]) === wanted)).reduce((sum, value) => sum + value.value, 0);
+}
+
+async function latencyCount(): Promise<number> {
+  const { values } = await telemetry().deliveryLatency.get();
+  return values.find((value) => value.metricName === "webhook_delivery_latency_seconds_count")?.value ?? 0;
+}
+
+/** One attempt by `trigger` against an endpoint that answers `status`; the delivery has one attempt in its schedule. */
+async function attemptBy(trigger: Trigger, status: number) {
+  const org = await makeOrganization();
+  const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
+  // A second endpoint hears the operational events.
+  const listener = await makeEndpoint({ organizationId: org.id, url: `${receiver.url}?listener`, eventTypes: ["delivery.exhausted"] });
+  receiver.setResponder((request, _index, res) => {
+    res.writeHead(request.path.includes("listener") ? 200 : status);
+    res.end();
+  });
+  const schedule = [0];
+  if (trigger === "test") {
+    await sendTestEvent({ organizationId: org.id, endpointId: endpoint.id, schedule });
+  } else {
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", `${trigger}-${status}`, { n: 1 });
+    const deliveryId = deliveries.find((delivery) => delivery.endpointId === endpoint.id)!.id;
+    if (trigger === "scheduled") await processDueDeliveries({ schedule, endpointConcurrency: 100 });
+    else await redeliver({ organizationId: org.id, deliveryId, schedule });
+  }
+  const circuit = await prisma.webhookCircuit.findUnique({ where: { key: endpoint.id } });
+  const row = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+  const exhausted = await prisma.webhookEvent.count({ where: { organizationId: org.id, eventType: "delivery.exhausted" } });
+  return { endpoint: row, circuit, exhausted, listener: listener.endpoint };
+}
+
+describe.each<Trigger>(["scheduled", "manual", "test"])("a %s attempt", (trigger) => {
+  it("that fails: counted under its trigger, a failure for the breaker and the endpoint", async () => {
+    const attemptsBefore = await counter("attempts", { trigger, outcome: "retry", status_class: "5xx" });
+    const failedBefore = await counter("deliveries", { outcome: "failed" });
+    const { endpoint, circuit, exhausted } = await attemptBy(trigger, 503);
+    expect(await counter("attempts", { trigger, outcome: "retry", status_class: "5xx" })).toBe(attemptsBefore + 1);
+    // scheduled and test: the delivery finished as failed. manual: a pending delivery's
+    // manual attempt used its last scheduled try too (schedule of one attempt).
+    expect(await counter("deliveries", { outcome: "failed" })).toBe(failedBefore + 1);
+    expect(circuit).toMatchObject({ consecutiveFailures: 1 });
+    expect(endpoint.failingSince).not.toBeNull();
+    expect(endpoint.lastFailureAt).not.toBeNull();
+    // Out of retries → announced; a test send has no retries to run out of.
+    expect(exhausted).toBe(trigger === "test" ? 0 : 1);
+  });
+
+  it("that succeeds: counted under its trigger, with its enqueue-to-delivered time, and a success for the endpoint", async () => {
+    const attemptsBefore = await counter("attempts", { trigger, outcome: "success", status_class: "2xx" });
+    const deliveredBefore = await counter("deliveries", { outcome: "delivered" });
+    const latencyBefore = await latencyCount();
+    const { endpoint, exhausted } = await attemptBy(trigger, 200);
+    expect(await counter("attempts", { trigger, outcome: "success", status_class: "2xx" })).toBe(attemptsBefore + 1);
+    expect(await counter("deliveries", { outcome: "delivered" })).toBe(deliveredBefore + 1);
+    expect(await latencyCount()).toBe(latencyBefore + 1);
+    expect(endpoint.lastSuccessAt).not.toBeNull();
+    expect(endpoint.failingSince).toBeNull();
+    expect(exhausted).toBe(0);
+  });
+});
+
+it("a manual attempt of a delivery that already finished is counted, but does not finish it again", async () => {
+  const org = await makeOrganization();
+  await makeEndpoint({ organizationId: org.id, url: receiver.url });
+  receiver.setResponder(respondWith(200));
+  const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "again", {});
+  await processDueDeliveries({ endpointConcurrency: 100 });
+  const attemptsBefore = await counter("attempts", { trigger: "manual", outcome: "success" });
+  const deliveredBefore = await counter("deliveries", { outcome: "delivered" });
+  await redeliver({ organizationId: org.id, deliveryId: deliveries[0]!.id });
+  expect(await counter("attempts", { trigger: "manual", outcome: "success" })).toBe(attemptsBefore + 1);
+  expect(await counter("deliveries", { outcome: "delivered" })).toBe(deliveredBefore);
+});
