@@ -33,7 +33,7 @@ type Trigger = "scheduled" | "manual" | "test";
 
 async function counter(metric: "attempts" | "deliveries", labels: Record<string, string>): Promise<number> {
   const { values } = await telemetry()[metric].get();
-  return values.filter((value) => Object.entries(labels).every(([name, wanted]) => String(value.labels[name]) === wanted)).reduce((sum, value) => sum + value.value, 0);
+  return values.filter((value) => Object.entries(labels).every(([name, wanted]) => String((value.labels as Record<string, string | number>)[name]) === wanted)).reduce((sum, value) => sum + value.value, 0);
 }
 
 async function latencyCount(): Promise<number> {
