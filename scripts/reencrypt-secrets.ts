@@ -1,5 +1,5 @@
 import { closeDatabase, getDatabase } from "@/lib/db";
-import { reencryptSecrets } from "@/lib/webhooks/reencrypt";
+import { reencryptSecrets } from "@/lib/webhooks/stored-secrets";
 import { runCli } from "./cli";
 
 runCli(async () => {

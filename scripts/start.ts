@@ -15,7 +15,7 @@ import { seedDemoAdmin } from "@/lib/auth/demo";
 import { seedDemoDeliveries } from "@/lib/demo/deliveries";
 import { getKeyRing } from "@/lib/webhooks/secrets";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
-import { checkStoredSecretsDecryptable } from "@/lib/webhooks/signing-blocked";
+import { checkStoredSecretsDecryptable } from "@/lib/webhooks/stored-secrets";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 

@@ -4,7 +4,7 @@ import { logger } from "@/lib/logger";
 import { getKeyRing } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
-import { checkStoredSecretsDecryptable } from "@/lib/webhooks/signing-blocked";
+import { checkStoredSecretsDecryptable } from "@/lib/webhooks/stored-secrets";
 import { startWorker } from "@/lib/webhooks/worker";
 import { runCli } from "./cli";
 

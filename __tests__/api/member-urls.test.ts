@@ -3,7 +3,7 @@ import * as endpoint from "@/app/api/webhooks/endpoints/[id]/route";
 import * as deliveries from "@/app/api/webhooks/deliveries/route";
 import * as delivery from "@/app/api/webhooks/deliveries/[id]/route";
 import { processDueDeliveries, sendWebhookNotification } from "@/lib/webhooks";
-import { displayUrl } from "@/lib/webhooks/url-display";
+import { displayUrl } from "@/lib/webhooks/endpoints";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { call, createOrganization, joinOrganization, setupAuth, signUp, type TestUser } from "../helpers/auth";
 import { setupTestDatabase } from "../helpers/database";

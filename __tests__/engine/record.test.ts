@@ -1,7 +1,8 @@
 import { prisma } from "@/lib/db";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { attemptDelivery } from "@/lib/webhooks/attempt";
-import { batchedRecorder, LeaseLostError, recordAttempts, type RecordInput } from "@/lib/webhooks/record";
+import { LeaseLostError } from "@/lib/webhooks/errors";
+import { batchedRecorder, recordAttempts, type RecordInput } from "@/lib/webhooks/record";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";
 import { setupTestDatabase } from "../helpers/database";

@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { revealEndpointSecret } from "@/lib/webhooks";
 import { encryptedWithKeyId, generateKeyRingEntry, resetKeyRing } from "@/lib/webhooks/secrets";
-import { reencryptSecrets } from "@/lib/webhooks/reencrypt";
+import { reencryptSecrets } from "@/lib/webhooks/stored-secrets";
 import { setupTestDatabase } from "../helpers/database";
 import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
 

@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db";
 import { logger } from "@/lib/logger";
 import { getEndpoint, listEndpoints, processDueDeliveries, sendWebhookNotification, verifyWebhookSignature } from "@/lib/webhooks";
 import { checkWebhookHealth } from "@/lib/webhooks/alerting";
-import { checkStoredSecretsDecryptable, recheckBlockedSigning } from "@/lib/webhooks/signing-blocked";
+import { checkStoredSecretsDecryptable, recheckBlockedSigning } from "@/lib/webhooks/stored-secrets";
 import { encryptSecret, generateKeyRingEntry, parseKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { claimDueDeliveries, startWorker } from "@/lib/webhooks/worker";

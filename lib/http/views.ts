@@ -1,5 +1,4 @@
-import { displayUrl } from "@/lib/webhooks/url-display";
-import type { EndpointView } from "@/lib/webhooks/endpoints";
+import { displayUrl, type EndpointView } from "@/lib/webhooks/endpoints";
 import type { EndpointActivity } from "@/lib/webhooks/history";
 
 /**

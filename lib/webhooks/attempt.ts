@@ -5,13 +5,13 @@ import { logger } from "@/lib/logger";
 import type { LoadedDelivery } from "@/lib/webhooks/claim";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { disableEndpoint } from "@/lib/webhooks/endpoints";
-import { SecretError } from "@/lib/webhooks/errors";
+import { LeaseLostError, SecretError } from "@/lib/webhooks/errors";
 import { announceDeliveryExhausted } from "@/lib/webhooks/platform-events";
-import { type AttemptRecorder, describeOutcome, LeaseLostError, recordAttempt, type RecordInput } from "@/lib/webhooks/record";
+import { type AttemptRecorder, describeOutcome, recordAttempt, type RecordInput } from "@/lib/webhooks/record";
 import { type AttemptVerdict, classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
 import type { StoredSecrets } from "@/lib/webhooks/secrets";
 import { sendStoredDelivery, type SendOptions, type SignedSendResult } from "@/lib/webhooks/send";
-import { holdForUndecryptableSecret } from "@/lib/webhooks/signing-blocked";
+import { holdForUndecryptableSecret } from "@/lib/webhooks/stored-secrets";
 import { recordAttemptMetrics } from "@/lib/webhooks/telemetry";
 
 /** lastSuccessAt is refreshed at most this often on a healthy endpoint (one write less per delivery). */

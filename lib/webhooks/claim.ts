@@ -96,7 +96,7 @@ export interface ClaimInput {
  * - **Caps.** Organizations with `organizationConcurrency` attempts in flight, and
  *   endpoints with `endpointConcurrency`, are left out before any row is locked.
  * - **Skips** open circuits, endpoints whose secret no key opens
- *   (`signingBlockedAt`, see signing-blocked.ts) and organizations being deleted.
+ *   (`signingBlockedAt`, see stored-secrets.ts) and organizations being deleted.
  * - `FOR UPDATE … SKIP LOCKED`: concurrent workers never lease the same row. A lease
  *   that expires (crashed worker) makes the delivery claimable again, with the same id.
  *

@@ -31,7 +31,7 @@ export interface EndpointView {
   lastFailureAt: Date | null;
   /**
    * Set while no key in WEBHOOK_ENCRYPTION_KEYS opens the endpoint's signing secret: its
-   * deliveries wait, unattempted, until the key is restored (lib/webhooks/signing-blocked.ts).
+   * deliveries wait, unattempted, until the key is restored (lib/webhooks/stored-secrets.ts).
    */
   signingBlockedAt: Date | null;
   createdAt: Date;
@@ -292,4 +292,19 @@ export async function upsertDefaultEndpoint(options: { organizationId: string; u
 export async function defaultEndpointSecret(options: { organizationId: string; prisma?: DbClient }): Promise<string | undefined> {
   const row = await (options.prisma ?? sharedPrisma).webhookEndpoint.findFirst({ where: { organizationId: options.organizationId, isDefault: true } });
   return row ? decryptSecret(row.secretEncrypted, row.id, getKeyRing()) : undefined;
+}
+
+/**
+ * An endpoint URL as a viewer may see it. Owners and admins see it whole; members see its
+ * scheme and host only (`https://hooks.example.com/…`): endpoint URLs often carry tokens in
+ * their path or query, and members only read delivery history.
+ */
+export function displayUrl(url: string, full: boolean): string {
+  if (full) return url;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}/…`;
+  } catch {
+    return "…";
+  }
 }

@@ -18,6 +18,7 @@ export type WebhookErrorCode =
   | "endpoint_disabled"
   | "signing_key_missing"
   | "rate_limited"
+  | "lease_lost"
   | "endpoint_limit_reached"
   | "encryption_key_missing"
   | "decryption_failed"
@@ -50,6 +51,14 @@ export class WebhookQuotaError extends WebhookError {
   ) {
     super(code, message);
     this.name = "WebhookQuotaError";
+  }
+}
+
+/** Another worker holds the delivery now (our lease expired): nothing was written for this attempt. */
+export class LeaseLostError extends WebhookError {
+  constructor(message = "The delivery's lease passed to another worker; the attempt was not recorded") {
+    super("lease_lost", message);
+    this.name = "LeaseLostError";
   }
 }
 

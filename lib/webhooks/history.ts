@@ -1,4 +1,4 @@
-import { displayUrl } from "@/lib/webhooks/url-display";
+import { displayUrl } from "@/lib/webhooks/endpoints";
 import type { Prisma } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/database/db-types";

@@ -3,7 +3,7 @@ import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhooks/alerting";
 import { eraseDeletedOrganizations } from "@/lib/organizations/deletion";
-import { recheckBlockedSigning } from "@/lib/webhooks/signing-blocked";
+import { recheckBlockedSigning } from "@/lib/webhooks/stored-secrets";
 import { pruneRateLimitBudgets } from "@/lib/limits/rate-limiter";
 import type { DbClient } from "@/lib/database/db-types";
 

@@ -1,7 +1,7 @@
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
-import { TransportError } from "@/lib/webhooks/errors";
+import { LeaseLostError, TransportError } from "@/lib/webhooks/errors";
 import { groupCommit, type GroupCommitOptions } from "@/lib/database/group-commit";
 import type { SignedSendResult } from "@/lib/webhooks/send";
 import type { TransportResponse } from "@/lib/webhooks/transport";
@@ -19,8 +19,6 @@ export interface RecordInput {
   nextAttemptAt: Date | null;
 }
 
-/** Another worker holds the delivery now: nothing was written for this attempt. */
-export class LeaseLostError extends Error {}
 
 export function describeOutcome(outcome: TransportResponse | TransportError): { statusCode?: number; error?: string; errorCode?: string } {
   if (outcome instanceof TransportError) return { error: outcome.message, errorCode: outcome.code };

@@ -39,7 +39,7 @@ export interface TransportRequest {
   lookup?: LookupFunction;
   /**
    * Which addresses may be dialled. Default: the network policy in force
-   * (network-policy.ts), read at call time. `true` is short for every private
+   * (url-guard.ts), read at call time. `true` is short for every private
    * address; link-local and metadata addresses are refused whatever is given.
    */
   allowPrivateNetwork?: boolean | AddressPolicy;

@@ -25,7 +25,7 @@ export function allowPlainHttp(): boolean {
 
 /**
  * Save-time check of an endpoint URL under the network policy in force
- * (network-policy.ts). Never throws: any non-string, empty or unparseable input
+ * (below). Never throws: any non-string, empty or unparseable input
  * is `{ valid: false, error }`. Refuses, first match wins: over 2048 characters;
  * not a WHATWG URL; a scheme other than http/https; a username or password; a
  * link-local or cloud-metadata IP (every mode); `localhost` / `*.localhost` or a

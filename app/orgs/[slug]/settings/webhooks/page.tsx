@@ -1,4 +1,4 @@
-import { displayUrl } from "@/lib/webhooks/url-display";
+import { displayUrl, listEndpoints } from "@/lib/webhooks/endpoints";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
@@ -11,7 +11,6 @@ import type { OrgMembership } from "@/lib/auth/membership";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { organizationUsage } from "@/lib/limits/usage";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
-import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
 import { Dashboard, DashboardSkeleton, parseMetricsPeriod } from "./_components/dashboard";
 import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";

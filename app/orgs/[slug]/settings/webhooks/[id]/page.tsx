@@ -1,4 +1,4 @@
-import { displayUrl } from "@/lib/webhooks/url-display";
+import { displayUrl, ENDPOINT_DESCRIPTION_MAX_LENGTH, getEndpoint, SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
@@ -9,7 +9,6 @@ import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
-import { ENDPOINT_DESCRIPTION_MAX_LENGTH, getEndpoint, SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
 import { allowPrivateNetwork } from "@/lib/webhooks/url-guard";
 import { DeleteEndpointButton } from "../_components/delete-endpoint-button";
