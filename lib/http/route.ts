@@ -24,7 +24,9 @@ export type Access =
   /** An organization API key (`Authorization: Bearer whk_…`). */
   | "api_key"
   /** Ops (`Authorization: Bearer $METRICS_TOKEN`, every organization) or an owner/admin (their own). */
-  | "metrics";
+  | "metrics"
+  /** Ops only: `Authorization: Bearer $METRICS_TOKEN` (the Prometheus scrape). */
+  | "metrics_token";
 
 export interface Actor {
   /** Empty for ops, who are not bound to one organization. */
@@ -85,12 +87,13 @@ export function apiRoute<Body = undefined, Query = undefined, Params = undefined
   };
 }
 
+/** The token of `Authorization: Bearer <token>`, if the request sends one. */
 function bearer(request: Request): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
 }
 
 /** Timing-safe comparison with the configured METRICS_TOKEN (false when none is configured). */
-export function isMetricsToken(token: string | undefined): boolean {
+function isMetricsToken(token: string | undefined): boolean {
   const expected = getEnv().metricsToken;
   if (!expected || !token) return false;
   const a = createHash("sha256").update(token).digest();
@@ -99,6 +102,10 @@ export function isMetricsToken(token: string | undefined): boolean {
 }
 
 async function authenticate(request: Request, access: Access): Promise<Actor> {
+  if (access === "metrics_token") {
+    if (!isMetricsToken(bearer(request))) throw new HttpError(401, "unauthenticated", "Send Authorization: Bearer $METRICS_TOKEN");
+    return { organizationId: "", userId: null, role: "ops" };
+  }
   if (access === "metrics") {
     const token = bearer(request);
     if (token !== undefined) {
@@ -108,10 +115,9 @@ async function authenticate(request: Request, access: Access): Promise<Actor> {
     return authenticate(request, "manager");
   }
   if (access === "api_key") {
-    const header = request.headers.get("authorization") ?? "";
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new HttpError(401, "unauthenticated", "Send an organization API key as Authorization: Bearer <key>");
-    const key = await authenticateApiKey(match[1]!);
+    const token = bearer(request);
+    if (!token) throw new HttpError(401, "unauthenticated", "Send an organization API key as Authorization: Bearer <key>");
+    const key = await authenticateApiKey(token);
     if (!key) throw new HttpError(401, "unauthenticated", "The API key is not valid or has been revoked");
     return { organizationId: key.organizationId, userId: null, role: "api_key", apiKeyId: key.keyId };
   }
