@@ -7,6 +7,7 @@ import { closeTransport } from "@/lib/webhooks/transport";
 import { adminDatabaseUrl, setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { eventually } from "../helpers/eventually";
 
 /**
  * `npm run worker` started without the key an endpoint's secret was sealed with: one start-up
@@ -64,14 +65,6 @@ function startWorkerProcess(keys: string): { child: ChildProcess; lines: LogLine
   return { child, lines, output: () => `${lines.map((line) => JSON.stringify(line)).join("\n")}\n${errors}` };
 }
 
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -102,7 +95,7 @@ describePostgres("a worker process whose key ring cannot open an endpoint's secr
     const without = startWorkerProcess(k2);
     children.push(without.child);
     const marked = async () => (await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).signingBlockedAt !== null;
-    await until(async () => (await marked()) && without.lines.some((line) => line.msg === "delivery worker started"), "the endpoint to be marked");
+    await eventually(async () => (await marked()) && without.lines.some((line) => line.msg === "delivery worker started"), 120_000, "the endpoint to be marked");
     await stop(without.child);
 
     const startup = without.lines.filter((line) => /no key in WEBHOOK_ENCRYPTION_KEYS can open/.test(line.msg));
@@ -115,7 +108,7 @@ describePostgres("a worker process whose key ring cannot open an endpoint's secr
 
     const withKey = startWorkerProcess(`${k2},${k1}`);
     children.push(withKey.child);
-    await until(async () => (await prisma.webhookDelivery.count({ where: { status: "delivered" } })) === 3, "every delivery to be delivered");
+    await eventually(async () => (await prisma.webhookDelivery.count({ where: { status: "delivered" } })) === 3, 120_000, "every delivery to be delivered");
     await stop(withKey.child);
     expect(await marked()).toBe(false);
     expect(withKey.lines.filter((line) => /no key in WEBHOOK_ENCRYPTION_KEYS/.test(line.msg))).toEqual([]);

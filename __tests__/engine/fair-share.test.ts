@@ -7,6 +7,7 @@ import { claimDueDeliveries } from "@/lib/webhooks/worker";
 import { adminDatabaseUrl, setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { eventually } from "../helpers/eventually";
 
 /**
  * Worker slots are shared fairly between organizations: a tenant with a deep
@@ -35,14 +36,6 @@ async function receiver(delayMs = 0) {
   });
   receivers.push(started);
   return started;
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 120_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} not met in time`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function backlog(organizationId: string, count: number, prefix: string, event = "order.created") {

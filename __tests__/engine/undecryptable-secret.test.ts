@@ -12,6 +12,7 @@ import { SecretError } from "@/lib/webhooks/errors";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { eventually } from "../helpers/eventually";
 
 const db = setupTestDatabase();
 allowLoopbackDelivery();
@@ -36,15 +37,6 @@ afterEach(async () => {
   await receiver.close();
 });
 afterAll(() => closeTransport());
-
-/** Polls until `check` passes (bounded). */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Every log call (any level) whose fields name `endpointId`. */
 function captureLogs() {

@@ -4,6 +4,7 @@ import { sendWebhookNotification, startWorker } from "@/lib/webhooks";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { eventually } from "../helpers/eventually";
 
 const db = setupTestDatabase();
 allowLoopbackDelivery();
@@ -19,15 +20,6 @@ async function receiver(...args: Parameters<typeof startReceiver>) {
   const started = await startReceiver(...args);
   receivers.push(started);
   return started;
-}
-
-/** Polls until `check` passes (bounded); deliveries happen in the background. */
-async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe("the worker", () => {

@@ -8,6 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import ipaddr from "ipaddr.js";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { eventually } from "../helpers/eventually";
 import {
   closeTransport,
   postWebhook,
@@ -305,7 +306,7 @@ describe("postWebhook: response body cap", () => {
 
     expect(response.bodyTruncated).toBe(true);
     expect(response.body).toBe("b".repeat(1000));
-    await waitFor(() => responseClosed);
+    await eventually(() => responseClosed);
   });
 
   it("is not truncated when the body is exactly the cap", async () => {
@@ -585,10 +586,3 @@ async function postFromChildProcess(url: string, env: Record<string, string>): P
   return JSON.parse(stdout);
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
