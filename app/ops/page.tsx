@@ -6,10 +6,12 @@ import { AuthCard } from "@/app/_components/auth-card";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { withNext } from "@/app/_components/safe-next";
 import { PageHeader } from "@/app/_components/page-header";
-import { DashboardSkeleton, DashboardView, loadDashboard, parseMetricsPeriod } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
-import type { MetricsPeriod } from "@/lib/webhooks/metrics";
+import { DashboardSkeleton, DashboardView } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
+import { parseMetricsPeriod } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard-text";
+import { loadDashboard } from "@/lib/webhooks/dashboard";
+import { getOrganizationTotals, type MetricsPeriod } from "@/lib/webhooks/metrics";
 import { getOpsAccess } from "./_components/access";
-import { loadOrganizationTotals, OrganizationTable } from "./_components/organization-table";
+import { OrganizationTable } from "./_components/organization-table";
 import { BacklogAndThroughput } from "./_components/throughput";
 
 export const dynamic = "force-dynamic";
@@ -87,7 +89,7 @@ async function OpsOverview({ period }: { period: MetricsPeriod }) {
   const now = new Date();
   const [dashboard, organizations] = await Promise.all([
     loadDashboard({ organizationId: null, period, now }),
-    loadOrganizationTotals({ period, now }),
+    getOrganizationTotals({ period, now }),
   ]);
   return (
     <div className="space-y-10">

@@ -229,3 +229,67 @@ export async function getDeliveriesByStatus(options: MetricsOptions = {}): Promi
   for (const row of rows) result[row.status as keyof typeof result] = num(row.count);
   return result;
 }
+
+/** How many organizations {@link getOrganizationTotals} returns unless told otherwise (the ops table). */
+export const BUSIEST_ORGANIZATIONS_LIMIT = 20;
+
+export interface OrganizationTotals {
+  id: string;
+  name: string;
+  /** Deliveries created in the period, and of those, delivered / failed for good. */
+  total: number;
+  delivered: number;
+  failed: number;
+  /** Deliveries waiting right now, whatever their age (like the backlog tile). */
+  pending: number;
+  /** Delivered of `total`, in percent (2 decimals); null when `total` is 0. */
+  successRate: number | null;
+}
+
+/**
+ * The organizations with the most deliveries in the period, busiest first, in
+ * one SQL aggregate over WebhookDelivery joined to Organization (no delivery
+ * row is loaded). Organizations whose only deliveries are old pending ones are
+ * included too (total 0), so a stuck backlog is never hidden. Every
+ * organization: for platform operators only.
+ */
+export async function getOrganizationTotals(options: Omit<MetricsOptions, "organizationId"> & { limit?: number } = {}): Promise<OrganizationTotals[]> {
+  const db = options.prisma ?? sharedPrisma;
+  const period = options.period ?? "7d";
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
+  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `WITH d AS (
+       SELECT "organizationId", "status",
+              ("createdAt" >= $1::timestamp(3) AND "createdAt" <= $2::timestamp(3)) AS "inPeriod"
+         FROM "WebhookDelivery"
+        WHERE ("createdAt" >= $1::timestamp(3) AND "createdAt" <= $2::timestamp(3)) OR "status" = 'pending'
+     )
+     SELECT o."id" AS "id", o."name" AS "name",
+            count(*) FILTER (WHERE d."inPeriod")::int AS "total",
+            count(*) FILTER (WHERE d."inPeriod" AND d."status" = 'delivered')::int AS "delivered",
+            count(*) FILTER (WHERE d."inPeriod" AND d."status" = 'failed')::int AS "failed",
+            count(*) FILTER (WHERE d."status" = 'pending')::int AS "pending"
+       FROM d
+       JOIN "Organization" o ON o."id" = d."organizationId"
+      GROUP BY o."id", o."name"
+      ORDER BY "total" DESC, "pending" DESC, o."name" ASC
+      LIMIT $3`,
+    since.toISOString(),
+    now.toISOString(),
+    options.limit ?? BUSIEST_ORGANIZATIONS_LIMIT,
+  );
+  return rows.map((row) => {
+    const total = num(row.total);
+    const delivered = num(row.delivered);
+    return {
+      id: String(row.id),
+      name: String(row.name),
+      total,
+      delivered,
+      failed: num(row.failed),
+      pending: num(row.pending),
+      successRate: total === 0 ? null : Math.round((delivered / total) * 10_000) / 100,
+    };
+  });
+}

@@ -40,13 +40,6 @@ export function millisecondsText(ms: number): string {
   return ms % 1000 === 0 ? durationText(ms / 1000) : `${ms / 1000} seconds`;
 }
 
-/** 65536 → "64 KiB", 262144 → "256 KiB". */
-export function bytesText(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} bytes`;
-}
-
 /** 0.2 → "20 %". */
 export function percentText(ratio: number): string {
   return `${Math.round(ratio * 100)} %`;

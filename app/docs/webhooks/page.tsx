@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { bytesText } from "@/app/_components/format";
 import { CIRCUIT_COOLDOWN_SECONDS, CIRCUIT_MAX_COOLDOWN_SECONDS, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
 import { DISABLE_AFTER_FAILING_SECONDS } from "@/lib/webhooks/deliver";
 import { SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
@@ -24,7 +25,7 @@ import {
   STANDARD_PYTHON_SNIPPET,
   prettyJson,
 } from "./examples";
-import { bytesText, durationText, humaniseSeconds, millisecondsText, percentText, roughDuration } from "./format";
+import { durationText, humaniseSeconds, millisecondsText, percentText, roughDuration } from "./format";
 
 export const metadata: Metadata = {
   title: "Receiving webhooks",

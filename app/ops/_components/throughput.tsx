@@ -1,5 +1,6 @@
-import { ChartCard, formatAge, PERIOD_LABELS, seriesScope } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
-import { formatCount } from "@/app/orgs/[slug]/settings/webhooks/_components/format";
+import { formatAge, formatCount } from "@/app/_components/format";
+import { ChartCard } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
+import { PERIOD_LABELS, seriesScope } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard-text";
 import { SeriesChart } from "@/app/orgs/[slug]/settings/webhooks/_components/charts";
 import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type MetricsPeriod, type SeriesPoint, type WebhookMetrics } from "@/lib/webhooks/metrics";
 

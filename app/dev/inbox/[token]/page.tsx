@@ -7,6 +7,7 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { withNext } from "@/app/_components/safe-next";
+import { linkClass } from "@/app/_components/link-class";
 import { INBOX_BODY_CAP_BYTES, INBOX_KEEP_REQUESTS, inspectorPath } from "@/lib/dev-inbox/inbox";
 import { loadInspector } from "@/lib/dev-inbox/inspector";
 import { isDevelopmentStart } from "@/lib/run-mode";
@@ -14,8 +15,6 @@ import { InboxRequests } from "./inbox-requests";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Request inspector" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 /**
  * The request inspector (development starts only): what an inbox received,

@@ -13,16 +13,16 @@ import { organizationUsage } from "@/lib/limits/usage";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
-import { Dashboard, DashboardSkeleton, parseMetricsPeriod } from "./_components/dashboard";
+import { Dashboard, DashboardSkeleton } from "./_components/dashboard";
+import { parseMetricsPeriod } from "./_components/dashboard-text";
 import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
-import { plural, urlHost } from "./_components/format";
+import { plural, urlHost } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
 import { RelativeTime } from "./_components/relative-time";
 import { UsageSummary } from "./_components/usage";
 import { WebhooksSkeleton } from "./_components/webhooks-skeleton";
 
 export const metadata: Metadata = { title: "Webhook endpoints" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 /**
  * The organization's endpoints with their recent activity, below a delivery-health

@@ -16,7 +16,7 @@ import { DeleteEndpointButton } from "../_components/delete-endpoint-button";
 import { EndpointForm } from "../_components/endpoint-form";
 import { EndpointStatus, EventList, SuccessRate } from "../_components/endpoint-status";
 import { eventOptions } from "../_components/event-options";
-import { durationWords, urlHost } from "../_components/format";
+import { durationWords, urlHost } from "@/app/_components/format";
 import { RecoverForm } from "../_components/recover-form";
 import { RelativeTime } from "../_components/relative-time";
 import { SecretPanel } from "../_components/secret-panel";

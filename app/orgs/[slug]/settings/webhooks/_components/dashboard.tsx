@@ -3,149 +3,19 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Badge } from "@/app/_components/badge";
 import { EmptyState } from "@/app/_components/empty-state";
-import { prisma } from "@/lib/db";
-import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerts";
-import {
-  getDeliveriesByStatus,
-  getMetricsSeries,
-  getTopFailingEndpoints,
-  getWebhookMetrics,
-  METRICS_PERIODS,
-  SERIES_BUCKET_SECONDS,
-  type FailingEndpoint,
-  type MetricsPeriod,
-  type SeriesPoint,
-  type WebhookMetrics,
-} from "@/lib/webhooks/metrics";
+import { formatAge, formatCount, formatDurationMs, formatPercent, urlHost } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
+import type { AlertView } from "@/lib/webhooks/alerts";
+import { loadDashboard, type DashboardData } from "@/lib/webhooks/dashboard";
+import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type FailingEndpoint, type MetricsPeriod, type WebhookMetrics } from "@/lib/webhooks/metrics";
 import { SeriesChart } from "./charts";
-import { formatCount, urlHost } from "./format";
+import { PERIOD_LABELS, summarizeP95, summarizeSuccessRate } from "./dashboard-text";
 import { RelativeTime } from "./relative-time";
 
-export const DEFAULT_METRICS_PERIOD: MetricsPeriod = "24h";
-
-/** How many endpoints "Top failing endpoints" lists, and how many open alerts are shown. */
-const TOP_FAILING_LIMIT = 5;
-const OPEN_ALERTS_LIMIT = 20;
-
-export const PERIOD_LABELS: Record<MetricsPeriod, { short: string; long: string }> = {
-  "1h": { short: "1 hour", long: "the last hour" },
-  "24h": { short: "24 hours", long: "the last 24 hours" },
-  "7d": { short: "7 days", long: "the last 7 days" },
-  "30d": { short: "30 days", long: "the last 30 days" },
-};
-
-const BUCKET_WORDS: Record<number, string> = { 300: "per 5 minutes", 3_600: "per hour", 21_600: "per 6 hours", 86_400: "per day" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
-
-/** `?period=` as a known period; anything else (missing, repeated, unknown) is the default, 24 h. */
-export function parseMetricsPeriod(value: string | string[] | undefined): MetricsPeriod {
-  return typeof value === "string" && Object.hasOwn(METRICS_PERIODS, value) ? (value as MetricsPeriod) : DEFAULT_METRICS_PERIOD;
-}
-
-// ---------------------------------------------------------------------------
-// Formatting (server side; the chart has its own copy for its tooltips)
-
-
-/** 850 → "850 ms", 1234 → "1.2 s", 95000 → "1.6 min". */
-export function formatDurationMs(ms: number): string {
-  if (!Number.isFinite(ms)) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
-}
-
-/** 45 → "45 s", 200 → "3 min", 7500 → "2 h 5 min", 7200 → "2 h", 200000 → "2 d 7 h". */
-export function formatAge(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86_400) return pair(Math.floor(s / 3600), "h", Math.floor((s % 3600) / 60), "min");
-  return pair(Math.floor(s / 86_400), "d", Math.floor((s % 86_400) / 3600), "h");
-}
-
-/** 97.5 → "97.5 %", 100 → "100 %". */
-export function formatPercent(value: number): string {
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} %`;
-}
-
+/** Text colour for a success rate in percent: green from 95, amber from 80, red below. */
 function rateTone(rate: number): string {
   return rate >= 95 ? "text-emerald-700" : rate >= 80 ? "text-amber-700" : "text-red-700";
 }
-
-/** "per hour, over the last 24 hours" for a period. */
-export function seriesScope(period: MetricsPeriod): string {
-  return `${BUCKET_WORDS[SERIES_BUCKET_SECONDS[period]] ?? "per interval"}, over ${PERIOD_LABELS[period].long}`;
-}
-
-function range(values: number[], format: (value: number) => string): string {
-  const last = values[values.length - 1];
-  if (last === undefined) return "";
-  return `lowest ${format(Math.min(...values))}, highest ${format(Math.max(...values))}, most recent ${format(last)}`;
-}
-
-/** A one-sentence text version of the success-rate chart. */
-export function summarizeSuccessRate(points: SeriesPoint[], period: MetricsPeriod): string {
-  const values = points.flatMap((point) => (point.successRate === null ? [] : [point.successRate]));
-  if (values.length === 0) return `No deliveries finished in ${PERIOD_LABELS[period].long}.`;
-  return `Share of finished deliveries that succeeded, ${seriesScope(period)}: ${range(values, formatPercent)}.`;
-}
-
-/** A one-sentence text version of the p95 delivery-time chart. */
-export function summarizeP95(points: SeriesPoint[], period: MetricsPeriod): string {
-  const values = points.flatMap((point) => (point.p95DeliveryTimeMs === null ? [] : [point.p95DeliveryTimeMs]));
-  if (values.length === 0) return `No deliveries succeeded in ${PERIOD_LABELS[period].long}.`;
-  return `95th percentile of the time from enqueue to delivery, ${seriesScope(period)}: ${range(values, formatDurationMs)}.`;
-}
-
-// ---------------------------------------------------------------------------
-// Data
-
-export interface DashboardData {
-  period: MetricsPeriod;
-  /** null: every organization (ops). */
-  organizationId: string | null;
-  metrics: WebhookMetrics;
-  series: SeriesPoint[];
-  byStatus: Awaited<ReturnType<typeof getDeliveriesByStatus>>;
-  failing: FailingEndpoint[];
-  alerts: AlertView[];
-  /** Names of the organizations that appear in `failing` and `alerts`; only filled for every organization. */
-  organizationNames: Record<string, string>;
-}
-
-export interface LoadDashboardOptions {
-  /** One organization (from the session), or null for every organization (ops only). */
-  organizationId: string | null;
-  period: MetricsPeriod;
-  now?: Date;
-}
-
-/** Everything the dashboard shows, from SQL aggregates only (no delivery rows are loaded). One `now` for all queries. */
-export async function loadDashboard({ organizationId, period, now = new Date() }: LoadDashboardOptions): Promise<DashboardData> {
-  const scope = { organizationId: organizationId ?? undefined, period, now };
-  const [metrics, series, byStatus, failing, alerts] = await Promise.all([
-    getWebhookMetrics(scope),
-    getMetricsSeries(scope),
-    getDeliveriesByStatus(scope),
-    getTopFailingEndpoints({ ...scope, limit: TOP_FAILING_LIMIT }),
-    listOpenAlerts({ organizationId: organizationId ?? undefined, limit: OPEN_ALERTS_LIMIT }),
-  ]);
-  let organizationNames: Record<string, string> = {};
-  if (organizationId === null) {
-    const ids = [...new Set([...failing.map((row) => row.organizationId), ...alerts.flatMap((alert) => (alert.organizationId ? [alert.organizationId] : []))])];
-    if (ids.length > 0) {
-      const organizations = await prisma.organization.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
-      organizationNames = Object.fromEntries(organizations.map((organization) => [organization.id, organization.name]));
-    }
-  }
-  return { period, organizationId, metrics, series, byStatus, failing, alerts, organizationNames };
-}
-
-// ---------------------------------------------------------------------------
-// Views
 
 export interface DashboardProps {
   /** The organization the page shows (from its URL), or null for every organization (ops only). Required so "all" is never an accident. */

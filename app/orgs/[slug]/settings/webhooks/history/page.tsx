@@ -13,15 +13,14 @@ import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { listDeliveries, type DeliverySummary } from "@/lib/webhooks/history";
-import { urlHost } from "../_components/format";
+import { urlHost } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
 import { RelativeTime } from "../_components/relative-time";
 import { WebhooksSkeleton } from "../_components/webhooks-skeleton";
 import { HistoryFilters } from "./_components/history-filters";
 import { DEFAULT_PAGE_SIZE, hasFilters, historyHref, parseHistoryQuery, type SearchParams } from "./_components/query";
 
 export const metadata: Metadata = { title: "Delivery history" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 type Page = { items: DeliverySummary[]; nextCursor: string | null };
 

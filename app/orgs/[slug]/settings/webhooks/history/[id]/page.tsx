@@ -7,7 +7,8 @@ import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getDeliveryDetail } from "@/lib/webhooks/history";
 import { RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
-import { bytesText, prettyJson, urlHost } from "../../_components/format";
+import { bytesText, prettyJson, urlHost } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
 import { RelativeTime } from "../../_components/relative-time";
 import { AttemptList } from "../_components/attempt-list";
 import { RedeliverButton } from "../_components/redeliver-button";
@@ -16,7 +17,6 @@ import { BackLink, Detail } from "../../_components/detail";
 
 export const metadata: Metadata = { title: "Delivery" };
 
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 const preClass =
   "overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400";
 

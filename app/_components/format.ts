@@ -1,4 +1,8 @@
-/** Small display helpers shared by the webhook settings pages (server and client). */
+/**
+ * Display helpers shared by every page (server and client components alike):
+ * durations, bytes, counts, percentages, hosts and times. Pure, no imports, so
+ * a client component can use them without pulling in server code.
+ */
 
 /** The host of an endpoint URL, for lists and logs; the full URL can carry tokens. Falls back to the input. */
 export function urlHost(url: string): string {
@@ -82,4 +86,28 @@ const numberFormat = new Intl.NumberFormat("en-US");
 /** 1234 → "1,234". */
 export function formatCount(value: number): string {
   return numberFormat.format(value);
+}
+
+/** 97.5 → "97.5 %", 100 → "100 %". */
+export function formatPercent(value: number): string {
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} %`;
+}
+
+/** 850 → "850 ms", 1234 → "1.2 s", 95000 → "1.6 min"; "—" for NaN or infinity. */
+export function formatDurationMs(ms: number): string {
+  if (!Number.isFinite(ms)) return "—";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** An age in seconds, two units at most: 45 → "45 s", 200 → "3 min", 7500 → "2 h 5 min", 7200 → "2 h", 200000 → "2 d 7 h". */
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  if (s < 86_400) return pair(Math.floor(s / 3600), "h", Math.floor((s % 3600) / 60), "min");
+  return pair(Math.floor(s / 86_400), "d", Math.floor((s % 86_400) / 3600), "h");
 }
