@@ -7,7 +7,8 @@ import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getOrganizationSecurity, hasTwoFactor } from "@/lib/auth/two-factor-policy";
-import { prisma } from "@/lib/db";
+import { listPendingInvitations } from "@/lib/organizations/invitations";
+import { listMembers } from "@/lib/organizations/members";
 import { DeleteOrganizationSection } from "./delete-organization-section";
 import { InvitationActions } from "./invitation-actions";
 import { InviteMemberForm } from "./invite-member-form";
@@ -25,18 +26,8 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const viewer = await requireOrgViewer((await params).slug);
   const { organization } = viewer;
   const [members, invitations] = await Promise.all([
-    prisma.member.findMany({
-      where: { organizationId: organization.id },
-      select: { id: true, role: true, createdAt: true, userId: true, user: { select: { name: true, email: true } } },
-      orderBy: { createdAt: "asc" },
-    }),
-    organization.canManage
-      ? prisma.invitation.findMany({
-          where: { organizationId: organization.id, status: "pending" },
-          select: { id: true, email: true, role: true, expiresAt: true, createdAt: true, inviter: { select: { name: true } } },
-          orderBy: { createdAt: "desc" },
-        })
-      : Promise.resolve([]),
+    listMembers(organization.id),
+    organization.canManage ? listPendingInvitations(organization.id) : Promise.resolve([]),
   ]);
   members.sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.createdAt.getTime() - b.createdAt.getTime());
 
