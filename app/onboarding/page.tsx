@@ -7,7 +7,7 @@ import { orgPath } from "@/app/_components/org-paths";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { Alert } from "@/app/_components/alert";
 import { ResendVerificationButton } from "@/app/_components/resend-verification-button";
-import { AcceptInvitationButton } from "@/app/accept-invitation/accept-invitation-button";
+import { AcceptInvitationButton } from "@/app/_components/accept-invitation-button";
 import { homeOrganization } from "@/lib/auth/membership";
 import { requireViewer } from "@/lib/auth/page";
 import { listInvitationsFor } from "@/lib/organizations/invitations";

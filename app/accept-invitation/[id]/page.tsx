@@ -14,7 +14,7 @@ import { homePath } from "@/lib/auth/page";
 import { getViewer } from "@/lib/auth/session";
 import { findInvitation } from "@/lib/organizations/invitations";
 import { isMember } from "@/lib/organizations/members";
-import { AcceptInvitationButton } from "../accept-invitation-button";
+import { AcceptInvitationButton } from "@/app/_components/accept-invitation-button";
 
 export const metadata: Metadata = { title: "Invitation" };
 

@@ -1,5 +1,5 @@
 import { formatCount, formatPercent } from "@/app/_components/format";
-import { PERIOD_LABELS } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard-text";
+import { PERIOD_LABELS } from "@/app/_components/dashboard-text";
 import { BUSIEST_ORGANIZATIONS_LIMIT, type MetricsPeriod, type OrganizationTotals } from "@/lib/webhooks/metrics";
 
 /** The per-organization table of /ops. */

@@ -1,7 +1,7 @@
 import { formatAge, formatCount } from "@/app/_components/format";
-import { ChartCard } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
-import { PERIOD_LABELS, seriesScope } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard-text";
-import { SeriesChart } from "@/app/orgs/[slug]/settings/webhooks/_components/charts";
+import { ChartCard } from "@/app/_components/dashboard";
+import { PERIOD_LABELS, seriesScope } from "@/app/_components/dashboard-text";
+import { SeriesChart } from "@/app/_components/series-chart";
 import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type MetricsPeriod, type SeriesPoint, type WebhookMetrics } from "@/lib/webhooks/metrics";
 
 export interface Throughput {

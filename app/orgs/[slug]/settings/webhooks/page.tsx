@@ -13,12 +13,12 @@ import { organizationUsage } from "@/lib/limits/usage";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { endpointActivity } from "@/lib/webhooks/history";
-import { Dashboard, DashboardSkeleton } from "./_components/dashboard";
-import { parseMetricsPeriod } from "./_components/dashboard-text";
+import { Dashboard, DashboardSkeleton } from "@/app/_components/dashboard";
+import { parseMetricsPeriod } from "@/app/_components/dashboard-text";
 import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
 import { plural, urlHost } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
-import { RelativeTime } from "./_components/relative-time";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { UsageSummary } from "./_components/usage";
 import { WebhooksSkeleton } from "./_components/webhooks-skeleton";
 

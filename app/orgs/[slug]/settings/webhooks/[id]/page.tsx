@@ -18,7 +18,7 @@ import { EndpointStatus, EventList, SuccessRate } from "../_components/endpoint-
 import { eventOptions } from "../_components/event-options";
 import { durationWords, urlHost } from "@/app/_components/format";
 import { RecoverForm } from "../_components/recover-form";
-import { RelativeTime } from "../_components/relative-time";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { SecretPanel } from "../_components/secret-panel";
 import { StatusToggle } from "../_components/status-toggle";
 import { orNotFound } from "../_components/or-not-found";

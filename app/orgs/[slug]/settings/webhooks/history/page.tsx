@@ -15,7 +15,7 @@ import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { listDeliveries, type DeliverySummary } from "@/lib/webhooks/history";
 import { urlHost } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
-import { RelativeTime } from "../_components/relative-time";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { WebhooksSkeleton } from "../_components/webhooks-skeleton";
 import { HistoryFilters } from "./_components/history-filters";
 import { DEFAULT_PAGE_SIZE, hasFilters, historyHref, parseHistoryQuery, type SearchParams } from "./_components/query";

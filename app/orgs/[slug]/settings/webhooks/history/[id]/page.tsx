@@ -9,7 +9,7 @@ import { getDeliveryDetail } from "@/lib/webhooks/history";
 import { RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
 import { bytesText, prettyJson, urlHost } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
-import { RelativeTime } from "../../_components/relative-time";
+import { RelativeTime } from "@/app/_components/relative-time";
 import { AttemptList } from "../_components/attempt-list";
 import { RedeliverButton } from "../_components/redeliver-button";
 import { orNotFound } from "../../_components/or-not-found";

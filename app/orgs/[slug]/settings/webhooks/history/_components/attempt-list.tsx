@@ -2,7 +2,7 @@ import { Badge, StatusBadge, type BadgeTone } from "@/app/_components/badge";
 import { HeadersTable } from "@/app/_components/headers-table";
 import type { DeliveryDetail } from "@/lib/webhooks/history";
 import { bytesText, urlHost } from "@/app/_components/format";
-import { RelativeTime } from "../../_components/relative-time";
+import { RelativeTime } from "@/app/_components/relative-time";
 
 type Attempt = DeliveryDetail["attemptLog"][number];
 

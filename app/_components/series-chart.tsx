@@ -1,7 +1,7 @@
 "use client";
 
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDurationMs } from "@/app/_components/format";
+import { formatDurationMs } from "./format";
 import type { SeriesPoint } from "@/lib/webhooks/metrics";
 
 /** Which series of {@link SeriesPoint} a chart draws. */

@@ -1,4 +1,4 @@
-import { isoTime, relativeTime } from "@/app/_components/format";
+import { isoTime, relativeTime } from "./format";
 
 /**
  * "3 min ago" with the exact ISO time in the title and `dateTime`. Rendered on the

@@ -1,16 +1,16 @@
 import "server-only";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { Badge } from "@/app/_components/badge";
-import { EmptyState } from "@/app/_components/empty-state";
-import { formatAge, formatCount, formatDurationMs, formatPercent, urlHost } from "@/app/_components/format";
-import { linkClass } from "@/app/_components/link-class";
 import type { AlertView } from "@/lib/webhooks/alerts";
 import { loadDashboard, type DashboardData } from "@/lib/webhooks/dashboard";
 import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type FailingEndpoint, type MetricsPeriod, type WebhookMetrics } from "@/lib/webhooks/metrics";
-import { SeriesChart } from "./charts";
+import { Badge } from "./badge";
 import { PERIOD_LABELS, summarizeP95, summarizeSuccessRate } from "./dashboard-text";
+import { EmptyState } from "./empty-state";
+import { formatAge, formatCount, formatDurationMs, formatPercent, urlHost } from "./format";
+import { linkClass } from "./link-class";
 import { RelativeTime } from "./relative-time";
+import { SeriesChart } from "./series-chart";
 
 /** Text colour for a success rate in percent: green from 95, amber from 80, red below. */
 function rateTone(rate: number): string {

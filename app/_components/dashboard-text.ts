@@ -3,7 +3,7 @@
  * summaries of the charts (shown as text and read by screen readers). Apart
  * from the views, so the ops page can word its own sections the same way.
  */
-import { formatDurationMs, formatPercent } from "@/app/_components/format";
+import { formatDurationMs, formatPercent } from "./format";
 import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type MetricsPeriod, type SeriesPoint } from "@/lib/webhooks/metrics";
 
 /** The period the dashboard shows when `?period=` names none. */
