@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Button, buttonClassName } from "@/app/_components/button";
 import { Field, SelectField } from "@/app/_components/field";
-import { DELIVERY_STATUSES } from "@/lib/webhooks/history";
+import { DELIVERY_STATUSES } from "@/lib/webhooks/history-filters";
 import { hasFilters, type HistoryFormValues } from "./query";
 
 export interface HistoryFiltersProps {
