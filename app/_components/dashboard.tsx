@@ -11,6 +11,8 @@ import { formatAge, formatCount, formatDurationMs, formatPercent, urlHost } from
 import { linkClass } from "./link-class";
 import { RelativeTime } from "./relative-time";
 import { SeriesChart } from "./series-chart";
+import { StatTile } from "./stat-tile";
+import { cardClassName } from "./card";
 
 /** Text colour for a success rate in percent: green from 95, amber from 80, red below. */
 function rateTone(rate: number): string {
@@ -58,52 +60,42 @@ export function PeriodNav({ period, basePath }: { period: MetricsPeriod; basePat
   );
 }
 
-function Tile({ label, value, detail, valueClassName }: { label: string; value: ReactNode; detail?: ReactNode; valueClassName?: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className={`mt-1 text-2xl font-semibold tabular-nums tracking-tight ${valueClassName ?? "text-slate-900"}`}>{value}</dd>
-      {detail ? <dd className="mt-1 text-xs text-slate-500">{detail}</dd> : null}
-    </div>
-  );
-}
-
 /** The stat tiles: volume, success, speed, backlog and the state of the endpoints. */
 export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
   const any = metrics.total > 0;
   return (
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" aria-label="Delivery statistics">
-      <Tile label="Deliveries" value={formatCount(metrics.total)} detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.failed)} failed`} />
-      <Tile
+      <StatTile label="Deliveries" value={formatCount(metrics.total)} detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.failed)} failed`} />
+      <StatTile
         label="Success rate"
         value={any ? formatPercent(metrics.successRate) : "—"}
         valueClassName={any ? rateTone(metrics.successRate) : "text-slate-400"}
         detail={any ? "Delivered, of all created in the period" : "Nothing sent in this period"}
       />
-      <Tile
+      <StatTile
         label="p95 time to delivery"
         value={metrics.successful > 0 ? formatDurationMs(metrics.p95DeliveryTimeMs) : "—"}
         valueClassName={metrics.successful > 0 ? undefined : "text-slate-400"}
         detail={metrics.successful > 0 ? `Median ${formatDurationMs(metrics.p50DeliveryTimeMs)}, from enqueue to delivered` : "Nothing delivered in this period"}
       />
-      <Tile
+      <StatTile
         label="Pending backlog"
         value={formatCount(metrics.pending)}
         detail={metrics.pending > 0 ? `Oldest waiting ${formatAge(metrics.oldestPendingAgeSeconds)}` : "Nothing waiting"}
       />
-      <Tile
+      <StatTile
         label="Failed, last 24 h"
         value={formatCount(metrics.failedLast24h)}
         valueClassName={metrics.failedLast24h > 0 ? "text-red-700" : undefined}
         detail="Gave up after every retry"
       />
-      <Tile
+      <StatTile
         label="Open circuits"
         value={formatCount(metrics.openCircuits)}
         valueClassName={metrics.openCircuits > 0 ? "text-red-700" : undefined}
         detail="Endpoints paused after repeated failures"
       />
-      <Tile label="Disabled endpoints" value={formatCount(metrics.disabledEndpoints)} detail="Receive nothing until re-enabled" />
+      <StatTile label="Disabled endpoints" value={formatCount(metrics.disabledEndpoints)} detail="Receive nothing until re-enabled" />
     </dl>
   );
 }
@@ -111,7 +103,7 @@ export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
 /** A chart with its heading and a text summary; the figure is labelled by both. */
 export function ChartCard({ id, heading, summary, children }: { id: string; heading: string; summary: string; children: ReactNode }) {
   return (
-    <figure aria-labelledby={`${id}-heading`} aria-describedby={`${id}-summary`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <figure aria-labelledby={`${id}-heading`} aria-describedby={`${id}-summary`} className={cardClassName("sm")}>
       <h3 id={`${id}-heading`} className="text-sm font-semibold text-slate-900">
         {heading}
       </h3>
@@ -133,7 +125,7 @@ const STATUS_ROWS = [
 function StatusSummary({ byStatus }: { byStatus: DashboardData["byStatus"] }) {
   const total = STATUS_ROWS.reduce((sum, row) => sum + byStatus[row.key], 0);
   return (
-    <section aria-labelledby="dashboard-status-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby="dashboard-status-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-status-heading" className="text-sm font-semibold text-slate-900">
         Deliveries by status
       </h3>
@@ -170,7 +162,7 @@ function TopFailing({
   basePath: string;
 }) {
   return (
-    <section aria-labelledby="dashboard-failing-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby="dashboard-failing-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-failing-heading" className="text-sm font-semibold text-slate-900">
         Top failing endpoints
       </h3>
@@ -229,7 +221,7 @@ function TopFailing({
 /** Open alerts, newest first, with severity and when they opened. */
 export function OpenAlerts({ alerts, allOrganizations, organizationNames }: { alerts: AlertView[]; allOrganizations: boolean; organizationNames: Record<string, string> }) {
   return (
-    <section aria-labelledby="dashboard-alerts-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby="dashboard-alerts-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-alerts-heading" className="text-sm font-semibold text-slate-900">
         Open alerts {alerts.length > 0 ? <span className="font-normal text-slate-500">({formatCount(alerts.length)})</span> : null}
       </h3>

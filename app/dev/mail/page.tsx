@@ -9,6 +9,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { withNext } from "@/app/_components/safe-next";
 import { DateTime } from "@/app/_components/time";
 import { linkClass } from "@/app/_components/link-class";
+import { cardClassName } from "@/app/_components/card";
 import { getViewer } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { listMail, mailboxLocation } from "@/lib/mail/mailbox";
@@ -86,7 +87,7 @@ export default async function DevMailPage() {
           <ol className="space-y-6" aria-label="Messages">
             {messages.map((mail) => (
               <li key={mail.id}>
-                <article aria-labelledby={`mail-${mail.id}`} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+                <article aria-labelledby={`mail-${mail.id}`} className={cardClassName()}>
                   <h2 id={`mail-${mail.id}`} className="text-base font-semibold">
                     {mail.subject}
                   </h2>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { bytesText } from "@/app/_components/format";
+import { cardClassName } from "@/app/_components/card";
 import { CIRCUIT_COOLDOWN_SECONDS, CIRCUIT_MAX_COOLDOWN_SECONDS, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
 import { DISABLE_AFTER_FAILING_SECONDS } from "@/lib/webhooks/deliver";
 import { SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
@@ -164,7 +165,7 @@ export default function WebhookDocsPage() {
         again, and working receivers in Node.js and Python.
       </p>
 
-      <nav aria-labelledby="toc-heading" className="mt-10 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <nav aria-labelledby="toc-heading" className={cardClassName("lg", "mt-10")}>
         <h2 id="toc-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
           On this page
         </h2>
@@ -257,7 +258,7 @@ export default function WebhookDocsPage() {
         </P>
         <div className="mt-4 space-y-4">
           {EVENT_CATALOGUE.map((definition) => (
-            <article key={definition.name} id={`event-${definition.name}`} className="scroll-mt-8 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+            <article key={definition.name} id={`event-${definition.name}`} className={cardClassName("md", "scroll-mt-8")}>
               <h4 className="font-mono text-base font-semibold text-slate-900">{definition.name}</h4>
               <p className="mt-1 text-sm text-slate-600">{definition.description}</p>
               <CodeBlock title="data" language="json" code={prettyJson(definition.sample)} />
@@ -545,7 +546,7 @@ function P({ children }: { children: ReactNode }) {
 
 function Table({ head, children }: { head: string[]; children: ReactNode }) {
   return (
-    <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className={cardClassName("none", "mt-4 overflow-x-auto")}>
       <table className="w-full border-collapse text-left text-sm">
         <thead className="bg-slate-100 text-slate-700">
           <tr>

@@ -1,5 +1,6 @@
 import { formatCount, formatPercent } from "@/app/_components/format";
 import { PERIOD_LABELS } from "@/app/_components/dashboard-text";
+import { DataTable } from "@/app/_components/data-table";
 import { BUSIEST_ORGANIZATIONS_LIMIT, type MetricsPeriod, type OrganizationTotals } from "@/lib/webhooks/metrics";
 
 /** The per-organization table of /ops. */
@@ -20,45 +21,32 @@ export function OrganizationTable({ rows, period }: { rows: OrganizationTotals[]
           No organization sent webhooks in {PERIOD_LABELS[period].long}.
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="w-full text-left text-sm" aria-labelledby="ops-organizations-heading">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Organization
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Deliveries
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Success rate
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Failed
-                </th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Pending now
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((row) => (
-                <tr key={row.id}>
-                  <th scope="row" className="px-4 py-2 font-medium text-slate-900">
-                    {row.name}
-                    <span className="block font-mono text-xs font-normal text-slate-500">{row.id}</span>
-                  </th>
-                  <td className="px-4 py-2 text-right tabular-nums">{formatCount(row.total)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">
-                    {row.successRate === null ? <span className="text-slate-400">—</span> : formatPercent(row.successRate)}
-                  </td>
-                  <td className={`px-4 py-2 text-right tabular-nums ${row.failed > 0 ? "font-medium text-red-700" : ""}`}>{formatCount(row.failed)}</td>
-                  <td className="px-4 py-2 text-right tabular-nums">{formatCount(row.pending)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          labelledBy="ops-organizations-heading"
+          className=""
+          columns={[
+            { label: "Organization" },
+            { label: "Deliveries", align: "right" },
+            { label: "Success rate", align: "right" },
+            { label: "Failed", align: "right" },
+            { label: "Pending now", align: "right" },
+          ]}
+        >
+          {rows.map((row) => (
+            <tr key={row.id}>
+              <th scope="row" className="px-4 py-2 text-left font-medium text-slate-900">
+                {row.name}
+                <span className="block font-mono text-xs font-normal text-slate-500">{row.id}</span>
+              </th>
+              <td className="px-4 py-2 text-right tabular-nums">{formatCount(row.total)}</td>
+              <td className="px-4 py-2 text-right tabular-nums">
+                {row.successRate === null ? <span className="text-slate-400">—</span> : formatPercent(row.successRate)}
+              </td>
+              <td className={`px-4 py-2 text-right tabular-nums ${row.failed > 0 ? "font-medium text-red-700" : ""}`}>{formatCount(row.failed)}</td>
+              <td className="px-4 py-2 text-right tabular-nums">{formatCount(row.pending)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

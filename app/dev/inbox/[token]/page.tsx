@@ -8,6 +8,7 @@ import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { withNext } from "@/app/_components/safe-next";
 import { linkClass } from "@/app/_components/link-class";
+import { cardClassName } from "@/app/_components/card";
 import { INBOX_BODY_CAP_BYTES, INBOX_KEEP_REQUESTS, inspectorPath } from "@/lib/dev-inbox/inbox";
 import { loadInspector } from "@/lib/dev-inbox/inspector";
 import { isDevelopmentStart } from "@/lib/run-mode";
@@ -60,7 +61,7 @@ export default async function InboxPage({ params }: { params: Promise<{ token: s
           }
         />
 
-        <section aria-labelledby="receiver-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <section aria-labelledby="receiver-heading" className={cardClassName()}>
           <h2 id="receiver-heading" className="text-base font-semibold">
             Receiver
           </h2>

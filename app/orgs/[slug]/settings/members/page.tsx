@@ -5,6 +5,7 @@ import { cellClassName as td, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
+import { Section } from "@/app/_components/card";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getOrganizationSecurity, hasTwoFactor } from "@/lib/auth/two-factor-policy";
 import { listPendingInvitations } from "@/lib/organizations/invitations";
@@ -49,15 +50,9 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
       />
 
       {organization.canManage ? (
-        <section aria-labelledby="invite-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-          <h2 id="invite-heading" className="text-base font-semibold text-slate-900">
-            Invite a teammate
-          </h2>
-          <p className="mt-1 text-sm text-slate-600">You&apos;ll get a link to send them; invitations are valid for 7 days.</p>
-          <div className="mt-4">
-            <InviteMemberForm />
-          </div>
-        </section>
+        <Section id="invite-heading" title="Invite a teammate" description="You'll get a link to send them; invitations are valid for 7 days.">
+          <InviteMemberForm />
+        </Section>
       ) : (
         <Alert tone="info">Only owners and admins can invite people or change roles. Ask one of them if someone needs access.</Alert>
       )}
@@ -164,13 +159,8 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
 async function OwnerSecuritySection({ organizationId, userId }: { organizationId: string; userId: string }) {
   const [security, viewerHasTwoFactor] = await Promise.all([getOrganizationSecurity(organizationId), hasTwoFactor(userId)]);
   return (
-    <section aria-labelledby="owner-security-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <h2 id="owner-security-heading" className="text-base font-semibold text-slate-900">
-        Security
-      </h2>
-      <div className="mt-4">
-        <OwnerTwoFactorSetting required={security.requireOwnerTwoFactor} viewerHasTwoFactor={viewerHasTwoFactor} />
-      </div>
-    </section>
+    <Section id="owner-security-heading" title="Security">
+      <OwnerTwoFactorSetting required={security.requireOwnerTwoFactor} viewerHasTwoFactor={viewerHasTwoFactor} />
+    </Section>
   );
 }

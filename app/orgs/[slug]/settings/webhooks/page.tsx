@@ -19,6 +19,7 @@ import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-s
 import { plural, urlHost } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
 import { RelativeTime } from "@/app/_components/relative-time";
+import { cardClassName } from "@/app/_components/card";
 import { UsageSummary } from "./_components/usage";
 import { WebhooksSkeleton } from "./_components/webhooks-skeleton";
 
@@ -128,7 +129,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
             const stats = activity.get(endpoint.id);
             const host = urlHost(endpoint.url);
             return (
-              <li key={endpoint.id} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+              <li key={endpoint.id} className={cardClassName("md")}>
                 <div className="flex flex-wrap items-start justify-between gap-3">
                   <div className="min-w-0">
                     <h2 className="truncate text-base font-semibold">

@@ -1,7 +1,6 @@
 import { displayUrl } from "@/lib/webhooks/url-display";
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { Alert } from "@/app/_components/alert";
 import { StatusBadge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
@@ -19,6 +18,7 @@ import { eventOptions } from "../_components/event-options";
 import { durationWords, urlHost } from "@/app/_components/format";
 import { RecoverForm } from "../_components/recover-form";
 import { RelativeTime } from "@/app/_components/relative-time";
+import { Section } from "@/app/_components/card";
 import { SecretPanel } from "../_components/secret-panel";
 import { StatusToggle } from "../_components/status-toggle";
 import { orNotFound } from "../_components/or-not-found";
@@ -26,18 +26,6 @@ import { TestEventButton } from "../_components/test-event-button";
 import { BackLink, Detail } from "../_components/detail";
 
 export const metadata: Metadata = { title: "Endpoint" };
-
-function Section({ id, title, description, children }: { id: string; title: string; description?: ReactNode; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <h2 id={id} className="text-base font-semibold">
-        {title}
-      </h2>
-      {description ? <div className="mt-1 text-sm text-slate-600">{description}</div> : null}
-      <div className="mt-4">{children}</div>
-    </section>
-  );
-}
 
 /** One endpoint: its details for everyone; editing, secret, test, recovery and deletion for owners and admins. */
 export default async function EndpointPage({ params }: { params: Promise<{ slug: string; id: string }> }) {

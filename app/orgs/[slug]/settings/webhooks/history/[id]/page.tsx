@@ -10,6 +10,7 @@ import { RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
 import { bytesText, prettyJson, urlHost } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
 import { RelativeTime } from "@/app/_components/relative-time";
+import { cardClassName } from "@/app/_components/card";
 import { AttemptList } from "../_components/attempt-list";
 import { RedeliverButton } from "../_components/redeliver-button";
 import { orNotFound } from "../../_components/or-not-found";
@@ -53,7 +54,7 @@ export default async function DeliveryPage({
         }
       />
 
-      <section aria-labelledby="summary-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <section aria-labelledby="summary-heading" className={cardClassName()}>
         <h2 id="summary-heading" className="text-base font-semibold">
           Summary
         </h2>
@@ -103,7 +104,7 @@ export default async function DeliveryPage({
       </section>
 
       {organization.canManage ? (
-        <section aria-labelledby="redeliver-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <section aria-labelledby="redeliver-heading" className={cardClassName()}>
           <h2 id="redeliver-heading" className="text-base font-semibold">
             Send again
           </h2>
@@ -113,7 +114,7 @@ export default async function DeliveryPage({
         </section>
       ) : null}
 
-      <section aria-labelledby="payload-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <section aria-labelledby="payload-heading" className={cardClassName()}>
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="payload-heading" className="text-base font-semibold">
             Payload
