@@ -67,13 +67,6 @@ export function toDateTimeLocalValue(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** 86400 → "24 hours", 3600 → "1 hour", 5400 → "90 minutes", 45 → "45 seconds". */
-export function durationWords(seconds: number): string {
-  if (seconds >= 3600 && seconds % 3600 === 0) return plural(seconds / 3600, "hour", "hours");
-  if (seconds >= 60 && seconds % 60 === 0) return plural(seconds / 60, "minute", "minutes");
-  return plural(seconds, "second", "seconds");
-}
-
 /** 65536 → "64 KiB", 1000 → "1000 bytes". */
 export function bytesText(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
@@ -110,4 +103,46 @@ export function formatAge(seconds: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min`;
   if (s < 86_400) return pair(Math.floor(s / 3600), "h", Math.floor((s % 3600) / 60), "min");
   return pair(Math.floor(s / 86_400), "d", Math.floor((s % 86_400) / 3600), "h");
+}
+
+// Durations in words, for prose (the webhook docs quote the delivery policy with them).
+
+const DURATION_UNITS: readonly [seconds: number, name: string][] = [
+  [24 * 60 * 60, "day"],
+  [60 * 60, "hour"],
+  [60, "minute"],
+  [1, "second"],
+];
+
+function durationParts(seconds: number): string[] {
+  const result: string[] = [];
+  let rest = Math.round(seconds);
+  for (const [size, name] of DURATION_UNITS) {
+    // Whole days only read better from two days on: "24 hours", not "1 day".
+    if (name === "day" && rest < 2 * size) continue;
+    const count = Math.floor(rest / size);
+    if (count > 0) result.push(`${count} ${name}${count === 1 ? "" : "s"}`);
+    rest -= count * size;
+  }
+  return result;
+}
+
+/** 0 → "immediately", 300 → "5 minutes", 5400 → "1 hour 30 minutes", 432000 → "5 days". */
+export function humaniseSeconds(seconds: number): string {
+  return seconds <= 0 ? "immediately" : durationParts(seconds).join(" ");
+}
+
+/** Like {@link humaniseSeconds} without "immediately": 0 → "0 seconds". */
+export function durationText(seconds: number): string {
+  return seconds <= 0 ? "0 seconds" : durationParts(seconds).join(" ");
+}
+
+/** The two largest units only: 9305 → "2 hours 35 minutes". */
+export function roughDuration(seconds: number): string {
+  return seconds <= 0 ? "0 seconds" : durationParts(seconds).slice(0, 2).join(" ");
+}
+
+/** 30000 → "30 seconds", 2500 → "2.5 seconds". */
+export function millisecondsText(ms: number): string {
+  return ms % 1000 === 0 ? durationText(ms / 1000) : `${ms / 1000} seconds`;
 }

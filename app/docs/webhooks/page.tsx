@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { bytesText } from "@/app/_components/format";
+import { bytesText, durationText, formatPercent, humaniseSeconds, millisecondsText, roughDuration } from "@/app/_components/format";
 import { cardClassName } from "@/app/_components/card";
 import { CIRCUIT_COOLDOWN_SECONDS, CIRCUIT_MAX_COOLDOWN_SECONDS, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
 import { DISABLE_AFTER_FAILING_SECONDS } from "@/lib/webhooks/deliver";
@@ -26,7 +26,6 @@ import {
   STANDARD_PYTHON_SNIPPET,
   prettyJson,
 } from "./examples";
-import { durationText, humaniseSeconds, millisecondsText, percentText, roughDuration } from "./format";
 
 export const metadata: Metadata = {
   title: "Receiving webhooks",
@@ -49,7 +48,7 @@ type SectionId = (typeof SECTIONS)[number]["id"];
 
 const TIMEOUT = millisecondsText(DEFAULT_TIMEOUT_MS);
 const RESPONSE_CAP = bytesText(RESPONSE_BODY_CAP_BYTES);
-const JITTER = `±${percentText(RETRY_JITTER_RATIO)}`;
+const JITTER = `±${formatPercent(Math.round(RETRY_JITTER_RATIO * 100))}`;
 const ATTEMPTS = RETRY_SCHEDULE_SECONDS.length;
 const TOTAL_RETRY_SECONDS = RETRY_SCHEDULE_SECONDS.reduce((sum, delay) => sum + delay, 0);
 const GRACE = durationText(SECRET_ROTATION_GRACE_SECONDS);

@@ -7,6 +7,7 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { withNext } from "@/app/_components/safe-next";
+import { bytesText } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
 import { cardClassName } from "@/app/_components/card";
 import { INBOX_BODY_CAP_BYTES, INBOX_KEEP_REQUESTS, inspectorPath } from "@/lib/dev-inbox/inbox";
@@ -56,7 +57,7 @@ export default async function InboxPage({ params }: { params: Promise<{ token: s
           description={
             <>
               A receiver inside this app that records every request it gets and checks both signatures against the secret of the
-              endpoint that points at it. It keeps the newest {INBOX_KEEP_REQUESTS} requests of up to {INBOX_BODY_CAP_BYTES / 1024} KiB.
+              endpoint that points at it. It keeps the newest {INBOX_KEEP_REQUESTS} requests of up to {bytesText(INBOX_BODY_CAP_BYTES)}.
             </>
           }
         />

@@ -15,7 +15,7 @@ import { DeleteEndpointButton } from "../_components/delete-endpoint-button";
 import { EndpointForm } from "../_components/endpoint-form";
 import { EndpointStatus, EventList, SuccessRate } from "../_components/endpoint-status";
 import { eventOptions } from "../_components/event-options";
-import { durationWords, urlHost } from "@/app/_components/format";
+import { durationText, urlHost } from "@/app/_components/format";
 import { RecoverForm } from "../_components/recover-form";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { Section } from "@/app/_components/card";
@@ -129,7 +129,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ slug:
                 <DateTime value={endpoint.previousSecretExpiresAt} /> (<RelativeTime value={endpoint.previousSecretExpiresAt} />).
               </p>
             ) : null}
-            <SecretPanel endpointId={endpoint.id} graceText={durationWords(SECRET_ROTATION_GRACE_SECONDS)} />
+            <SecretPanel endpointId={endpoint.id} graceText={durationText(SECRET_ROTATION_GRACE_SECONDS)} />
           </Section>
 
           <Section id="settings" title="Edit endpoint">
