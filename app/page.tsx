@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { homePath } from "@/lib/auth/page";
 import { getViewer } from "@/lib/auth/session";
+import { cardClassName } from "@/app/_components/card";
 
 const FEATURES = [
   {
@@ -57,7 +58,7 @@ export default async function HomePage() {
       </nav>
       <section className="mt-14 grid gap-6 sm:grid-cols-2" aria-label="What you get">
         {FEATURES.map((feature) => (
-          <article key={feature.title} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+          <article key={feature.title} className={cardClassName()}>
             <h2 className="font-semibold">{feature.title}</h2>
             <p className="mt-2 text-sm text-slate-600">{feature.body}</p>
           </article>

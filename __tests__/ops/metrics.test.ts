@@ -1,6 +1,15 @@
 import { prisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import { getDeliveriesByStatus, getMetricsSeries, getTopFailingEndpoints, getWebhookMetrics, METRICS_PERIODS, type MetricsPeriod } from "@/lib/webhooks/metrics";
+import { loadDashboard } from "@/lib/webhooks/metrics";
+import {
+  getDeliveriesByStatus,
+  getMetricsSeries,
+  getOrganizationTotals,
+  getTopFailingEndpoints,
+  getWebhookMetrics,
+  METRICS_PERIODS,
+  type MetricsPeriod,
+} from "@/lib/webhooks/metrics";
 import { setupTestDatabase } from "../helpers/database";
 import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
 
@@ -119,5 +128,39 @@ describe("dashboard queries", () => {
     const top = await getTopFailingEndpoints({ period: "30d", now: NOW });
     expect(top).toEqual([expect.objectContaining({ endpointId: endpointA, failed: 4, total: 9, failureRate: 44.44 })]);
     expect(await getDeliveriesByStatus({ organizationId: orgA, period: "7d", now: NOW })).toEqual({ pending: 1, delivered: 4, failed: 2, cancelled: 1 });
+  });
+});
+
+describe("ops: every organization", () => {
+  let stuck: { id: string; name: string };
+
+  beforeAll(async () => {
+    // Only an old pending delivery: outside every short period, but still listed.
+    stuck = await makeOrganization("Stuck");
+    const endpoint = (await makeEndpoint({ organizationId: stuck.id, url: "https://stuck.example/hook" })).endpoint.id;
+    await seed(stuck.id, endpoint, [{ status: "pending", createdSecondsAgo: 20 * 86_400, attempts: 0 }]);
+  });
+
+  it("ranks organizations by deliveries in the period, keeping one with only a stuck backlog", async () => {
+    const totals = await getOrganizationTotals({ period: "24h", now: NOW });
+    expect(totals).toEqual([
+      { id: orgA, name: "A", total: 6, delivered: 3, failed: 2, pending: 1, successRate: 50 },
+      { id: orgB, name: "B", total: 1, delivered: 1, failed: 0, pending: 0, successRate: 100 },
+      { id: stuck.id, name: "Stuck", total: 0, delivered: 0, failed: 0, pending: 1, successRate: null },
+    ]);
+    expect(await getOrganizationTotals({ period: "24h", now: NOW, limit: 1 })).toHaveLength(1);
+  });
+
+  it("loads the dashboard with the same numbers as the metrics, and names organizations only for ops", async () => {
+    const all = await loadDashboard({ organizationId: null, period: "24h", now: NOW });
+    expect(all.metrics).toEqual(await getWebhookMetrics({ period: "24h", now: NOW }));
+    expect(all.failing).toEqual([expect.objectContaining({ endpointId: endpointA, failed: 3, total: 6 })]);
+    expect(all.organizationNames).toEqual({ [orgA]: "A" });
+
+    const one = await loadDashboard({ organizationId: orgA, period: "24h", now: NOW });
+    expect(one.metrics.total).toBe(6);
+    expect(one.byStatus).toEqual({ pending: 1, delivered: 3, failed: 2, cancelled: 0 });
+    expect(one.series.reduce((sum, point) => sum + point.total, 0)).toBe(6);
+    expect(one.organizationNames).toEqual({});
   });
 });

@@ -1,17 +1,13 @@
 import Link from "next/link";
 import type { Viewer } from "@/lib/auth/session";
 import { SignOutButton } from "./sign-out-button";
+import { SkipLink } from "./skip-link";
 
 /** The header of the signed-in pages that belong to the account, not to one organization (/account/…). */
 export function AccountHeader({ viewer }: { viewer: Pick<Viewer, "email" | "name"> }) {
   return (
     <header className="border-b border-slate-200 bg-white">
-      <a
-        href="#main"
-        className="sr-only rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50"
-      >
-        Skip to content
-      </a>
+      <SkipLink />
       <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
         <Link
           href="/"

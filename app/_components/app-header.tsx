@@ -5,6 +5,7 @@ import { NavLinks } from "./nav-links";
 import { OrgSwitcher } from "./org-switcher";
 import { orgPath } from "./org-paths";
 import { SignOutButton } from "./sign-out-button";
+import { SkipLink } from "./skip-link";
 
 export interface AppHeaderProps {
   /** From `requireOrgViewer(slug)`. */
@@ -22,12 +23,7 @@ export function AppHeader({ viewer }: AppHeaderProps) {
   const { organization } = viewer;
   return (
     <header className="border-b border-slate-200 bg-white">
-      <a
-        href="#main"
-        className="sr-only rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50"
-      >
-        Skip to content
-      </a>
+      <SkipLink />
       <div className="mx-auto max-w-6xl px-4 sm:px-6">
         <div className="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 pt-3">
           <div className="flex min-w-0 items-center gap-2">

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { cardClassName } from "./card";
 
 export interface AuthCardProps {
   title: string;
@@ -22,7 +23,7 @@ export function AuthCard({ title, description, children, footer, wide = false }:
         Webhooks
       </Link>
       <div className={`mt-6 w-full ${wide ? "max-w-xl" : "max-w-sm"}`}>
-        <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm sm:p-8">
+        <div className={cardClassName("lg", "sm:p-8")}>
           <h1 className="text-2xl font-bold tracking-tight">{title}</h1>
           {description ? <div className="mt-2 text-sm text-slate-600">{description}</div> : null}
           <div className="mt-6">{children}</div>

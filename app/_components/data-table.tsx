@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { cardClassName } from "./card";
 
 /** Class for a body cell of a {@link DataTable}; add alignment or emphasis after it. */
 export const cellClassName = "px-4 py-3 align-middle";
@@ -11,11 +12,22 @@ export interface DataTableColumn {
   align?: "right";
 }
 
-/** The settings pages' bordered, horizontally scrollable table: a header row from `columns`, then `children` rows. */
-export function DataTable({ columns, children }: { columns: readonly DataTableColumn[]; children: ReactNode }) {
+export interface DataTableProps {
+  columns: readonly DataTableColumn[];
+  /** The table's name for screen readers, shown to them only; or name it with `labelledBy` (the id of a heading). */
+  caption?: string;
+  labelledBy?: string;
+  /** Margin of the table's box; by default a little space under the heading above it. */
+  className?: string;
+  children: ReactNode;
+}
+
+/** The app's bordered, horizontally scrollable table: a header row from `columns`, then `children` rows. */
+export function DataTable({ columns, caption, labelledBy, className = "mt-3", children }: DataTableProps) {
   return (
-    <div className="mt-3 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+    <div className={cardClassName("none", `${className} overflow-x-auto`.trim())}>
+      <table className="min-w-full divide-y divide-slate-200 text-sm" aria-labelledby={labelledBy}>
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-slate-50">
           <tr>
             {columns.map((column) => (

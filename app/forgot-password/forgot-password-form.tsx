@@ -4,7 +4,7 @@ import { useRef, useState, type FormEvent } from "react";
 import { Alert } from "@/app/_components/alert";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
-import { isEmail } from "@/app/sign-up/validation";
+import { isEmail } from "@/app/_components/validation";
 import { authClient } from "@/lib/auth/client";
 
 /**

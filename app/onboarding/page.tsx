@@ -7,10 +7,11 @@ import { orgPath } from "@/app/_components/org-paths";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { Alert } from "@/app/_components/alert";
 import { ResendVerificationButton } from "@/app/_components/resend-verification-button";
-import { AcceptInvitationButton } from "@/app/accept-invitation/accept-invitation-button";
+import { AcceptInvitationButton } from "@/app/_components/accept-invitation-button";
 import { homeOrganization } from "@/lib/auth/membership";
 import { requireViewer } from "@/lib/auth/page";
-import { prisma } from "@/lib/db";
+import { listInvitationsFor } from "@/lib/organizations/invitations";
+import { listMemberships } from "@/lib/organizations/members";
 import { CreateOrganizationForm } from "./create-organization-form";
 
 export const metadata: Metadata = { title: "Create your organization" };
@@ -22,33 +23,11 @@ export const metadata: Metadata = { title: "Create your organization" };
  */
 export default async function OnboardingPage() {
   const viewer = await requireViewer();
-  const [memberships, home] = await Promise.all([
-    prisma.member.findMany({
-      where: { userId: viewer.userId, organization: { deletionScheduledAt: null } },
-      select: { role: true, organization: { select: { id: true, name: true, slug: true } } },
-      orderBy: { createdAt: "asc" },
-    }),
-    homeOrganization(viewer.userId),
-  ]);
+  const [memberships, home] = await Promise.all([listMemberships(viewer.userId), homeOrganization(viewer.userId)]);
   // Only a verified address proves the invitations are this viewer's: anyone can sign up with any address.
   const invitations = !viewer.emailVerified
     ? []
-    : await prisma.invitation.findMany({
-        where: {
-          email: { equals: viewer.email, mode: "insensitive" },
-          status: "pending",
-          expiresAt: { gt: new Date() },
-          // Accepting an invitation to an organization one already belongs to would add a second membership.
-          organizationId: { notIn: memberships.map((membership) => membership.organization.id) },
-        },
-        select: {
-          id: true,
-          role: true,
-          organization: { select: { id: true, name: true, slug: true } },
-          inviter: { select: { name: true } },
-        },
-        orderBy: { createdAt: "desc" },
-      });
+    : await listInvitationsFor({ email: viewer.email, excludeOrganizationIds: memberships.map((membership) => membership.organization.id) });
 
   return (
     <AuthCard

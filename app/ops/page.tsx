@@ -6,10 +6,12 @@ import { AuthCard } from "@/app/_components/auth-card";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { withNext } from "@/app/_components/safe-next";
 import { PageHeader } from "@/app/_components/page-header";
-import { DashboardSkeleton, DashboardView, loadDashboard, parseMetricsPeriod } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
-import type { MetricsPeriod } from "@/lib/webhooks/metrics";
+import { DashboardSkeleton, DashboardView } from "@/app/_components/dashboard";
+import { parseMetricsPeriod } from "@/app/_components/dashboard-text";
+import { SkipLink } from "@/app/_components/skip-link";
+import { getOrganizationTotals, loadDashboard, type MetricsPeriod } from "@/lib/webhooks/metrics";
 import { getOpsAccess } from "./_components/access";
-import { loadOrganizationTotals, OrganizationTable } from "./_components/organization-table";
+import { OrganizationTable } from "./_components/organization-table";
 import { BacklogAndThroughput } from "./_components/throughput";
 
 export const dynamic = "force-dynamic";
@@ -60,12 +62,7 @@ export default async function OpsPage({ searchParams }: { searchParams: Promise<
   return (
     <>
       <header className="border-b border-slate-200 bg-white">
-        <a
-          href="#main"
-          className="sr-only rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50"
-        >
-          Skip to content
-        </a>
+        <SkipLink />
         <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
           <p className="text-sm font-semibold uppercase tracking-wide text-indigo-600">
             Webhooks <span className="text-slate-300" aria-hidden="true">/</span> <span className="text-slate-700">Operations</span>
@@ -87,7 +84,7 @@ async function OpsOverview({ period }: { period: MetricsPeriod }) {
   const now = new Date();
   const [dashboard, organizations] = await Promise.all([
     loadDashboard({ organizationId: null, period, now }),
-    loadOrganizationTotals({ period, now }),
+    getOrganizationTotals({ period, now }),
   ]);
   return (
     <div className="space-y-10">

@@ -6,7 +6,7 @@ import { Alert } from "@/app/_components/alert";
 import { textLinkClassName } from "@/app/_components/auth-card";
 import { Button, buttonClassName } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
-import { PASSWORD_MAX, PASSWORD_MIN } from "@/app/sign-up/validation";
+import { PASSWORD_MAX, PASSWORD_MIN } from "@/app/_components/validation";
 import { authClient } from "@/lib/auth/client";
 
 /** Sets a new password with the mailed token (better-auth reset-password); the token works once. */

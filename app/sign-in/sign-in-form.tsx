@@ -8,7 +8,7 @@ import { textLinkClassName } from "@/app/_components/auth-card";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
 import { authClient } from "@/lib/auth/client";
-import { isEmail } from "@/app/sign-up/validation";
+import { isEmail } from "@/app/_components/validation";
 import { TwoFactorStep } from "./two-factor-step";
 
 interface Errors {

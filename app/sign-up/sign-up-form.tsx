@@ -9,7 +9,7 @@ import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
 import { withNext } from "@/app/_components/safe-next";
 import { authClient } from "@/lib/auth/client";
-import { isEmail, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "./validation";
+import { isEmail, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "@/app/_components/validation";
 
 interface Values {
   name: string;

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { z, type ZodType } from "zod";
+import type { ZodType } from "zod";
 import { getEnv } from "@/lib/env";
 import { authenticateApiKey } from "@/lib/api-keys";
 import { findMembership } from "@/lib/auth/membership";
@@ -7,6 +7,7 @@ import { getViewer } from "@/lib/auth/session";
 import { ownerMissingTwoFactor, twoFactorRequiredError } from "@/lib/auth/two-factor-policy";
 import type { OrgRole } from "@/lib/auth/server";
 import { HttpError } from "@/lib/http/errors";
+import { schemas } from "@/lib/http/schemas";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { readBodyCapped } from "@/lib/http/read-body";
 import { appOrigins, assertSameOriginWrite } from "@/lib/http/same-origin";
@@ -15,6 +16,8 @@ import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, 
 
 /** Largest JSON body a route accepts unless it says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export { schemas };
 
 export type Access =
   /** Any member of the organization named by `X-Organization-Id` (read-only routes). */
@@ -205,12 +208,3 @@ export function toResponse(error: unknown): Response {
   logger.error({ err: error }, "unhandled error in route handler");
   return json(500, { error: "internal_error", message: "Something went wrong on our side" });
 }
-
-/** Common zod pieces for route schemas. */
-export const schemas = {
-  id: (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `must be an id starting with ${prefix}_`),
-  isoDate: z
-    .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 date")
-    .transform((value) => new Date(value)),
-};

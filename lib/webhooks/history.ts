@@ -3,10 +3,9 @@ import type { Prisma } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName } from "@/lib/webhooks/history-filters";
 
-export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "cancelled"] as const;
-export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
-export const HISTORY_PAGE_MAX = 100;
+export { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName };
 
 export interface DeliveryFilters {
   organizationId: string;

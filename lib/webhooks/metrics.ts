@@ -1,5 +1,6 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/database/db-types";
+import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerting";
 
 export const METRICS_PERIODS = { "1h": 3_600, "24h": 86_400, "7d": 604_800, "30d": 2_592_000 } as const;
 export type MetricsPeriod = keyof typeof METRICS_PERIODS;
@@ -228,4 +229,125 @@ export async function getDeliveriesByStatus(options: MetricsOptions = {}): Promi
   const result = { pending: 0, delivered: 0, failed: 0, cancelled: 0 };
   for (const row of rows) result[row.status as keyof typeof result] = num(row.count);
   return result;
+}
+
+/** How many organizations {@link getOrganizationTotals} returns unless told otherwise (the ops table). */
+export const BUSIEST_ORGANIZATIONS_LIMIT = 20;
+
+export interface OrganizationTotals {
+  id: string;
+  name: string;
+  /** Deliveries created in the period, and of those, delivered / failed for good. */
+  total: number;
+  delivered: number;
+  failed: number;
+  /** Deliveries waiting right now, whatever their age (like the backlog tile). */
+  pending: number;
+  /** Delivered of `total`, in percent (2 decimals); null when `total` is 0. */
+  successRate: number | null;
+}
+
+/**
+ * The organizations with the most deliveries in the period, busiest first, in
+ * one SQL aggregate over WebhookDelivery joined to Organization (no delivery
+ * row is loaded). Organizations whose only deliveries are old pending ones are
+ * included too (total 0), so a stuck backlog is never hidden. Every
+ * organization: for platform operators only.
+ */
+export async function getOrganizationTotals(options: Omit<MetricsOptions, "organizationId"> & { limit?: number } = {}): Promise<OrganizationTotals[]> {
+  const db = options.prisma ?? sharedPrisma;
+  const period = options.period ?? "7d";
+  const now = options.now ?? new Date();
+  const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
+  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `WITH d AS (
+       SELECT "organizationId", "status",
+              ("createdAt" >= $1::timestamp(3) AND "createdAt" <= $2::timestamp(3)) AS "inPeriod"
+         FROM "WebhookDelivery"
+        WHERE ("createdAt" >= $1::timestamp(3) AND "createdAt" <= $2::timestamp(3)) OR "status" = 'pending'
+     )
+     SELECT o."id" AS "id", o."name" AS "name",
+            count(*) FILTER (WHERE d."inPeriod")::int AS "total",
+            count(*) FILTER (WHERE d."inPeriod" AND d."status" = 'delivered')::int AS "delivered",
+            count(*) FILTER (WHERE d."inPeriod" AND d."status" = 'failed')::int AS "failed",
+            count(*) FILTER (WHERE d."status" = 'pending')::int AS "pending"
+       FROM d
+       JOIN "Organization" o ON o."id" = d."organizationId"
+      GROUP BY o."id", o."name"
+      ORDER BY "total" DESC, "pending" DESC, o."name" ASC
+      LIMIT $3`,
+    since.toISOString(),
+    now.toISOString(),
+    options.limit ?? BUSIEST_ORGANIZATIONS_LIMIT,
+  );
+  return rows.map((row) => {
+    const total = num(row.total);
+    const delivered = num(row.delivered);
+    return {
+      id: String(row.id),
+      name: String(row.name),
+      total,
+      delivered,
+      failed: num(row.failed),
+      pending: num(row.pending),
+      successRate: total === 0 ? null : Math.round((delivered / total) * 10_000) / 100,
+    };
+  });
+}
+
+/** How many endpoints "Top failing endpoints" lists. */
+export const TOP_FAILING_LIMIT = 5;
+/** How many open alerts the dashboard shows. */
+export const OPEN_ALERTS_LIMIT = 20;
+
+/** Everything the delivery-health dashboard shows, for one organization or for all of them. */
+export interface DashboardData {
+  period: MetricsPeriod;
+  /** null: every organization (ops). */
+  organizationId: string | null;
+  metrics: WebhookMetrics;
+  series: SeriesPoint[];
+  byStatus: Awaited<ReturnType<typeof getDeliveriesByStatus>>;
+  failing: FailingEndpoint[];
+  alerts: AlertView[];
+  /** Names of the organizations that appear in `failing` and `alerts`; only filled for every organization. */
+  organizationNames: Record<string, string>;
+}
+
+export interface LoadDashboardOptions {
+  /** One organization (from the session), or null for every organization (ops only). */
+  organizationId: string | null;
+  period: MetricsPeriod;
+  now?: Date;
+  prisma?: DbClient;
+}
+
+/**
+ * Everything the dashboard shows, from SQL aggregates only (no delivery rows
+ * are loaded), with one `now` for all queries, so the tiles and the charts
+ * count the same deliveries.
+ */
+export async function loadDashboard({ organizationId, period, now = new Date(), prisma }: LoadDashboardOptions): Promise<DashboardData> {
+  const scope = { organizationId: organizationId ?? undefined, period, now, prisma };
+  const [metrics, series, byStatus, failing, alerts] = await Promise.all([
+    getWebhookMetrics(scope),
+    getMetricsSeries(scope),
+    getDeliveriesByStatus(scope),
+    getTopFailingEndpoints({ ...scope, limit: TOP_FAILING_LIMIT }),
+    listOpenAlerts({ organizationId: organizationId ?? undefined, limit: OPEN_ALERTS_LIMIT, prisma }),
+  ]);
+  let organizationNames: Record<string, string> = {};
+  if (organizationId === null) {
+    const ids = [...failing.map((row) => row.organizationId), ...alerts.flatMap((alert) => (alert.organizationId ? [alert.organizationId] : []))];
+    organizationNames = await organizationNamesOf(ids, prisma);
+  }
+  return { period, organizationId, metrics, series, byStatus, failing, alerts, organizationNames };
+}
+
+/** Organization names by id, for the ids given (duplicates allowed); unknown ids are left out. */
+async function organizationNamesOf(ids: readonly string[], prisma: DbClient = sharedPrisma): Promise<Record<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return {};
+  const organizations = await prisma.organization.findMany({ where: { id: { in: unique } }, select: { id: true, name: true } });
+  return Object.fromEntries(organizations.map((organization) => [organization.id, organization.name]));
 }

@@ -12,8 +12,9 @@ import { SignOutButton } from "@/app/_components/sign-out-button";
 import { DateTime } from "@/app/_components/time";
 import { homePath } from "@/lib/auth/page";
 import { getViewer } from "@/lib/auth/session";
-import { prisma } from "@/lib/db";
-import { AcceptInvitationButton } from "../accept-invitation-button";
+import { findInvitation } from "@/lib/organizations/invitations";
+import { isMember } from "@/lib/organizations/members";
+import { AcceptInvitationButton } from "@/app/_components/accept-invitation-button";
 
 export const metadata: Metadata = { title: "Invitation" };
 
@@ -47,22 +48,7 @@ function Message({ title, children, actions }: { title: string; children: ReactN
 export default async function AcceptInvitationPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const here = `/accept-invitation/${encodeURIComponent(id)}`;
-  const [viewer, invitation] = await Promise.all([
-    getViewer(await headers()),
-    id.length <= 100
-      ? prisma.invitation.findUnique({
-          where: { id },
-          select: {
-            email: true,
-            role: true,
-            status: true,
-            expiresAt: true,
-            organization: { select: { id: true, name: true, slug: true } },
-            inviter: { select: { name: true } },
-          },
-        })
-      : null,
-  ]);
+  const [viewer, invitation] = await Promise.all([getViewer(await headers()), findInvitation(id)]);
   const home = viewer ? await homePath(viewer.userId) : "/sign-in";
   const homeLabel = viewer ? "Go to your organizations" : "Sign in";
 
@@ -83,11 +69,9 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
 
   const organization = invitation.organization;
   const role = invitation.role ?? "member";
-  const membership = viewer
-    ? await prisma.member.findFirst({ where: { organizationId: organization.id, userId: viewer.userId }, select: { id: true } })
-    : null;
+  const alreadyMember = viewer ? await isMember(organization.id, viewer.userId) : false;
 
-  if (viewer && membership) {
+  if (viewer && alreadyMember) {
     return (
       <Message
         title={`You're a member of ${organization.name}`}

@@ -9,6 +9,7 @@ import { cellClassName as td, DataTable } from "@/app/_components/data-table";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
+import { Section } from "@/app/_components/card";
 import { findMembership } from "@/lib/auth/membership";
 import { requireViewer } from "@/lib/auth/page";
 import { listAccountSessions } from "@/lib/auth/sessions";
@@ -59,14 +60,9 @@ export default async function AccountSecurityPage({ searchParams }: { searchPara
           )
         ) : null}
 
-        <section aria-labelledby="two-factor-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-          <h2 id="two-factor-heading" className="text-base font-semibold text-slate-900">
-            Two-factor authentication
-          </h2>
-          <div className="mt-4">
-            <TwoFactorPanel key={String(enabled)} enabled={enabled} />
-          </div>
-        </section>
+        <Section id="two-factor-heading" title="Two-factor authentication">
+          <TwoFactorPanel key={String(enabled)} enabled={enabled} />
+        </Section>
 
         <section aria-labelledby="sessions-heading" className="space-y-3">
           <div className="flex flex-wrap items-end justify-between gap-3">

@@ -8,6 +8,8 @@ import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { withNext } from "@/app/_components/safe-next";
 import { DateTime } from "@/app/_components/time";
+import { linkClass } from "@/app/_components/link-class";
+import { cardClassName } from "@/app/_components/card";
 import { getViewer } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { listMail, mailboxLocation } from "@/lib/mail/mailbox";
@@ -17,13 +19,12 @@ import { isDevelopmentStart } from "@/lib/run-mode";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Development mailbox" };
 
-const linkClass = "font-medium text-indigo-700 underline underline-offset-2 hover:text-indigo-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
-
 /** Plain text with its http(s) URLs as links. */
 function linkify(text: string): ReactNode[] {
   return text.split(/(https?:\/\/[^\s<>"]+)/g).map((part, index) =>
     index % 2 === 1 ? (
-      <a key={index} href={part} className={linkClass}>
+      // Always underlined: these links sit inside plain message text, where colour alone would not set them apart.
+      <a key={index} href={part} className={`${linkClass} underline`}>
         {part}
       </a>
     ) : (
@@ -86,7 +87,7 @@ export default async function DevMailPage() {
           <ol className="space-y-6" aria-label="Messages">
             {messages.map((mail) => (
               <li key={mail.id}>
-                <article aria-labelledby={`mail-${mail.id}`} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+                <article aria-labelledby={`mail-${mail.id}`} className={cardClassName()}>
                   <h2 id={`mail-${mail.id}`} className="text-base font-semibold">
                     {mail.subject}
                   </h2>

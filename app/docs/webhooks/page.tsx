@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { bytesText, durationText, formatPercent, humaniseSeconds, millisecondsText, roughDuration } from "@/app/_components/format";
+import { cardClassName } from "@/app/_components/card";
 import { CIRCUIT_COOLDOWN_SECONDS, CIRCUIT_MAX_COOLDOWN_SECONDS, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
 import { DISABLE_AFTER_FAILING_SECONDS } from "@/lib/webhooks/attempt";
 import { SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
@@ -24,7 +26,6 @@ import {
   STANDARD_PYTHON_SNIPPET,
   prettyJson,
 } from "./examples";
-import { bytesText, durationText, humaniseSeconds, millisecondsText, percentText, roughDuration } from "./format";
 
 export const metadata: Metadata = {
   title: "Receiving webhooks",
@@ -47,7 +48,7 @@ type SectionId = (typeof SECTIONS)[number]["id"];
 
 const TIMEOUT = millisecondsText(DEFAULT_TIMEOUT_MS);
 const RESPONSE_CAP = bytesText(RESPONSE_BODY_CAP_BYTES);
-const JITTER = `±${percentText(RETRY_JITTER_RATIO)}`;
+const JITTER = `±${formatPercent(Math.round(RETRY_JITTER_RATIO * 100))}`;
 const ATTEMPTS = RETRY_SCHEDULE_SECONDS.length;
 const TOTAL_RETRY_SECONDS = RETRY_SCHEDULE_SECONDS.reduce((sum, delay) => sum + delay, 0);
 const GRACE = durationText(SECRET_ROTATION_GRACE_SECONDS);
@@ -163,7 +164,7 @@ export default function WebhookDocsPage() {
         again, and working receivers in Node.js and Python.
       </p>
 
-      <nav aria-labelledby="toc-heading" className="mt-10 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <nav aria-labelledby="toc-heading" className={cardClassName("lg", "mt-10")}>
         <h2 id="toc-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
           On this page
         </h2>
@@ -256,7 +257,7 @@ export default function WebhookDocsPage() {
         </P>
         <div className="mt-4 space-y-4">
           {EVENT_CATALOGUE.map((definition) => (
-            <article key={definition.name} id={`event-${definition.name}`} className="scroll-mt-8 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+            <article key={definition.name} id={`event-${definition.name}`} className={cardClassName("md", "scroll-mt-8")}>
               <h4 className="font-mono text-base font-semibold text-slate-900">{definition.name}</h4>
               <p className="mt-1 text-sm text-slate-600">{definition.description}</p>
               <CodeBlock title="data" language="json" code={prettyJson(definition.sample)} />
@@ -544,7 +545,7 @@ function P({ children }: { children: ReactNode }) {
 
 function Table({ head, children }: { head: string[]; children: ReactNode }) {
   return (
-    <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className={cardClassName("none", "mt-4 overflow-x-auto")}>
       <table className="w-full border-collapse text-left text-sm">
         <thead className="bg-slate-100 text-slate-700">
           <tr>

@@ -1,6 +1,8 @@
-import { ChartCard, formatAge, PERIOD_LABELS, seriesScope } from "@/app/orgs/[slug]/settings/webhooks/_components/dashboard";
-import { formatCount } from "@/app/orgs/[slug]/settings/webhooks/_components/format";
-import { SeriesChart } from "@/app/orgs/[slug]/settings/webhooks/_components/charts";
+import { formatAge, formatCount } from "@/app/_components/format";
+import { ChartCard } from "@/app/_components/dashboard";
+import { PERIOD_LABELS, seriesScope } from "@/app/_components/dashboard-text";
+import { SeriesChart } from "@/app/_components/series-chart";
+import { StatTile } from "@/app/_components/stat-tile";
 import { METRICS_PERIODS, SERIES_BUCKET_SECONDS, type MetricsPeriod, type SeriesPoint, type WebhookMetrics } from "@/lib/webhooks/metrics";
 
 export interface Throughput {
@@ -36,16 +38,6 @@ export function throughputOf(series: SeriesPoint[], period: MetricsPeriod): Thro
   };
 }
 
-function Stat({ label, value, detail }: { label: string; value: string; detail: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="mt-1 text-2xl font-semibold tabular-nums tracking-tight text-slate-900">{value}</dd>
-      <dd className="mt-1 text-xs text-slate-500">{detail}</dd>
-    </div>
-  );
-}
-
 const utcTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 /** Backlog (pending now, oldest pending) and worker throughput with its chart. */
@@ -64,10 +56,10 @@ export function BacklogAndThroughput({ metrics, series, period }: { metrics: Web
         <p className="text-sm text-slate-600">Is the worker keeping up? Pending counts every delivery waiting now; throughput is over {PERIOD_LABELS[period].long}.</p>
       </div>
       <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" aria-label="Backlog and throughput">
-        <Stat label="Pending now" value={formatCount(metrics.pending)} detail="Waiting for an attempt, any age" />
-        <Stat label="Oldest pending" value={metrics.pending > 0 ? formatAge(metrics.oldestPendingAgeSeconds) : "—"} detail="Since it was enqueued" />
-        <Stat label="Finished per hour" value={formatCount(throughput.perHour)} detail={`Average; ${formatCount(throughput.finished)} finished in total`} />
-        <Stat
+        <StatTile label="Pending now" value={formatCount(metrics.pending)} detail="Waiting for an attempt, any age" />
+        <StatTile label="Oldest pending" value={metrics.pending > 0 ? formatAge(metrics.oldestPendingAgeSeconds) : "—"} detail="Since it was enqueued" />
+        <StatTile label="Finished per hour" value={formatCount(throughput.perHour)} detail={`Average; ${formatCount(throughput.finished)} finished in total`} />
+        <StatTile
           label="Busiest"
           value={throughput.peakPerHour === null ? "—" : `${formatCount(throughput.peakPerHour)}/h`}
           detail={throughput.peakAt ? `Interval from ${utcTime.format(new Date(throughput.peakAt))} UTC` : "Nothing finished"}

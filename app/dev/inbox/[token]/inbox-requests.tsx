@@ -6,6 +6,7 @@ import { Badge } from "@/app/_components/badge";
 import { EmptyState } from "@/app/_components/empty-state";
 import { HeadersTable } from "@/app/_components/headers-table";
 import { DateTime } from "@/app/_components/time";
+import { cardClassName } from "@/app/_components/card";
 import type { InboxRequestView } from "@/lib/dev-inbox/inbox";
 
 /** How often the page asks for new requests. */
@@ -45,7 +46,7 @@ function RequestItem({ request }: { request: InboxRequestView }) {
   const headers = Object.entries(request.headers).sort(([a], [b]) => a.localeCompare(b));
   const bytes = bodyBytes(request);
   return (
-    <li className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+    <li className={cardClassName("md")}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <Badge tone="indigo">{request.method}</Badge>
         <h3 className="font-mono text-sm font-semibold">{request.eventType ?? "no event type"}</h3>

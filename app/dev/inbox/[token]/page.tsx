@@ -7,6 +7,9 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { withNext } from "@/app/_components/safe-next";
+import { bytesText } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
+import { cardClassName } from "@/app/_components/card";
 import { INBOX_BODY_CAP_BYTES, INBOX_KEEP_REQUESTS, inspectorPath } from "@/lib/dev-inbox/inbox";
 import { loadInspector } from "@/lib/dev-inbox/inspector";
 import { isDevelopmentStart } from "@/lib/run-mode";
@@ -14,8 +17,6 @@ import { InboxRequests } from "./inbox-requests";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Request inspector" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 /**
  * The request inspector (development starts only): what an inbox received,
@@ -56,12 +57,12 @@ export default async function InboxPage({ params }: { params: Promise<{ token: s
           description={
             <>
               A receiver inside this app that records every request it gets and checks both signatures against the secret of the
-              endpoint that points at it. It keeps the newest {INBOX_KEEP_REQUESTS} requests of up to {INBOX_BODY_CAP_BYTES / 1024} KiB.
+              endpoint that points at it. It keeps the newest {INBOX_KEEP_REQUESTS} requests of up to {bytesText(INBOX_BODY_CAP_BYTES)}.
             </>
           }
         />
 
-        <section aria-labelledby="receiver-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <section aria-labelledby="receiver-heading" className={cardClassName()}>
           <h2 id="receiver-heading" className="text-base font-semibold">
             Receiver
           </h2>

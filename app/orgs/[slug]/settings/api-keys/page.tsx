@@ -7,6 +7,7 @@ import { cellClassName as td, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
+import { Section } from "@/app/_components/card";
 import { listApiKeys } from "@/lib/api-keys";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { CreateApiKeyForm } from "./create-api-key-form";
@@ -34,14 +35,9 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
 
       {organization.canManage ? (
         <>
-          <section aria-labelledby="create-key-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-            <h2 id="create-key-heading" className="text-base font-semibold text-slate-900">
-              Create a key
-            </h2>
-            <div className="mt-4">
-              <CreateApiKeyForm />
-            </div>
-          </section>
+          <Section id="create-key-heading" title="Create a key">
+            <CreateApiKeyForm />
+          </Section>
 
           <section aria-labelledby="keys-heading">
             <h2 id="keys-heading" className="text-base font-semibold text-slate-900">

@@ -8,6 +8,7 @@ import { SelectField } from "@/app/_components/field";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
+import { cardClassName } from "@/app/_components/card";
 import { auditActors, listAuditLog } from "@/lib/audit/query";
 import { AUDIT_ACTIONS } from "@/lib/audit/record";
 import { requireOrgViewer } from "@/lib/auth/page";
@@ -55,7 +56,7 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
   return (
     <div className="space-y-6">
       {header}
-      <form method="get" action={action} role="search" aria-label="Filter the audit log" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+      <form method="get" action={action} role="search" aria-label="Filter the audit log" className={cardClassName("sm")}>
         <div className="grid gap-4 sm:grid-cols-2">
           <SelectField id="audit-actor" label="Actor" name="actor" defaultValue={filters.actor ?? ""}>
             <option value="">Anyone</option>

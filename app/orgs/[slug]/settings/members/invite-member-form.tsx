@@ -8,7 +8,7 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { Field, SelectField } from "@/app/_components/field";
 import { useOrganization } from "@/app/_components/organization-context";
 import { DateTime } from "@/app/_components/time";
-import { isEmail } from "@/app/sign-up/validation";
+import { isEmail } from "@/app/_components/validation";
 import { authClient } from "@/lib/auth/client";
 
 interface Created {

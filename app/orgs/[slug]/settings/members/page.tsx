@@ -5,9 +5,11 @@ import { cellClassName as td, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
+import { Section } from "@/app/_components/card";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getOrganizationSecurity, hasTwoFactor } from "@/lib/auth/two-factor-policy";
-import { prisma } from "@/lib/db";
+import { listPendingInvitations } from "@/lib/organizations/invitations";
+import { listMembers } from "@/lib/organizations/members";
 import { DeleteOrganizationSection } from "./delete-organization-section";
 import { InvitationActions } from "./invitation-actions";
 import { InviteMemberForm } from "./invite-member-form";
@@ -25,18 +27,8 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
   const viewer = await requireOrgViewer((await params).slug);
   const { organization } = viewer;
   const [members, invitations] = await Promise.all([
-    prisma.member.findMany({
-      where: { organizationId: organization.id },
-      select: { id: true, role: true, createdAt: true, userId: true, user: { select: { name: true, email: true } } },
-      orderBy: { createdAt: "asc" },
-    }),
-    organization.canManage
-      ? prisma.invitation.findMany({
-          where: { organizationId: organization.id, status: "pending" },
-          select: { id: true, email: true, role: true, expiresAt: true, createdAt: true, inviter: { select: { name: true } } },
-          orderBy: { createdAt: "desc" },
-        })
-      : Promise.resolve([]),
+    listMembers(organization.id),
+    organization.canManage ? listPendingInvitations(organization.id) : Promise.resolve([]),
   ]);
   members.sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.createdAt.getTime() - b.createdAt.getTime());
 
@@ -58,15 +50,9 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
       />
 
       {organization.canManage ? (
-        <section aria-labelledby="invite-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-          <h2 id="invite-heading" className="text-base font-semibold text-slate-900">
-            Invite a teammate
-          </h2>
-          <p className="mt-1 text-sm text-slate-600">You&apos;ll get a link to send them; invitations are valid for 7 days.</p>
-          <div className="mt-4">
-            <InviteMemberForm />
-          </div>
-        </section>
+        <Section id="invite-heading" title="Invite a teammate" description="You'll get a link to send them; invitations are valid for 7 days.">
+          <InviteMemberForm />
+        </Section>
       ) : (
         <Alert tone="info">Only owners and admins can invite people or change roles. Ask one of them if someone needs access.</Alert>
       )}
@@ -173,13 +159,8 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
 async function OwnerSecuritySection({ organizationId, userId }: { organizationId: string; userId: string }) {
   const [security, viewerHasTwoFactor] = await Promise.all([getOrganizationSecurity(organizationId), hasTwoFactor(userId)]);
   return (
-    <section aria-labelledby="owner-security-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <h2 id="owner-security-heading" className="text-base font-semibold text-slate-900">
-        Security
-      </h2>
-      <div className="mt-4">
-        <OwnerTwoFactorSetting required={security.requireOwnerTwoFactor} viewerHasTwoFactor={viewerHasTwoFactor} />
-      </div>
-    </section>
+    <Section id="owner-security-heading" title="Security">
+      <OwnerTwoFactorSetting required={security.requireOwnerTwoFactor} viewerHasTwoFactor={viewerHasTwoFactor} />
+    </Section>
   );
 }

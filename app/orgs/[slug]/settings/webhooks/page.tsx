@@ -12,16 +12,17 @@ import { requireOrgViewer } from "@/lib/auth/page";
 import { organizationUsage } from "@/lib/limits/usage";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { endpointActivity } from "@/lib/webhooks/history";
-import { Dashboard, DashboardSkeleton, parseMetricsPeriod } from "./_components/dashboard";
+import { Dashboard, DashboardSkeleton } from "@/app/_components/dashboard";
+import { parseMetricsPeriod } from "@/app/_components/dashboard-text";
 import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
-import { plural, urlHost } from "./_components/format";
-import { RelativeTime } from "./_components/relative-time";
+import { plural, urlHost } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
+import { RelativeTime } from "@/app/_components/relative-time";
+import { cardClassName } from "@/app/_components/card";
 import { UsageSummary } from "./_components/usage";
 import { WebhooksSkeleton } from "./_components/webhooks-skeleton";
 
 export const metadata: Metadata = { title: "Webhook endpoints" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 /**
  * The organization's endpoints with their recent activity, below a delivery-health
@@ -127,7 +128,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
             const stats = activity.get(endpoint.id);
             const host = urlHost(endpoint.url);
             return (
-              <li key={endpoint.id} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+              <li key={endpoint.id} className={cardClassName("md")}>
                 <div className="flex flex-wrap items-start justify-between gap-3">
                   <div className="min-w-0">
                     <h2 className="truncate text-base font-semibold">

@@ -1,7 +1,6 @@
 import { displayUrl, ENDPOINT_DESCRIPTION_MAX_LENGTH, getEndpoint, SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ReactNode } from "react";
 import { Alert } from "@/app/_components/alert";
 import { StatusBadge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
@@ -15,9 +14,10 @@ import { DeleteEndpointButton } from "../_components/delete-endpoint-button";
 import { EndpointForm } from "../_components/endpoint-form";
 import { EndpointStatus, EventList, SuccessRate } from "../_components/endpoint-status";
 import { eventOptions } from "../_components/event-options";
-import { durationWords, urlHost } from "../_components/format";
+import { durationText, urlHost } from "@/app/_components/format";
 import { RecoverForm } from "../_components/recover-form";
-import { RelativeTime } from "../_components/relative-time";
+import { RelativeTime } from "@/app/_components/relative-time";
+import { Section } from "@/app/_components/card";
 import { SecretPanel } from "../_components/secret-panel";
 import { StatusToggle } from "../_components/status-toggle";
 import { orNotFound } from "../_components/or-not-found";
@@ -25,18 +25,6 @@ import { TestEventButton } from "../_components/test-event-button";
 import { BackLink, Detail } from "../_components/detail";
 
 export const metadata: Metadata = { title: "Endpoint" };
-
-function Section({ id, title, description, children }: { id: string; title: string; description?: ReactNode; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-      <h2 id={id} className="text-base font-semibold">
-        {title}
-      </h2>
-      {description ? <div className="mt-1 text-sm text-slate-600">{description}</div> : null}
-      <div className="mt-4">{children}</div>
-    </section>
-  );
-}
 
 /** One endpoint: its details for everyone; editing, secret, test, recovery and deletion for owners and admins. */
 export default async function EndpointPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
@@ -140,7 +128,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ slug:
                 <DateTime value={endpoint.previousSecretExpiresAt} /> (<RelativeTime value={endpoint.previousSecretExpiresAt} />).
               </p>
             ) : null}
-            <SecretPanel endpointId={endpoint.id} graceText={durationWords(SECRET_ROTATION_GRACE_SECONDS)} />
+            <SecretPanel endpointId={endpoint.id} graceText={durationText(SECRET_ROTATION_GRACE_SECONDS)} />
           </Section>
 
           <Section id="settings" title="Edit endpoint">

@@ -8,6 +8,7 @@ import { Button, buttonClassName } from "@/app/_components/button";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field } from "@/app/_components/field";
 import { OrgLink, useApiFetch } from "@/app/_components/organization-context";
+import { cardClassName } from "@/app/_components/card";
 import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
 
 /** One checkbox of the event list; `sample` is pretty-printed JSON, prepared on the server. */
@@ -139,7 +140,7 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
 
   if (created) {
     return (
-      <section aria-labelledby="endpoint-created-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <section aria-labelledby="endpoint-created-heading" className={cardClassName()}>
         <h2 id="endpoint-created-heading" ref={createdHeadingRef} tabIndex={-1} className="text-lg font-semibold focus:outline-none">
           Endpoint created
         </h2>

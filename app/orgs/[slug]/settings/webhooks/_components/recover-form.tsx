@@ -6,7 +6,7 @@ import { errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
 import { useApiFetch } from "@/app/_components/organization-context";
-import { plural, toDateTimeLocalValue } from "./format";
+import { plural, toDateTimeLocalValue } from "@/app/_components/format";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

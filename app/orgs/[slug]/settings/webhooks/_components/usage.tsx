@@ -1,6 +1,6 @@
 import { Alert } from "@/app/_components/alert";
 import type { OrganizationUsage } from "@/lib/limits/usage";
-import { formatCount, plural } from "./format";
+import { formatCount, plural } from "@/app/_components/format";
 
 /**
  * The organization's quotas as numbers (endpoints of the cap, attempts in flight),

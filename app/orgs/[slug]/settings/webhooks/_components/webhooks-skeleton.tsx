@@ -1,3 +1,5 @@
+import { cardClassName } from "@/app/_components/card";
+
 /**
  * Placeholder while a list page loads its data, used as a `<Suspense>` fallback
  * inside the page. Deliberately not a `loading.tsx`: a route-level loading
@@ -16,7 +18,7 @@ export function WebhooksSkeleton({ variant = "cards" }: { variant?: "cards" | "t
       {variant === "cards" ? (
         <ul className="grid gap-4" aria-hidden="true">
           {[0, 1, 2].map((card) => (
-            <li key={card} className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+            <li key={card} className={cardClassName("md")}>
               <div className="flex items-start justify-between gap-4">
                 <div className="space-y-2">
                   <div className="h-5 w-48 rounded bg-slate-200" />

@@ -13,15 +13,15 @@ import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { listDeliveries, type DeliverySummary } from "@/lib/webhooks/history";
-import { urlHost } from "../_components/format";
-import { RelativeTime } from "../_components/relative-time";
+import { urlHost } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
+import { RelativeTime } from "@/app/_components/relative-time";
+import { cellClassName as td, DataTable } from "@/app/_components/data-table";
 import { WebhooksSkeleton } from "../_components/webhooks-skeleton";
 import { HistoryFilters } from "./_components/history-filters";
 import { DEFAULT_PAGE_SIZE, hasFilters, historyHref, parseHistoryQuery, type SearchParams } from "./_components/query";
 
 export const metadata: Metadata = { title: "Delivery history" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 type Page = { items: DeliverySummary[]; nextCursor: string | null };
 
@@ -140,73 +140,55 @@ async function DeliveryHistory({ organization, params }: { organization: OrgMemb
           }
         />
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Deliveries, newest first</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-4 py-3">
-                  Event
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Endpoint
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-3 text-right">
-                  Attempts
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Created
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Delivered
-                </th>
-                <th scope="col" className="px-4 py-3">
-                  Next attempt
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {page.items.map((item) => (
-                <tr key={item.id} className="hover:bg-slate-50">
-                  <td className="px-4 py-3">
-                    <Link href={`${historyPath}/${item.id}`} className={`font-mono ${linkClass}`}>
-                      {item.event}
-                    </Link>
-                    <div className="mt-0.5 max-w-56 truncate font-mono text-xs text-slate-500" title={item.idempotencyKey}>
-                      {item.idempotencyKey}
-                    </div>
-                  </td>
-                  <td className="px-4 py-3">
-                    <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="text-slate-700 hover:underline">
-                      {urlHost(item.endpointUrl)}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-3">
-                    <StatusBadge status={item.status} />
-                    {item.status !== "delivered" && (item.lastStatusCode || item.lastError) ? (
-                      <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={item.lastError ?? undefined}>
-                        {item.lastStatusCode ? `HTTP ${item.lastStatusCode}` : item.lastError}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td className="px-4 py-3 text-right tabular-nums">{item.attempts}</td>
-                  <td className="whitespace-nowrap px-4 py-3">
-                    <RelativeTime value={item.createdAt} />
-                  </td>
-                  <td className="whitespace-nowrap px-4 py-3">
-                    <RelativeTime value={item.deliveredAt} />
-                  </td>
-                  <td className="whitespace-nowrap px-4 py-3">
-                    <RelativeTime value={item.nextAttemptAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Deliveries, newest first"
+          className=""
+          columns={[
+            { label: "Event" },
+            { label: "Endpoint" },
+            { label: "Status" },
+            { label: "Attempts", align: "right" },
+            { label: "Created" },
+            { label: "Delivered" },
+            { label: "Next attempt" },
+          ]}
+        >
+          {page.items.map((item) => (
+            <tr key={item.id} className="hover:bg-slate-50">
+              <td className={td}>
+                <Link href={`${historyPath}/${item.id}`} className={`font-mono ${linkClass}`}>
+                  {item.event}
+                </Link>
+                <div className="mt-0.5 max-w-56 truncate font-mono text-xs text-slate-500" title={item.idempotencyKey}>
+                  {item.idempotencyKey}
+                </div>
+              </td>
+              <td className={td}>
+                <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="text-slate-700 hover:underline">
+                  {urlHost(item.endpointUrl)}
+                </Link>
+              </td>
+              <td className={td}>
+                <StatusBadge status={item.status} />
+                {item.status !== "delivered" && (item.lastStatusCode || item.lastError) ? (
+                  <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={item.lastError ?? undefined}>
+                    {item.lastStatusCode ? `HTTP ${item.lastStatusCode}` : item.lastError}
+                  </div>
+                ) : null}
+              </td>
+              <td className={`${td} text-right tabular-nums`}>{item.attempts}</td>
+              <td className={`${td} whitespace-nowrap`}>
+                <RelativeTime value={item.createdAt} />
+              </td>
+              <td className={`${td} whitespace-nowrap`}>
+                <RelativeTime value={item.deliveredAt} />
+              </td>
+              <td className={`${td} whitespace-nowrap`}>
+                <RelativeTime value={item.nextAttemptAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
 
       {!cursorError && page.items.length > 0 && (query.cursor || page.nextCursor) ? (

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Alert } from "@/app/_components/alert";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
+import { Card } from "@/app/_components/card";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { organizationUsage } from "@/lib/limits/usage";
 import { ENDPOINT_DESCRIPTION_MAX_LENGTH } from "@/lib/webhooks/endpoints";
@@ -28,14 +29,14 @@ export default async function NewEndpointPage({ params }: { params: Promise<{ sl
           {organization.name} has as many endpoints as this installation allows. Delete one you no longer need to add another.
         </Alert>
       ) : organization.canManage ? (
-        <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <Card>
           <EndpointForm
             mode="create"
             events={eventOptions()}
             allowPrivateNetwork={allowPrivateNetwork()}
             descriptionMaxLength={ENDPOINT_DESCRIPTION_MAX_LENGTH}
           />
-        </div>
+        </Card>
       ) : (
         <Alert tone="info" title="Only owners and admins can add endpoints">
           Ask someone with the owner or admin role in {organization.name} to add it for you.

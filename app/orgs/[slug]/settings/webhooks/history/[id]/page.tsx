@@ -7,8 +7,10 @@ import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getDeliveryDetail } from "@/lib/webhooks/history";
 import { RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
-import { bytesText, prettyJson, urlHost } from "../../_components/format";
-import { RelativeTime } from "../../_components/relative-time";
+import { bytesText, prettyJson, urlHost } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
+import { RelativeTime } from "@/app/_components/relative-time";
+import { cardClassName } from "@/app/_components/card";
 import { AttemptList } from "../_components/attempt-list";
 import { RedeliverButton } from "../_components/redeliver-button";
 import { orNotFound } from "../../_components/or-not-found";
@@ -16,7 +18,6 @@ import { BackLink, Detail } from "../../_components/detail";
 
 export const metadata: Metadata = { title: "Delivery" };
 
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
 const preClass =
   "overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400";
 
@@ -53,7 +54,7 @@ export default async function DeliveryPage({
         }
       />
 
-      <section aria-labelledby="summary-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <section aria-labelledby="summary-heading" className={cardClassName()}>
         <h2 id="summary-heading" className="text-base font-semibold">
           Summary
         </h2>
@@ -103,7 +104,7 @@ export default async function DeliveryPage({
       </section>
 
       {organization.canManage ? (
-        <section aria-labelledby="redeliver-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <section aria-labelledby="redeliver-heading" className={cardClassName()}>
           <h2 id="redeliver-heading" className="text-base font-semibold">
             Send again
           </h2>
@@ -113,7 +114,7 @@ export default async function DeliveryPage({
         </section>
       ) : null}
 
-      <section aria-labelledby="payload-heading" className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+      <section aria-labelledby="payload-heading" className={cardClassName()}>
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 id="payload-heading" className="text-base font-semibold">
             Payload

@@ -1,8 +1,9 @@
 import { Badge, StatusBadge, type BadgeTone } from "@/app/_components/badge";
 import { HeadersTable } from "@/app/_components/headers-table";
 import type { DeliveryDetail } from "@/lib/webhooks/history";
-import { bytesText, urlHost } from "../../_components/format";
-import { RelativeTime } from "../../_components/relative-time";
+import { bytesText, urlHost } from "@/app/_components/format";
+import { RelativeTime } from "@/app/_components/relative-time";
+import { cardClassName } from "@/app/_components/card";
 
 type Attempt = DeliveryDetail["attemptLog"][number];
 
@@ -14,7 +15,7 @@ const preClass =
 function AttemptItem({ attempt, bodyCapBytes }: { attempt: Attempt; bodyCapBytes: number }) {
   const host = urlHost(attempt.url);
   return (
-    <li className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+    <li className={cardClassName("md")}>
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         <h3 className="text-sm font-semibold">Attempt {attempt.number}</h3>
         <Badge tone={TRIGGER_TONES[attempt.trigger] ?? "gray"} title="What started this attempt">

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { Button, buttonClassName } from "@/app/_components/button";
 import { Field, SelectField } from "@/app/_components/field";
-import { DELIVERY_STATUSES } from "@/lib/webhooks/history";
+import { cardClassName } from "@/app/_components/card";
+import { DELIVERY_STATUSES } from "@/lib/webhooks/history-filters";
 import { hasFilters, type HistoryFormValues } from "./query";
 
 export interface HistoryFiltersProps {
@@ -18,7 +19,7 @@ export interface HistoryFiltersProps {
  */
 export function HistoryFilters({ action, values, eventTypes, endpoints }: HistoryFiltersProps) {
   return (
-    <form method="get" action={action} role="search" aria-label="Filter deliveries" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <form method="get" action={action} role="search" aria-label="Filter deliveries" className={cardClassName("sm")}>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <SelectField id="filter-status" label="Status" name="status" defaultValue={values.status}>
           <option value="">Any status</option>

@@ -1,4 +1,5 @@
-import { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryFilters, type DeliveryStatusName } from "@/lib/webhooks/history";
+import type { DeliveryFilters } from "@/lib/webhooks/history";
+import { historyFilterFields } from "@/lib/webhooks/history-filters";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -24,7 +25,8 @@ export interface HistoryQuery {
 }
 
 export const DEFAULT_PAGE_SIZE = 25;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** Cursors we hand out are base64url; anything else was edited or cut short. */
+const CURSOR_CHARACTERS = /^[A-Za-z0-9_-]+$/;
 
 function single(value: string | string[] | undefined): string {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -32,25 +34,11 @@ function single(value: string | string[] | undefined): string {
 }
 
 /**
- * `YYYY-MM-DD` (what a date input sends) as the start or the end of that UTC
- * day; a full ISO time as itself. Undefined when it is not a real date.
- */
-function parseDate(value: string, edge: "start" | "end"): Date | undefined {
-  if (DATE_ONLY.test(value)) {
-    const date = new Date(`${value}T${edge === "start" ? "00:00:00.000" : "23:59:59.999"}Z`);
-    // Rejects 2025-02-31, which Date would roll over into March.
-    return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value ? undefined : date;
-  }
-  if (value.length > 40 || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/**
  * Reads the history page's query string without ever throwing: unknown or
  * malformed values are dropped with a warning, so a hand-edited or stale link
  * still shows a page. `endpointIds` are the organization's endpoints; any other
- * id is ignored (it may have been deleted). The cursor is checked by the query itself.
+ * id is ignored (it may have been deleted). Each value is checked by the same
+ * schema as the deliveries API's; the cursor's contents by the query itself.
  */
 export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet<string>): HistoryQuery {
   const warnings: string[] = [];
@@ -65,21 +53,22 @@ export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet
   const filters: HistoryQuery["filters"] = {};
 
   if (values.status) {
-    if ((DELIVERY_STATUSES as readonly string[]).includes(values.status)) filters.status = values.status as DeliveryStatusName;
+    const status = historyFilterFields.status.safeParse(values.status);
+    if (status.success) filters.status = status.data;
     else {
       warnings.push(`Unknown status “${values.status.slice(0, 40)}” was ignored.`);
       values.status = "";
     }
   }
   if (values.eventType) {
-    if (values.eventType.length <= 128) filters.eventType = values.eventType;
+    if (historyFilterFields.eventType.safeParse(values.eventType).success) filters.eventType = values.eventType;
     else {
       warnings.push("The event type filter was too long and was ignored.");
       values.eventType = "";
     }
   }
   if (values.endpointId) {
-    if (endpointIds.has(values.endpointId)) filters.endpointId = values.endpointId;
+    if (historyFilterFields.endpointId.safeParse(values.endpointId).success && endpointIds.has(values.endpointId)) filters.endpointId = values.endpointId;
     else {
       warnings.push("The endpoint filter was ignored: that endpoint does not exist in this organization (it may have been deleted).");
       values.endpointId = "";
@@ -87,8 +76,8 @@ export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet
   }
   for (const edge of ["from", "to"] as const) {
     if (!values[edge]) continue;
-    const date = parseDate(values[edge], edge === "from" ? "start" : "end");
-    if (date) filters[edge] = date;
+    const date = historyFilterFields[edge].safeParse(values[edge]);
+    if (date.success) filters[edge] = date.data;
     else {
       warnings.push(`“${values[edge].slice(0, 40)}” is not a valid date; the “${edge === "from" ? "From" : "To"}” filter was ignored.`);
       values[edge] = "";
@@ -96,7 +85,7 @@ export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet
   }
   if (filters.from && filters.to && filters.from > filters.to) warnings.push("“From” is after “To”, so no delivery can match.");
   if (values.idempotencyKey) {
-    if (values.idempotencyKey.length <= 255) filters.idempotencyKey = values.idempotencyKey;
+    if (historyFilterFields.idempotencyKey.safeParse(values.idempotencyKey).success) filters.idempotencyKey = values.idempotencyKey;
     else {
       warnings.push("The idempotency key filter was too long and was ignored.");
       values.idempotencyKey = "";
@@ -104,12 +93,12 @@ export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet
   }
 
   const rawCursor = single(params.cursor);
-  const cursorInvalid = rawCursor !== "" && !(rawCursor.length <= 200 && /^[A-Za-z0-9_-]+$/.test(rawCursor));
+  const cursorInvalid = rawCursor !== "" && !(historyFilterFields.cursor.safeParse(rawCursor).success && CURSOR_CHARACTERS.test(rawCursor));
   const cursor = rawCursor && !cursorInvalid ? rawCursor : undefined;
 
   const rawLimit = single(params.limit);
-  const parsedLimit = /^\d{1,3}$/.test(rawLimit) ? Number(rawLimit) : NaN;
-  const limit = parsedLimit >= 1 && parsedLimit <= HISTORY_PAGE_MAX ? parsedLimit : undefined;
+  const parsedLimit = historyFilterFields.limit.safeParse(rawLimit);
+  const limit = parsedLimit.success ? parsedLimit.data : undefined;
 
   return { values, filters, cursor, cursorInvalid, limit, warnings };
 }

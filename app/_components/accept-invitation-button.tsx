@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert } from "@/app/_components/alert";
-import { Button, type ButtonSize } from "@/app/_components/button";
-import { orgPath } from "@/app/_components/org-paths";
+import { Alert } from "./alert";
+import { Button, type ButtonSize } from "./button";
+import { orgPath } from "./org-paths";
 import { authClient } from "@/lib/auth/client";
 
 export interface AcceptInvitationButtonProps {

@@ -1,6 +1,7 @@
 "use client";
 
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { formatDurationMs } from "./format";
 import type { SeriesPoint } from "@/lib/webhooks/metrics";
 
 /** Which series of {@link SeriesPoint} a chart draws. */
@@ -43,15 +44,6 @@ const tooltipFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", 
 function formatTime(format: Intl.DateTimeFormat, value: unknown): string {
   const date = new Date(String(value));
   return Number.isNaN(date.getTime()) ? "" : format.format(date);
-}
-
-/** 850 → "850 ms", 1234 → "1.2 s", 95000 → "1.6 min". */
-function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
 /** True when some value has no value on either side: a line cannot draw it, so the chart shows dots. */
@@ -137,8 +129,8 @@ export function SeriesChart({ kind, points, bucketSeconds, title, summary }: Ser
       <AreaChart {...common}>
         {grid}
         {xAxis}
-        <YAxis tickFormatter={(value: unknown) => formatMs(toNumber(value))} width={64} tick={AXIS_TICK} tickLine={false} axisLine={false} />
-        <Tooltip labelFormatter={labelFormatter} formatter={(value) => [formatMs(toNumber(value)), "p95 time to delivery"]} />
+        <YAxis tickFormatter={(value: unknown) => formatDurationMs(toNumber(value))} width={64} tick={AXIS_TICK} tickLine={false} axisLine={false} />
+        <Tooltip labelFormatter={labelFormatter} formatter={(value) => [formatDurationMs(toNumber(value)), "p95 time to delivery"]} />
         <Area
           type="monotone"
           dataKey="p95DeliveryTimeMs"

@@ -1,4 +1,4 @@
-/** Client-side checks shared by the sign-in and sign-up forms; the server (better-auth) checks again. */
+/** Client-side checks shared by the sign-in, sign-up, password and invitation forms; the server (better-auth) checks again. */
 
 /** Matches the server's password policy in lib/auth/server.ts. */
 export const PASSWORD_MIN = 8;

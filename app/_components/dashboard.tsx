@@ -1,151 +1,22 @@
 import "server-only";
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { Badge } from "@/app/_components/badge";
-import { EmptyState } from "@/app/_components/empty-state";
-import { prisma } from "@/lib/db";
-import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerting";
-import {
-  getDeliveriesByStatus,
-  getMetricsSeries,
-  getTopFailingEndpoints,
-  getWebhookMetrics,
-  METRICS_PERIODS,
-  SERIES_BUCKET_SECONDS,
-  type FailingEndpoint,
-  type MetricsPeriod,
-  type SeriesPoint,
-  type WebhookMetrics,
-} from "@/lib/webhooks/metrics";
-import { SeriesChart } from "./charts";
-import { formatCount, urlHost } from "./format";
+import type { AlertView } from "@/lib/webhooks/alerting";
+import { type DashboardData, type FailingEndpoint, loadDashboard, METRICS_PERIODS, type MetricsPeriod, SERIES_BUCKET_SECONDS, type WebhookMetrics } from "@/lib/webhooks/metrics";
+import { Badge } from "./badge";
+import { PERIOD_LABELS, summarizeP95, summarizeSuccessRate } from "./dashboard-text";
+import { EmptyState } from "./empty-state";
+import { formatAge, formatCount, formatDurationMs, formatPercent, urlHost } from "./format";
+import { linkClass } from "./link-class";
 import { RelativeTime } from "./relative-time";
+import { SeriesChart } from "./series-chart";
+import { StatTile } from "./stat-tile";
+import { cardClassName } from "./card";
 
-export const DEFAULT_METRICS_PERIOD: MetricsPeriod = "24h";
-
-/** How many endpoints "Top failing endpoints" lists, and how many open alerts are shown. */
-const TOP_FAILING_LIMIT = 5;
-const OPEN_ALERTS_LIMIT = 20;
-
-export const PERIOD_LABELS: Record<MetricsPeriod, { short: string; long: string }> = {
-  "1h": { short: "1 hour", long: "the last hour" },
-  "24h": { short: "24 hours", long: "the last 24 hours" },
-  "7d": { short: "7 days", long: "the last 7 days" },
-  "30d": { short: "30 days", long: "the last 30 days" },
-};
-
-const BUCKET_WORDS: Record<number, string> = { 300: "per 5 minutes", 3_600: "per hour", 21_600: "per 6 hours", 86_400: "per day" };
-
-const linkClass = "font-medium text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
-
-/** `?period=` as a known period; anything else (missing, repeated, unknown) is the default, 24 h. */
-export function parseMetricsPeriod(value: string | string[] | undefined): MetricsPeriod {
-  return typeof value === "string" && Object.hasOwn(METRICS_PERIODS, value) ? (value as MetricsPeriod) : DEFAULT_METRICS_PERIOD;
-}
-
-// ---------------------------------------------------------------------------
-// Formatting (server side; the chart has its own copy for its tooltips)
-
-
-/** 850 → "850 ms", 1234 → "1.2 s", 95000 → "1.6 min". */
-export function formatDurationMs(ms: number): string {
-  if (!Number.isFinite(ms)) return "—";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  return `${(ms / 3_600_000).toFixed(1)} h`;
-}
-
-/** 45 → "45 s", 200 → "3 min", 7500 → "2 h 5 min", 7200 → "2 h", 200000 → "2 d 7 h". */
-export function formatAge(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86_400) return pair(Math.floor(s / 3600), "h", Math.floor((s % 3600) / 60), "min");
-  return pair(Math.floor(s / 86_400), "d", Math.floor((s % 86_400) / 3600), "h");
-}
-
-/** 97.5 → "97.5 %", 100 → "100 %". */
-export function formatPercent(value: number): string {
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} %`;
-}
-
+/** Text colour for a success rate in percent: green from 95, amber from 80, red below. */
 function rateTone(rate: number): string {
   return rate >= 95 ? "text-emerald-700" : rate >= 80 ? "text-amber-700" : "text-red-700";
 }
-
-/** "per hour, over the last 24 hours" for a period. */
-export function seriesScope(period: MetricsPeriod): string {
-  return `${BUCKET_WORDS[SERIES_BUCKET_SECONDS[period]] ?? "per interval"}, over ${PERIOD_LABELS[period].long}`;
-}
-
-function range(values: number[], format: (value: number) => string): string {
-  const last = values[values.length - 1];
-  if (last === undefined) return "";
-  return `lowest ${format(Math.min(...values))}, highest ${format(Math.max(...values))}, most recent ${format(last)}`;
-}
-
-/** A one-sentence text version of the success-rate chart. */
-export function summarizeSuccessRate(points: SeriesPoint[], period: MetricsPeriod): string {
-  const values = points.flatMap((point) => (point.successRate === null ? [] : [point.successRate]));
-  if (values.length === 0) return `No deliveries finished in ${PERIOD_LABELS[period].long}.`;
-  return `Share of finished deliveries that succeeded, ${seriesScope(period)}: ${range(values, formatPercent)}.`;
-}
-
-/** A one-sentence text version of the p95 delivery-time chart. */
-export function summarizeP95(points: SeriesPoint[], period: MetricsPeriod): string {
-  const values = points.flatMap((point) => (point.p95DeliveryTimeMs === null ? [] : [point.p95DeliveryTimeMs]));
-  if (values.length === 0) return `No deliveries succeeded in ${PERIOD_LABELS[period].long}.`;
-  return `95th percentile of the time from enqueue to delivery, ${seriesScope(period)}: ${range(values, formatDurationMs)}.`;
-}
-
-// ---------------------------------------------------------------------------
-// Data
-
-export interface DashboardData {
-  period: MetricsPeriod;
-  /** null: every organization (ops). */
-  organizationId: string | null;
-  metrics: WebhookMetrics;
-  series: SeriesPoint[];
-  byStatus: Awaited<ReturnType<typeof getDeliveriesByStatus>>;
-  failing: FailingEndpoint[];
-  alerts: AlertView[];
-  /** Names of the organizations that appear in `failing` and `alerts`; only filled for every organization. */
-  organizationNames: Record<string, string>;
-}
-
-export interface LoadDashboardOptions {
-  /** One organization (from the session), or null for every organization (ops only). */
-  organizationId: string | null;
-  period: MetricsPeriod;
-  now?: Date;
-}
-
-/** Everything the dashboard shows, from SQL aggregates only (no delivery rows are loaded). One `now` for all queries. */
-export async function loadDashboard({ organizationId, period, now = new Date() }: LoadDashboardOptions): Promise<DashboardData> {
-  const scope = { organizationId: organizationId ?? undefined, period, now };
-  const [metrics, series, byStatus, failing, alerts] = await Promise.all([
-    getWebhookMetrics(scope),
-    getMetricsSeries(scope),
-    getDeliveriesByStatus(scope),
-    getTopFailingEndpoints({ ...scope, limit: TOP_FAILING_LIMIT }),
-    listOpenAlerts({ organizationId: organizationId ?? undefined, limit: OPEN_ALERTS_LIMIT }),
-  ]);
-  let organizationNames: Record<string, string> = {};
-  if (organizationId === null) {
-    const ids = [...new Set([...failing.map((row) => row.organizationId), ...alerts.flatMap((alert) => (alert.organizationId ? [alert.organizationId] : []))])];
-    if (ids.length > 0) {
-      const organizations = await prisma.organization.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
-      organizationNames = Object.fromEntries(organizations.map((organization) => [organization.id, organization.name]));
-    }
-  }
-  return { period, organizationId, metrics, series, byStatus, failing, alerts, organizationNames };
-}
-
-// ---------------------------------------------------------------------------
-// Views
 
 export interface DashboardProps {
   /** The organization the page shows (from its URL), or null for every organization (ops only). Required so "all" is never an accident. */
@@ -188,52 +59,42 @@ export function PeriodNav({ period, basePath }: { period: MetricsPeriod; basePat
   );
 }
 
-function Tile({ label, value, detail, valueClassName }: { label: string; value: ReactNode; detail?: ReactNode; valueClassName?: string }) {
-  return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-      <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className={`mt-1 text-2xl font-semibold tabular-nums tracking-tight ${valueClassName ?? "text-slate-900"}`}>{value}</dd>
-      {detail ? <dd className="mt-1 text-xs text-slate-500">{detail}</dd> : null}
-    </div>
-  );
-}
-
 /** The stat tiles: volume, success, speed, backlog and the state of the endpoints. */
 export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
   const any = metrics.total > 0;
   return (
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" aria-label="Delivery statistics">
-      <Tile label="Deliveries" value={formatCount(metrics.total)} detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.failed)} failed`} />
-      <Tile
+      <StatTile label="Deliveries" value={formatCount(metrics.total)} detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.failed)} failed`} />
+      <StatTile
         label="Success rate"
         value={any ? formatPercent(metrics.successRate) : "—"}
         valueClassName={any ? rateTone(metrics.successRate) : "text-slate-400"}
         detail={any ? "Delivered, of all created in the period" : "Nothing sent in this period"}
       />
-      <Tile
+      <StatTile
         label="p95 time to delivery"
         value={metrics.successful > 0 ? formatDurationMs(metrics.p95DeliveryTimeMs) : "—"}
         valueClassName={metrics.successful > 0 ? undefined : "text-slate-400"}
         detail={metrics.successful > 0 ? `Median ${formatDurationMs(metrics.p50DeliveryTimeMs)}, from enqueue to delivered` : "Nothing delivered in this period"}
       />
-      <Tile
+      <StatTile
         label="Pending backlog"
         value={formatCount(metrics.pending)}
         detail={metrics.pending > 0 ? `Oldest waiting ${formatAge(metrics.oldestPendingAgeSeconds)}` : "Nothing waiting"}
       />
-      <Tile
+      <StatTile
         label="Failed, last 24 h"
         value={formatCount(metrics.failedLast24h)}
         valueClassName={metrics.failedLast24h > 0 ? "text-red-700" : undefined}
         detail="Gave up after every retry"
       />
-      <Tile
+      <StatTile
         label="Open circuits"
         value={formatCount(metrics.openCircuits)}
         valueClassName={metrics.openCircuits > 0 ? "text-red-700" : undefined}
         detail="Endpoints paused after repeated failures"
       />
-      <Tile label="Disabled endpoints" value={formatCount(metrics.disabledEndpoints)} detail="Receive nothing until re-enabled" />
+      <StatTile label="Disabled endpoints" value={formatCount(metrics.disabledEndpoints)} detail="Receive nothing until re-enabled" />
     </dl>
   );
 }
@@ -241,7 +102,7 @@ export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
 /** A chart with its heading and a text summary; the figure is labelled by both. */
 export function ChartCard({ id, heading, summary, children }: { id: string; heading: string; summary: string; children: ReactNode }) {
   return (
-    <figure aria-labelledby={`${id}-heading`} aria-describedby={`${id}-summary`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <figure aria-labelledby={`${id}-heading`} aria-describedby={`${id}-summary`} className={cardClassName("sm")}>
       <h3 id={`${id}-heading`} className="text-sm font-semibold text-slate-900">
         {heading}
       </h3>
@@ -263,7 +124,7 @@ const STATUS_ROWS = [
 function StatusSummary({ byStatus }: { byStatus: DashboardData["byStatus"] }) {
   const total = STATUS_ROWS.reduce((sum, row) => sum + byStatus[row.key], 0);
   return (
-    <section aria-labelledby="dashboard-status-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby="dashboard-status-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-status-heading" className="text-sm font-semibold text-slate-900">
         Deliveries by status
       </h3>
@@ -300,7 +161,7 @@ function TopFailing({
   basePath: string;
 }) {
   return (
-    <section aria-labelledby="dashboard-failing-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby="dashboard-failing-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-failing-heading" className="text-sm font-semibold text-slate-900">
         Top failing endpoints
       </h3>
@@ -359,7 +220,7 @@ function TopFailing({
 /** Open alerts, newest first, with severity and when they opened. */
 export function OpenAlerts({ alerts, allOrganizations, organizationNames }: { alerts: AlertView[]; allOrganizations: boolean; organizationNames: Record<string, string> }) {
   return (
-    <section aria-labelledby="dashboard-alerts-heading" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+    <section aria-labelledby="dashboard-alerts-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-alerts-heading" className="text-sm font-semibold text-slate-900">
         Open alerts {alerts.length > 0 ? <span className="font-normal text-slate-500">({formatCount(alerts.length)})</span> : null}
       </h3>
