@@ -94,22 +94,13 @@ export async function attemptDelivery(delivery: LoadedDelivery, options: Attempt
 export type AttemptTrigger = "scheduled" | "manual" | "test";
 
 /** What one attempt needs: the delivery with its state, its endpoint, the stored body, and its circuit if known. */
-export interface AttemptTarget {
-  id: string;
-  organizationId: string;
-  endpointId: string;
-  event: string;
-  idempotencyKey: string;
-  /** Attempts made before this one. */
-  attempts: number;
-  /** The delivery's state before this attempt. */
+export type AttemptTarget = Pick<LoadedDelivery, "id" | "organizationId" | "endpointId" | "event" | "idempotencyKey" | "attempts" | "createdAt" | "webhookEvent"> & {
+  /** The delivery's state before this attempt (`attempts`: how many were made before it). */
   status: "pending" | "delivered" | "failed" | "cancelled";
-  createdAt: Date;
   endpoint: StoredSecrets & Pick<WebhookEndpoint, "organizationId" | "url" | "failingSince" | "lastSuccessAt">;
-  webhookEvent: { body: string; createdAt: Date };
   /** What the caller knows of the endpoint's circuit; `undefined`: unknown (the breaker is always written). */
-  circuit?: { state: string; consecutiveFailures: number } | null;
-}
+  circuit?: LoadedDelivery["circuit"];
+};
 
 export interface MakeAttemptOptions extends AttemptOptions {
   trigger: AttemptTrigger;

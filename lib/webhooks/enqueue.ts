@@ -58,7 +58,7 @@ export async function sendWebhookNotification(
  * writer behind {@link sendWebhookNotification} and the platform's own events
  * (platform-events.ts). Not part of the public surface.
  */
-export async function enqueueEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: EnqueueOptions): Promise<EnqueueResult> {
+export async function enqueueEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
   assertIdempotencyKey(idempotencyKey);
   const createdAt = (options.now ?? (() => new Date()))();
   const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });

@@ -1,5 +1,5 @@
 import { logger } from "@/lib/logger";
-import { enqueueEvent, type EnqueueOptions, type EnqueueResult } from "@/lib/webhooks/enqueue";
+import { enqueueEvent, type EnqueueResult } from "@/lib/webhooks/enqueue";
 import { assertEventType } from "@/lib/webhooks/events";
 
 /**
@@ -13,15 +13,9 @@ import { assertEventType } from "@/lib/webhooks/events";
  * that `sendWebhookNotification` refuses from everyone else. Same guarantees.
  * Not part of the public surface (lib/webhooks/index.ts).
  */
-export async function emitPlatformEvent(
-  organizationId: string,
-  event: string,
-  idempotencyKey: string,
-  data: unknown,
-  options: EnqueueOptions = {},
-): Promise<EnqueueResult> {
-  assertEventType(event);
-  return enqueueEvent(organizationId, event, idempotencyKey, data, options);
+export async function emitPlatformEvent(...args: Parameters<typeof enqueueEvent>): Promise<EnqueueResult> {
+  assertEventType(args[1]);
+  return enqueueEvent(...args);
 }
 
 /**
