@@ -187,4 +187,12 @@ describe("retention", () => {
     expect(row).toMatchObject({ previousSecretEncrypted: null, previousSecretExpiresAt: null });
     expect(signingSecrets(row, NOW)).toEqual([secret]);
   });
+
+  it.each([-1, 1.5, 7 * 24 * 3600 + 1])("refuses a grace of %p seconds, changing nothing", async (graceSeconds) => {
+    const org = await makeOrganization();
+    const { endpoint } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/a" });
+    const before = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    await expect(rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, graceSeconds })).rejects.toMatchObject({ code: "invalid_input" });
+    expect((await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).secretEncrypted).toBe(before.secretEncrypted);
+  });
 });

@@ -10,6 +10,8 @@ import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 
 /** How long the previous secret keeps signing after a rotation. */
 export const SECRET_ROTATION_GRACE_SECONDS = 24 * 60 * 60;
+/** The longest grace a rotation may give the previous secret. */
+export const SECRET_ROTATION_GRACE_MAX_SECONDS = 7 * 24 * 60 * 60;
 export const ENDPOINT_DESCRIPTION_MAX_LENGTH = 500;
 export const ENDPOINT_EVENT_TYPES_MAX = 100;
 
@@ -252,6 +254,9 @@ export async function rotateEndpointSecret(
   const row = await findOwned(db, ref.organizationId, ref.endpointId);
   const now = ref.now ?? new Date();
   const graceSeconds = ref.graceSeconds ?? SECRET_ROTATION_GRACE_SECONDS;
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > SECRET_ROTATION_GRACE_MAX_SECONDS) {
+    throw new WebhookValidationError("invalid_input", `graceSeconds must be a whole number from 0 to ${SECRET_ROTATION_GRACE_MAX_SECONDS}`);
+  }
   const secret = generateSecret();
   const ring = getKeyRing();
   const updated = await db.webhookEndpoint.update({

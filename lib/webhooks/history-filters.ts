@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { schemas } from "@/lib/http/schemas";
+import { EVENT_TYPE_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH } from "@/lib/webhooks/events";
 
 /**
  * The delivery-history filters, parsed the same way for the API
@@ -11,8 +12,8 @@ export const DELIVERY_STATUSES = ["pending", "delivered", "failed", "cancelled"]
 export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
 /** Most deliveries one history page may ask for. */
 export const HISTORY_PAGE_MAX = 100;
-export const EVENT_TYPE_FILTER_MAX = 128;
-export const IDEMPOTENCY_KEY_FILTER_MAX = 255;
+export const EVENT_TYPE_FILTER_MAX = EVENT_TYPE_MAX_LENGTH;
+export const IDEMPOTENCY_KEY_FILTER_MAX = IDEMPOTENCY_KEY_MAX_LENGTH;
 export const CURSOR_MAX = 200;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

@@ -94,6 +94,8 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<{ items:
 
 /** Attempts per page of a delivery's detail (each can hold a 64 KiB response body). */
 export const ATTEMPTS_PAGE_SIZE = 20;
+/** The most attempts one page of a delivery may ask for. */
+export const ATTEMPTS_PAGE_MAX = 100;
 
 /**
  * One delivery with its exact payload and one page of its attempts, newest first (signature

@@ -3,7 +3,7 @@ import { isDevelopmentStart, isProduction } from "@/lib/run-mode";
 import { isInCidrs, isIpLiteral, isLinkLocalOrMetadata, isPublicAddress, parseCidrList, type Cidr } from "@/lib/ip-address";
 
 /** Longest endpoint URL we store; longer ones are almost always pasted garbage or smuggled data. */
-const MAX_WEBHOOK_URL_LENGTH = 2048;
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 const ALLOWED_PROTOCOLS = new Set(["http:", "https:"]);
 

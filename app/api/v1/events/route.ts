@@ -2,13 +2,13 @@ import { z } from "zod";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute } from "@/lib/http/route";
 import { sendWebhookNotification } from "@/lib/webhooks";
-import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
+import { EVENT_TYPE_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
 
 export const dynamic = "force-dynamic";
 
 const body = z.object({
-  event: z.string().min(1).max(128),
-  idempotencyKey: z.string().min(1).max(255),
+  event: z.string().min(1).max(EVENT_TYPE_MAX_LENGTH),
+  idempotencyKey: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH),
   data: z.unknown().refine((value) => value !== undefined, "is required"),
 });
 

@@ -1,3 +1,5 @@
+import { ENDPOINT_DESCRIPTION_MAX_LENGTH, ENDPOINT_EVENT_TYPES_MAX } from "@/lib/webhooks/endpoints";
+import { MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-guard";
 import { z } from "zod";
 import { urlHost } from "@/lib/audit/record";
 import { withAudit } from "@/lib/audit/route";
@@ -18,9 +20,9 @@ export const GET = apiRoute({ access: "member" }, async ({ actor }) => {
 });
 
 const createBody = z.object({
-  url: z.string().min(1).max(2048),
-  description: z.string().max(500).optional(),
-  eventTypes: z.array(z.string()).max(100).optional(),
+  url: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH),
+  description: z.string().max(ENDPOINT_DESCRIPTION_MAX_LENGTH).optional(),
+  eventTypes: z.array(z.string()).max(ENDPOINT_EVENT_TYPES_MAX).optional(),
 });
 
 /** Creates an endpoint; the signing secret is in this response only. */

@@ -1,3 +1,4 @@
+import { MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-guard";
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
@@ -14,7 +15,7 @@ export const dynamic = "force-dynamic";
  * `webhook.test` event through the guarded transport (quick retries, nothing
  * stored). Signed with the default endpoint's secret when there is one.
  */
-export const POST = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(2048) }) }, async ({ actor, body }) => {
+export const POST = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH) }) }, async ({ actor, body }) => {
   const check = validateWebhookUrl(body.webhookUrl);
   if (!check.valid) throw new HttpError(422, "invalid_url", check.error ?? "URL is not valid");
   await enforceRateLimit("testSends", actor.organizationId);

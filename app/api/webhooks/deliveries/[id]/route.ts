@@ -1,12 +1,12 @@
+import { ATTEMPTS_PAGE_MAX, getDeliveryDetail } from "@/lib/webhooks/history";
 import { z } from "zod";
 import { apiRoute, schemas } from "@/lib/http/route";
-import { getDeliveryDetail } from "@/lib/webhooks/history";
 
 export const dynamic = "force-dynamic";
 
 const attemptsQuery = z.object({
   attemptsBefore: z.coerce.number().int().min(1).optional(),
-  attemptsLimit: z.coerce.number().int().min(1).max(100).optional(),
+  attemptsLimit: z.coerce.number().int().min(1).max(ATTEMPTS_PAGE_MAX).optional(),
 });
 
 /** One delivery and a page of its attempts, newest first (`olderAttemptsBefore` pages back). */

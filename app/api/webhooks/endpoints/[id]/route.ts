@@ -1,3 +1,5 @@
+import { ENDPOINT_DESCRIPTION_MAX_LENGTH, ENDPOINT_EVENT_TYPES_MAX } from "@/lib/webhooks/endpoints";
+import { MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-guard";
 import { z } from "zod";
 import { urlHost } from "@/lib/audit/record";
 import { withAudit, type AuditNote } from "@/lib/audit/route";
@@ -15,9 +17,9 @@ export const GET = apiRoute({ access: "member", params }, async ({ actor, params
 
 const patchBody = z
   .object({
-    url: z.string().min(1).max(2048).optional(),
-    description: z.string().max(500).optional(),
-    eventTypes: z.array(z.string()).max(100).optional(),
+    url: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH).optional(),
+    description: z.string().max(ENDPOINT_DESCRIPTION_MAX_LENGTH).optional(),
+    eventTypes: z.array(z.string()).max(ENDPOINT_EVENT_TYPES_MAX).optional(),
     status: z.enum(["active", "disabled"]).optional(),
   })
   .refine((body) => Object.keys(body).length > 0, "send at least one field to change");

@@ -1,3 +1,4 @@
+import { SECRET_ROTATION_GRACE_MAX_SECONDS } from "@/lib/webhooks/endpoints";
 import { z } from "zod";
 import { withAudit } from "@/lib/audit/route";
 import { apiRoute, schemas } from "@/lib/http/route";
@@ -6,7 +7,7 @@ import { rotateEndpointSecret, SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webho
 
 export const dynamic = "force-dynamic";
 
-const body = z.object({ graceSeconds: z.number().int().min(0).max(7 * 24 * 60 * 60).optional() });
+const body = z.object({ graceSeconds: z.number().int().min(0).max(SECRET_ROTATION_GRACE_MAX_SECONDS).optional() });
 
 /** New secret in this response only; the previous one keeps signing until `previousSecretExpiresAt`. */
 export const POST = apiRoute({ access: "manager", params: z.object({ id: schemas.id("ep") }), body }, async ({ request, actor, params, body }) => {
