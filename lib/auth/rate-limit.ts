@@ -1,6 +1,7 @@
 import type { BetterAuthRateLimitOptions } from "better-auth";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
+import { sqlTime } from "@/lib/database/db-types";
 
 /**
  * Per-address limits on better-auth's endpoints (window in seconds). The key is
@@ -47,12 +48,12 @@ export function databaseRateLimitStorage(options: DatabaseRateLimitOptions = {})
            "windowStartedAt" = CASE WHEN "AuthRateLimit"."windowStartedAt" <= $3::timestamp(3) THEN $2::timestamp(3) ELSE "AuthRateLimit"."windowStartedAt" END
          RETURNING "count", (EXTRACT(EPOCH FROM "windowStartedAt") * 1000)::float8 AS "startedAtMs"`,
         key,
-        new Date(at).toISOString(),
-        new Date(at - windowMs).toISOString(),
+        sqlTime(new Date(at)),
+        sqlTime(new Date(at - windowMs)),
       );
       const { count, startedAtMs } = rows[0]!;
       if (count === 1) {
-        await db.$executeRawUnsafe(`DELETE FROM "AuthRateLimit" WHERE "windowStartedAt" < $1::timestamp(3)`, new Date(at - STALE_AFTER_MS).toISOString());
+        await db.$executeRawUnsafe(`DELETE FROM "AuthRateLimit" WHERE "windowStartedAt" < $1::timestamp(3)`, sqlTime(new Date(at - STALE_AFTER_MS)));
       }
       if (count <= rule.max) return { allowed: true, retryAfter: null };
       return { allowed: false, retryAfter: Math.max(1, Math.ceil((startedAtMs + windowMs - at) / 1000)) };

@@ -3,6 +3,7 @@ import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getIP } from "better-auth/api";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { prisma } from "@/lib/db";
+import { sqlTime } from "@/lib/database/db-types";
 
 /**
  * Per-account slowdown. After {@link ACCOUNT_FAILURE_LIMIT} failed sign-ins for
@@ -135,14 +136,14 @@ async function recordFailure(db: PrismaClient, email: string, at: number, window
        "windowStartedAt" = CASE WHEN "SignInThrottle"."windowStartedAt" <= $3::timestamp(3) THEN $2::timestamp(3) ELSE "SignInThrottle"."windowStartedAt" END
      RETURNING "failures"`,
     email,
-    new Date(at).toISOString(),
-    new Date(at - windowMs).toISOString(),
+    sqlTime(new Date(at)),
+    sqlTime(new Date(at - windowMs)),
   );
   if (rows[0]?.failures === 1) {
     // Rows of emails that never signed in (guesses, typos) are not kept past their window.
     await db.$executeRawUnsafe(
       `DELETE FROM "SignInThrottle" WHERE "windowStartedAt" < $1::timestamp(3) AND "lastSuccessAddress" IS NULL`,
-      new Date(at - windowMs).toISOString(),
+      sqlTime(new Date(at - windowMs)),
     );
   }
 }

@@ -1,5 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import type { DbClient } from "@/lib/database/db-types";
+import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import type { RateLimitSpec } from "@/lib/limits/spec";
 
 /**
@@ -114,8 +114,8 @@ interface LocalWindow {
  * row, so the grants of one window never add up to more than `max`.
  */
 async function leaseSlice(db: DbClient, key: string, spec: RateLimitSpec, slice: number, nowMs: number): Promise<{ granted: number; endsAt: number }> {
-  const now = new Date(nowMs).toISOString();
-  const endsAt = new Date(nowMs + spec.windowSeconds * 1000).toISOString();
+  const now = sqlTime(new Date(nowMs));
+  const endsAt = sqlTime(new Date(nowMs + spec.windowSeconds * 1000));
   const rows = await db.$queryRawUnsafe<{ lastGrant: number; endsAtMs: number }[]>(
     `INSERT INTO "RateLimitBudget" AS b ("key", "windowEndsAt", "granted", "lastGrant")
      VALUES ($1, $3::timestamp(3), least($4::int, $5::int), least($4::int, $5::int))
@@ -138,5 +138,5 @@ async function leaseSlice(db: DbClient, key: string, spec: RateLimitSpec, slice:
 
 /** Deletes windows that ended more than an hour ago (run by maintenance). */
 export async function pruneRateLimitBudgets(db: DbClient = sharedPrisma, now = new Date()): Promise<number> {
-  return db.$executeRawUnsafe(`DELETE FROM "RateLimitBudget" WHERE "windowEndsAt" < $1::timestamp(3)`, new Date(now.getTime() - 3_600_000).toISOString());
+  return db.$executeRawUnsafe(`DELETE FROM "RateLimitBudget" WHERE "windowEndsAt" < $1::timestamp(3)`, sqlTime(new Date(now.getTime() - 3_600_000)));
 }

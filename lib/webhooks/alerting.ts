@@ -1,5 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import type { DbClient } from "@/lib/database/db-types";
+import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
@@ -70,7 +70,7 @@ export interface HealthCheckOptions {
 }
 
 async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
-  const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
+  const hourAgo = sqlTime(new Date(now.getTime() - 3_600_000));
   const conditions: Condition[] = [];
 
   const rates = await db.$queryRawUnsafe<{ organizationId: string; attempted: number; failing: number }[]>(
@@ -111,7 +111,7 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
       WHERE d."status" = 'pending' AND d."nextAttemptAt" <= $1::timestamp(3)
         AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" b WHERE b."id" = d."endpointId" AND b."signingBlockedAt" IS NOT NULL)
       GROUP BY d."organizationId"`,
-    new Date(now.getTime() - ALERT_BACKLOG_SECONDS * 1000).toISOString(),
+    sqlTime(new Date(now.getTime() - ALERT_BACKLOG_SECONDS * 1000)),
   );
   for (const row of backlog) {
     const minutes = Math.floor((now.getTime() - new Date(row.overdue).getTime()) / 60_000);
@@ -140,7 +140,7 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
     `SELECT e."id" AS "endpointId", e."organizationId", e."url", c."openedAt"
        FROM "WebhookCircuit" c JOIN "WebhookEndpoint" e ON e."id" = c."key"
       WHERE c."state" <> 'closed' AND c."openedAt" <= $1::timestamp(3) AND e."status" = 'active'`,
-    new Date(now.getTime() - ALERT_CIRCUIT_OPEN_SECONDS * 1000).toISOString(),
+    sqlTime(new Date(now.getTime() - ALERT_CIRCUIT_OPEN_SECONDS * 1000)),
   );
   for (const circuit of circuits) {
     conditions.push({

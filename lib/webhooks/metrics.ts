@@ -1,5 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import type { DbClient } from "@/lib/database/db-types";
+import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerting";
 
 export const METRICS_PERIODS = { "1h": 3_600, "24h": 86_400, "7d": 604_800, "30d": 2_592_000 } as const;
@@ -73,8 +73,8 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
               avg("attempts") FILTER (WHERE "attempts" > 0) AS "avgAttempts"
          FROM d`,
       org,
-      since.toISOString(),
-      now.toISOString(),
+      sqlTime(since),
+      sqlTime(now),
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT count(*)::int AS "pending", min("createdAt") AS "oldest"
@@ -87,7 +87,7 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
          FROM "WebhookDelivery"
         WHERE ($1::text IS NULL OR "organizationId" = $1) AND "status" = 'failed' AND "createdAt" >= $2::timestamp(3)`,
       org,
-      dayAgo.toISOString(),
+      sqlTime(dayAgo),
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT count(*) FILTER (WHERE e."status" = 'disabled')::int AS "disabled",
@@ -151,8 +151,8 @@ export async function getMetricsSeries(options: MetricsOptions = {}): Promise<Se
       WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3) AND "createdAt" <= $3::timestamp(3)
       GROUP BY 1 ORDER BY 1`,
     options.organizationId ?? null,
-    since.toISOString(),
-    now.toISOString(),
+    sqlTime(since),
+    sqlTime(now),
     bucket,
   );
   const byBucket = new Map(rows.map((row) => [new Date(row.at as Date).getTime(), row]));
@@ -200,7 +200,7 @@ export async function getTopFailingEndpoints(options: MetricsOptions & { limit?:
       ORDER BY "failed" DESC, "total" DESC
       LIMIT $3`,
     options.organizationId ?? null,
-    since.toISOString(),
+    sqlTime(since),
     options.limit ?? 5,
   );
   return rows.map((row) => ({
@@ -224,7 +224,7 @@ export async function getDeliveriesByStatus(options: MetricsOptions = {}): Promi
       WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3)
       GROUP BY 1`,
     options.organizationId ?? null,
-    since.toISOString(),
+    sqlTime(since),
   );
   const result = { pending: 0, delivered: 0, failed: 0, cancelled: 0 };
   for (const row of rows) result[row.status as keyof typeof result] = num(row.count);
@@ -276,8 +276,8 @@ export async function getOrganizationTotals(options: Omit<MetricsOptions, "organ
       GROUP BY o."id", o."name"
       ORDER BY "total" DESC, "pending" DESC, o."name" ASC
       LIMIT $3`,
-    since.toISOString(),
-    now.toISOString(),
+    sqlTime(since),
+    sqlTime(now),
     options.limit ?? BUSIEST_ORGANIZATIONS_LIMIT,
   );
   return rows.map((row) => {
