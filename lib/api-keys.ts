@@ -63,22 +63,22 @@ export async function listApiKeys(options: { organizationId: string; prisma?: Db
 }
 
 /** Revokes a key of the organization; revoking twice is harmless. */
-export async function revokeApiKey(options: { organizationId: string; keyId: string; prisma?: DbClient; now?: Date }): Promise<ApiKeyView> {
+export async function revokeApiKey(options: { organizationId: string; keyId: string; prisma?: DbClient; now?: () => Date }): Promise<ApiKeyView> {
   const db = options.prisma ?? sharedPrisma;
   const row = await db.apiKey.findFirst({ where: { id: options.keyId, organizationId: options.organizationId } });
   if (!row) throw new WebhookNotFoundError("api_key_not_found", `API key ${options.keyId} not found`);
   if (row.revokedAt) return toView(row);
-  return toView(await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: options.now ?? new Date() } }));
+  return toView(await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: options.now?.() ?? new Date() } }));
 }
 
 /** The organization a presented key belongs to, or null for an unknown or revoked key, or one of an organization scheduled for deletion. */
-export async function authenticateApiKey(key: string, options: { prisma?: DbClient; now?: Date } = {}): Promise<{ organizationId: string; keyId: string } | null> {
+export async function authenticateApiKey(key: string, options: { prisma?: DbClient; now?: () => Date } = {}): Promise<{ organizationId: string; keyId: string } | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   const db = options.prisma ?? sharedPrisma;
   const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) }, include: { organization: { select: { deletionScheduledAt: true } } } });
   // A deleted organization's keys stop working at once, before its data is erased.
   if (!row || row.revokedAt || row.organization.deletionScheduledAt) return null;
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   // Recorded at most once a minute per key, to keep the hot path read-mostly.
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });

@@ -188,7 +188,7 @@ describe("GET /api/audit-log", () => {
 
   it("is kept by retention, however old", async () => {
     await prisma.auditLogEntry.create({ data: { id: newId("aud"), organizationId: org, actorType: "system", action: "api_key.created", createdAt: new Date("2020-01-01T00:00:00Z") } });
-    await runRetentionIfDue({ now: new Date("2030-01-01T00:00:00Z"), force: true });
+    await runRetentionIfDue({ now: () => new Date("2030-01-01T00:00:00Z"), force: true });
     expect(await entries()).toHaveLength(1);
   });
 });

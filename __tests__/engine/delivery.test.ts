@@ -297,7 +297,7 @@ describe("secrets", () => {
 
   it("signs with the new and the previous secret during the rotation grace, then only the new one", async () => {
     const { org, endpoint, secret: oldSecret, engine, clock } = await setup();
-    const { secret: newSecret, endpoint: rotated } = await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: clock.now() });
+    const { secret: newSecret, endpoint: rotated } = await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: clock.now });
     expect(rotated.previousSecretExpiresAt).toEqual(new Date(clock.now().getTime() + 24 * 60 * 60 * 1000));
     await sendWebhookNotification(org.id, "invoice.paid", "rotate-1", {}, { now: engine.now });
     await processDueDeliveries(engine);

@@ -63,13 +63,13 @@ describe("erasing a deleted organization", () => {
     const doomed = await populated("Doomed");
     const kept = await populated("Kept");
     const requestedAt = new Date("2026-12-01T10:00:00Z");
-    await requestOrganizationDeletion({ organizationId: doomed.org.id, confirmSlug: doomed.org.slug, actor: { userId: doomed.user.id }, graceDays: 7, now: requestedAt });
+    await requestOrganizationDeletion({ organizationId: doomed.org.id, confirmSlug: doomed.org.slug, actor: { userId: doomed.user.id }, graceDays: 7, now: () => requestedAt });
     const before = await rowsOf(doomed.org.id);
 
-    expect(await eraseDeletedOrganizations({ graceDays: 7, now: new Date(requestedAt.getTime() + 7 * DAY - 1), batchSize: 2 })).toEqual([]);
+    expect(await eraseDeletedOrganizations({ graceDays: 7, now: () => new Date(requestedAt.getTime() + 7 * DAY - 1), batchSize: 2 })).toEqual([]);
     expect(await rowsOf(doomed.org.id)).toEqual(before);
 
-    expect(await eraseDeletedOrganizations({ graceDays: 7, now: new Date(requestedAt.getTime() + 7 * DAY), batchSize: 2 })).toEqual([doomed.org.id]);
+    expect(await eraseDeletedOrganizations({ graceDays: 7, now: () => new Date(requestedAt.getTime() + 7 * DAY), batchSize: 2 })).toEqual([doomed.org.id]);
     expect(Object.values(await rowsOf(doomed.org.id)).every((count) => count === 0)).toBe(true);
     expect(await prisma.user.findUniqueOrThrow({ where: { id: doomed.user.id } })).toMatchObject({ lastOrganizationId: null });
     expect(await rowsOf(kept.org.id)).toMatchObject({ organization: 1, members: 1, endpoints: 1, events: 3, deliveries: 3, attempts: 1, audit: 1 });
@@ -79,9 +79,9 @@ describe("erasing a deleted organization", () => {
     const doomed = await populated("Doomed");
     const requestedAt = new Date("2026-12-01T10:00:00Z");
     await prisma.organization.update({ where: { id: doomed.org.id }, data: { deletionScheduledAt: requestedAt } });
-    await runRetentionIfDue({ now: new Date(requestedAt.getTime() + 6 * DAY), force: true });
+    await runRetentionIfDue({ now: () => new Date(requestedAt.getTime() + 6 * DAY), force: true });
     expect(await prisma.organization.count({ where: { id: doomed.org.id } })).toBe(1);
-    const result = await runRetentionIfDue({ now: new Date(requestedAt.getTime() + 7 * DAY + 1), force: true });
+    const result = await runRetentionIfDue({ now: () => new Date(requestedAt.getTime() + 7 * DAY + 1), force: true });
     expect(result).toMatchObject({ ran: true, erasedOrganizations: 1 });
     expect(await prisma.organization.count({ where: { id: doomed.org.id } })).toBe(0);
   });

@@ -49,17 +49,17 @@ describe("checkWebhookHealth", () => {
     const { endpoint } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/" });
     await seedDeliveries(org.id, endpoint.id, [...Array(7).fill("failed"), ...Array(4).fill("delivered")], at(-30));
 
-    const first = await checkWebhookHealth({ now: NOW, force: true, notify: silent });
+    const first = await checkWebhookHealth({ now: () => NOW, force: true, notify: silent });
     expect(first).toMatchObject({ ran: true, stillOpen: 0 });
     expect(first.opened).toEqual([expect.objectContaining({ kind: "failure_rate", subject: org.id, severity: "warning", message: expect.stringMatching(/64 % of 11/) })]);
 
-    const second = await checkWebhookHealth({ now: at(15), force: true, notify: silent });
+    const second = await checkWebhookHealth({ now: () => at(15), force: true, notify: silent });
     expect(second).toMatchObject({ ran: true, opened: [], resolved: [], stillOpen: 1 });
     expect(await prisma.webhookAlert.count()).toBe(1);
     expect((await prisma.webhookAlert.findFirstOrThrow()).lastSeenAt).toEqual(at(15));
 
     // An hour later the failures are out of the window.
-    const third = await checkWebhookHealth({ now: at(45), force: true, notify: silent });
+    const third = await checkWebhookHealth({ now: () => at(45), force: true, notify: silent });
     expect(third.resolved).toEqual([expect.objectContaining({ kind: "failure_rate", resolvedAt: at(45) })]);
     expect(await listOpenAlerts({ organizationId: org.id })).toEqual([]);
   });
@@ -68,9 +68,9 @@ describe("checkWebhookHealth", () => {
     const org = await makeOrganization();
     const { endpoint } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/" });
     await seedDeliveries(org.id, endpoint.id, Array(9).fill("failed"), at(-10));
-    expect((await checkWebhookHealth({ now: NOW, force: true, notify: silent })).opened).toEqual([]);
+    expect((await checkWebhookHealth({ now: () => NOW, force: true, notify: silent })).opened).toEqual([]);
     await seedDeliveries(org.id, endpoint.id, Array(11).fill("delivered"), at(-10));
-    expect((await checkWebhookHealth({ now: NOW, force: true, notify: silent })).opened).toEqual([]);
+    expect((await checkWebhookHealth({ now: () => NOW, force: true, notify: silent })).opened).toEqual([]);
   });
 
   it("never duplicates an alert when two checks run at once, and runs once per interval", async () => {
@@ -79,12 +79,12 @@ describe("checkWebhookHealth", () => {
     await seedDeliveries(org.id, endpoint.id, ["pending"], at(-200));
     await prisma.webhookDelivery.updateMany({ data: { nextAttemptAt: at(-40) } });
 
-    const results = await Promise.all([checkWebhookHealth({ now: NOW, notify: silent }), checkWebhookHealth({ now: NOW, notify: silent })]);
+    const results = await Promise.all([checkWebhookHealth({ now: () => NOW, notify: silent }), checkWebhookHealth({ now: () => NOW, notify: silent })]);
     expect(results.filter((result) => result.ran)).toHaveLength(1);
     expect(await prisma.webhookAlert.findMany({ select: { kind: true } })).toEqual([{ kind: "backlog_age" }]);
     // Five minutes later (not forced) nothing runs: the interval is 15 minutes.
-    expect((await checkWebhookHealth({ now: at(5), notify: silent })).ran).toBe(false);
-    expect((await checkWebhookHealth({ now: at(15), notify: silent })).ran).toBe(true);
+    expect((await checkWebhookHealth({ now: () => at(5), notify: silent })).ran).toBe(false);
+    expect((await checkWebhookHealth({ now: () => at(15), notify: silent })).ran).toBe(true);
     expect(await prisma.webhookAlert.count()).toBe(1);
   });
 
@@ -94,7 +94,7 @@ describe("checkWebhookHealth", () => {
     await prisma.webhookEndpoint.update({ where: { id: disabled.endpoint.id }, data: { status: "disabled", disabledAt: at(-5), disabledReason: "The endpoint answered 410 Gone" } });
     const paused = await makeEndpoint({ organizationId: org.id, url: "https://slow.example.com/" });
     await prisma.webhookCircuit.create({ data: { key: paused.endpoint.id, state: "open", consecutiveFailures: 9, openedAt: at(-61), probeAt: at(1) } });
-    const { opened } = await checkWebhookHealth({ now: NOW, force: true, notify: silent });
+    const { opened } = await checkWebhookHealth({ now: () => NOW, force: true, notify: silent });
     expect(opened.map((alert) => [alert.kind, alert.subject]).sort()).toEqual(
       [
         ["circuit_open", paused.endpoint.id],
@@ -126,7 +126,7 @@ describe("notifyAlerts", () => {
     const subscribed = await makeEndpoint({ organizationId: org.id, url: "https://ops.example.com/", eventTypes: ["endpoint.disabled"] });
     const gone = await makeEndpoint({ organizationId: org.id, url: "https://gone.example.com/" });
     await prisma.webhookEndpoint.update({ where: { id: gone.endpoint.id }, data: { status: "disabled", disabledAt: NOW, disabledReason: "410" } });
-    const result = await checkWebhookHealth({ now: NOW, force: true, notify: notifyAlerts });
+    const result = await checkWebhookHealth({ now: () => NOW, force: true, notify: notifyAlerts });
     expect(result.opened).toHaveLength(1);
 
     expect(receiver.requests).toHaveLength(1);
@@ -156,24 +156,24 @@ describe("retention", () => {
       data: { id: newId("att"), organizationId: org.id, deliveryId: oldDelivered.id, endpointId: endpoint.id, number: 1, trigger: "scheduled", startedAt: old, durationMs: 5, url: endpoint.url, requestHeaders: {}, success: true },
     });
 
-    expect(await pruneExpired({ retentionDays: 30, now: NOW, batchSize: 2 })).toEqual({ events: 3, alerts: 0, previousSecrets: 0, rateLimitWindows: 0 });
+    expect(await pruneExpired({ retentionDays: 30, now: () => NOW, batchSize: 2 })).toEqual({ events: 3, alerts: 0, previousSecrets: 0, rateLimitWindows: 0 });
     const left = await prisma.webhookDelivery.findMany({ select: { status: true, createdAt: true }, orderBy: { createdAt: "asc" } });
     expect(left).toEqual([
       { status: "pending", createdAt: old },
       { status: "delivered", createdAt: at(-60) },
     ]);
     expect(await prisma.webhookAttempt.count()).toBe(0);
-    expect(await pruneExpired({ retentionDays: 30, now: NOW })).toEqual({ events: 0, alerts: 0, previousSecrets: 0, rateLimitWindows: 0 });
+    expect(await pruneExpired({ retentionDays: 30, now: () => NOW })).toEqual({ events: 0, alerts: 0, previousSecrets: 0, rateLimitWindows: 0 });
   });
 
   it("erases a rotated-out secret once its grace period has ended, and keeps one still in grace", async () => {
     const org = await makeOrganization();
     const { endpoint: ended } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/a" });
     const { endpoint: inGrace } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/b" });
-    await rotateEndpointSecret({ organizationId: org.id, endpointId: ended.id, now: at(-25 * 60), graceSeconds: 24 * 3600 });
-    await rotateEndpointSecret({ organizationId: org.id, endpointId: inGrace.id, now: at(-60), graceSeconds: 24 * 3600 });
+    await rotateEndpointSecret({ organizationId: org.id, endpointId: ended.id, now: () => at(-25 * 60), graceSeconds: 24 * 3600 });
+    await rotateEndpointSecret({ organizationId: org.id, endpointId: inGrace.id, now: () => at(-60), graceSeconds: 24 * 3600 });
 
-    expect(await pruneExpired({ retentionDays: 30, now: NOW })).toMatchObject({ previousSecrets: 1 });
+    expect(await pruneExpired({ retentionDays: 30, now: () => NOW })).toMatchObject({ previousSecrets: 1 });
     expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: ended.id } })).toMatchObject({ previousSecretEncrypted: null, previousSecretExpiresAt: null });
     expect((await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: inGrace.id } })).previousSecretEncrypted).toMatch(/^v1\./);
   });
@@ -181,8 +181,8 @@ describe("retention", () => {
   it("rotating with no grace (a leaked secret) stops the old secret, and any earlier one, at once", async () => {
     const org = await makeOrganization();
     const { endpoint } = await makeEndpoint({ organizationId: org.id, url: "https://hooks.example.com/a" });
-    await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: at(-60) });
-    const { secret } = await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: NOW, graceSeconds: 0 });
+    await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: () => at(-60) });
+    const { secret } = await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: () => NOW, graceSeconds: 0 });
     const row = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(row).toMatchObject({ previousSecretEncrypted: null, previousSecretExpiresAt: null });
     expect(signingSecrets(row, NOW)).toEqual([secret]);

@@ -88,21 +88,21 @@ const expected: Record<MetricsPeriod, Partial<Record<string, number>>> = {
 
 describe("getWebhookMetrics", () => {
   it.each(Object.keys(METRICS_PERIODS) as MetricsPeriod[])("answers %s with known values", async (period) => {
-    const metrics = await getWebhookMetrics({ organizationId: orgA, period, now: NOW });
+    const metrics = await getWebhookMetrics({ organizationId: orgA, period, now: () => NOW });
     expect(metrics).toMatchObject({ period, ...expected[period] });
     // Not period-bound: the backlog and the last day, and endpoint state.
     expect(metrics).toMatchObject({ pending: 1, oldestPendingAgeSeconds: 3000, failedLast24h: 2, openCircuits: 1, disabledEndpoints: 0 });
   });
 
   it("computes p95 by interpolation like PostgreSQL's percentile_cont", async () => {
-    const metrics = await getWebhookMetrics({ organizationId: orgA, period: "7d", now: NOW });
+    const metrics = await getWebhookMetrics({ organizationId: orgA, period: "7d", now: () => NOW });
     // delivered times 100, 200, 300, 5000: p95 = 300 + 0.85 × 4700
     expect(metrics.p95DeliveryTimeMs).toBe(4295);
   });
 
   it("answers zeros, never NaN, for an organization with nothing", async () => {
     const empty = await makeOrganization("Empty");
-    const metrics = await getWebhookMetrics({ organizationId: empty.id, period: "24h", now: NOW });
+    const metrics = await getWebhookMetrics({ organizationId: empty.id, period: "24h", now: () => NOW });
     for (const [key, value] of Object.entries(metrics)) {
       if (key === "period") continue;
       expect(value).toBe(0);
@@ -110,14 +110,14 @@ describe("getWebhookMetrics", () => {
   });
 
   it("covers every organization when none is given", async () => {
-    const all = await getWebhookMetrics({ period: "1h", now: NOW });
+    const all = await getWebhookMetrics({ period: "1h", now: () => NOW });
     expect(all).toMatchObject({ total: 5, successful: 3, disabledEndpoints: 1, openCircuits: 1 });
   });
 });
 
 describe("dashboard queries", () => {
   it("buckets the period for charts", async () => {
-    const series = await getMetricsSeries({ organizationId: orgA, period: "1h", now: NOW });
+    const series = await getMetricsSeries({ organizationId: orgA, period: "1h", now: () => NOW });
     expect(series.length).toBeGreaterThanOrEqual(12);
     expect(series.reduce((sum, point) => sum + point.total, 0)).toBe(4);
     const withData = series.filter((point) => point.total > 0);
@@ -125,9 +125,9 @@ describe("dashboard queries", () => {
   });
 
   it("ranks failing endpoints and counts by status", async () => {
-    const top = await getTopFailingEndpoints({ period: "30d", now: NOW });
+    const top = await getTopFailingEndpoints({ period: "30d", now: () => NOW });
     expect(top).toEqual([expect.objectContaining({ endpointId: endpointA, failed: 4, total: 9, failureRate: 44.44 })]);
-    expect(await getDeliveriesByStatus({ organizationId: orgA, period: "7d", now: NOW })).toEqual({ pending: 1, delivered: 4, failed: 2, cancelled: 1 });
+    expect(await getDeliveriesByStatus({ organizationId: orgA, period: "7d", now: () => NOW })).toEqual({ pending: 1, delivered: 4, failed: 2, cancelled: 1 });
   });
 });
 
@@ -142,22 +142,22 @@ describe("ops: every organization", () => {
   });
 
   it("ranks organizations by deliveries in the period, keeping one with only a stuck backlog", async () => {
-    const totals = await getOrganizationTotals({ period: "24h", now: NOW });
+    const totals = await getOrganizationTotals({ period: "24h", now: () => NOW });
     expect(totals).toEqual([
       { id: orgA, name: "A", total: 6, delivered: 3, failed: 2, pending: 1, successRate: 50 },
       { id: orgB, name: "B", total: 1, delivered: 1, failed: 0, pending: 0, successRate: 100 },
       { id: stuck.id, name: "Stuck", total: 0, delivered: 0, failed: 0, pending: 1, successRate: null },
     ]);
-    expect(await getOrganizationTotals({ period: "24h", now: NOW, limit: 1 })).toHaveLength(1);
+    expect(await getOrganizationTotals({ period: "24h", now: () => NOW, limit: 1 })).toHaveLength(1);
   });
 
   it("loads the dashboard with the same numbers as the metrics, and names organizations only for ops", async () => {
-    const all = await loadDashboard({ organizationId: null, period: "24h", now: NOW });
-    expect(all.metrics).toEqual(await getWebhookMetrics({ period: "24h", now: NOW }));
+    const all = await loadDashboard({ organizationId: null, period: "24h", now: () => NOW });
+    expect(all.metrics).toEqual(await getWebhookMetrics({ period: "24h", now: () => NOW }));
     expect(all.failing).toEqual([expect.objectContaining({ endpointId: endpointA, failed: 3, total: 6 })]);
     expect(all.organizationNames).toEqual({ [orgA]: "A" });
 
-    const one = await loadDashboard({ organizationId: orgA, period: "24h", now: NOW });
+    const one = await loadDashboard({ organizationId: orgA, period: "24h", now: () => NOW });
     expect(one.metrics.total).toBe(6);
     expect(one.byStatus).toEqual({ pending: 1, delivered: 3, failed: 2, cancelled: 0 });
     expect(one.series.reduce((sum, point) => sum + point.total, 0)).toBe(6);

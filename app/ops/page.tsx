@@ -83,8 +83,8 @@ export default async function OpsPage({ searchParams }: { searchParams: Promise<
 async function OpsOverview({ period }: { period: MetricsPeriod }) {
   const now = new Date();
   const [dashboard, organizations] = await Promise.all([
-    loadDashboard({ organizationId: null, period, now }),
-    getOrganizationTotals({ period, now }),
+    loadDashboard({ organizationId: null, period, now: () => now }),
+    getOrganizationTotals({ period, now: () => now }),
   ]);
   return (
     <div className="space-y-10">

@@ -47,7 +47,7 @@ export interface AuditEntry extends AuditOrigin {
   action: AuditAction;
   target?: { type: string; id: string };
   details?: AuditDetails;
-  now?: Date;
+  now?: () => Date;
 }
 
 const IP_MAX = 64;
@@ -79,7 +79,7 @@ export async function recordAudit(db: DbClient, entry: AuditEntry): Promise<void
       details: entry.details ?? {},
       ipAddress: entry.ipAddress?.slice(0, IP_MAX) ?? null,
       userAgent: entry.userAgent?.slice(0, USER_AGENT_MAX) ?? null,
-      ...(entry.now ? { createdAt: entry.now } : {}),
+      ...(entry.now ? { createdAt: entry.now() } : {}),
     },
   });
 }

@@ -12,9 +12,9 @@ export interface OrganizationUsage {
 }
 
 /** Counts an organization's endpoints, attempts in flight and due deliveries, against the configured caps. */
-export async function organizationUsage(options: { organizationId: string; prisma?: DbClient; now?: Date }): Promise<OrganizationUsage> {
+export async function organizationUsage(options: { organizationId: string; prisma?: DbClient; now?: () => Date }): Promise<OrganizationUsage> {
   const db = options.prisma ?? sharedPrisma;
-  const now = sqlTime(options.now ?? new Date());
+  const now = sqlTime(options.now?.() ?? new Date());
   const [row] = await db.$queryRawUnsafe<{ endpoints: number; inFlight: number; waiting: number }[]>(
     `SELECT (SELECT count(*)::int FROM "WebhookEndpoint" WHERE "organizationId" = $1) AS "endpoints",
             (SELECT count(*)::int FROM "WebhookDelivery"

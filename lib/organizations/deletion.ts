@@ -13,7 +13,7 @@ export interface DeletionRequest extends AuditOrigin {
   actor: AuditActor;
   graceDays: number;
   prisma?: DbClient;
-  now?: Date;
+  now?: () => Date;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface DeletionRequest extends AuditOrigin {
  * organization does not exist or is already scheduled. Returns when erasure is due.
  */
 export async function requestOrganizationDeletion(request: DeletionRequest): Promise<{ eraseAfter: Date }> {
-  const now = request.now ?? new Date();
+  const now = request.now?.() ?? new Date();
   const run = async (db: DbClient) => {
     const [organization] = await db.$queryRawUnsafe<{ slug: string }[]>(
       `SELECT "slug" FROM "Organization" WHERE "id" = $1 AND "deletionScheduledAt" IS NULL FOR UPDATE`,
@@ -55,7 +55,7 @@ export async function requestOrganizationDeletion(request: DeletionRequest): Pro
       details: { eraseAfter: eraseAfter.toISOString(), cancelledDeliveries: cancelled },
       ipAddress: request.ipAddress,
       userAgent: request.userAgent,
-      now,
+      now: () => now,
     });
     return { eraseAfter };
   };
@@ -69,9 +69,9 @@ export async function requestOrganizationDeletion(request: DeletionRequest): Pro
  * alerts, inspector inboxes, audit entries, invitations, members, then the
  * organization — each in batches of `batchSize`. Returns the ids erased.
  */
-export async function eraseDeletedOrganizations(options: { graceDays: number; now?: Date; prisma?: DbClient; batchSize?: number }): Promise<string[]> {
+export async function eraseDeletedOrganizations(options: { graceDays: number; now?: () => Date; prisma?: DbClient; batchSize?: number }): Promise<string[]> {
   const db = options.prisma ?? sharedPrisma;
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - options.graceDays * 86_400_000);
   const due = await db.organization.findMany({ where: { deletionScheduledAt: { lte: cutoff } }, select: { id: true } });
   const batchSize = options.batchSize ?? ERASE_BATCH_SIZE;

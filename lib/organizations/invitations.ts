@@ -22,17 +22,17 @@ export interface InvitationsForOptions {
   email: string;
   /** Organizations the invitee already belongs to: accepting again would add a second membership. */
   excludeOrganizationIds: readonly string[];
-  now?: Date;
+  now?: () => Date;
   prisma?: DbClient;
 }
 
 /** Pending, unexpired invitations sent to `email` (compared case-insensitively), newest first, with the organization and the inviter's name. */
-export async function listInvitationsFor({ email, excludeOrganizationIds, now = new Date(), prisma = sharedPrisma }: InvitationsForOptions) {
+export async function listInvitationsFor({ email, excludeOrganizationIds, now = () => new Date(), prisma = sharedPrisma }: InvitationsForOptions) {
   return prisma.invitation.findMany({
     where: {
       email: { equals: email, mode: "insensitive" },
       status: "pending",
-      expiresAt: { gt: now },
+      expiresAt: { gt: now() },
       organizationId: { notIn: [...excludeOrganizationIds] },
     },
     select: {

@@ -63,7 +63,7 @@ export interface HealthCheckResult {
 
 export interface HealthCheckOptions {
   prisma?: typeof sharedPrisma;
-  now?: Date;
+  now?: () => Date;
   /** Run even if the last run was less than the interval ago (the CLI does). */
   force?: boolean;
   notify?: (change: { opened: AlertView[]; resolved: AlertView[] }) => Promise<void>;
@@ -191,7 +191,7 @@ function hostOf(url: string): string {
  */
 export async function checkWebhookHealth(options: HealthCheckOptions = {}): Promise<HealthCheckResult> {
   const db = options.prisma ?? sharedPrisma;
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const outcome = await db.$transaction(
     async (tx) => {
       const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock($1) AS "locked"`, HEALTH_CHECK_LOCK);

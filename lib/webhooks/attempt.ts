@@ -200,7 +200,7 @@ export async function afterAttempt(
   await breaker.recordFailure(endpoint.id);
   const failingSince = endpoint.failingSince ?? now;
   await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { lastFailureAt: now, failingSince } });
-  const ref = { organizationId: endpoint.organizationId, endpointId: endpoint.id, prisma: db, now };
+  const ref = { organizationId: endpoint.organizationId, endpointId: endpoint.id, prisma: db, now: () => now };
   if (verdict.kind === "disable") {
     await disableEndpoint({ ...ref, reason: "The endpoint answered 410 Gone" });
     logger.warn({ endpointId: endpoint.id, host: hostOf(endpoint.url) }, "endpoint disabled: 410 Gone");

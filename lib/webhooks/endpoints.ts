@@ -63,7 +63,7 @@ export interface EndpointRef {
   organizationId: string;
   endpointId: string;
   prisma?: DbClient;
-  now?: Date;
+  now?: () => Date;
 }
 
 export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): EndpointView {
@@ -197,7 +197,7 @@ export async function listEndpoints(options: { organizationId: string; prisma?: 
 export async function disableEndpoint(ref: EndpointRef & { reason?: string }): Promise<EndpointView> {
   const run = async (db: DbClient) => {
     await findOwned(db, ref.organizationId, ref.endpointId);
-    const now = ref.now ?? new Date();
+    const now = ref.now?.() ?? new Date();
     const row = await db.webhookEndpoint.update({
       where: { id: ref.endpointId },
       data: { status: "disabled", disabledReason: ref.reason ?? "Disabled by an administrator", disabledAt: now },
@@ -252,7 +252,7 @@ export async function rotateEndpointSecret(
 ): Promise<{ endpoint: EndpointView; secret: string }> {
   const db = ref.prisma ?? sharedPrisma;
   const row = await findOwned(db, ref.organizationId, ref.endpointId);
-  const now = ref.now ?? new Date();
+  const now = ref.now?.() ?? new Date();
   const graceSeconds = ref.graceSeconds ?? SECRET_ROTATION_GRACE_SECONDS;
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > SECRET_ROTATION_GRACE_MAX_SECONDS) {
     throw new WebhookValidationError("invalid_input", `graceSeconds must be a whole number from 0 to ${SECRET_ROTATION_GRACE_MAX_SECONDS}`);

@@ -176,9 +176,9 @@ export interface EndpointActivity {
 }
 
 /** Last delivery and 24 h success rate for each endpoint of an organization, in one aggregate query. */
-export async function endpointActivity(options: { organizationId: string; now?: Date; prisma?: DbClient }): Promise<Map<string, EndpointActivity>> {
+export async function endpointActivity(options: { organizationId: string; now?: () => Date; prisma?: DbClient }): Promise<Map<string, EndpointActivity>> {
   const db = options.prisma ?? sharedPrisma;
-  const since = new Date((options.now ?? new Date()).getTime() - 24 * 60 * 60 * 1000);
+  const since = new Date((options.now?.() ?? new Date()).getTime() - 24 * 60 * 60 * 1000);
   const rows = await db.$queryRawUnsafe<
     { endpointId: string; lastDeliveryAt: Date | null; lastStatus: DeliveryStatusName | null; total: number; delivered: number; finished: number }[]
   >(

@@ -16,17 +16,17 @@ const RETENTION_LOCK = 5_770_002;
  * other process is and the last run is older than the interval.
  */
 export async function runRetentionIfDue(
-  options: { now?: Date; force?: boolean } = {},
+  options: { now?: () => Date; force?: boolean } = {},
 ): Promise<{ ran: boolean; events?: number; alerts?: number; erasedOrganizations?: number; previousSecrets?: number }> {
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   return sharedPrisma.$transaction(
     async (tx) => {
       const [lock] = await tx.$queryRawUnsafe<{ locked: boolean }[]>(`SELECT pg_try_advisory_xact_lock($1) AS "locked"`, RETENTION_LOCK);
       if (!lock?.locked) return { ran: false };
       const last = await tx.scheduledJob.findUnique({ where: { name: "retention" } });
       if (!options.force && last && now.getTime() - last.lastRunAt.getTime() < RETENTION_INTERVAL_SECONDS * 1000 - 5_000) return { ran: false };
-      const pruned = await pruneExpired({ retentionDays: getEnv().retentionDays, now, prisma: tx });
-      const erased = await eraseDeletedOrganizations({ graceDays: getEnv().organizationDeletionGraceDays, now, prisma: tx });
+      const pruned = await pruneExpired({ retentionDays: getEnv().retentionDays, now: () => now, prisma: tx });
+      const erased = await eraseDeletedOrganizations({ graceDays: getEnv().organizationDeletionGraceDays, now: () => now, prisma: tx });
       const result = { ...pruned, erasedOrganizations: erased.length };
       await tx.scheduledJob.upsert({ where: { name: "retention" }, create: { name: "retention", lastRunAt: now, lastResult: { ...result } }, update: { lastRunAt: now, lastResult: { ...result } } });
       return { ran: true, ...result };
@@ -82,9 +82,9 @@ export interface PruneResult {
  * however old. Also erases rotated-out secrets whose grace period has ended,
  * and rate-limit windows long over.
  */
-export async function pruneExpired(options: { retentionDays: number; now?: Date; prisma?: DbClient; batchSize?: number }): Promise<PruneResult> {
+export async function pruneExpired(options: { retentionDays: number; now?: () => Date; prisma?: DbClient; batchSize?: number }): Promise<PruneResult> {
   const db = options.prisma ?? sharedPrisma;
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000).toISOString();
   const batchSize = options.batchSize ?? RETENTION_BATCH_SIZE;
   let events = 0;

@@ -9,7 +9,7 @@ export interface MetricsOptions {
   /** One organization, or every organization when omitted (ops). */
   organizationId?: string;
   period?: MetricsPeriod;
-  now?: Date;
+  now?: () => Date;
   prisma?: DbClient;
 }
 
@@ -51,7 +51,7 @@ const num = (value: unknown) => (value === null || value === undefined ? 0 : Num
 export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<WebhookMetrics> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const org = options.organizationId ?? null;
@@ -137,7 +137,7 @@ export interface SeriesPoint {
 export async function getMetricsSeries(options: MetricsOptions = {}): Promise<SeriesPoint[]> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const bucket = SERIES_BUCKET_SECONDS[period];
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
@@ -188,7 +188,7 @@ export interface FailingEndpoint {
 export async function getTopFailingEndpoints(options: MetricsOptions & { limit?: number } = {}): Promise<FailingEndpoint[]> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
     `SELECT d."endpointId", e."url", e."organizationId", count(*)::int AS "total",
@@ -217,7 +217,7 @@ export async function getTopFailingEndpoints(options: MetricsOptions & { limit?:
 export async function getDeliveriesByStatus(options: MetricsOptions = {}): Promise<Record<"pending" | "delivered" | "failed" | "cancelled", number>> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const rows = await db.$queryRawUnsafe<{ status: string; count: number }[]>(
     `SELECT "status"::text AS "status", count(*)::int AS "count" FROM "WebhookDelivery"
@@ -257,7 +257,7 @@ export interface OrganizationTotals {
 export async function getOrganizationTotals(options: Omit<MetricsOptions, "organizationId"> & { limit?: number } = {}): Promise<OrganizationTotals[]> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
     `WITH d AS (
@@ -318,7 +318,7 @@ export interface LoadDashboardOptions {
   /** One organization (from the session), or null for every organization (ops only). */
   organizationId: string | null;
   period: MetricsPeriod;
-  now?: Date;
+  now?: () => Date;
   prisma?: DbClient;
 }
 
@@ -327,8 +327,9 @@ export interface LoadDashboardOptions {
  * are loaded), with one `now` for all queries, so the tiles and the charts
  * count the same deliveries.
  */
-export async function loadDashboard({ organizationId, period, now = new Date(), prisma }: LoadDashboardOptions): Promise<DashboardData> {
-  const scope = { organizationId: organizationId ?? undefined, period, now, prisma };
+export async function loadDashboard({ organizationId, period, now: clock, prisma }: LoadDashboardOptions): Promise<DashboardData> {
+  const now = clock?.() ?? new Date();
+  const scope = { organizationId: organizationId ?? undefined, period, now: () => now, prisma };
   const [metrics, series, byStatus, failing, alerts] = await Promise.all([
     getWebhookMetrics(scope),
     getMetricsSeries(scope),

@@ -65,7 +65,7 @@ export interface SigningCheckOptions {
   prisma?: DbClient;
   /** Default: this process's key ring. */
   ring?: KeyRing;
-  now?: Date;
+  now?: () => Date;
 }
 
 /**
@@ -75,7 +75,7 @@ export interface SigningCheckOptions {
 export async function recheckBlockedSigning(options: SigningCheckOptions = {}): Promise<{ checked: number; cleared: number }> {
   const db = options.prisma ?? sharedPrisma;
   const ring = options.ring ?? getKeyRing();
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const rows = await db.webhookEndpoint.findMany({
     where: { signingBlockedAt: { not: null } },
     select: { id: true, organizationId: true, secretEncrypted: true, previousSecretEncrypted: true, previousSecretExpiresAt: true, signingBlockedAt: true },
@@ -117,8 +117,8 @@ export interface StoredSecretsReport {
 export async function checkStoredSecretsDecryptable(options: SigningCheckOptions & { batchSize?: number } = {}): Promise<StoredSecretsReport> {
   const db = options.prisma ?? sharedPrisma;
   const ring = options.ring ?? getKeyRing();
-  const now = options.now ?? new Date();
-  const { cleared } = await recheckBlockedSigning({ prisma: db, ring, now });
+  const now = options.now?.() ?? new Date();
+  const { cleared } = await recheckBlockedSigning({ prisma: db, ring, now: () => now });
   const byKeyId: Record<string, number> = {};
   let endpoints = 0;
   let undecryptable = 0;

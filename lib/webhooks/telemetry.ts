@@ -92,9 +92,9 @@ export const WORKER_STALE_SECONDS = 60;
  * numbers that live in the database, read now: backlog, oldest pending age,
  * open circuits, disabled endpoints, live workers.
  */
-export async function renderPrometheus(options: { prisma?: DbClient; now?: Date } = {}): Promise<string> {
+export async function renderPrometheus(options: { prisma?: DbClient; now?: () => Date } = {}): Promise<string> {
   const db = options.prisma ?? sharedPrisma;
-  const now = options.now ?? new Date();
+  const now = options.now?.() ?? new Date();
   const self = telemetry().processId;
   const beats = await db.workerHeartbeat.findMany({ where: { lastSeenAt: { gte: new Date(now.getTime() - WORKER_STALE_SECONDS * 1000) } } });
   const snapshots: MetricsSnapshot[] = [await processMetricsJson()];
