@@ -1,5 +1,5 @@
 import { prisma } from "@/lib/db";
-import { processDueDeliveries, sendWebhookNotification } from "@/lib/webhooks";
+import { disableEndpoint, processDueDeliveries, sendWebhookNotification } from "@/lib/webhooks";
 import { redeliver, sendTestEvent } from "@/lib/webhooks/manual";
 import { telemetry } from "@/lib/webhooks/telemetry";
 import { closeTransport } from "@/lib/webhooks/transport";
@@ -107,4 +107,18 @@ it("a manual attempt of a delivery that already finished is counted, but does no
   await redeliver({ organizationId: org.id, deliveryId: deliveries[0]!.id });
   expect(await counter("attempts", { trigger: "manual", outcome: "success" })).toBe(attemptsBefore + 1);
   expect(await counter("deliveries", { outcome: "delivered" })).toBe(deliveredBefore);
+});
+
+it("a failing test send to a disabled endpoint leaves its disabled reason alone, however long it has been failing", async () => {
+  const org = await makeOrganization();
+  const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
+  receiver.setResponder(respondWith(503));
+  await disableEndpoint({ organizationId: org.id, endpointId: endpoint.id, reason: "Disabled by an administrator" });
+  await prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { failingSince: new Date(Date.now() - 6 * 86_400_000) } });
+  const eventsBefore = await prisma.webhookEvent.count({ where: { organizationId: org.id } });
+  const result = await sendTestEvent({ organizationId: org.id, endpointId: endpoint.id });
+  expect(result).toMatchObject({ success: false, statusCode: 503 });
+  expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({ status: "disabled", disabledReason: "Disabled by an administrator" });
+  // Only the test event itself: no second endpoint.disabled announcement.
+  expect(await prisma.webhookEvent.count({ where: { organizationId: org.id } })).toBe(eventsBefore + 1);
 });

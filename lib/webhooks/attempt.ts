@@ -97,7 +97,7 @@ export type AttemptTrigger = "scheduled" | "manual" | "test";
 export type AttemptTarget = Pick<LoadedDelivery, "id" | "organizationId" | "endpointId" | "event" | "idempotencyKey" | "attempts" | "createdAt" | "webhookEvent"> & {
   /** The delivery's state before this attempt (`attempts`: how many were made before it). */
   status: "pending" | "delivered" | "failed" | "cancelled";
-  endpoint: StoredSecrets & Pick<WebhookEndpoint, "organizationId" | "url" | "failingSince" | "lastSuccessAt">;
+  endpoint: StoredSecrets & Pick<WebhookEndpoint, "organizationId" | "url" | "status" | "failingSince" | "lastSuccessAt">;
   /** What the caller knows of the endpoint's circuit; `undefined`: unknown (the breaker is always written). */
   circuit?: LoadedDelivery["circuit"];
 };
@@ -177,11 +177,14 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
   return { kind: "attempted", verdict, statusCode, error, durationMs: sent.durationMs, status, sent };
 }
 
-/** Endpoint-level consequences of one attempt: circuit, failure streak, auto-disable. */
+/**
+ * Endpoint-level consequences of one attempt: circuit, failure streak, auto-disable.
+ * An endpoint already disabled (a test send to check a fix) keeps its reason.
+ */
 export async function afterAttempt(
   db: DbClient,
   breaker: WebhookCircuitBreaker,
-  endpoint: Pick<WebhookEndpoint, "id" | "organizationId" | "url" | "failingSince" | "lastSuccessAt">,
+  endpoint: Pick<WebhookEndpoint, "id" | "organizationId" | "url" | "status" | "failingSince" | "lastSuccessAt">,
   verdict: AttemptVerdict,
   now: Date,
   /** What the caller already knows of the circuit; `undefined` means unknown (always write). */
@@ -200,6 +203,7 @@ export async function afterAttempt(
   await breaker.recordFailure(endpoint.id);
   const failingSince = endpoint.failingSince ?? now;
   await db.webhookEndpoint.update({ where: { id: endpoint.id }, data: { lastFailureAt: now, failingSince } });
+  if (endpoint.status === "disabled") return;
   const ref = { organizationId: endpoint.organizationId, endpointId: endpoint.id, prisma: db, now: () => now };
   if (verdict.kind === "disable") {
     await disableEndpoint({ ...ref, reason: "The endpoint answered 410 Gone" });
