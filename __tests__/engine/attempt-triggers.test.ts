@@ -2,10 +2,9 @@ import { prisma } from "@/lib/db";
 import { disableEndpoint, processDueDeliveries, sendWebhookNotification } from "@/lib/webhooks";
 import { redeliver, sendTestEvent } from "@/lib/webhooks/manual";
 import { telemetry } from "@/lib/webhooks/telemetry";
-import { closeTransport } from "@/lib/webhooks/transport";
-import { setupTestDatabase } from "../helpers/database";
-import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { setupEngineTest } from "../helpers/engine";
+import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
+import { respondWith, type Receiver } from "../helpers/receiver";
 
 /**
  * Every trigger goes through the one attempt pipeline (lib/webhooks/attempt.ts): each is
@@ -13,20 +12,11 @@ import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
  * and the endpoint's failure streak, and announces `delivery.exhausted` when a delivery
  * runs out of retries (a test send has none to run out of).
  */
-const db = setupTestDatabase();
-allowLoopbackDelivery();
+const harness = setupEngineTest();
 
 let receiver: Receiver;
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
 beforeEach(async () => {
-  await db.truncate();
-  receiver.requests.length = 0;
-});
-afterAll(async () => {
-  await receiver.close();
-  await closeTransport();
+  receiver = await harness.receiver();
 });
 
 type Trigger = "scheduled" | "manual" | "test";

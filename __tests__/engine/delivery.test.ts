@@ -1,6 +1,5 @@
 import { Webhook } from "standardwebhooks";
 import { prisma } from "@/lib/db";
-import { closeTransport } from "@/lib/webhooks/transport";
 import {
   generateHmacSignature,
   processDueDeliveries,
@@ -11,20 +10,16 @@ import {
 } from "@/lib/webhooks";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";
 import { attemptDelivery } from "@/lib/webhooks/attempt";
-import { setupTestDatabase } from "../helpers/database";
-import { allowLoopbackDelivery, makeClock, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { respondInSequence, respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { setupEngineTest } from "../helpers/engine";
+import { makeClock, makeEndpoint, makeOrganization } from "../helpers/fixtures";
+import { respondInSequence, respondWith, type Receiver } from "../helpers/receiver";
 
-const db = setupTestDatabase();
-allowLoopbackDelivery();
+const harness = setupEngineTest();
 
 let receiver: Receiver;
 beforeEach(async () => {
-  await db.truncate();
-  receiver = await startReceiver();
+  receiver = await harness.receiver();
 });
-afterEach(() => receiver.close());
-afterAll(() => closeTransport());
 
 const noJitter = () => 0.5;
 
@@ -133,16 +128,12 @@ describe("a delivery end to end", () => {
   });
 
   it("treats a redirect as a failed attempt and never follows it", async () => {
-    const target = await startReceiver();
-    try {
-      const { org, engine } = await setup(respondWith(302, { Location: target.url }));
-      const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "redirect", {}, { now: engine.now });
-      await processDueDeliveries(engine);
-      expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } })).toMatchObject({ status: "pending", lastStatusCode: 302 });
-      expect(target.requests).toHaveLength(0);
-    } finally {
-      await target.close();
-    }
+    const target = await harness.receiver();
+    const { org, engine } = await setup(respondWith(302, { Location: target.url }));
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "redirect", {}, { now: engine.now });
+    await processDueDeliveries(engine);
+    expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } })).toMatchObject({ status: "pending", lastStatusCode: 302 });
+    expect(target.requests).toHaveLength(0);
   });
 
   it("marks a delivery failed after the last scheduled attempt", async () => {

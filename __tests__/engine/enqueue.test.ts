@@ -1,5 +1,4 @@
 import { getDatabase, prisma } from "@/lib/db";
-import { closeTransport } from "@/lib/webhooks/transport";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -18,20 +17,16 @@ import {
 } from "@/lib/webhooks";
 import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
 import { generateSecret } from "@/lib/webhooks/secrets";
-import { setupTestDatabase } from "../helpers/database";
-import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { respondInSequence, respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { setupEngineTest } from "../helpers/engine";
+import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
+import { respondInSequence, respondWith, type Receiver } from "../helpers/receiver";
 
-const db = setupTestDatabase();
-allowLoopbackDelivery();
+const harness = setupEngineTest();
 
 let receiver: Receiver;
 beforeEach(async () => {
-  await db.truncate();
-  receiver = await startReceiver();
+  receiver = await harness.receiver();
 });
-afterEach(() => receiver.close());
-afterAll(() => closeTransport());
 
 describe("sendWebhookNotification", () => {
   it("fans out to every enabled endpoint subscribed to the event type", async () => {

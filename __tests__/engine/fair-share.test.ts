@@ -2,11 +2,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { prisma } from "@/lib/db";
 import { sendWebhookNotification, startWorker, type WorkerHandle } from "@/lib/webhooks";
-import { closeTransport } from "@/lib/webhooks/transport";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";
-import { adminDatabaseUrl, setupTestDatabase } from "../helpers/database";
-import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { startReceiver, type Receiver } from "../helpers/receiver";
+import { adminDatabaseUrl } from "../helpers/database";
+import { setupEngineTest } from "../helpers/engine";
+import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { eventually } from "../helpers/eventually";
 
 /**
@@ -15,27 +14,18 @@ import { eventually } from "../helpers/eventually";
  * and a tenant alone may still use every slot. Checked by the order of events
  * (which request reached which receiver first), never by timings.
  */
-const db = setupTestDatabase();
-allowLoopbackDelivery();
+const { receiver: startOne } = setupEngineTest();
 // Worker processes start slowly on a loaded CI machine (the fault tests run beside this file): generous bounds, no timings.
 jest.setTimeout(600_000);
 
-const receivers: Receiver[] = [];
-beforeEach(() => db.truncate());
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-afterAll(() => closeTransport());
-
-async function receiver(delayMs = 0) {
-  const started = await startReceiver((_request, _index, res) => {
+/** A receiver that answers 200 after `delayMs`. */
+function receiver(delayMs = 0) {
+  return startOne((_request, _index, res) => {
     setTimeout(() => {
       res.writeHead(200);
       res.end("ok");
     }, delayMs);
   });
-  receivers.push(started);
-  return started;
 }
 
 async function backlog(organizationId: string, count: number, prefix: string, event = "order.created") {

@@ -1,26 +1,11 @@
 import { prisma } from "@/lib/db";
-import { closeTransport } from "@/lib/webhooks/transport";
 import { sendWebhookNotification, startWorker } from "@/lib/webhooks";
-import { setupTestDatabase } from "../helpers/database";
-import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { setupEngineTest } from "../helpers/engine";
+import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
+import { respondWith } from "../helpers/receiver";
 import { eventually } from "../helpers/eventually";
 
-const db = setupTestDatabase();
-allowLoopbackDelivery();
-
-const receivers: Receiver[] = [];
-beforeEach(() => db.truncate());
-afterEach(async () => {
-  await Promise.all(receivers.splice(0).map((receiver) => receiver.close()));
-});
-afterAll(() => closeTransport());
-
-async function receiver(...args: Parameters<typeof startReceiver>) {
-  const started = await startReceiver(...args);
-  receivers.push(started);
-  return started;
-}
+const { receiver } = setupEngineTest();
 
 describe("the worker", () => {
   it("picks up a new event at once, without waiting for a poll", async () => {
