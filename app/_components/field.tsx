@@ -67,21 +67,33 @@ export type FieldProps = FieldChrome & Omit<InputHTMLAttributes<HTMLInputElement
   inputClassName?: string;
 };
 
-/** A labelled `<input>` with optional hint and inline error. Other props go to the input. */
-export function Field({ label, error, hint, className, inputClassName: extra, id, ref, ...input }: FieldProps) {
-  const ids = useFieldIds(id, hint, error, input["aria-describedby"]);
-  return (
+type ControlProps = { id?: string; "aria-describedby"?: string; "aria-invalid"?: boolean | "true" | "false" | "grammar" | "spelling" };
+
+/**
+ * What every labelled control shares: its ids, the props that tie it to its label,
+ * hint and error, its classes, and the frame around it. `rest` is what goes to the control.
+ */
+function useField<P extends ControlProps>(props: FieldChrome & { inputClassName?: string } & P, baseClass?: string) {
+  const { label, error, hint, className, inputClassName: extra, ...rest } = props;
+  const ids = useFieldIds(rest.id, hint, error, rest["aria-describedby"]);
+  const control = {
+    id: ids.controlId,
+    "aria-invalid": error ? true : rest["aria-invalid"],
+    "aria-describedby": ids.ariaDescribedBy,
+    className: inputClassName(Boolean(error), [baseClass, extra].filter(Boolean).join(" ") || undefined),
+  };
+  const frame = (children: ReactNode) => (
     <FieldFrame label={label} controlId={ids.controlId} hint={hint} hintId={ids.hintId} error={error} errorId={ids.errorId} className={className}>
-      <input
-        {...input}
-        ref={ref}
-        id={ids.controlId}
-        aria-invalid={error ? true : input["aria-invalid"]}
-        aria-describedby={ids.ariaDescribedBy}
-        className={inputClassName(Boolean(error), extra)}
-      />
+      {children}
     </FieldFrame>
   );
+  return { rest, control, frame };
+}
+
+/** A labelled `<input>` with optional hint and inline error. Other props go to the input. */
+export function Field({ ref, ...props }: FieldProps) {
+  const { rest, control, frame } = useField(props);
+  return frame(<input {...rest} ref={ref} {...control} />);
 }
 
 export type TextareaFieldProps = FieldChrome & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "className"> & {
@@ -90,21 +102,9 @@ export type TextareaFieldProps = FieldChrome & Omit<TextareaHTMLAttributes<HTMLT
 };
 
 /** A labelled `<textarea>` with optional hint and inline error. */
-export function TextareaField({ label, error, hint, className, inputClassName: extra, id, ref, rows = 4, ...textarea }: TextareaFieldProps) {
-  const ids = useFieldIds(id, hint, error, textarea["aria-describedby"]);
-  return (
-    <FieldFrame label={label} controlId={ids.controlId} hint={hint} hintId={ids.hintId} error={error} errorId={ids.errorId} className={className}>
-      <textarea
-        {...textarea}
-        ref={ref}
-        id={ids.controlId}
-        rows={rows}
-        aria-invalid={error ? true : textarea["aria-invalid"]}
-        aria-describedby={ids.ariaDescribedBy}
-        className={inputClassName(Boolean(error), extra)}
-      />
-    </FieldFrame>
-  );
+export function TextareaField({ ref, rows = 4, ...props }: TextareaFieldProps) {
+  const { rest, control, frame } = useField(props);
+  return frame(<textarea {...rest} ref={ref} rows={rows} {...control} />);
 }
 
 export type SelectFieldProps = FieldChrome & Omit<SelectHTMLAttributes<HTMLSelectElement>, "className"> & {
@@ -115,20 +115,11 @@ export type SelectFieldProps = FieldChrome & Omit<SelectHTMLAttributes<HTMLSelec
 };
 
 /** A labelled `<select>` with optional hint and inline error. */
-export function SelectField({ label, error, hint, className, inputClassName: extra, id, ref, children, ...select }: SelectFieldProps) {
-  const ids = useFieldIds(id, hint, error, select["aria-describedby"]);
-  return (
-    <FieldFrame label={label} controlId={ids.controlId} hint={hint} hintId={ids.hintId} error={error} errorId={ids.errorId} className={className}>
-      <select
-        {...select}
-        ref={ref}
-        id={ids.controlId}
-        aria-invalid={error ? true : select["aria-invalid"]}
-        aria-describedby={ids.ariaDescribedBy}
-        className={inputClassName(Boolean(error), `pr-8 ${extra ?? ""}`)}
-      >
-        {children}
-      </select>
-    </FieldFrame>
+export function SelectField({ ref, children, ...props }: SelectFieldProps) {
+  const { rest, control, frame } = useField(props, "pr-8");
+  return frame(
+    <select {...rest} ref={ref} {...control}>
+      {children}
+    </select>,
   );
 }
