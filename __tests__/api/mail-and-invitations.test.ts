@@ -4,6 +4,7 @@ import { closeMailTransport } from "@/lib/mail/transport";
 import { checkWebhookHealth } from "@/lib/webhooks/alerting";
 import { createOrganization, joinOrganization, PASSWORD, setupAuth, signUp, type TestUser } from "../helpers/auth";
 import { setupTestDatabase } from "../helpers/database";
+import { withEnv } from "../helpers/env";
 import { makeEndpoint } from "../helpers/fixtures";
 import { linkIn, startSmtpServer, type ReceivedMail, type SmtpCatcher } from "../helpers/smtp";
 
@@ -15,24 +16,16 @@ import { linkIn, startSmtpServer, type ReceivedMail, type SmtpCatcher } from "..
  */
 const APP_URL = "http://localhost:3000";
 let smtp: SmtpCatcher;
-const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
-  for (const name of ["SMTP_URL", "MAIL_FROM", "APP_URL"]) saved[name] = process.env[name];
-  process.env.SMTP_URL = smtp.url;
-  process.env.MAIL_FROM = "Webhooks <no-reply@hooks.example>";
-  process.env.APP_URL = APP_URL;
 });
+withEnv(() => ({ SMTP_URL: smtp.url, MAIL_FROM: "Webhooks <no-reply@hooks.example>", APP_URL }));
 const db = setupTestDatabase();
 setupAuth();
 afterAll(async () => {
   closeMailTransport();
   await smtp.close();
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
 });
 
 const headersOf = (user: TestUser) => new Headers({ cookie: user.cookie });

@@ -7,37 +7,22 @@ import * as classicTest from "@/app/api/webhooks/test/route";
 import * as ingest from "@/app/api/v1/events/route";
 import * as apiKeys from "@/app/api/api-keys/route";
 import { prisma } from "@/lib/db";
-import { resetEnvCache } from "@/lib/env";
 import { processDueDeliveries } from "@/lib/webhooks";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { call, createOrganization, setupAuth, signUp, type TestUser } from "../helpers/auth";
 import { setupTestDatabase } from "../helpers/database";
+import { withEnv } from "../helpers/env";
 import { allowLoopbackDelivery } from "../helpers/fixtures";
 import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
 
-/** Small limits for this file; restored afterwards (Jest reuses the process for other files). */
-const LIMITS: Record<string, string> = {
+// Small limits for this file.
+withEnv({
   RATE_LIMIT_INGEST_PER_KEY: "3/1h",
   RATE_LIMIT_INGEST_PER_ORGANIZATION: "5/1h",
   RATE_LIMIT_TEST_SENDS: "2/1h",
   RATE_LIMIT_REDELIVERIES: "2/1h",
   RATE_LIMIT_RECOVERIES: "1/1h",
   WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION: "3",
-};
-const saved: Record<string, string | undefined> = {};
-beforeAll(() => {
-  for (const [name, value] of Object.entries(LIMITS)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
-  resetEnvCache();
-});
-afterAll(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  resetEnvCache();
 });
 
 setupTestDatabase();

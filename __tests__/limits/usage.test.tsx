@@ -1,11 +1,11 @@
 import type { ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { UsageSummary } from "@/app/orgs/[slug]/settings/webhooks/_components/usage";
-import { resetEnvCache } from "@/lib/env";
 import { organizationUsage, type OrganizationUsage } from "@/lib/limits/usage";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";
 import { setupTestDatabase } from "../helpers/database";
+import { withEnv } from "../helpers/env";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 
 const db = setupTestDatabase();
@@ -14,24 +14,6 @@ beforeEach(() => db.truncate());
 
 function text(element: ReactElement): string {
   return renderToStaticMarkup(element).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim();
-}
-
-function withEnv(values: Record<string, string>) {
-  const saved: Record<string, string | undefined> = {};
-  beforeAll(() => {
-    for (const [name, value] of Object.entries(values)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-    resetEnvCache();
-  });
-  afterAll(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    resetEnvCache();
-  });
 }
 
 describe("organizationUsage", () => {
