@@ -132,18 +132,26 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     const fastEndpoint = await createEndpoint({ organizationId: orgId, url: fast.url, eventTypes: ["bench.fast"] });
     const slowEndpoint = await createEndpoint({ organizationId: orgId, url: slow.url, eventTypes: ["bench.slow"] });
 
-    const enqueueMany = async (event: string, count: number, prefix: string) => {
+    const enqueueMany = async (event: string, count: number, prefix: string, organizationId = orgId) => {
       const latencies: number[] = [];
       for (let i = 0; i < count; i += 50) {
         await Promise.all(
           Array.from({ length: Math.min(50, count - i) }, async (_, j) => {
             const started = performance.now();
-            await sendWebhookNotification(orgId, event, `${prefix}-${i + j}`, { n: i + j });
+            await sendWebhookNotification(organizationId, event, `${prefix}-${i + j}`, { n: i + j });
             latencies.push(performance.now() - started);
           }),
         );
       }
       return latencies;
+    };
+    /** Enqueues one event for the fast receiver and resolves with the milliseconds until it arrived there. */
+    const arrivalLatency = async (organizationId: string, event: string, key: string, i: number, timeoutMs: number, what: string) => {
+      const started = Date.now();
+      const { deliveries } = await sendWebhookNotification(organizationId, event, key, { i });
+      const id = deliveries[0]!.id;
+      await waitFor(async () => (await fast.stats()).arrivals[id] !== undefined, timeoutMs, what);
+      return (await fast.stats()).arrivals[id]! - started;
     };
     const delivered = async (count: number) => (await prisma.webhookDelivery.count({ where: { status: "delivered" } })) >= count;
     // Waits on the in-process worker's own count of recorded attempts: polling the database would
@@ -180,13 +188,7 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     // 5. End-to-end latency, idle: one event at a time.
     await fast.reset();
     const idle: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const started = Date.now();
-      const { deliveries } = await sendWebhookNotification(orgId, "bench.fast", `idle-${i}`, { i });
-      const id = deliveries[0]!.id;
-      await waitFor(async () => (await fast.stats()).arrivals[id] !== undefined, 30_000, "idle delivery");
-      idle.push((await fast.stats()).arrivals[id]! - started);
-    }
+    for (let i = 0; i < 50; i++) idle.push(await arrivalLatency(orgId, "bench.fast", `idle-${i}`, i, 30_000, "idle delivery"));
     // A raw POST round trip to the same receiver, for scale.
     const rawTrips: number[] = [];
     for (let i = 0; i < 50; i++) {
@@ -256,9 +258,7 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     for (let i = 0; i < 5; i++) await createEndpoint({ organizationId: tenantA, url: `${slow.url}?endpoint=${i}`, eventTypes: ["bench.tenant"] });
     await createEndpoint({ organizationId: tenantB, url: fast.url, eventTypes: ["bench.tenant"] });
     const aEvents = Math.max(100, Math.round(n / 5));
-    for (let i = 0; i < aEvents; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, aEvents - i) }, (_, j) => sendWebhookNotification(tenantA, "bench.tenant", `a-${i + j}`, {})));
-    }
+    await enqueueMany("bench.tenant", aEvents, "a", tenantA);
     const aTotal = aEvents * 5;
     const aDelivered = () => prisma.webhookDelivery.count({ where: { organizationId: tenantA, status: "delivered" } });
     await fast.reset();
@@ -266,13 +266,7 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     const tenantsStarted = performance.now();
     await waitFor(async () => worker.stats().attempted >= 100, 600_000, "tenant A under way");
     const bLatencies: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const started = Date.now();
-      const { deliveries } = await sendWebhookNotification(tenantB, "bench.tenant", `b-${i}`, { i });
-      const id = deliveries[0]!.id;
-      await waitFor(async () => (await fast.stats()).arrivals[id] !== undefined, 600_000, "tenant B delivery");
-      bLatencies.push((await fast.stats()).arrivals[id]! - started);
-    }
+    for (let i = 0; i < 20; i++) bLatencies.push(await arrivalLatency(tenantB, "bench.tenant", `b-${i}`, i, 600_000, "tenant B delivery"));
     const aDoneWhenB = await aDelivered();
     await waitFor(async () => (await aDelivered()) >= aTotal, 600_000, "tenant A backlog", 100);
     await worker.stop();
