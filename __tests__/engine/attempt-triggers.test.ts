@@ -10,7 +10,8 @@ import { respondWith, type Receiver } from "../helpers/receiver";
  * Every trigger goes through the one attempt pipeline (lib/webhooks/attempt.ts): each is
  * counted in the Prometheus attempt metrics under its trigger, informs the circuit breaker
  * and the endpoint's failure streak, and announces `delivery.exhausted` when a delivery
- * runs out of retries (a test send has none to run out of).
+ * runs out of retries (a test send has none to run out of). Only scheduled attempts move
+ * the retry schedule: a redelivery by hand never uses up or moves an automatic retry.
  */
 const harness = setupEngineTest();
 
@@ -62,14 +63,14 @@ describe.each<Trigger>(["scheduled", "manual", "test"])("a %s attempt", (trigger
     const failedBefore = await counter("deliveries", { outcome: "failed" });
     const { endpoint, circuit, exhausted } = await attemptBy(trigger, 503);
     expect(await counter("attempts", { trigger, outcome: "retry", status_class: "5xx" })).toBe(attemptsBefore + 1);
-    // scheduled and test: the delivery finished as failed. manual: a pending delivery's
-    // manual attempt used its last scheduled try too (schedule of one attempt).
-    expect(await counter("deliveries", { outcome: "failed" })).toBe(failedBefore + 1);
+    // scheduled and test: the delivery finished as failed. manual: the delivery stays pending,
+    // its one scheduled attempt still to come (a manual attempt never uses one up).
+    expect(await counter("deliveries", { outcome: "failed" })).toBe(failedBefore + (trigger === "manual" ? 0 : 1));
     expect(circuit).toMatchObject({ consecutiveFailures: 1 });
     expect(endpoint.failingSince).not.toBeNull();
     expect(endpoint.lastFailureAt).not.toBeNull();
-    // Out of retries → announced; a test send has no retries to run out of.
-    expect(exhausted).toBe(trigger === "test" ? 0 : 1);
+    // Out of retries → announced; a test send has no retries to run out of, a manual one uses none.
+    expect(exhausted).toBe(trigger === "scheduled" ? 1 : 0);
   });
 
   it("that succeeds: counted under its trigger, with its enqueue-to-delivered time, and a success for the endpoint", async () => {
@@ -84,6 +85,35 @@ describe.each<Trigger>(["scheduled", "manual", "test"])("a %s attempt", (trigger
     expect(endpoint.failingSince).toBeNull();
     expect(exhausted).toBe(0);
   });
+});
+
+it("a failed redelivery by hand neither uses up nor moves the next scheduled attempt; a successful one delivers", async () => {
+  const org = await makeOrganization();
+  const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
+  receiver.setResponder(respondWith(503));
+  const schedule = [0, 300, 1800];
+  const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "by-hand", {});
+  const deliveryId = deliveries.find((delivery) => delivery.endpointId === endpoint.id)!.id;
+  await processDueDeliveries({ schedule, endpointConcurrency: 100 });
+  const afterScheduled = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+  expect(afterScheduled).toMatchObject({ status: "pending", attempts: 1, manualAttempts: 0 });
+  expect(afterScheduled.nextAttemptAt).not.toBeNull();
+
+  await redeliver({ organizationId: org.id, deliveryId, schedule });
+  await redeliver({ organizationId: org.id, deliveryId, schedule });
+  const afterManual = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
+  expect(afterManual).toMatchObject({ status: "pending", attempts: 1, manualAttempts: 2, nextAttemptAt: afterScheduled.nextAttemptAt });
+  // Listed with the others, numbered in order, each under its trigger.
+  const log = await prisma.webhookAttempt.findMany({ where: { deliveryId }, orderBy: { number: "asc" } });
+  expect(log.map((attempt) => [attempt.number, attempt.trigger])).toEqual([
+    [1, "scheduled"],
+    [2, "manual"],
+    [3, "manual"],
+  ]);
+
+  receiver.setResponder(respondWith(200));
+  await redeliver({ organizationId: org.id, deliveryId, schedule });
+  expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: "delivered", attempts: 1, manualAttempts: 3, nextAttemptAt: null });
 });
 
 it("a manual attempt of a delivery that already finished is counted, but does not finish it again", async () => {

@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { loadDashboard } from "@/lib/webhooks/metrics";
 import {
-  getDeliveriesByStatus,
+  getDeliveriesByOutcome,
   getMetricsSeries,
   getOrganizationTotals,
   getTopFailingEndpoints,
@@ -79,11 +79,12 @@ beforeAll(async () => {
 });
 
 const expected: Record<MetricsPeriod, Partial<Record<string, number>>> = {
-  "1h": { total: 4, successful: 2, failed: 1, successRate: 50, avgDeliveryTimeMs: 150, retryRate: 50, p50DeliveryTimeMs: 150, avgAttempts: 3 },
+  // successRate: delivered of attempted (delivered + retrying + gave up); cancelled and never-attempted deliveries do not count.
+  "1h": { total: 4, successful: 2, failed: 1, retrying: 1, attempted: 4, cancelled: 0, successRate: 50, avgDeliveryTimeMs: 150, retryRate: 50, p50DeliveryTimeMs: 150, avgAttempts: 3 },
   // retried = attempts > 1; avgAttempts over deliveries with at least one attempt
-  "24h": { total: 6, successful: 3, failed: 2, successRate: 50, avgDeliveryTimeMs: 200, retryRate: 66.67, p50DeliveryTimeMs: 200, avgAttempts: 3.67 },
-  "7d": { total: 8, successful: 4, failed: 2, successRate: 50, avgDeliveryTimeMs: 1400, retryRate: 62.5, p50DeliveryTimeMs: 250, avgAttempts: 3.57 },
-  "30d": { total: 9, successful: 4, failed: 3, successRate: 44.44, avgDeliveryTimeMs: 1400, retryRate: 66.67, p50DeliveryTimeMs: 250, avgAttempts: 4.13 },
+  "24h": { total: 6, successful: 3, failed: 2, retrying: 1, attempted: 6, cancelled: 0, successRate: 50, avgDeliveryTimeMs: 200, retryRate: 66.67, p50DeliveryTimeMs: 200, avgAttempts: 3.67 },
+  "7d": { total: 8, successful: 4, failed: 2, retrying: 1, attempted: 7, cancelled: 1, successRate: 57.14, avgDeliveryTimeMs: 1400, retryRate: 62.5, p50DeliveryTimeMs: 250, avgAttempts: 3.57 },
+  "30d": { total: 9, successful: 4, failed: 3, retrying: 1, attempted: 8, cancelled: 1, successRate: 50, avgDeliveryTimeMs: 1400, retryRate: 66.67, p50DeliveryTimeMs: 250, avgAttempts: 4.13 },
 };
 
 describe("getWebhookMetrics", () => {
@@ -91,7 +92,8 @@ describe("getWebhookMetrics", () => {
     const metrics = await getWebhookMetrics({ organizationId: orgA, period, now: () => NOW });
     expect(metrics).toMatchObject({ period, ...expected[period] });
     // Not period-bound: the backlog and the last day, and endpoint state.
-    expect(metrics).toMatchObject({ pending: 1, oldestPendingAgeSeconds: 3000, failedLast24h: 2, openCircuits: 1, disabledEndpoints: 0 });
+    // The pending delivery's endpoint has an open circuit: it is held.
+    expect(metrics).toMatchObject({ pending: 1, held: 1, oldestPendingAgeSeconds: 3000, failedLast24h: 2, openCircuits: 1, disabledEndpoints: 0 });
   });
 
   it("computes p95 by interpolation like PostgreSQL's percentile_cont", async () => {
@@ -124,10 +126,11 @@ describe("dashboard queries", () => {
     expect(withData.every((point) => point.successRate === null || (point.successRate >= 0 && point.successRate <= 100))).toBe(true);
   });
 
-  it("ranks failing endpoints and counts by status", async () => {
+  it("ranks failing endpoints and counts by outcome", async () => {
     const top = await getTopFailingEndpoints({ period: "30d", now: () => NOW });
-    expect(top).toEqual([expect.objectContaining({ endpointId: endpointA, failed: 4, total: 9, failureRate: 44.44 })]);
-    expect(await getDeliveriesByStatus({ organizationId: orgA, period: "7d", now: () => NOW })).toEqual({ pending: 1, delivered: 4, failed: 2, cancelled: 1 });
+    // Not delivered = 3 gave up + 1 retrying, of 8 attempted: 100 % minus the 50 % success rate.
+    expect(top).toEqual([expect.objectContaining({ endpointId: endpointA, failed: 4, retrying: 1, gaveUp: 3, attempted: 8, total: 9, failureRate: 50 })]);
+    expect(await getDeliveriesByOutcome({ organizationId: orgA, period: "7d", now: () => NOW })).toEqual({ pending: 0, retrying: 0, held: 1, delivered: 4, failed: 2, cancelled: 1 });
   });
 });
 
@@ -144,9 +147,9 @@ describe("ops: every organization", () => {
   it("ranks organizations by deliveries in the period, keeping one with only a stuck backlog", async () => {
     const totals = await getOrganizationTotals({ period: "24h", now: () => NOW });
     expect(totals).toEqual([
-      { id: orgA, name: "A", total: 6, delivered: 3, failed: 2, pending: 1, successRate: 50 },
-      { id: orgB, name: "B", total: 1, delivered: 1, failed: 0, pending: 0, successRate: 100 },
-      { id: stuck.id, name: "Stuck", total: 0, delivered: 0, failed: 0, pending: 1, successRate: null },
+      { id: orgA, name: "A", total: 6, delivered: 3, failed: 2, retrying: 1, attempted: 6, pending: 1, successRate: 50 },
+      { id: orgB, name: "B", total: 1, delivered: 1, failed: 0, retrying: 0, attempted: 1, pending: 0, successRate: 100 },
+      { id: stuck.id, name: "Stuck", total: 0, delivered: 0, failed: 0, retrying: 0, attempted: 0, pending: 1, successRate: null },
     ]);
     expect(await getOrganizationTotals({ period: "24h", now: () => NOW, limit: 1 })).toHaveLength(1);
   });
@@ -159,7 +162,7 @@ describe("ops: every organization", () => {
 
     const one = await loadDashboard({ organizationId: orgA, period: "24h", now: () => NOW });
     expect(one.metrics.total).toBe(6);
-    expect(one.byStatus).toEqual({ pending: 1, delivered: 3, failed: 2, cancelled: 0 });
+    expect(one.byOutcome).toEqual({ pending: 0, retrying: 0, held: 1, delivered: 3, failed: 2, cancelled: 0 });
     expect(one.series.reduce((sum, point) => sum + point.total, 0)).toBe(6);
     expect(one.organizationNames).toEqual({});
   });

@@ -38,8 +38,8 @@ function range(values: number[], format: (value: number) => string): string {
 /** A one-sentence text version of the success-rate chart. */
 export function summarizeSuccessRate(points: SeriesPoint[], period: MetricsPeriod): string {
   const values = points.flatMap((point) => (point.successRate === null ? [] : [point.successRate]));
-  if (values.length === 0) return `No deliveries finished in ${PERIOD_LABELS[period].long}.`;
-  return `Share of finished deliveries that succeeded, ${seriesScope(period)}: ${range(values, formatPercent)}.`;
+  if (values.length === 0) return `No deliveries attempted in ${PERIOD_LABELS[period].long}.`;
+  return `Delivered, of deliveries attempted (delivered, retrying or gave up), ${seriesScope(period)}: ${range(values, formatPercent)}.`;
 }
 
 /** A one-sentence text version of the p95 delivery-time chart. */

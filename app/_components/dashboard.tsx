@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import type { AlertView } from "@/lib/webhooks/alerting";
 import { type DashboardData, type FailingEndpoint, loadDashboard, METRICS_PERIODS, type MetricsPeriod, SERIES_BUCKET_SECONDS, type WebhookMetrics } from "@/lib/webhooks/metrics";
 import { Badge } from "./badge";
+import { OUTCOME_DESCRIPTIONS, OUTCOME_LABELS } from "./delivery-state";
 import { PERIOD_LABELS, summarizeP95, summarizeSuccessRate } from "./dashboard-text";
 import { EmptyState } from "./empty-state";
 import { formatAge, formatCount, formatDurationMs, formatPercent, urlHost } from "./format";
@@ -59,17 +60,25 @@ export function PeriodNav({ period, basePath }: { period: MetricsPeriod; basePat
   );
 }
 
-/** The stat tiles: volume, success, speed, backlog and the state of the endpoints. */
+/**
+ * The stat tiles: volume, success, speed, backlog and the state of the endpoints. Every
+ * figure comes from the one definition in lib/webhooks/outcomes.ts: the success rate
+ * divides delivered by attempted (delivered + retrying + gave up), and says so.
+ */
 export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
-  const any = metrics.total > 0;
+  const any = metrics.attempted > 0;
   return (
     <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" aria-label="Delivery statistics">
-      <StatTile label="Deliveries" value={formatCount(metrics.total)} detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.failed)} failed`} />
+      <StatTile
+        label="Deliveries"
+        value={formatCount(metrics.total)}
+        detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.retrying)} retrying · ${formatCount(metrics.failed)} gave up`}
+      />
       <StatTile
         label="Success rate"
         value={any ? formatPercent(metrics.successRate) : "—"}
         valueClassName={any ? rateTone(metrics.successRate) : "text-slate-400"}
-        detail={any ? "Delivered, of all created in the period" : "Nothing sent in this period"}
+        detail={any ? `${formatCount(metrics.successful)} delivered of ${formatCount(metrics.attempted)} attempted (delivered, retrying or gave up)` : "Nothing attempted in this period"}
       />
       <StatTile
         label="p95 time to delivery"
@@ -80,13 +89,17 @@ export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
       <StatTile
         label="Pending backlog"
         value={formatCount(metrics.pending)}
-        detail={metrics.pending > 0 ? `Oldest waiting ${formatAge(metrics.oldestPendingAgeSeconds)}` : "Nothing waiting"}
+        detail={
+          metrics.pending > 0
+            ? `Waiting, retrying or held, any age · ${metrics.held > 0 ? `${formatCount(metrics.held)} held by open circuits · ` : ""}oldest ${formatAge(metrics.oldestPendingAgeSeconds)}`
+            : "Nothing waiting"
+        }
       />
       <StatTile
-        label="Failed, last 24 h"
+        label="Gave up, last 24 h"
         value={formatCount(metrics.failedLast24h)}
         valueClassName={metrics.failedLast24h > 0 ? "text-red-700" : undefined}
-        detail="Gave up after every retry"
+        detail="Failed for good: no attempt left, or not worth retrying"
       />
       <StatTile
         label="Open circuits"
@@ -114,34 +127,37 @@ export function ChartCard({ id, heading, summary, children }: { id: string; head
   );
 }
 
-const STATUS_ROWS = [
-  { key: "delivered", label: "Delivered", color: "bg-emerald-500" },
-  { key: "failed", label: "Failed", color: "bg-red-500" },
-  { key: "pending", label: "Pending", color: "bg-amber-400" },
-  { key: "cancelled", label: "Cancelled", color: "bg-slate-400" },
+const OUTCOME_ROWS = [
+  { key: "delivered", color: "bg-emerald-500" },
+  { key: "retrying", color: "bg-amber-400" },
+  { key: "held", color: "bg-orange-500" },
+  { key: "failed", color: "bg-red-500" },
+  { key: "pending", color: "bg-sky-400" },
+  { key: "cancelled", color: "bg-slate-400" },
 ] as const;
 
-function StatusSummary({ byStatus }: { byStatus: DashboardData["byStatus"] }) {
-  const total = STATUS_ROWS.reduce((sum, row) => sum + byStatus[row.key], 0);
+function StatusSummary({ byOutcome }: { byOutcome: DashboardData["byOutcome"] }) {
+  const total = OUTCOME_ROWS.reduce((sum, row) => sum + byOutcome[row.key], 0);
   return (
     <section aria-labelledby="dashboard-status-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-status-heading" className="text-sm font-semibold text-slate-900">
         Deliveries by status
       </h3>
+      <p className="mt-1 text-xs text-slate-500">Share of every delivery created in the period, as it stands now.</p>
       {total > 0 ? (
         <div className="mt-3 flex h-3 overflow-hidden rounded-full bg-slate-100" aria-hidden="true">
-          {STATUS_ROWS.map((row) =>
-            byStatus[row.key] > 0 ? <div key={row.key} className={row.color} style={{ width: `${(byStatus[row.key] / total) * 100}%` }} /> : null,
+          {OUTCOME_ROWS.map((row) =>
+            byOutcome[row.key] > 0 ? <div key={row.key} className={row.color} style={{ width: `${(byOutcome[row.key] / total) * 100}%` }} /> : null,
           )}
         </div>
       ) : null}
       <ul className="mt-3 grid gap-1.5 text-sm">
-        {STATUS_ROWS.map((row) => (
-          <li key={row.key} className="flex items-center gap-2">
+        {OUTCOME_ROWS.map((row) => (
+          <li key={row.key} className="flex items-center gap-2" title={OUTCOME_DESCRIPTIONS[row.key]}>
             <span className={`size-2.5 rounded-sm ${row.color}`} aria-hidden="true" />
-            <span className="text-slate-700">{row.label}</span>
-            <span className="ml-auto tabular-nums font-medium text-slate-900">{formatCount(byStatus[row.key])}</span>
-            <span className="w-16 text-right tabular-nums text-slate-500">{total > 0 ? formatPercent(Math.round((byStatus[row.key] / total) * 1000) / 10) : "—"}</span>
+            <span className="text-slate-700">{row.key === "failed" ? "Failed (gave up)" : OUTCOME_LABELS[row.key]}</span>
+            <span className="ml-auto tabular-nums font-medium text-slate-900">{formatCount(byOutcome[row.key])}</span>
+            <span className="w-16 text-right tabular-nums text-slate-500">{total > 0 ? formatPercent(Math.round((byOutcome[row.key] / total) * 1000) / 10) : "—"}</span>
           </li>
         ))}
       </ul>
@@ -180,8 +196,8 @@ function TopFailing({
                     Organization
                   </th>
                 ) : null}
-                <th scope="col" className="py-2 pr-3 text-right font-medium" title="Failed for good or still retrying, of all deliveries in the period">
-                  Failed / total
+                <th scope="col" className="py-2 pr-3 text-right font-medium" title="Retrying or gave up, of the deliveries attempted in the period">
+                  Not delivered / attempted
                 </th>
                 <th scope="col" className="py-2 text-right font-medium">
                   Failure rate
@@ -203,14 +219,14 @@ function TopFailing({
                   </td>
                   {allOrganizations ? <td className="py-2 pr-3 text-slate-700">{organizationNames[row.organizationId] ?? row.organizationId}</td> : null}
                   <td className="py-2 pr-3 text-right tabular-nums text-slate-700">
-                    {formatCount(row.failed)} / {formatCount(row.total)}
+                    {formatCount(row.failed)} / {formatCount(row.attempted)}
                   </td>
                   <td className={`py-2 text-right font-medium tabular-nums ${rateTone(100 - row.failureRate)}`}>{formatPercent(row.failureRate)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <p className="mt-2 text-xs text-slate-500">Failed counts deliveries that gave up or are still being retried.</p>
+          <p className="mt-2 text-xs text-slate-500">Not delivered: still retrying, held, or gave up. The failure rate is 100 % minus the endpoint&apos;s success rate.</p>
         </div>
       )}
     </section>
@@ -297,7 +313,7 @@ export function DashboardView({ data, basePath }: { data: DashboardData; basePat
             </ChartCard>
           </div>
           <div className="grid gap-4 lg:grid-cols-2">
-            <StatusSummary byStatus={data.byStatus} />
+            <StatusSummary byOutcome={data.byOutcome} />
             <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} basePath={basePath} />
           </div>
         </>

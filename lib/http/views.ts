@@ -1,5 +1,5 @@
 import { displayUrl, type EndpointView } from "@/lib/webhooks/endpoints";
-import type { EndpointActivity } from "@/lib/webhooks/history";
+import type { EndpointActivity } from "@/lib/webhooks/endpoint-activity";
 
 /**
  * The JSON shape of an endpoint in API responses. `fullUrl: false` (members) gives the URL's

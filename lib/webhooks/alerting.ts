@@ -6,6 +6,7 @@ import { logger } from "@/lib/logger";
 import { mailAlertToManagers } from "@/lib/mail/alert-mail";
 import { emitPlatformEvent } from "@/lib/webhooks/platform-events";
 import { sendWebhook } from "@/lib/webhooks/send";
+import { outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
 
 export type AlertKind = "failure_rate" | "backlog_age" | "endpoint_disabled" | "circuit_open" | "secret_undecryptable";
 
@@ -31,7 +32,11 @@ export async function listOpenAlerts(options: { organizationId?: string; prisma?
   return rows.map((row) => ({ ...row, kind: row.kind as AlertKind }));
 }
 
-/** An organization's failure rate over the last hour above this (with enough deliveries) opens an alert. */
+/**
+ * An organization's failure rate over the last hour above this (with enough attempted
+ * deliveries) opens an alert. The failure rate is 100 % minus the success rate of
+ * lib/webhooks/outcomes.ts: retrying and given up, of attempted.
+ */
 export const ALERT_FAILURE_RATE = 0.5;
 export const ALERT_FAILURE_MIN_DELIVERIES = 10;
 /** A due delivery still waiting this long means the workers are down or far behind. */
@@ -73,32 +78,36 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
   const hourAgo = sqlTime(new Date(now.getTime() - 3_600_000));
   const conditions: Condition[] = [];
 
-  const rates = await db.$queryRawUnsafe<{ organizationId: string; attempted: number; failing: number }[]>(
-    `SELECT "organizationId",
-            count(*)::int AS "attempted",
-            count(*) FILTER (WHERE "status" = 'failed' OR ("status" = 'pending' AND "attempts" > 0))::int AS "failing"
-       FROM "WebhookDelivery"
-      WHERE "createdAt" >= $1::timestamp(3) AND "attempts" > 0
-      GROUP BY "organizationId"`,
+  const rates = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT d."organizationId", ${outcomeCountColumns("d")}
+       FROM "WebhookDelivery" d
+      WHERE d."createdAt" >= $1::timestamp(3) AND d."createdAt" <= $2::timestamp(3)
+      GROUP BY d."organizationId"`,
     hourAgo,
+    sqlTime(now),
   );
-  for (const rate of rates) {
-    const share = rate.failing / rate.attempted;
-    if (rate.attempted >= ALERT_FAILURE_MIN_DELIVERIES && share > ALERT_FAILURE_RATE) {
+  const notDelivered = `(${OUTCOME_PREDICATES.failed("d")} OR ${OUTCOME_PREDICATES.failing("d")})`;
+  for (const row of rates) {
+    const organizationId = String(row.organizationId);
+    const counts = readOutcomeCounts(row);
+    const share = counts.attempted === 0 ? 0 : (counts.failing + counts.failed) / counts.attempted;
+    if (counts.attempted >= ALERT_FAILURE_MIN_DELIVERIES && share > ALERT_FAILURE_RATE) {
       const failingEndpoints = await db.$queryRawUnsafe<{ endpointId: string }[]>(
-        `SELECT "endpointId" FROM "WebhookDelivery"
-          WHERE "organizationId" = $1 AND "createdAt" >= $2::timestamp(3) AND "attempts" > 0
-          GROUP BY "endpointId"
-         HAVING count(*) FILTER (WHERE "status" = 'failed' OR ("status" = 'pending' AND "attempts" > 0)) * 2 > count(*)`,
-        rate.organizationId,
+        `SELECT d."endpointId" FROM "WebhookDelivery" d
+          WHERE d."organizationId" = $1 AND d."createdAt" >= $2::timestamp(3) AND d."createdAt" <= $3::timestamp(3) AND ${OUTCOME_PREDICATES.attempted("d")}
+          GROUP BY d."endpointId"
+         HAVING count(*) FILTER (WHERE ${notDelivered}) * 2 > count(*)`,
+        organizationId,
         hourAgo,
+        sqlTime(now),
       );
+      const failurePercent = Math.round(100 - (counts.successRate ?? 100));
       conditions.push({
-        organizationId: rate.organizationId,
+        organizationId,
         kind: "failure_rate",
-        subject: rate.organizationId,
+        subject: organizationId,
         severity: share >= 0.9 ? "critical" : "warning",
-        message: `${Math.round(share * 100)} % of ${rate.attempted} deliveries in the last hour are failing`,
+        message: `${failurePercent} % of ${counts.attempted} attempted deliveries in the last hour were not delivered (${counts.failing} retrying, ${counts.failed} gave up)`,
         endpointIds: failingEndpoints.map((row) => row.endpointId),
       });
     }

@@ -117,10 +117,12 @@ export type AttemptMade = Extract<AttemptResult, { kind: "attempted" }> & { sent
  * the metrics, inform the circuit breaker and the endpoint's failure streak, and
  * announce `delivery.exhausted` when the delivery runs out of retries.
  *
- * What the trigger changes is only the next state: a failed `scheduled` or
- * `manual` attempt of a pending delivery is retried on the schedule; a failed
- * `manual` attempt of a finished delivery leaves it as it was; a `test` attempt is
- * never retried. Throws SecretError, with nothing sent, when no key opens the
+ * What the trigger changes is only the next state: a failed `scheduled`
+ * attempt is retried on the schedule (or gives up); a failed `manual` attempt
+ * leaves the delivery as it was — still pending with its next scheduled attempt
+ * where it was, or still failed — because a redelivery by hand never uses up or
+ * moves an automatic retry; a `test` attempt is never retried. Scheduled attempts
+ * are counted in `attempts`, manual and test ones in `manualAttempts`. Throws SecretError, with nothing sent, when no key opens the
  * endpoint's secret; returns `lease_lost` when the lease was no longer ours.
  */
 export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOptions): Promise<AttemptMade | { kind: "lease_lost" }> {
@@ -134,9 +136,13 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
   const attemptsMade = target.attempts + 1;
   let status: AttemptTarget["status"];
   let retryAt: Date | null = null;
+  let keepSchedule = false;
   if (verdict.kind === "success") status = "delivered";
   else if (options.trigger === "test") status = "failed";
-  else if (target.status === "pending") {
+  else if (options.trigger === "manual") {
+    status = target.status;
+    keepSchedule = true;
+  } else if (target.status === "pending") {
     retryAt = nextAttemptAt({ attemptsMade, verdict, now: finishedAt, schedule: options.schedule ?? RETRY_SCHEDULE_SECONDS, random: options.random });
     status = retryAt ? "pending" : "failed";
   } else status = target.status;
@@ -154,6 +160,7 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
       finishedAt,
       status,
       nextAttemptAt: retryAt,
+      keepSchedule,
     });
   } catch (caught) {
     if (caught instanceof LeaseLostError) return { kind: "lease_lost" };
@@ -171,7 +178,7 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
     enqueueToDeliveredMs: finished && status === "delivered" ? finishedAt.getTime() - target.createdAt.getTime() : undefined,
   });
   await afterAttempt(db, breaker, target.endpoint, verdict, finishedAt, target.circuit);
-  if (finished && status === "failed" && verdict.kind === "retry" && options.trigger !== "test") {
+  if (finished && status === "failed" && verdict.kind === "retry" && options.trigger === "scheduled") {
     await announceDeliveryExhausted(target, attemptsMade);
   }
   return { kind: "attempted", verdict, statusCode, error, durationMs: sent.durationMs, status, sent };

@@ -1,6 +1,7 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerting";
+import { DELIVERY_OUTCOMES, type DeliveryOutcome, outcomeCaseSql, outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
 
 export const METRICS_PERIODS = { "1h": 3_600, "24h": 86_400, "7d": 604_800, "30d": 2_592_000 } as const;
 export type MetricsPeriod = keyof typeof METRICS_PERIODS;
@@ -14,16 +15,23 @@ export interface MetricsOptions {
 }
 
 /**
- * The classic guide's metrics, done in the database. Rates are percentages
- * rounded to 2 decimals; times are milliseconds from enqueue to delivered.
- * Every field is a number (0 when there is nothing to count, never NaN/null).
+ * The classic guide's metrics, done in the database with the definitions of
+ * lib/webhooks/outcomes.ts. Rates are percentages rounded to 2 decimals; times
+ * are milliseconds from enqueue to delivered. Every field is a number (0 when
+ * there is nothing to count, never NaN/null).
  */
 export interface WebhookMetrics {
   period: MetricsPeriod;
-  /** Deliveries created in the period, and of those, how many were delivered / failed for good. */
+  /** Deliveries created in the period, and of those, how many were delivered / failed for good (gave up). */
   total: number;
   successful: number;
   failed: number;
+  /** Of the period's deliveries: still pending after failed scheduled attempts (retrying, or held after failing). */
+  retrying: number;
+  /** Of the period's deliveries: delivered + retrying + failed, what {@link successRate} divides by. */
+  attempted: number;
+  cancelled: number;
+  /** Delivered of attempted (see SUCCESS_RATE_BASIS); 0 when nothing was attempted. */
   successRate: number;
   avgDeliveryTimeMs: number;
   /** Share of the period's deliveries that needed more than one attempt. */
@@ -36,6 +44,8 @@ export interface WebhookMetrics {
   /** Mean attempts per attempted delivery in the period. */
   avgAttempts: number;
   failedLast24h: number;
+  /** Pending deliveries held right now: their endpoint's circuit is open or its secret cannot be opened. */
+  held: number;
   openCircuits: number;
   disabledEndpoints: number;
 }
@@ -63,9 +73,7 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
            FROM "WebhookDelivery"
           WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3) AND "createdAt" <= $3::timestamp(3)
        )
-       SELECT count(*)::int AS "total",
-              count(*) FILTER (WHERE "status" = 'delivered')::int AS "successful",
-              count(*) FILTER (WHERE "status" = 'failed')::int AS "failed",
+       SELECT ${outcomeCountColumns("d")},
               count(*) FILTER (WHERE "attempts" > 1)::int AS "retried",
               avg("ms") FILTER (WHERE "status" = 'delivered') AS "avgMs",
               percentile_cont(0.5) WITHIN GROUP (ORDER BY "ms") FILTER (WHERE "status" = 'delivered') AS "p50",
@@ -77,9 +85,12 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
       sqlTime(now),
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT count(*)::int AS "pending", min("createdAt") AS "oldest"
-         FROM "WebhookDelivery"
-        WHERE ($1::text IS NULL OR "organizationId" = $1) AND "status" = 'pending'`,
+      `SELECT count(*)::int AS "pending", min(d."createdAt") AS "oldest",
+              count(*) FILTER (WHERE ${outcomeCaseSql("d", "e", "c")} = 'held')::int AS "held"
+         FROM "WebhookDelivery" d
+         JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
+         LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
+        WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."status" = 'pending'`,
       org,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
@@ -99,15 +110,18 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
     ),
   ]);
   const w = window[0] ?? {};
-  const total = num(w.total);
-  const successful = num(w.successful);
+  const counts = readOutcomeCounts(w);
+  const total = counts.total;
   const oldest = backlog[0]?.oldest as Date | null | undefined;
   return {
     period,
     total,
-    successful,
-    failed: num(w.failed),
-    successRate: percent(successful, total),
+    successful: counts.delivered,
+    failed: counts.failed,
+    retrying: counts.failing,
+    attempted: counts.attempted,
+    cancelled: counts.cancelled,
+    successRate: counts.successRate ?? 0,
     avgDeliveryTimeMs: round2(num(w.avgMs)),
     retryRate: percent(num(w.retried), total),
     pending: num(backlog[0]?.pending),
@@ -116,6 +130,7 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
     p95DeliveryTimeMs: round2(num(w.p95)),
     avgAttempts: round2(num(w.avgAttempts)),
     failedLast24h: num(recent[0]?.failed),
+    held: num(backlog[0]?.held),
     openCircuits: num(endpoints[0]?.openCircuits),
     disabledEndpoints: num(endpoints[0]?.disabled),
   };
@@ -129,6 +144,11 @@ export interface SeriesPoint {
   total: number;
   successful: number;
   failed: number;
+  /** Still pending after failed scheduled attempts. */
+  retrying: number;
+  /** Delivered + retrying + failed: what `successRate` divides by. */
+  attempted: number;
+  /** Delivered of attempted (the one definition in lib/webhooks/outcomes.ts); null when nothing was attempted. */
   successRate: number | null;
   p95DeliveryTimeMs: number | null;
 }
@@ -141,14 +161,12 @@ export async function getMetricsSeries(options: MetricsOptions = {}): Promise<Se
   const bucket = SERIES_BUCKET_SECONDS[period];
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT to_timestamp(floor(EXTRACT(EPOCH FROM "createdAt") / $4) * $4) AT TIME ZONE 'UTC' AS "at",
-            count(*)::int AS "total",
-            count(*) FILTER (WHERE "status" = 'delivered')::int AS "successful",
-            count(*) FILTER (WHERE "status" = 'failed')::int AS "failed",
+    `SELECT to_timestamp(floor(EXTRACT(EPOCH FROM d."createdAt") / $4) * $4) AT TIME ZONE 'UTC' AS "at",
+            ${outcomeCountColumns("d")},
             percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("deliveredAt" - "createdAt")) * 1000)
               FILTER (WHERE "status" = 'delivered') AS "p95"
-       FROM "WebhookDelivery"
-      WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3) AND "createdAt" <= $3::timestamp(3)
+       FROM "WebhookDelivery" d
+      WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."createdAt" >= $2::timestamp(3) AND d."createdAt" <= $3::timestamp(3)
       GROUP BY 1 ORDER BY 1`,
     options.organizationId ?? null,
     sqlTime(since),
@@ -160,15 +178,15 @@ export async function getMetricsSeries(options: MetricsOptions = {}): Promise<Se
   const first = Math.floor(since.getTime() / 1000 / bucket) * bucket * 1000;
   for (let at = first; at <= now.getTime(); at += bucket * 1000) {
     const row = byBucket.get(at);
-    const total = num(row?.total);
-    const successful = num(row?.successful);
-    const failed = num(row?.failed);
+    const counts = readOutcomeCounts(row);
     points.push({
       at: new Date(at).toISOString(),
-      total,
-      successful,
-      failed,
-      successRate: successful + failed === 0 ? null : percent(successful, successful + failed),
+      total: counts.total,
+      successful: counts.delivered,
+      failed: counts.failed,
+      retrying: counts.failing,
+      attempted: counts.attempted,
+      successRate: counts.successRate,
       p95DeliveryTimeMs: row?.p95 === null || row?.p95 === undefined ? null : round2(num(row.p95)),
     });
   }
@@ -179,55 +197,72 @@ export interface FailingEndpoint {
   endpointId: string;
   url: string;
   organizationId: string;
+  /** The endpoint's deliveries created in the period. */
   total: number;
+  /** Of those, delivered + retrying + failed (what the rates divide by). */
+  attempted: number;
+  /** Not delivered: retrying plus gave up. */
   failed: number;
+  retrying: number;
+  gaveUp: number;
+  /** Not delivered of attempted: exactly 100 minus the endpoint's success rate. */
   failureRate: number;
 }
 
-/** Endpoints with the most failed deliveries in the period. */
+/** Endpoints with the most deliveries not delivered (retrying or given up) in the period. */
 export async function getTopFailingEndpoints(options: MetricsOptions & { limit?: number } = {}): Promise<FailingEndpoint[]> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
   const now = options.now?.() ?? new Date();
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT d."endpointId", e."url", e."organizationId", count(*)::int AS "total",
-            count(*) FILTER (WHERE d."status" = 'failed' OR (d."status" = 'pending' AND d."attempts" > 0))::int AS "failed"
+    `SELECT d."endpointId", e."url", e."organizationId", ${outcomeCountColumns("d")}
        FROM "WebhookDelivery" d JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
-      WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."createdAt" >= $2::timestamp(3)
+      WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."createdAt" >= $2::timestamp(3) AND d."createdAt" <= $4::timestamp(3)
       GROUP BY d."endpointId", e."url", e."organizationId"
-     HAVING count(*) FILTER (WHERE d."status" = 'failed' OR (d."status" = 'pending' AND d."attempts" > 0)) > 0
-      ORDER BY "failed" DESC, "total" DESC
+     HAVING count(*) FILTER (WHERE ${OUTCOME_PREDICATES.failed("d")} OR ${OUTCOME_PREDICATES.failing("d")}) > 0
+      ORDER BY count(*) FILTER (WHERE ${OUTCOME_PREDICATES.failed("d")} OR ${OUTCOME_PREDICATES.failing("d")}) DESC, "attempted" DESC
       LIMIT $3`,
     options.organizationId ?? null,
     sqlTime(since),
     options.limit ?? 5,
+    sqlTime(now),
   );
-  return rows.map((row) => ({
-    endpointId: String(row.endpointId),
-    url: String(row.url),
-    organizationId: String(row.organizationId),
-    total: num(row.total),
-    failed: num(row.failed),
-    failureRate: percent(num(row.failed), num(row.total)),
-  }));
+  return rows.map((row) => {
+    const counts = readOutcomeCounts(row);
+    return {
+      endpointId: String(row.endpointId),
+      url: String(row.url),
+      organizationId: String(row.organizationId),
+      total: counts.total,
+      attempted: counts.attempted,
+      failed: counts.failing + counts.failed,
+      retrying: counts.failing,
+      gaveUp: counts.failed,
+      failureRate: round2(100 - (counts.successRate ?? 100)),
+    };
+  });
 }
 
-/** Deliveries of the period by status. */
-export async function getDeliveriesByStatus(options: MetricsOptions = {}): Promise<Record<"pending" | "delivered" | "failed" | "cancelled", number>> {
+/** Deliveries of the period by derived outcome (lib/webhooks/outcomes.ts): held and retrying apart from pending. */
+export async function getDeliveriesByOutcome(options: MetricsOptions = {}): Promise<Record<DeliveryOutcome, number>> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
   const now = options.now?.() ?? new Date();
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
-  const rows = await db.$queryRawUnsafe<{ status: string; count: number }[]>(
-    `SELECT "status"::text AS "status", count(*)::int AS "count" FROM "WebhookDelivery"
-      WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3)
+  const rows = await db.$queryRawUnsafe<{ outcome: DeliveryOutcome; count: number }[]>(
+    `SELECT ${outcomeCaseSql("d", "e", "c")} AS "outcome", count(*)::int AS "count"
+       FROM "WebhookDelivery" d
+       JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
+       LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
+      WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."createdAt" >= $2::timestamp(3) AND d."createdAt" <= $3::timestamp(3)
       GROUP BY 1`,
     options.organizationId ?? null,
     sqlTime(since),
+    sqlTime(now),
   );
-  const result = { pending: 0, delivered: 0, failed: 0, cancelled: 0 };
-  for (const row of rows) result[row.status as keyof typeof result] = num(row.count);
+  const result = Object.fromEntries(DELIVERY_OUTCOMES.map((outcome) => [outcome, 0])) as Record<DeliveryOutcome, number>;
+  for (const row of rows) result[row.outcome] = num(row.count);
   return result;
 }
 
@@ -241,9 +276,13 @@ export interface OrganizationTotals {
   total: number;
   delivered: number;
   failed: number;
+  /** Still pending after failed scheduled attempts. */
+  retrying: number;
+  /** Delivered + retrying + failed: what `successRate` divides by. */
+  attempted: number;
   /** Deliveries waiting right now, whatever their age (like the backlog tile). */
   pending: number;
-  /** Delivered of `total`, in percent (2 decimals); null when `total` is 0. */
+  /** Delivered of attempted, in percent (2 decimals); null when nothing was attempted. */
   successRate: number | null;
 }
 
@@ -261,15 +300,13 @@ export async function getOrganizationTotals(options: Omit<MetricsOptions, "organ
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
     `WITH d AS (
-       SELECT "organizationId", "status",
+       SELECT "organizationId", "status", "attempts",
               ("createdAt" >= $1::timestamp(3) AND "createdAt" <= $2::timestamp(3)) AS "inPeriod"
          FROM "WebhookDelivery"
         WHERE ("createdAt" >= $1::timestamp(3) AND "createdAt" <= $2::timestamp(3)) OR "status" = 'pending'
      )
      SELECT o."id" AS "id", o."name" AS "name",
-            count(*) FILTER (WHERE d."inPeriod")::int AS "total",
-            count(*) FILTER (WHERE d."inPeriod" AND d."status" = 'delivered')::int AS "delivered",
-            count(*) FILTER (WHERE d."inPeriod" AND d."status" = 'failed')::int AS "failed",
+            ${outcomeCountColumns("d", { where: `d."inPeriod"` })},
             count(*) FILTER (WHERE d."status" = 'pending')::int AS "pending"
        FROM d
        JOIN "Organization" o ON o."id" = d."organizationId"
@@ -281,16 +318,17 @@ export async function getOrganizationTotals(options: Omit<MetricsOptions, "organ
     options.limit ?? BUSIEST_ORGANIZATIONS_LIMIT,
   );
   return rows.map((row) => {
-    const total = num(row.total);
-    const delivered = num(row.delivered);
+    const counts = readOutcomeCounts(row);
     return {
       id: String(row.id),
       name: String(row.name),
-      total,
-      delivered,
-      failed: num(row.failed),
+      total: counts.total,
+      delivered: counts.delivered,
+      failed: counts.failed,
+      retrying: counts.failing,
+      attempted: counts.attempted,
       pending: num(row.pending),
-      successRate: total === 0 ? null : Math.round((delivered / total) * 10_000) / 100,
+      successRate: counts.successRate,
     };
   });
 }
@@ -307,7 +345,7 @@ export interface DashboardData {
   organizationId: string | null;
   metrics: WebhookMetrics;
   series: SeriesPoint[];
-  byStatus: Awaited<ReturnType<typeof getDeliveriesByStatus>>;
+  byOutcome: Awaited<ReturnType<typeof getDeliveriesByOutcome>>;
   failing: FailingEndpoint[];
   alerts: AlertView[];
   /** Names of the organizations that appear in `failing` and `alerts`; only filled for every organization. */
@@ -330,10 +368,10 @@ export interface LoadDashboardOptions {
 export async function loadDashboard({ organizationId, period, now: clock, prisma }: LoadDashboardOptions): Promise<DashboardData> {
   const now = clock?.() ?? new Date();
   const scope = { organizationId: organizationId ?? undefined, period, now: () => now, prisma };
-  const [metrics, series, byStatus, failing, alerts] = await Promise.all([
+  const [metrics, series, byOutcome, failing, alerts] = await Promise.all([
     getWebhookMetrics(scope),
     getMetricsSeries(scope),
-    getDeliveriesByStatus(scope),
+    getDeliveriesByOutcome(scope),
     getTopFailingEndpoints({ ...scope, limit: TOP_FAILING_LIMIT }),
     listOpenAlerts({ organizationId: organizationId ?? undefined, limit: OPEN_ALERTS_LIMIT, prisma }),
   ]);
@@ -342,7 +380,7 @@ export async function loadDashboard({ organizationId, period, now: clock, prisma
     const ids = [...failing.map((row) => row.organizationId), ...alerts.flatMap((alert) => (alert.organizationId ? [alert.organizationId] : []))];
     organizationNames = await organizationNamesOf(ids, prisma);
   }
-  return { period, organizationId, metrics, series, byStatus, failing, alerts, organizationNames };
+  return { period, organizationId, metrics, series, byOutcome, failing, alerts, organizationNames };
 }
 
 /** Organization names by id, for the ids given (duplicates allowed); unknown ids are left out. */

@@ -17,6 +17,8 @@ export interface RecordInput {
   finishedAt: Date;
   status: "pending" | "delivered" | "failed" | "cancelled";
   nextAttemptAt: Date | null;
+  /** Leave the delivery's next scheduled attempt where it is (a failed manual attempt); `nextAttemptAt` is then ignored. */
+  keepSchedule?: boolean;
 }
 
 
@@ -54,6 +56,7 @@ function toRow(input: RecordInput) {
     lease_owner: input.leaseOwner ?? null,
     status: input.status,
     next_attempt_at: input.nextAttemptAt ? sqlTime(input.nextAttemptAt) : null,
+    keep_schedule: input.keepSchedule ?? false,
     status_code: statusCode ?? null,
     error: storable(error ?? null),
     finished_at: sqlTime(input.finishedAt),
@@ -84,14 +87,17 @@ export async function recordAttempts(db: DbClient, inputs: readonly RecordInput[
   const rows = await db.$queryRawUnsafe<{ deliveryId: string }[]>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-         delivery_id text, lease_owner text, status text, next_attempt_at text, status_code int, error text,
+         delivery_id text, lease_owner text, status text, next_attempt_at text, keep_schedule boolean, status_code int, error text,
          finished_at text, attempt_id text, organization_id text, endpoint_id text, trigger text, started_at text,
          duration_ms int, url text, request_headers jsonb, response_headers jsonb, response_body text,
          response_body_truncated boolean, error_code text, success boolean)
      ), updated AS (
        UPDATE "WebhookDelivery" d
-          SET "status" = i.status::"DeliveryStatus", "attempts" = d."attempts" + 1,
-              "nextAttemptAt" = i.next_attempt_at::timestamp(3),
+          SET "status" = i.status::"DeliveryStatus",
+              -- Only scheduled attempts move the retry schedule; manual and test ones are counted apart.
+              "attempts" = d."attempts" + CASE WHEN i.trigger = 'scheduled' THEN 1 ELSE 0 END,
+              "manualAttempts" = d."manualAttempts" + CASE WHEN i.trigger = 'scheduled' THEN 0 ELSE 1 END,
+              "nextAttemptAt" = CASE WHEN i.keep_schedule THEN d."nextAttemptAt" ELSE i.next_attempt_at::timestamp(3) END,
               "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastStatusCode" = i.status_code, "lastError" = i.error,
               "deliveredAt" = CASE WHEN i.status = 'delivered' THEN i.finished_at::timestamp(3) ELSE d."deliveredAt" END,
               "updatedAt" = i.finished_at::timestamp(3)

@@ -6,7 +6,7 @@ import { withAudit } from "@/lib/audit/route";
 import { apiRoute } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { createEndpoint, listEndpoints } from "@/lib/webhooks";
-import { endpointActivity } from "@/lib/webhooks/history";
+import { endpointActivity } from "@/lib/webhooks/endpoint-activity";
 
 export const dynamic = "force-dynamic";
 

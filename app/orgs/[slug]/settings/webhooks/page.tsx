@@ -2,7 +2,6 @@ import { displayUrl, listEndpoints } from "@/lib/webhooks/endpoints";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { StatusBadge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
 import { EmptyState } from "@/app/_components/empty-state";
 import { orgPath } from "@/app/_components/org-paths";
@@ -11,7 +10,8 @@ import type { OrgMembership } from "@/lib/auth/membership";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { organizationUsage } from "@/lib/limits/usage";
 import type { MetricsPeriod } from "@/lib/webhooks/metrics";
-import { endpointActivity } from "@/lib/webhooks/history";
+import { endpointActivity } from "@/lib/webhooks/endpoint-activity";
+import { EndpointHealthBadge, OutcomeBadge } from "@/app/_components/delivery-state";
 import { Dashboard, DashboardSkeleton } from "@/app/_components/dashboard";
 import { parseMetricsPeriod } from "@/app/_components/dashboard-text";
 import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
@@ -142,7 +142,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
                       <p className="mt-0.5 text-sm italic text-slate-400">No description</p>
                     )}
                   </div>
-                  <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />
+                  {stats ? <EndpointHealthBadge health={stats.health} /> : <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />}
                 </div>
                 <dl className="mt-4 grid gap-4 text-sm sm:grid-cols-[2fr_1fr_1fr]">
                   <div>
@@ -157,7 +157,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
                       {stats?.lastDeliveryAt ? (
                         <>
                           <RelativeTime value={stats.lastDeliveryAt} />
-                          {stats.lastStatus ? <StatusBadge status={stats.lastStatus} /> : null}
+                          {stats.lastOutcome ? <OutcomeBadge outcome={stats.lastOutcome} /> : null}
                         </>
                       ) : (
                         <span className="text-slate-500">None yet</span>

@@ -2,13 +2,12 @@ import { displayUrl, ENDPOINT_DESCRIPTION_MAX_LENGTH, getEndpoint, SECRET_ROTATI
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
-import { StatusBadge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
 import { requireOrgViewer } from "@/lib/auth/page";
-import { endpointActivity } from "@/lib/webhooks/history";
+import { endpointActivity } from "@/lib/webhooks/endpoint-activity";
 import { allowPrivateNetwork } from "@/lib/webhooks/url-guard";
 import { DeleteEndpointButton } from "../_components/delete-endpoint-button";
 import { EndpointForm } from "../_components/endpoint-form";
@@ -22,6 +21,7 @@ import { SecretPanel } from "../_components/secret-panel";
 import { StatusToggle } from "../_components/status-toggle";
 import { orNotFound } from "../_components/or-not-found";
 import { TestEventButton } from "../_components/test-event-button";
+import { EndpointHealthBadge, OutcomeBadge } from "@/app/_components/delivery-state";
 import { BackLink, Detail } from "../_components/detail";
 
 export const metadata: Metadata = { title: "Endpoint" };
@@ -57,7 +57,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ slug:
             <code className="break-all font-mono">{displayUrl(endpoint.url, organization.canManage)}</code>
           </Detail>
           <Detail label="Status">
-            <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />
+            {stats ? <EndpointHealthBadge health={stats.health} /> : <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />}
             {endpoint.disabledAt ? (
               <span className="ml-2 text-slate-500">
                 since <RelativeTime value={endpoint.disabledAt} />
@@ -71,7 +71,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ slug:
             {stats?.lastDeliveryAt ? (
               <span className="inline-flex flex-wrap items-center gap-2">
                 <RelativeTime value={stats.lastDeliveryAt} />
-                {stats.lastStatus ? <StatusBadge status={stats.lastStatus} /> : null}
+                {stats.lastOutcome ? <OutcomeBadge outcome={stats.lastOutcome} /> : null}
               </span>
             ) : (
               <span className="text-slate-500">None yet</span>
@@ -81,7 +81,7 @@ export default async function EndpointPage({ params }: { params: Promise<{ slug:
             <SuccessRate rate={stats?.successRate24h} />
           </Detail>
           <Detail label="Last success">
-            <RelativeTime value={endpoint.lastSuccessAt} fallback="Never" />
+            <RelativeTime value={stats?.lastSuccessAt ?? endpoint.lastSuccessAt} fallback="Never" />
           </Detail>
           <Detail label="Last failure">
             <RelativeTime value={endpoint.lastFailureAt} fallback="Never" />

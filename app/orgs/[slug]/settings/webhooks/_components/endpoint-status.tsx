@@ -41,11 +41,11 @@ export function EventList({ eventTypes }: { eventTypes: string[] }) {
   );
 }
 
-/** The 24 h success rate, or a dash with an explanation when nothing finished. */
+/** The 24 h success rate (delivered, of attempted), or a dash with an explanation when nothing was attempted. */
 export function SuccessRate({ rate }: { rate: number | null | undefined }) {
   if (rate === null || rate === undefined) {
     return (
-      <span className="text-slate-500" title="No deliveries finished in the last 24 hours">
+      <span className="text-slate-500" title="No deliveries attempted in the last 24 hours">
         —
       </span>
     );
