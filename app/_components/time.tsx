@@ -12,7 +12,7 @@ export interface DateTimeProps {
   value: Date | string | number | null | undefined;
   /** Shown for null/undefined (default "—"). */
   fallback?: string;
-  /** "datetime" (default): "Nov 28, 2025, 12:01 PM"; "date": "Nov 28, 2025"; "time": "12:01 PM" (with the date when over 20 h away). */
+  /** "datetime" (default): "Nov 28, 2025, 12:01 PM"; "date": "Nov 28, 2025"; "time": "Nov 28, 12:01 PM" (a moment in the next hours or days). */
   format?: "datetime" | "date" | "time";
   className?: string;
 }
@@ -31,8 +31,8 @@ export function DateTime({ value, fallback = "—", format = "datetime", classNa
   if (value === null || value === undefined) return <span className={`text-slate-400 ${className ?? ""}`}>{fallback}</span>;
   const date = toDate(value);
   if (Number.isNaN(date.getTime())) return <span className={className}>{String(value)}</span>;
-  const timeOnly = format === "time" && Math.abs(date.getTime() - Date.now()) < 20 * 60 * 60 * 1000;
-  const options: Intl.DateTimeFormatOptions = format === "date" ? { dateStyle: "medium" } : timeOnly ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
+  const options: Intl.DateTimeFormatOptions =
+    format === "date" ? { dateStyle: "medium" } : format === "time" ? { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" } : { dateStyle: "medium", timeStyle: "short" };
   const text = hydrated
     ? new Intl.DateTimeFormat(undefined, options).format(date)
     : `${new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" }).format(date)}${format === "date" ? "" : " UTC"}`;

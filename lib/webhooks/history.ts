@@ -1,7 +1,7 @@
 import { displayUrl } from "@/lib/webhooks/endpoints";
 import type { Prisma } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
-import { type DbClient, sqlTime } from "@/lib/database/db-types";
+import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName } from "@/lib/webhooks/history-filters";
 
