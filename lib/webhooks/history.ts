@@ -4,6 +4,8 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName } from "@/lib/webhooks/history-filters";
+import { getEnv } from "@/lib/env";
+import { deliveryState, type DeliveryState, type EndpointCondition, isHeld } from "@/lib/webhooks/outcomes";
 
 export { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName };
 
@@ -22,6 +24,34 @@ export interface DeliveryFilters {
   prisma?: DbClient;
   /** For members: endpoint URLs as scheme and host only (they often carry tokens). */
   maskUrls?: boolean;
+  /** Attempts the retry schedule allows in all; default the configured schedule's length. */
+  attemptsAllowed?: number;
+}
+
+/** How many attempts the configured retry schedule allows in all. */
+export function attemptsAllowed(): number {
+  return getEnv().webhookRetrySchedule.length;
+}
+
+/**
+ * What decides whether an organization's deliveries are held right now: each endpoint's
+ * secret state and circuit (a handful of rows; only endpoints that have a circuit row or a
+ * blocked secret are returned, every other endpoint is neither held nor open).
+ */
+export async function endpointConditions(db: DbClient, organizationId: string): Promise<Map<string, EndpointCondition>> {
+  const rows = await db.$queryRawUnsafe<{ id: string; signingBlockedAt: Date | null; state: "closed" | "open" | "half_open" | null; probeAt: Date | null }[]>(
+    `SELECT e."id", e."signingBlockedAt", c."state"::text AS "state", c."probeAt"
+       FROM "WebhookEndpoint" e
+       LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
+      WHERE e."organizationId" = $1 AND (e."signingBlockedAt" IS NOT NULL OR c."key" IS NOT NULL)`,
+    organizationId,
+  );
+  return new Map(rows.map((row) => [row.id, { signingBlockedAt: row.signingBlockedAt, circuit: row.state ? { state: row.state, probeAt: row.probeAt } : null }]));
+}
+
+/** The ids of an organization's endpoints whose deliveries are held right now (for the history filter). */
+export function heldEndpointIds(conditions: Map<string, EndpointCondition>): string[] {
+  return [...conditions].filter(([, condition]) => isHeld(condition)).map(([id]) => id);
 }
 
 export interface DeliverySummary {
@@ -31,7 +61,11 @@ export interface DeliverySummary {
   endpointId: string;
   endpointUrl: string;
   status: DeliveryStatusName;
+  /** Scheduled attempts; manual and test attempts are in `manualAttempts`. */
   attempts: number;
+  manualAttempts: number;
+  /** Derived for display (lib/webhooks/outcomes.ts): retrying, held, failed — gave up after n, … */
+  state: DeliveryState;
   lastStatusCode: number | null;
   lastError: string | null;
   createdAt: Date;
@@ -66,12 +100,16 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<{ items:
     const { createdAt, id } = decodeCursor(filters.cursor);
     where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
   }
-  const rows = await db.webhookDelivery.findMany({
-    where,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    include: { endpoint: { select: { url: true } } },
-  });
+  const [rows, conditions] = await Promise.all([
+    db.webhookDelivery.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: limit + 1,
+      include: { endpoint: { select: { url: true } } },
+    }),
+    endpointConditions(db, filters.organizationId),
+  ]);
+  const allowed = filters.attemptsAllowed ?? attemptsAllowed();
   const page = rows.slice(0, limit);
   return {
     items: page.map((row) => ({
@@ -82,6 +120,8 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<{ items:
       endpointUrl: displayUrl(row.endpoint.url, !filters.maskUrls),
       status: row.status,
       attempts: row.attempts,
+      manualAttempts: row.manualAttempts,
+      state: deliveryState(row, conditions.get(row.endpointId) ?? {}, { attemptsAllowed: allowed }),
       lastStatusCode: row.lastStatusCode,
       lastError: row.lastError,
       createdAt: row.createdAt,
@@ -111,22 +151,26 @@ export async function getDeliveryDetail(options: {
   maskUrls?: boolean;
   attemptsBefore?: number;
   attemptsLimit?: number;
+  attemptsAllowed?: number;
 }) {
   const db = options.prisma ?? sharedPrisma;
   const limit = options.attemptsLimit ?? ATTEMPTS_PAGE_SIZE;
-  const row = await db.webhookDelivery.findFirst({
-    where: { id: options.deliveryId, organizationId: options.organizationId },
-    include: {
-      endpoint: { select: { id: true, url: true, description: true, status: true } },
-      webhookEvent: { select: { id: true, body: true, createdAt: true } },
-      attemptLog: {
-        where: options.attemptsBefore === undefined ? undefined : { number: { lt: options.attemptsBefore } },
-        orderBy: { number: "desc" },
-        take: limit + 1,
+  const [row, conditions] = await Promise.all([
+    db.webhookDelivery.findFirst({
+      where: { id: options.deliveryId, organizationId: options.organizationId },
+      include: {
+        endpoint: { select: { id: true, url: true, description: true, status: true } },
+        webhookEvent: { select: { id: true, body: true, createdAt: true } },
+        attemptLog: {
+          where: options.attemptsBefore === undefined ? undefined : { number: { lt: options.attemptsBefore } },
+          orderBy: { number: "desc" },
+          take: limit + 1,
+        },
+        _count: { select: { attemptLog: true } },
       },
-      _count: { select: { attemptLog: true } },
-    },
-  });
+    }),
+    endpointConditions(db, options.organizationId),
+  ]);
   if (!row) throw new WebhookNotFoundError("delivery_not_found", `Delivery ${options.deliveryId} not found`);
   const attempts = row.attemptLog.slice(0, limit);
   return {
@@ -134,7 +178,10 @@ export async function getDeliveryDetail(options: {
     event: row.event,
     idempotencyKey: row.idempotencyKey,
     status: row.status,
+    /** Scheduled attempts; manual and test attempts are in `manualAttempts`. */
     attempts: row.attempts,
+    manualAttempts: row.manualAttempts,
+    state: deliveryState(row, conditions.get(row.endpointId) ?? {}, { attemptsAllowed: options.attemptsAllowed ?? attemptsAllowed() }),
     createdAt: row.createdAt,
     deliveredAt: row.deliveredAt,
     nextAttemptAt: row.nextAttemptAt,
