@@ -5,6 +5,8 @@
  * - Node's fetch and its family. jsdom has no fetch, Request, Response, streams or
  *   BroadcastChannel, and its own AbortSignal, Blob, URL and TextEncoder are not the ones
  *   Node's fetch accepts. msw 2 intercepts Node's fetch, so the page's `fetch` must be it.
+ *   Blob, File and FormData stay jsdom's: its FileReader (the clipboard of user-event) and
+ *   `new FormData(form)` need them, and the pages send JSON only.
  * - Node's export conditions: jsdom's default ("browser") would load msw's browser build,
  *   which has no `setupServer`.
  * - `<dialog>`'s showModal() and close(), which jsdom does not implement; the confirmation
@@ -17,9 +19,6 @@ const NODE_GLOBALS = [
   "Request",
   "Response",
   "Headers",
-  "FormData",
-  "Blob",
-  "File",
   "ReadableStream",
   "WritableStream",
   "TransformStream",
