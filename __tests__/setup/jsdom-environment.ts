@@ -11,6 +11,8 @@
  *   which has no `setupServer`.
  * - `<dialog>`'s showModal() and close(), which jsdom does not implement; the confirmation
  *   dialogs (app/_components/confirm-dialog.tsx) call them.
+ * - `isSecureContext`, which jsdom leaves undefined: the app is served over https (or from
+ *   localhost in development), where browsers set it, and the copy buttons check it.
  */
 import { TestEnvironment } from "jest-environment-jsdom";
 
@@ -42,6 +44,7 @@ export default class ComponentTestEnvironment extends TestEnvironment {
     const global = this.global as unknown as Record<string, unknown>;
     for (const name of NODE_GLOBALS) global[name] = globalThis[name];
     addDialogMethods(this.global as unknown as Window & typeof globalThis);
+    Object.defineProperty(this.global, "isSecureContext", { value: true, configurable: true });
   }
 }
 
