@@ -18,6 +18,10 @@ export const received: ReceivedRequest[] = [];
  * Starts msw for the calling test file: requests that no handler matches fail the test
  * (`onUnhandledRequest: "error"`), and handlers added with `server.use()` and the
  * received-request log are reset after each test. Call once, at the top of the file.
+ *
+ * msw replaces `fetch` when it starts listening; code that keeps a reference to `fetch` from
+ * when it was loaded (better-auth's client, lib/auth/client.ts) must be imported in a
+ * `beforeAll` registered after this call (see invite-member-form.test.tsx).
  */
 export function setupApiServer(): SetupServer {
   const server = setupServer();
