@@ -16,9 +16,6 @@ export function invalidBody(issues: { path: string[]; message: string; code?: st
   return apiError(400, "invalid_request", "The request body is not valid", { issues: withPrefix });
 }
 
-/** 401: the session ended. */
-export const unauthenticated = () => apiError(401, "unauthenticated", "Sign in first");
-
 /** 403: a member (not an owner or admin) tried to change something. */
 export const forbidden = () => apiError(403, "forbidden", "Only owners and admins can do this");
 

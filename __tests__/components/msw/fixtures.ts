@@ -1,6 +1,6 @@
 import type { ApiKeyView } from "@/lib/api-keys";
 import type { OrgMembership } from "@/lib/auth/membership";
-import type { Invitation } from "better-auth/plugins/organization";
+import type { Invitation, Member } from "better-auth/plugins/organization";
 import type { endpointJson } from "@/lib/http/views";
 import type { ManualAttemptResult } from "@/lib/webhooks/manual";
 
@@ -66,4 +66,9 @@ export function makeInvitation(overrides: Partial<Invitation> = {}): Invitation 
     createdAt: CREATED_AT,
     ...overrides,
   };
+}
+
+/** A membership as better-auth's member routes (update-member-role, remove-member) answer it. */
+export function makeMember(overrides: Partial<Member> = {}): Member {
+  return { id: "mem_0123456789abcdef", organizationId: makeOrganization().id, userId: "user_0123456789abcdef", role: "member", createdAt: CREATED_AT, ...overrides };
 }

@@ -3,7 +3,7 @@ import type { ApiKeyView } from "@/lib/api-keys";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import type { ManualAttemptResult } from "@/lib/webhooks/manual";
 import type { EndpointJson } from "./fixtures";
-import type { Invitation } from "better-auth/plugins/organization";
+import type { Invitation, Member } from "better-auth/plugins/organization";
 import { received } from "./server";
 
 /**
@@ -47,4 +47,6 @@ export const api = {
   revokeApiKey: route<{ apiKey: ApiKeyView }>("delete", "/api/api-keys/:id"),
   /** better-auth's organization plugin (app/api/auth/[...all]), called through lib/auth/client.ts. */
   inviteMember: route<Invitation>("post", "/api/auth/organization/invite-member"),
+  updateMemberRole: route<Member>("post", "/api/auth/organization/update-member-role"),
+  removeMember: route<{ member: Member }>("post", "/api/auth/organization/remove-member"),
 };
