@@ -1,5 +1,6 @@
 /** @jest-environment ./__tests__/setup/jsdom-environment.ts */
 import { screen } from "@testing-library/react";
+import { HttpResponse } from "msw";
 import { authError, authRateLimited, ORGANIZATION_ERROR_CODES } from "./msw/errors";
 import { makeInvitation, makeOrganization } from "./msw/fixtures";
 import { api } from "./msw/handlers";
@@ -78,6 +79,15 @@ describe("invite member form", () => {
 
     expect((await screen.findByRole("alert")).textContent).toBe("Too many requests. Please try again later.");
     expect(emailField()).toHaveProperty("value", "teammate@example.com");
+  });
+
+  it("says so when the server cannot be reached, and lets the user try again", async () => {
+    server.use(api.inviteMember(HttpResponse.error()));
+
+    await invite("teammate@example.com");
+
+    expect((await screen.findByRole("alert")).textContent).toBe("Could not reach the server. Check your connection and try again.");
+    expect(screen.getByRole("button", { name: "Invite" })).toHaveProperty("disabled", false);
   });
 
   it("checks the address in the browser first", async () => {
