@@ -35,6 +35,18 @@ describe("signing secret panel", () => {
     expect(screen.queryByText(SECRET)).toBeNull();
   });
 
+  it("copies the secret without showing it", async () => {
+    server.use(api.revealSecret({ secret: NEW_SECRET }));
+    const { user } = renderPanel();
+
+    await user.click(screen.getByRole("button", { name: "Copy signing secret" }));
+
+    expect(await screen.findByText("Signing secret copied to clipboard")).toBeTruthy();
+    expect(await navigator.clipboard.readText()).toBe(NEW_SECRET);
+    expect(screen.queryByText(NEW_SECRET)).toBeNull();
+    expect(received).toHaveLength(1);
+  });
+
   it("rotates only after confirmation, then shows the new secret and until when the old one still signs", async () => {
     const previousSecretExpiresAt = new Date("2026-01-16T09:30:00.000Z");
     server.use(api.rotateSecret({ endpoint: { ...endpoint, previousSecretExpiresAt }, secret: NEW_SECRET }));

@@ -1,5 +1,6 @@
 /** @jest-environment ./__tests__/setup/jsdom-environment.ts */
 import { screen, within } from "@testing-library/react";
+import { HttpResponse } from "msw";
 import { TestEventButton } from "@/app/orgs/[slug]/settings/webhooks/_components/test-event-button";
 import { rateLimited } from "./msw/errors";
 import { makeEndpointJson, makeManualAttemptResult, makeOrganization } from "./msw/fixtures";
@@ -70,5 +71,13 @@ describe("send test event", () => {
     expect(within(alert).getByText("The test event could not be sent")).toBeTruthy();
     expect(alert.textContent).toContain("Too many test sends for this organization: the limit is 10/1m; try again in 42 s");
     expect(screen.getByRole("button", { name: "Send test event" })).toHaveProperty("disabled", false);
+  });
+
+  it("says when the server cannot be reached", async () => {
+    server.use(api.sendTestEvent(HttpResponse.error()));
+
+    const { outcome } = await sendTestEvent();
+
+    expect(within(outcome).getByRole("alert").textContent).toContain("Could not reach the server. Check your connection and try again.");
   });
 });
