@@ -120,6 +120,7 @@ describe("endpoint form", () => {
   });
 
   it("shows a 429's wait in the banner and keeps what the user typed", async () => {
+    // No limit guards this route today; a 429 from any route reaches the form this way.
     server.use(api.createEndpoint(rateLimited({ what: "endpoint changes", limit: "20/1m", retryAfterSeconds: 37 })));
     const { user } = renderForm();
 

@@ -8,7 +8,8 @@ import { received } from "./server";
 
 /**
  * What a handler answers: a success body of the route's type (sent with the route's
- * success status), or any Response, e.g. an error from ./errors.ts.
+ * success status), or any Response, e.g. an error from ./errors.ts. A Response's body can
+ * be read once: for a route called twice in one test, add a handler per call with `server.use`.
  */
 export type Answer<T> = T | Response;
 
