@@ -1,14 +1,16 @@
 import type { Config } from "jest";
 
 const ESM_PACKAGES = ["better-auth", "@better-auth", "better-call", "jose", "@noble", "nanostores", "kysely", "defu", "rou3", "uncrypto", "@simplewebauthn", "@peculiar"];
+// msw's own ES-module-only dependencies (component tests, __tests__/components/msw).
+const MSW_ESM_PACKAGES = ["rettime", "until-async", "@open-draft/deferred-promise"];
 
 const config: Config = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts", "**/*.test.tsx"],
   moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
-  // better-auth and its dependencies ship only ES modules; compile those to CommonJS too.
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join("|")})/)`],
+  // better-auth, msw and some of their dependencies ship only ES modules; compile those to CommonJS too.
+  transformIgnorePatterns: [`/node_modules/(?!(${[...ESM_PACKAGES, ...MSW_ESM_PACKAGES].join("|")})/)`],
   transform: {
     "^.+\\.(tsx?|m?js)$": [
       "ts-jest",

@@ -6,7 +6,7 @@ import { findMembership } from "@/lib/auth/membership";
 import { getViewer } from "@/lib/auth/session";
 import { ownerMissingTwoFactor, twoFactorRequiredError } from "@/lib/auth/two-factor-policy";
 import type { OrgRole } from "@/lib/auth/server";
-import { HttpError } from "@/lib/http/errors";
+import { errorBody, HttpError } from "@/lib/http/errors";
 import { schemas } from "@/lib/http/schemas";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { readBodyCapped } from "@/lib/http/read-body";
@@ -188,23 +188,20 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
 /** Maps any error to a JSON response; unexpected ones are logged and answered 500 without details. */
 export function toResponse(error: unknown): Response {
   if (error instanceof HttpError) {
-    return json(error.status, { error: error.code, message: error.message, ...error.extra }, error.headers);
+    return json(error.status, errorBody(error.code, error.message, error.extra), error.headers);
   }
-  if (error instanceof WebhookNotFoundError) return json(404, { error: error.code, message: error.message });
-  if (error instanceof WebhookConflictError) return json(409, { error: error.code, message: error.message });
-  if (error instanceof WebhookQuotaError) return json(409, { error: error.code, message: error.message, limit: error.limit, current: error.current });
+  if (error instanceof WebhookNotFoundError) return json(404, errorBody(error.code, error.message));
+  if (error instanceof WebhookConflictError) return json(409, errorBody(error.code, error.message));
+  if (error instanceof WebhookQuotaError) return json(409, errorBody(error.code, error.message, { limit: error.limit, current: error.current }));
   if (error instanceof SecretError && error.code === "decryption_failed") {
     // Revealing or rotating a secret whose key was removed: the operator must restore the key.
-    return json(409, {
-      error: "signing_key_missing",
-      message: "The encryption key of this endpoint's secret is missing from WEBHOOK_ENCRYPTION_KEYS. Restore the key, then try again.",
-    });
+    return json(409, errorBody("signing_key_missing", "The encryption key of this endpoint's secret is missing from WEBHOOK_ENCRYPTION_KEYS. Restore the key, then try again."));
   }
   if (error instanceof WebhookValidationError) {
     const status = error.code === "payload_too_large" ? 413 : 422;
-    return json(status, { error: error.code, message: error.message });
+    return json(status, errorBody(error.code, error.message));
   }
-  if (error instanceof WebhookError && error.code === "invalid_input") return json(422, { error: error.code, message: error.message });
+  if (error instanceof WebhookError && error.code === "invalid_input") return json(422, errorBody(error.code, error.message));
   logger.error({ err: error }, "unhandled error in route handler");
-  return json(500, { error: "internal_error", message: "Something went wrong on our side" });
+  return json(500, errorBody("internal_error", "Something went wrong on our side"));
 }

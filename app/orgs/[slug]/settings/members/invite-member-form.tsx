@@ -44,8 +44,17 @@ export function InviteMemberForm() {
     }
     setEmailError(null);
     setPending(true);
-    const { data, error } = await authClient.organization.inviteMember({ email: address, role, organizationId: organization.id });
+    let result: Awaited<ReturnType<typeof authClient.organization.inviteMember>>;
+    try {
+      result = await authClient.organization.inviteMember({ email: address, role, organizationId: organization.id });
+    } catch {
+      // better-auth's client rejects, rather than answering `error`, when no response arrives.
+      setPending(false);
+      setFormError("Could not reach the server. Check your connection and try again.");
+      return;
+    }
     setPending(false);
+    const { data, error } = result;
     if (error || !data) {
       const code = error?.code ?? "";
       if (code === "USER_IS_ALREADY_A_MEMBER_OF_THIS_ORGANIZATION") {
