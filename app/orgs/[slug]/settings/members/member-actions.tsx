@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { showNotice } from "@/app/_components/flash-notice";
 import { inputClassName } from "@/app/_components/field";
 import { useOrganization } from "@/app/_components/organization-context";
 import { authClient } from "@/lib/auth/client";
@@ -65,6 +66,7 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
     if (failure) throw new Error(failure.message || "Could not remove this member.");
     // Having left, home is another organization of theirs, or onboarding.
     if (isSelf) router.push("/");
+    else showNotice(`${displayName} was removed from ${organizationName}.`);
     router.refresh();
   }
 
