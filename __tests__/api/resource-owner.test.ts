@@ -1,6 +1,6 @@
 import { prisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import { findResourceOrganization, type OrganizationResource } from "@/lib/organizations/resource-owner";
+import { findResourceOrganization, isOrganizationResource, type OrganizationResource } from "@/lib/organizations/resource-owner";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
@@ -83,5 +83,15 @@ describe("findResourceOrganization", () => {
   it("gives only the organization's id, name and slug", async () => {
     const found = await find({ kind: "endpoint", id: acme.endpointId });
     expect(Object.keys(found ?? {}).sort()).toEqual(["id", "name", "slug"]);
+  });
+});
+
+describe("isOrganizationResource", () => {
+  it("says yes only for the organization's own endpoint or delivery", async () => {
+    await expect(isOrganizationResource(acme.organization.id, { kind: "endpoint", id: acme.endpointId })).resolves.toBe(true);
+    await expect(isOrganizationResource(acme.organization.id, { kind: "delivery", id: acme.deliveryId })).resolves.toBe(true);
+    await expect(isOrganizationResource(acme.organization.id, { kind: "endpoint", id: globex.endpointId })).resolves.toBe(false);
+    await expect(isOrganizationResource(acme.organization.id, { kind: "delivery", id: stranger.deliveryId })).resolves.toBe(false);
+    await expect(isOrganizationResource(acme.organization.id, { kind: "delivery", id: acme.endpointId })).resolves.toBe(false);
   });
 });

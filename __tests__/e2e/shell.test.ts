@@ -203,6 +203,12 @@ describeBrowser("the app shell in a browser", () => {
     expect(foreignText).not.toContain("Stranger");
     await expect(ada.getByRole("link", { name: /Open it in/ }).count()).resolves.toBe(0);
     await expect(ada.locator('a[href*="shell-stranger"]').count()).resolves.toBe(0);
+
+    // A delivery id that is not this organization's: a real 404 too, inside the header.
+    const delivery = await ada.goto(`/orgs/${one}/settings/webhooks/history/msg_${"0".repeat(26)}`);
+    expect(delivery?.status()).toBe(404);
+    await ada.getByRole("heading", { name: "Page not found" }).waitFor();
+    await expect(banner(ada).getByRole("button", { name: "Switch organization" }).innerText()).resolves.toContain("Shell One");
     failurePage = undefined;
   });
 

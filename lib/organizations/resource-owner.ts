@@ -37,3 +37,17 @@ export async function findResourceOrganization({ userId, resource, prisma = shar
       : await prisma.webhookDelivery.findFirst({ where: { id: resource.id, organization }, select });
   return row ? row.organization : null;
 }
+
+/**
+ * Whether the endpoint or delivery belongs to this organization (`organizationId` from the
+ * viewer's membership). One indexed lookup, for a page that must answer 404 before it
+ * starts streaming its loading placeholder.
+ */
+export async function isOrganizationResource(organizationId: string, resource: OrganizationResource, prisma: DbClient = sharedPrisma): Promise<boolean> {
+  const where = { id: resource.id, organizationId };
+  const row =
+    resource.kind === "endpoint"
+      ? await prisma.webhookEndpoint.findFirst({ where, select: { id: true } })
+      : await prisma.webhookDelivery.findFirst({ where, select: { id: true } });
+  return row !== null;
+}
