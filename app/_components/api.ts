@@ -59,12 +59,14 @@ const GENERIC_MESSAGES: Record<number, string> = {
  */
 export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
-  if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  const method = options.method ?? (options.body === undefined ? "GET" : "POST");
+  // Every write says JSON, a DELETE without a body too: the routes refuse session writes that do not (lib/http/same-origin.ts).
+  if (options.body !== undefined || method.toUpperCase() !== "GET") headers["Content-Type"] = "application/json";
   if (options.organizationId) headers[ORGANIZATION_HEADER] = options.organizationId;
   let response: Response;
   try {
     response = await fetch(path, {
-      method: options.method ?? (options.body === undefined ? "GET" : "POST"),
+      method,
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: "same-origin",

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { bytesText, durationText, formatPercent, humaniseSeconds, millisecondsText, roughDuration } from "@/app/_components/format";
 import { cardClassName } from "@/app/_components/card";
+import { SiteHeader } from "@/app/_components/site-header";
 import { CIRCUIT_COOLDOWN_SECONDS, CIRCUIT_MAX_COOLDOWN_SECONDS, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
 import { DISABLE_AFTER_FAILING_SECONDS } from "@/lib/webhooks/attempt";
 import { SECRET_ROTATION_GRACE_SECONDS } from "@/lib/webhooks/endpoints";
@@ -151,376 +151,394 @@ const SCHEDULE_ROWS = RETRY_SCHEDULE_SECONDS.map((delay, index) => ({
 
 export default function WebhookDocsPage() {
   return (
-    <main className="mx-auto max-w-4xl px-6 py-16">
-      <p className="text-sm font-semibold uppercase tracking-wide text-indigo-600">
-        <Link href="/" className="hover:text-indigo-500">
-          Webhooks
-        </Link>{" "}
-        · Developer docs
-      </p>
-      <h1 className="mt-2 text-4xl font-bold tracking-tight">Receiving webhooks</h1>
-      <p className="mt-4 max-w-2xl text-lg text-slate-600">
-        Everything a server that receives our webhooks needs: what we send, how to check that it came from us, when we try
-        again, and working receivers in Node.js and Python.
-      </p>
-
-      <nav aria-labelledby="toc-heading" className={cardClassName("lg", "mt-10")}>
-        <h2 id="toc-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500">
-          On this page
-        </h2>
-        <ol className="mt-3 list-decimal space-y-1 pl-5 text-indigo-700">
-          {SECTIONS.map((section) => (
-            <li key={section.id}>
-              <a href={`#${section.id}`} className="hover:text-indigo-500 hover:underline">
-                {section.title}
-              </a>
-            </li>
-          ))}
-        </ol>
-      </nav>
-
-      <Section id="overview">
-        <P>
-          When something happens in your organization — an invoice is paid, a user joins — we record an <em>event</em>. For
-          every enabled endpoint subscribed to that event type (an endpoint with no event types selected receives all of
-          them) we create one <em>delivery</em>: an HTTPS <C>POST</C> of the event to the endpoint’s URL. So each endpoint
-          gets exactly one delivery per event, made of one or more <em>attempts</em>.
-        </P>
-        <P>
-          Delivery is <strong>at least once</strong>. Events are stored before anything is sent, and a delivery is attempted
-          until your server answers with a 2xx, gives a final answer, or its {ATTEMPTS} attempts — spread over about{" "}
-          {roughDuration(TOTAL_RETRY_SECONDS)} — run out. Networks fail in ways neither side can see — your 2xx may never reach us — so the same delivery can arrive more
-          than once, and deliveries can arrive out of order. Your receiver should:
-        </P>
-        <ul className="mt-4 list-disc space-y-1 pl-6 text-slate-700">
-          <li>
-            verify the signature over the <strong>raw</strong> body (<a className="text-indigo-700 underline" href="#verifying-signatures">how</a>);
-          </li>
-          <li>
-            ignore a <C>webhook-id</C> it has already accepted (<a className="text-indigo-700 underline" href="#idempotency">why</a>);
-          </li>
-          <li>
-            answer 2xx within {TIMEOUT} and do the real work afterwards (<a className="text-indigo-700 underline" href="#timeouts">details</a>).
-          </li>
-        </ul>
-      </Section>
-
-      <Section id="payload">
-        <P>
-          Every delivery’s body is a JSON envelope. It is serialised once, when the event is recorded, and those exact bytes
-          are signed and sent on every attempt. We send it compact, without whitespace:
-        </P>
-        <CodeBlock title="The body as sent" language="json" code={EXAMPLE_BODY} />
-        <P>The same envelope, formatted for reading:</P>
-        <CodeBlock title="Envelope" language="json" code={prettyJson(EXAMPLE_ENVELOPE)} />
-        <Table head={["Field", "Meaning"]}>
-          <tr>
-            <Td>
-              <C>event</C>
-            </Td>
-            <Td>
-              The event type, <C>resource.action</C> in lower case, e.g. <C>invoice.paid</C>.
-            </Td>
-          </tr>
-          <tr>
-            <Td>
-              <C>idempotencyKey</C>
-            </Td>
-            <Td>
-              Identifies the event itself; the same in the deliveries of this event to all your endpoints. To deduplicate
-              the deliveries to one endpoint, use the <C>webhook-id</C> header.
-            </Td>
-          </tr>
-          <tr>
-            <Td>
-              <C>timestamp</C>
-            </Td>
-            <Td>When the event happened, ISO 8601 in UTC with milliseconds. The same on every attempt.</Td>
-          </tr>
-          <tr>
-            <Td>
-              <C>data</C>
-            </Td>
-            <Td>The event’s details; its shape depends on the event type (see the catalogue below).</Td>
-          </tr>
-        </Table>
-        <P>
-          Bodies are at most {bytesText(MAX_PAYLOAD_BYTES)}; make sure your body parser accepts that much.
-        </P>
-
-        <h3 id="event-catalogue" className="mt-10 scroll-mt-8 text-xl font-semibold">
-          Event catalogue
-        </h3>
-        <P>
-          The events below are the ones we emit today; more may be added at any time. Answer 2xx to event types you do not
-          handle, so they are not retried. The JSON is an example of the envelope’s <C>data</C> field.
-        </P>
-        <div className="mt-4 space-y-4">
-          {EVENT_CATALOGUE.map((definition) => (
-            <article key={definition.name} id={`event-${definition.name}`} className={cardClassName("md", "scroll-mt-8")}>
-              <h4 className="font-mono text-base font-semibold text-slate-900">{definition.name}</h4>
-              <p className="mt-1 text-sm text-slate-600">{definition.description}</p>
-              <CodeBlock title="data" language="json" code={prettyJson(definition.sample)} />
-            </article>
-          ))}
-        </div>
-      </Section>
-
-      <Section id="headers">
-        <P>
-          Each attempt carries these headers (header names are case-insensitive).
-          The examples belong to the body shown above, sent to an endpoint whose secret is the example secret from the{" "}
-          <a className="text-indigo-700 underline" href="#worked-example">
-            worked example
-          </a>
-          .
-        </P>
-        <Table head={["Header", "Meaning", "Example"]}>
-          {HEADER_ROWS.map((row) => (
-            <tr key={row.name}>
-              <Td>
-                <C>{row.name}</C>
-              </Td>
-              <Td>{row.meaning}</Td>
-              <Td>
-                <code className="break-all font-mono text-xs text-slate-700">
-                  {row.name === "user-agent" ? USER_AGENT : EXAMPLE_HEADERS[row.name]}
-                </code>
-              </Td>
-            </tr>
-          ))}
-        </Table>
-      </Section>
-
-      <Section id="verifying-signatures">
-        <P>
-          Every endpoint has a signing secret, shown in its settings: <C>whsec_</C> followed by base64. Each attempt is
-          signed twice with it. Check one of the two signatures and reject the request (with a 4xx) when it does not match.
-        </P>
-
-        <h3 className="mt-8 text-xl font-semibold">Standard Webhooks (recommended)</h3>
-        <P>
-          The <C>webhook-id</C>, <C>webhook-timestamp</C> and <C>webhook-signature</C> headers follow the{" "}
-          <a className="text-indigo-700 underline hover:text-indigo-500" href="https://www.standardwebhooks.com/">
-            Standard Webhooks
-          </a>{" "}
-          specification, which has verification libraries for many languages — for example the <C>standardwebhooks</C> npm
-          package and the <C>standardwebhooks</C> PyPI package. The signature covers the id and the timestamp as well as
-          the body, so together with a timestamp tolerance it also stops replays.
-        </P>
-        <CodeBlock title="Node.js" language="js" code={STANDARD_NODE_SNIPPET} />
-        <CodeBlock title="Python (Flask)" language="python" code={STANDARD_PYTHON_SNIPPET} />
-        <P>Without a library, the check is:</P>
-        <ol className="mt-4 list-decimal space-y-1 pl-6 text-slate-700">
-          <li>
-            Take the key: base64-decode the part of the secret after <C>whsec_</C>.
-          </li>
-          <li>
-            Build the signed content <C>{"{webhook-id}.{webhook-timestamp}.{raw body}"}</C>, joined by dots.
-          </li>
-          <li>Compute its HMAC-SHA256 with the key and base64-encode it (standard alphabet, padded).</li>
-          <li>
-            Split <C>webhook-signature</C> on spaces; accept when any entry is <C>v1,</C> followed by your value, compared in
-            constant time.
-          </li>
-          <li>
-            Reject when <C>webhook-timestamp</C> is more than 5 minutes before or after your clock.
-          </li>
-        </ol>
-        <P>
-          The <a className="text-indigo-700 underline" href="#examples">Python receiver</a> below implements exactly this
-          with the standard library.
-        </P>
-
-        <h3 className="mt-8 text-xl font-semibold">Legacy: x-webhook-signature</h3>
-        <P>
-          <C>x-webhook-signature</C> is the lowercase hex HMAC-SHA256 of the raw body. The key is the{" "}
-          <strong>whole secret string as text</strong>, <C>whsec_</C> prefix included — not the decoded bytes. It covers no
-          timestamp, so it cannot stop a replayed request, and it is signed with the newest secret only. Prefer Standard
-          Webhooks for new receivers.
-        </P>
-        <CodeBlock title="Node.js" language="js" code={LEGACY_NODE_SNIPPET} />
-        <CodeBlock title="Python" language="python" code={LEGACY_PYTHON_SNIPPET} />
-
-        <aside aria-labelledby="pitfalls-heading" className="mt-8 rounded-lg border border-amber-300 bg-amber-50 p-5">
-          <h3 id="pitfalls-heading" className="font-semibold text-amber-900">
-            Pitfalls
-          </h3>
-          <ul className="mt-2 list-disc space-y-2 pl-5 text-sm text-amber-900">
-            <li>
-              <strong>Verify the raw body bytes.</strong> Never parse the JSON and serialise it again to check it: key order,
-              whitespace, number and Unicode formatting change, and so does the signature. Python’s <C>json.dumps</C>, for
-              instance, puts a space after every <C>:</C> and <C>,</C> by default, so its output can never match our compact
-              body. Use{" "}
-              <C>express.raw()</C> in Express, <C>request.get_data()</C> in Flask, <C>await request.text()</C> in a fetch-style
-              handler.
-            </li>
-            <li>
-              <strong>Compare in constant time</strong> (<C>crypto.timingSafeEqual</C>, <C>hmac.compare_digest</C>), never
-              with <C>==</C>: response times would tell an attacker how much of a guess was right.
-            </li>
-            <li>
-              <strong>Reject old and future timestamps.</strong> Accept <C>webhook-timestamp</C> only within ±5 minutes of
-              your clock (keep it synchronised with NTP). Retries carry a fresh timestamp, so this never rejects a genuine
-              retry. Do not apply the check to <C>x-webhook-timestamp</C> or the envelope’s <C>timestamp</C>: they are the
-              event’s time and stay old on retries.
-            </li>
-            <li>
-              <strong>Secret rotation.</strong> After a secret is rotated, the previous one keeps signing for {GRACE}: each
-              attempt then carries two <C>webhook-signature</C> entries, new secret first, and a request is genuine if{" "}
-              <em>any</em> entry matches. Switch your receiver to the new secret within that time. While you switch, you
-              may accept either secret (try each). <C>x-webhook-signature</C> is only signed with the new secret, so legacy
-              receivers must try both secrets during the switch.
-            </li>
-            <li>
-              <strong>A 4xx is final.</strong> A request you reject is not retried, so a wrong secret in your configuration
-              loses deliveries (they can be sent again from the delivery history once it is fixed). Answer 5xx instead when
-              the failure is on your side and temporary.
-            </li>
-          </ul>
-          <p className="mt-3 text-sm text-amber-900">Example of a header during a rotation:</p>
-          <code className="mt-1 block break-all rounded bg-white/60 p-2 font-mono text-xs text-amber-950">
-            webhook-signature: {EXAMPLE_ROTATION_SIGNATURE}
-          </code>
+    <>
+      <SiteHeader />
+      <div className="mx-auto max-w-6xl px-4 py-10 sm:px-6 lg:grid lg:grid-cols-[13rem_minmax(0,1fr)] lg:gap-10">
+        <aside className="hidden lg:block">
+          <nav aria-label="On this page" className="sticky top-6 max-h-[calc(100vh-3rem)] overflow-y-auto">
+            <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">On this page</p>
+            <TableOfContents />
+          </nav>
         </aside>
+        <main id="main" className="min-w-0 max-w-4xl">
+          <p className="text-sm font-semibold uppercase tracking-wide text-indigo-600">Developer docs</p>
+          <h1 className="mt-2 text-4xl font-bold tracking-tight">Receiving webhooks</h1>
+          <p className="mt-4 max-w-2xl text-lg text-slate-600">
+            Everything a server that receives our webhooks needs: what we send, how to check that it came from us, when we
+            try again, and working receivers in Node.js and Python.
+          </p>
 
-        <h3 id="worked-example" className="mt-8 scroll-mt-8 text-xl font-semibold">
-          Worked example
-        </h3>
-        <P>
-          Use these values as a test vector: with its clock set to the timestamp (or the tolerance check left out), your
-          verifier must accept them, and reject them after changing any byte of the body. They are computed by the same code
-          that signs real deliveries.
-        </P>
-        <Table head={["Input", "Value"]}>
-          <VectorRow name="secret" value={EXAMPLE_SECRET} />
-          <VectorRow name="webhook-id" value={EXAMPLE_DELIVERY_ID} />
-          <VectorRow name="webhook-timestamp" value={EXAMPLE_HEADERS["webhook-timestamp"] ?? ""} />
-          <VectorRow name="body" value={EXAMPLE_BODY} />
-          <VectorRow name="webhook-signature" value={EXAMPLE_HEADERS["webhook-signature"] ?? ""} />
-          <VectorRow name="x-webhook-signature" value={EXAMPLE_HEADERS["x-webhook-signature"] ?? ""} />
-        </Table>
-      </Section>
+          <details className={cardClassName("md", "mt-8 lg:hidden")}>
+            <summary className="cursor-pointer rounded text-sm font-semibold text-slate-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
+              On this page
+            </summary>
+            <nav aria-label="On this page">
+              <TableOfContents />
+            </nav>
+          </details>
 
-      <Section id="retries">
-        <P>
-          A delivery is attempted up to {ATTEMPTS} times: {scheduleInWords(RETRY_SCHEDULE_SECONDS)}. Each wait is spread by {JITTER} at random, so many failing deliveries do not all come back at the
-          same moment. Retries are durable: they survive restarts on our side.
-        </P>
-        <Table head={["Attempt", `Wait after the previous attempt (${JITTER})`, "Roughly after the event"]}>
-          {SCHEDULE_ROWS.map((row) => (
-            <tr key={row.attempt}>
-              <Td>{row.attempt}</Td>
-              <Td>{row.attempt === 1 ? "— (sent as soon as the event is recorded)" : humaniseSeconds(row.delay)}</Td>
-              <Td>{row.elapsed === 0 ? "at once" : roughDuration(row.elapsed)}</Td>
-            </tr>
-          ))}
-        </Table>
-        <P>After the last attempt fails, the delivery is marked failed. It can still be sent again from the delivery history.</P>
+          <Section id="overview">
+            <P>
+              When something happens in your organization — an invoice is paid, a user joins — we record an <em>event</em>. For
+              every enabled endpoint subscribed to that event type (an endpoint with no event types selected receives all of
+              them) we create one <em>delivery</em>: an HTTPS <C>POST</C> of the event to the endpoint’s URL. So each endpoint
+              gets exactly one delivery per event, made of one or more <em>attempts</em>.
+            </P>
+            <P>
+              Delivery is <strong>at least once</strong>. Events are stored before anything is sent, and a delivery is attempted
+              until your server answers with a 2xx, gives a final answer, or its {ATTEMPTS} attempts — spread over about{" "}
+              {roughDuration(TOTAL_RETRY_SECONDS)} — run out. Networks fail in ways neither side can see — your 2xx may never reach us — so the same delivery can arrive more
+              than once, and deliveries can arrive out of order. Your receiver should:
+            </P>
+            <ul className="mt-4 list-disc space-y-1 pl-6 text-slate-700">
+              <li>
+                verify the signature over the <strong>raw</strong> body (<a className="text-indigo-700 underline" href="#verifying-signatures">how</a>);
+              </li>
+              <li>
+                ignore a <C>webhook-id</C> it has already accepted (<a className="text-indigo-700 underline" href="#idempotency">why</a>);
+              </li>
+              <li>
+                answer 2xx within {TIMEOUT} and do the real work afterwards (<a className="text-indigo-700 underline" href="#timeouts">details</a>).
+              </li>
+            </ul>
+          </Section>
 
-        <h3 className="mt-8 text-xl font-semibold">What counts as success</h3>
-        <Table head={["Your endpoint…", "What happens"]}>
-          {OUTCOMES.map((outcome, index) => (
-            <tr key={index}>
-              <Td>{outcome.answer}</Td>
-              <Td>{outcome.result}</Td>
-            </tr>
-          ))}
-        </Table>
+          <Section id="payload">
+            <P>
+              Every delivery’s body is a JSON envelope. It is serialised once, when the event is recorded, and those exact bytes
+              are signed and sent on every attempt. We send it compact, without whitespace:
+            </P>
+            <CodeBlock title="The body as sent" language="json" code={EXAMPLE_BODY} />
+            <P>The same envelope, formatted for reading:</P>
+            <CodeBlock title="Envelope" language="json" code={prettyJson(EXAMPLE_ENVELOPE)} />
+            <Table head={["Field", "Meaning"]}>
+              <tr>
+                <Td>
+                  <C>event</C>
+                </Td>
+                <Td>
+                  The event type, <C>resource.action</C> in lower case, e.g. <C>invoice.paid</C>.
+                </Td>
+              </tr>
+              <tr>
+                <Td>
+                  <C>idempotencyKey</C>
+                </Td>
+                <Td>
+                  Identifies the event itself; the same in the deliveries of this event to all your endpoints. To deduplicate
+                  the deliveries to one endpoint, use the <C>webhook-id</C> header.
+                </Td>
+              </tr>
+              <tr>
+                <Td>
+                  <C>timestamp</C>
+                </Td>
+                <Td>When the event happened, ISO 8601 in UTC with milliseconds. The same on every attempt.</Td>
+              </tr>
+              <tr>
+                <Td>
+                  <C>data</C>
+                </Td>
+                <Td>The event’s details; its shape depends on the event type (see the catalogue below).</Td>
+              </tr>
+            </Table>
+            <P>
+              Bodies are at most {bytesText(MAX_PAYLOAD_BYTES)}; make sure your body parser accepts that much.
+            </P>
 
-        <h3 className="mt-8 text-xl font-semibold">Retry-After</h3>
-        <P>
-          On a 429 or 503 answer, a <C>Retry-After</C> header (seconds, or an HTTP date) replaces the scheduled wait before
-          the next attempt, clamped to between the scheduled wait and {durationText(MAX_RETRY_AFTER_SECONDS)}: you can slow
-          us down, but not hurry us, nor park a delivery for longer. It does not add attempts.
-        </P>
+            <h3 id="event-catalogue" className="mt-10 scroll-mt-8 text-xl font-semibold">
+              Event catalogue
+            </h3>
+            <P>
+              The events below are the ones we emit today; more may be added at any time. Answer 2xx to event types you do not
+              handle, so they are not retried. The JSON is an example of the envelope’s <C>data</C> field.
+            </P>
+            <div className="mt-4 space-y-4">
+              {EVENT_CATALOGUE.map((definition) => (
+                <article key={definition.name} id={`event-${definition.name}`} className={cardClassName("md", "scroll-mt-8")}>
+                  <h4 className="font-mono text-base font-semibold text-slate-900">{definition.name}</h4>
+                  <p className="mt-1 text-sm text-slate-600">{definition.description}</p>
+                  <CodeBlock title="data" language="json" code={prettyJson(definition.sample)} />
+                </article>
+              ))}
+            </div>
+          </Section>
 
-        <h3 className="mt-8 text-xl font-semibold">Circuit breaker</h3>
-        <P>
-          After {CIRCUIT_OPEN_AFTER_FAILURES} failed attempts in a row to one endpoint (counting all its deliveries), we
-          pause it. Its deliveries wait without using up attempts. After a cooldown of {durationText(CIRCUIT_COOLDOWN_SECONDS)}{" "}
-          — doubling after every failed probe, up to {durationText(CIRCUIT_MAX_COOLDOWN_SECONDS)} — a single delivery is
-          sent as a probe; when it succeeds, the endpoint is back to normal and the waiting deliveries follow.
-        </P>
+          <Section id="headers">
+            <P>
+              Each attempt carries these headers (header names are case-insensitive).
+              The examples belong to the body shown above, sent to an endpoint whose secret is the example secret from the{" "}
+              <a className="text-indigo-700 underline" href="#worked-example">
+                worked example
+              </a>
+              .
+            </P>
+            <Table head={["Header", "Meaning", "Example"]}>
+              {HEADER_ROWS.map((row) => (
+                <tr key={row.name}>
+                  <Td>
+                    <C>{row.name}</C>
+                  </Td>
+                  <Td>{row.meaning}</Td>
+                  <Td>
+                    <code className="break-all font-mono text-xs text-slate-700">
+                      {row.name === "user-agent" ? USER_AGENT : EXAMPLE_HEADERS[row.name]}
+                    </code>
+                  </Td>
+                </tr>
+              ))}
+            </Table>
+          </Section>
 
-        <h3 className="mt-8 text-xl font-semibold">Disabled endpoints</h3>
-        <P>
-          An endpoint that has not had one successful attempt for {humaniseSeconds(DISABLE_AFTER_FAILING_SECONDS)} is
-          disabled at its next failure, as is one that answers <C>410 Gone</C>. Disabling cancels its pending deliveries,
-          and a disabled endpoint receives nothing until someone enables it again in the webhook settings. Cancelled
-          deliveries are not resent automatically when it is enabled.
-        </P>
-      </Section>
+          <Section id="verifying-signatures">
+            <P>
+              Every endpoint has a signing secret, shown in its settings: <C>whsec_</C> followed by base64. Each attempt is
+              signed twice with it. Check one of the two signatures and reject the request (with a 4xx) when it does not match.
+            </P>
 
-      <Section id="idempotency">
-        <P>
-          Because delivery is at least once, your receiver will sometimes see the same delivery twice. Deduplicate on the{" "}
-          <C>webhook-id</C> header: it is the same on every retry of a delivery and when a delivery is sent again by hand
-          from the delivery history. Store the ids you have accepted (a table with a unique index works well) and answer a
-          repeat with 2xx without processing it again. Keep them well beyond the {roughDuration(TOTAL_RETRY_SECONDS)} of
-          retries, since a manual redelivery can come later.
-        </P>
-        <P>
-          Two different endpoints receive the same event under different <C>webhook-id</C>s; the envelope’s{" "}
-          <C>idempotencyKey</C> is the same in both if you need to deduplicate across endpoints.
-        </P>
-        <P>
-          Events can arrive <strong>out of order</strong>: a retried delivery can land after a newer event, and deliveries
-          are sent in parallel. Use the envelope’s <C>timestamp</C> (when the event happened) to order them — for example,
-          ignore a <C>subscription.updated</C> older than the last one you applied — or fetch the current state when the order
-          matters.
-        </P>
-      </Section>
+            <h3 className="mt-8 text-xl font-semibold">Standard Webhooks (recommended)</h3>
+            <P>
+              The <C>webhook-id</C>, <C>webhook-timestamp</C> and <C>webhook-signature</C> headers follow the{" "}
+              <a className="text-indigo-700 underline hover:text-indigo-500" href="https://www.standardwebhooks.com/">
+                Standard Webhooks
+              </a>{" "}
+              specification, which has verification libraries for many languages — for example the <C>standardwebhooks</C> npm
+              package and the <C>standardwebhooks</C> PyPI package. The signature covers the id and the timestamp as well as
+              the body, so together with a timestamp tolerance it also stops replays.
+            </P>
+            <CodeBlock title="Node.js" language="js" code={STANDARD_NODE_SNIPPET} />
+            <CodeBlock title="Python (Flask)" language="python" code={STANDARD_PYTHON_SNIPPET} />
+            <P>Without a library, the check is:</P>
+            <ol className="mt-4 list-decimal space-y-1 pl-6 text-slate-700">
+              <li>
+                Take the key: base64-decode the part of the secret after <C>whsec_</C>.
+              </li>
+              <li>
+                Build the signed content <C>{"{webhook-id}.{webhook-timestamp}.{raw body}"}</C>, joined by dots.
+              </li>
+              <li>Compute its HMAC-SHA256 with the key and base64-encode it (standard alphabet, padded).</li>
+              <li>
+                Split <C>webhook-signature</C> on spaces; accept when any entry is <C>v1,</C> followed by your value, compared in
+                constant time.
+              </li>
+              <li>
+                Reject when <C>webhook-timestamp</C> is more than 5 minutes before or after your clock.
+              </li>
+            </ol>
+            <P>
+              The <a className="text-indigo-700 underline" href="#examples">Python receiver</a> below implements exactly this
+              with the standard library.
+            </P>
 
-      <Section id="timeouts">
-        <P>
-          An attempt has {TIMEOUT} in total to connect, send, and receive your status line, headers and body. Anything
-          slower counts as a failure and is retried — so a handler that does its work before answering can end up running it
-          several times. Answer with a 2xx as soon as the request is verified and stored, and do the work asynchronously
-          (a job queue, a background worker).
-        </P>
-        <P>
-          Only the status code (and <C>Retry-After</C>) decides the outcome; the response body is not interpreted. We record the status, the headers
-          and the first {RESPONSE_CAP} of the body of every attempt, shown in the delivery history to the people who manage
-          your webhooks. The rest is never downloaded. Keep responses short, and keep secrets out of them.
-        </P>
-      </Section>
+            <h3 className="mt-8 text-xl font-semibold">Legacy: x-webhook-signature</h3>
+            <P>
+              <C>x-webhook-signature</C> is the lowercase hex HMAC-SHA256 of the raw body. The key is the{" "}
+              <strong>whole secret string as text</strong>, <C>whsec_</C> prefix included — not the decoded bytes. It covers no
+              timestamp, so it cannot stop a replayed request, and it is signed with the newest secret only. Prefer Standard
+              Webhooks for new receivers.
+            </P>
+            <CodeBlock title="Node.js" language="js" code={LEGACY_NODE_SNIPPET} />
+            <CodeBlock title="Python" language="python" code={LEGACY_PYTHON_SNIPPET} />
 
-      <Section id="testing">
-        <P>
-          In the webhook settings, <strong>Send test event</strong> sends a <C>webhook.test</C> event to one endpoint right
-          away — signed like any other delivery, with a new <C>webhook-id</C> each time. The delivery history then shows
-          every attempt: the request headers we sent (signature values masked), your status code, response headers, the
-          first {RESPONSE_CAP} of your response body, the duration, and the error when no response came.
-        </P>
-        <P>
-          Endpoint URLs must be reachable from the internet. In production they must use <C>https://</C>; URLs with a user
-          name or password, <C>localhost</C>, and private, loopback or link-local addresses are refused — including host
-          names that resolve to such addresses, which are checked on every connection. To receive webhooks on your
-          machine, run a tunnel (for example ngrok or Cloudflare Tunnel) that gives your local server a public HTTPS URL,
-          and register that URL as the endpoint.
-        </P>
-        <P>
-          To test your verification code without any network, use the{" "}
-          <a className="text-indigo-700 underline" href="#worked-example">
-            worked example
-          </a>{" "}
-          above, or sign your own requests with the <C>sign</C> method of a Standard Webhooks library.
-        </P>
-      </Section>
+            <aside aria-labelledby="pitfalls-heading" className="mt-8 rounded-lg border border-amber-300 bg-amber-50 p-5">
+              <h3 id="pitfalls-heading" className="font-semibold text-amber-900">
+                Pitfalls
+              </h3>
+              <ul className="mt-2 list-disc space-y-2 pl-5 text-sm text-amber-900">
+                <li>
+                  <strong>Verify the raw body bytes.</strong> Never parse the JSON and serialise it again to check it: key order,
+                  whitespace, number and Unicode formatting change, and so does the signature. Python’s <C>json.dumps</C>, for
+                  instance, puts a space after every <C>:</C> and <C>,</C> by default, so its output can never match our compact
+                  body. Use{" "}
+                  <C>express.raw()</C> in Express, <C>request.get_data()</C> in Flask, <C>await request.text()</C> in a fetch-style
+                  handler.
+                </li>
+                <li>
+                  <strong>Compare in constant time</strong> (<C>crypto.timingSafeEqual</C>, <C>hmac.compare_digest</C>), never
+                  with <C>==</C>: response times would tell an attacker how much of a guess was right.
+                </li>
+                <li>
+                  <strong>Reject old and future timestamps.</strong> Accept <C>webhook-timestamp</C> only within ±5 minutes of
+                  your clock (keep it synchronised with NTP). Retries carry a fresh timestamp, so this never rejects a genuine
+                  retry. Do not apply the check to <C>x-webhook-timestamp</C> or the envelope’s <C>timestamp</C>: they are the
+                  event’s time and stay old on retries.
+                </li>
+                <li>
+                  <strong>Secret rotation.</strong> After a secret is rotated, the previous one keeps signing for {GRACE}: each
+                  attempt then carries two <C>webhook-signature</C> entries, new secret first, and a request is genuine if{" "}
+                  <em>any</em> entry matches. Switch your receiver to the new secret within that time. While you switch, you
+                  may accept either secret (try each). <C>x-webhook-signature</C> is only signed with the new secret, so legacy
+                  receivers must try both secrets during the switch.
+                </li>
+                <li>
+                  <strong>A 4xx is final.</strong> A request you reject is not retried, so a wrong secret in your configuration
+                  loses deliveries (they can be sent again from the delivery history once it is fixed). Answer 5xx instead when
+                  the failure is on your side and temporary.
+                </li>
+              </ul>
+              <p className="mt-3 text-sm text-amber-900">Example of a header during a rotation:</p>
+              <code className="mt-1 block break-all rounded bg-white/60 p-2 font-mono text-xs text-amber-950">
+                webhook-signature: {EXAMPLE_ROTATION_SIGNATURE}
+              </code>
+            </aside>
 
-      <Section id="examples">
-        <P>
-          Two complete receivers that verify the Standard Webhooks signature over the raw body, deduplicate on{" "}
-          <C>webhook-id</C>, and answer 2xx before doing the work. Both read the secret from the <C>WEBHOOK_SECRET</C>{" "}
-          environment variable.
-        </P>
-        <h3 className="mt-8 text-xl font-semibold">Node.js (Express)</h3>
-        <CodeBlock title="server.mjs" language="js" code={NODE_RECEIVER} />
-        <h3 className="mt-8 text-xl font-semibold">Python (Flask, standard library only for the check)</h3>
-        <CodeBlock title="app.py" language="python" code={PYTHON_RECEIVER} />
-      </Section>
-    </main>
+            <h3 id="worked-example" className="mt-8 scroll-mt-8 text-xl font-semibold">
+              Worked example
+            </h3>
+            <P>
+              Use these values as a test vector: with its clock set to the timestamp (or the tolerance check left out), your
+              verifier must accept them, and reject them after changing any byte of the body. They are computed by the same code
+              that signs real deliveries.
+            </P>
+            <Table head={["Input", "Value"]}>
+              <VectorRow name="secret" value={EXAMPLE_SECRET} />
+              <VectorRow name="webhook-id" value={EXAMPLE_DELIVERY_ID} />
+              <VectorRow name="webhook-timestamp" value={EXAMPLE_HEADERS["webhook-timestamp"] ?? ""} />
+              <VectorRow name="body" value={EXAMPLE_BODY} />
+              <VectorRow name="webhook-signature" value={EXAMPLE_HEADERS["webhook-signature"] ?? ""} />
+              <VectorRow name="x-webhook-signature" value={EXAMPLE_HEADERS["x-webhook-signature"] ?? ""} />
+            </Table>
+          </Section>
+
+          <Section id="retries">
+            <P>
+              A delivery is attempted up to {ATTEMPTS} times: {scheduleInWords(RETRY_SCHEDULE_SECONDS)}. Each wait is spread by {JITTER} at random, so many failing deliveries do not all come back at the
+              same moment. Retries are durable: they survive restarts on our side.
+            </P>
+            <Table head={["Attempt", `Wait after the previous attempt (${JITTER})`, "Roughly after the event"]}>
+              {SCHEDULE_ROWS.map((row) => (
+                <tr key={row.attempt}>
+                  <Td>{row.attempt}</Td>
+                  <Td>{row.attempt === 1 ? "— (sent as soon as the event is recorded)" : humaniseSeconds(row.delay)}</Td>
+                  <Td>{row.elapsed === 0 ? "at once" : roughDuration(row.elapsed)}</Td>
+                </tr>
+              ))}
+            </Table>
+            <P>After the last attempt fails, the delivery is marked failed. It can still be sent again from the delivery history.</P>
+
+            <h3 className="mt-8 text-xl font-semibold">What counts as success</h3>
+            <Table head={["Your endpoint…", "What happens"]}>
+              {OUTCOMES.map((outcome, index) => (
+                <tr key={index}>
+                  <Td>{outcome.answer}</Td>
+                  <Td>{outcome.result}</Td>
+                </tr>
+              ))}
+            </Table>
+
+            <h3 className="mt-8 text-xl font-semibold">Retry-After</h3>
+            <P>
+              On a 429 or 503 answer, a <C>Retry-After</C> header (seconds, or an HTTP date) replaces the scheduled wait before
+              the next attempt, clamped to between the scheduled wait and {durationText(MAX_RETRY_AFTER_SECONDS)}: you can slow
+              us down, but not hurry us, nor park a delivery for longer. It does not add attempts.
+            </P>
+
+            <h3 className="mt-8 text-xl font-semibold">Circuit breaker</h3>
+            <P>
+              After {CIRCUIT_OPEN_AFTER_FAILURES} failed attempts in a row to one endpoint (counting all its deliveries), we
+              pause it. Its deliveries wait without using up attempts. After a cooldown of {durationText(CIRCUIT_COOLDOWN_SECONDS)}{" "}
+              — doubling after every failed probe, up to {durationText(CIRCUIT_MAX_COOLDOWN_SECONDS)} — a single delivery is
+              sent as a probe; when it succeeds, the endpoint is back to normal and the waiting deliveries follow.
+            </P>
+
+            <h3 className="mt-8 text-xl font-semibold">Disabled endpoints</h3>
+            <P>
+              An endpoint that has not had one successful attempt for {humaniseSeconds(DISABLE_AFTER_FAILING_SECONDS)} is
+              disabled at its next failure, as is one that answers <C>410 Gone</C>. Disabling cancels its pending deliveries,
+              and a disabled endpoint receives nothing until someone enables it again in the webhook settings. Cancelled
+              deliveries are not resent automatically when it is enabled.
+            </P>
+          </Section>
+
+          <Section id="idempotency">
+            <P>
+              Because delivery is at least once, your receiver will sometimes see the same delivery twice. Deduplicate on the{" "}
+              <C>webhook-id</C> header: it is the same on every retry of a delivery and when a delivery is sent again by hand
+              from the delivery history. Store the ids you have accepted (a table with a unique index works well) and answer a
+              repeat with 2xx without processing it again. Keep them well beyond the {roughDuration(TOTAL_RETRY_SECONDS)} of
+              retries, since a manual redelivery can come later.
+            </P>
+            <P>
+              Two different endpoints receive the same event under different <C>webhook-id</C>s; the envelope’s{" "}
+              <C>idempotencyKey</C> is the same in both if you need to deduplicate across endpoints.
+            </P>
+            <P>
+              Events can arrive <strong>out of order</strong>: a retried delivery can land after a newer event, and deliveries
+              are sent in parallel. Use the envelope’s <C>timestamp</C> (when the event happened) to order them — for example,
+              ignore a <C>subscription.updated</C> older than the last one you applied — or fetch the current state when the order
+              matters.
+            </P>
+          </Section>
+
+          <Section id="timeouts">
+            <P>
+              An attempt has {TIMEOUT} in total to connect, send, and receive your status line, headers and body. Anything
+              slower counts as a failure and is retried — so a handler that does its work before answering can end up running it
+              several times. Answer with a 2xx as soon as the request is verified and stored, and do the work asynchronously
+              (a job queue, a background worker).
+            </P>
+            <P>
+              Only the status code (and <C>Retry-After</C>) decides the outcome; the response body is not interpreted. We record the status, the headers
+              and the first {RESPONSE_CAP} of the body of every attempt, shown in the delivery history to the people who manage
+              your webhooks. The rest is never downloaded. Keep responses short, and keep secrets out of them.
+            </P>
+          </Section>
+
+          <Section id="testing">
+            <P>
+              In the webhook settings, <strong>Send test event</strong> sends a <C>webhook.test</C> event to one endpoint right
+              away — signed like any other delivery, with a new <C>webhook-id</C> each time. The delivery history then shows
+              every attempt: the request headers we sent (signature values masked), your status code, response headers, the
+              first {RESPONSE_CAP} of your response body, the duration, and the error when no response came.
+            </P>
+            <P>
+              Endpoint URLs must be reachable from the internet. In production they must use <C>https://</C>; URLs with a user
+              name or password, <C>localhost</C>, and private, loopback or link-local addresses are refused — including host
+              names that resolve to such addresses, which are checked on every connection. To receive webhooks on your
+              machine, run a tunnel (for example ngrok or Cloudflare Tunnel) that gives your local server a public HTTPS URL,
+              and register that URL as the endpoint.
+            </P>
+            <P>
+              To test your verification code without any network, use the{" "}
+              <a className="text-indigo-700 underline" href="#worked-example">
+                worked example
+              </a>{" "}
+              above, or sign your own requests with the <C>sign</C> method of a Standard Webhooks library.
+            </P>
+          </Section>
+
+          <Section id="examples">
+            <P>
+              Two complete receivers that verify the Standard Webhooks signature over the raw body, deduplicate on{" "}
+              <C>webhook-id</C>, and answer 2xx before doing the work. Both read the secret from the <C>WEBHOOK_SECRET</C>{" "}
+              environment variable.
+            </P>
+            <h3 className="mt-8 text-xl font-semibold">Node.js (Express)</h3>
+            <CodeBlock title="server.mjs" language="js" code={NODE_RECEIVER} />
+            <h3 className="mt-8 text-xl font-semibold">Python (Flask, standard library only for the check)</h3>
+            <CodeBlock title="app.py" language="python" code={PYTHON_RECEIVER} />
+          </Section>
+        </main>
+      </div>
+    </>
+  );
+}
+
+/** The sections as links to their ids; the wide screen's sticky sidebar and the narrow screen's list at the top. */
+function TableOfContents() {
+  return (
+    <ol className="mt-3 space-y-1 text-sm">
+      {SECTIONS.map((section, index) => (
+        <li key={section.id}>
+          <a
+            href={`#${section.id}`}
+            className="block rounded px-2 py-1 text-slate-700 hover:bg-slate-100 hover:text-indigo-700 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600"
+          >
+            {index + 1}. {section.title}
+          </a>
+        </li>
+      ))}
+    </ol>
   );
 }
 

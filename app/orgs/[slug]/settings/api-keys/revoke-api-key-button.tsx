@@ -2,9 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { showNotice } from "@/app/_components/flash-notice";
 import { useApiFetch } from "@/app/_components/organization-context";
 
-/** Revokes a key after confirmation; requests that use it are refused from then on. */
+/** Revokes a key after confirmation (and says so); requests that use it are refused from then on. */
 export function RevokeApiKeyButton({ keyId, name }: { keyId: string; name: string }) {
   const router = useRouter();
   const apiFetch = useApiFetch();
@@ -18,6 +19,7 @@ export function RevokeApiKeyButton({ keyId, name }: { keyId: string; name: strin
       confirmLabel="Revoke key"
       onConfirm={async () => {
         await apiFetch(`/api/api-keys/${encodeURIComponent(keyId)}`, { method: "DELETE" });
+        showNotice(`API key “${name}” revoked.`);
         router.refresh();
       }}
     >

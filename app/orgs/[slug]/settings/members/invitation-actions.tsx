@@ -3,10 +3,11 @@
 import { useRouter } from "next/navigation";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { CopyButton } from "@/app/_components/copy-button";
+import { showNotice } from "@/app/_components/flash-notice";
 import { useOrigin } from "@/app/_components/use-origin";
 import { authClient } from "@/lib/auth/client";
 
-/** Copy the link of a pending invitation, or cancel it (the link stops working). */
+/** Copy the link of a pending invitation, or cancel it (the link stops working; the page says so). */
 export function InvitationActions({ invitationId, email, expired }: { invitationId: string; email: string; expired: boolean }) {
   const router = useRouter();
   const origin = useOrigin();
@@ -15,6 +16,7 @@ export function InvitationActions({ invitationId, email, expired }: { invitation
   async function cancel() {
     const { error } = await authClient.organization.cancelInvitation({ invitationId });
     if (error) throw new Error(error.message || "Could not cancel the invitation.");
+    showNotice(expired ? `Expired invitation for ${email} removed.` : `Invitation for ${email} cancelled.`);
     router.refresh();
   }
 

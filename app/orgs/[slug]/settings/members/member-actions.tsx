@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { Button } from "@/app/_components/button";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { showNotice } from "@/app/_components/flash-notice";
 import { inputClassName } from "@/app/_components/field";
 import { useOrganization } from "@/app/_components/organization-context";
 import { authClient } from "@/lib/auth/client";
@@ -18,21 +19,32 @@ export interface MemberActionsProps {
   isSelf: boolean;
   /** Only owners may grant or change the owner role (better-auth enforces it too). */
   viewerIsOwner: boolean;
+  /**
+   * The viewer's own row while they are the organization's only owner: leaving or taking a
+   * lower role would leave it without one, so both are disabled with the reason (better-auth
+   * refuses them too).
+   */
+  soleOwner?: boolean;
 }
+
+/** Why a sole owner cannot leave or change their role, shown beside the disabled controls. */
+export const SOLE_OWNER_REASON = "You are the only owner. Make another member an owner first.";
 
 /**
  * Change a member's role (select + Save, so arrowing through the options
  * changes nothing by accident) and remove them, in the page's organization
  * (named explicitly: better-auth would otherwise use the session's active
- * one). better-auth refuses to leave an organization without an owner; its
- * message is shown here.
+ * one). A sole owner's own row says why it cannot leave or change role; for a
+ * refusal the page could not foresee (someone else changed roles meanwhile),
+ * better-auth's message is shown here.
  */
-export function MemberActions({ memberId, displayName, organizationName, role, isSelf, viewerIsOwner }: MemberActionsProps) {
+export function MemberActions({ memberId, displayName, organizationName, role, isSelf, viewerIsOwner, soleOwner = false }: MemberActionsProps) {
   const router = useRouter();
   const { id: organizationId } = useOrganization();
   const [selected, setSelected] = useState(role);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const reasonId = useId();
   const options: string[] = ROLE_ORDER.filter((option) => option !== "owner" || viewerIsOwner);
   if (!options.includes(role)) options.unshift(role);
   const dirty = selected !== role;
@@ -54,6 +66,7 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
     if (failure) throw new Error(failure.message || "Could not remove this member.");
     // Having left, home is another organization of theirs, or onboarding.
     if (isSelf) router.push("/");
+    else showNotice(`${displayName} was removed from ${organizationName}.`);
     router.refresh();
   }
 
@@ -63,7 +76,8 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
         <select
           aria-label={`Access level for ${displayName}`}
           value={selected}
-          disabled={pending}
+          disabled={pending || soleOwner}
+          aria-describedby={soleOwner ? reasonId : undefined}
           onChange={(event) => {
             setSelected(event.target.value);
             setError(null);
@@ -106,10 +120,16 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
           }
           confirmLabel={isSelf ? "Leave organization" : "Remove member"}
           onConfirm={remove}
+          disabled={soleOwner}
         >
           {isSelf ? "Leave" : "Remove"}
         </ConfirmButton>
       </div>
+      {soleOwner ? (
+        <p id={reasonId} className="max-w-xs text-right text-xs text-slate-600">
+          {SOLE_OWNER_REASON}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="max-w-xs text-right text-sm text-red-700">
           {error}

@@ -31,6 +31,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
     organization.canManage ? listPendingInvitations(organization.id) : Promise.resolve([]),
   ]);
   members.sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.createdAt.getTime() - b.createdAt.getTime());
+  const ownerCount = members.filter((member) => member.role === "owner").length;
 
   return (
     <div className="space-y-10">
@@ -100,6 +101,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
                         role={member.role}
                         isSelf={isSelf}
                         viewerIsOwner={organization.role === "owner"}
+                        soleOwner={isSelf && member.role === "owner" && ownerCount === 1}
                       />
                     ) : (
                       <span className="text-xs text-slate-500">Only owners can change owners</span>

@@ -2,10 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
+import { showNotice } from "@/app/_components/flash-notice";
 import { useApiFetch, useOrganization } from "@/app/_components/organization-context";
 import { orgPath } from "@/app/_components/org-paths";
 
-/** Deletes the endpoint after a confirmation, then goes back to the list. Errors show in the dialog. */
+/** Deletes the endpoint after a confirmation, then goes back to the list, which says it was deleted. Errors show in the dialog. */
 export function DeleteEndpointButton({ endpointId, host }: { endpointId: string; host: string }) {
   const router = useRouter();
   const apiFetch = useApiFetch();
@@ -13,7 +14,9 @@ export function DeleteEndpointButton({ endpointId, host }: { endpointId: string;
 
   async function remove() {
     await apiFetch(`/api/webhooks/endpoints/${endpointId}`, { method: "DELETE" });
-    router.push(orgPath(slug));
+    const list = orgPath(slug);
+    showNotice(`Endpoint ${host} deleted.`, list);
+    router.push(list);
     router.refresh();
   }
 
