@@ -96,6 +96,39 @@ describe("applyMigrations", () => {
     }
   });
 
+  it("moves manual and test attempts of existing deliveries out of the retry schedule's count", async () => {
+    const files = await readMigrations();
+    const split = files.findIndex((file) => file.name.endsWith("_manual_attempts_apart"));
+    expect(split).toBeGreaterThan(0);
+    const directory = await mkdtemp(path.join(os.tmpdir(), "migrations-"));
+    try {
+      const copy = async (file: (typeof files)[number]) => {
+        await mkdir(path.join(directory, file.name));
+        await writeFile(path.join(directory, file.name, "migration.sql"), file.sql);
+      };
+      for (const file of files.slice(0, split)) await copy(file);
+      await applyMigrations(session, { directory });
+      // A delivery with three scheduled and two manual attempts, counted together before the split; one with none.
+      await session.exec(`
+        INSERT INTO "Organization" ("id", "name", "slug") VALUES ('org_1', 'Acme', 'acme');
+        INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body") VALUES ('evt_1', 'org_1', 'invoice.paid', 'k1', '{}'), ('evt_2', 'org_1', 'invoice.paid', 'k2', '{}');
+        INSERT INTO "WebhookEndpoint" ("id", "organizationId", "url", "secretEncrypted", "updatedAt") VALUES ('ep_1', 'org_1', 'https://a.example/hook', 'x', now());
+        INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey", "attempts", "updatedAt")
+             VALUES ('msg_1', 'org_1', 'evt_1', 'ep_1', 'invoice.paid', 'k1', 5, now()), ('msg_2', 'org_1', 'evt_2', 'ep_1', 'invoice.paid', 'k2', 0, now());
+        INSERT INTO "WebhookAttempt" ("id", "organizationId", "deliveryId", "endpointId", "number", "trigger", "startedAt", "durationMs", "url", "requestHeaders", "success")
+        SELECT 'att_' || n, 'org_1', 'msg_1', 'ep_1', n, (CASE WHEN n IN (2, 4) THEN 'manual' ELSE 'scheduled' END)::"AttemptTrigger", now(), 10, 'https://a.example/hook', '{}', false
+          FROM generate_series(1, 5) AS n;`);
+      for (const file of files.slice(split)) await copy(file);
+      expect(await applyMigrations(session, { directory })).toEqual(files.slice(split).map((file) => file.name));
+      expect(await session.query(`SELECT "id", "attempts", "manualAttempts" FROM "WebhookDelivery" ORDER BY "id"`)).toEqual([
+        { id: "msg_1", attempts: 3, manualAttempts: 2 },
+        { id: "msg_2", attempts: 0, manualAttempts: 0 },
+      ]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
   it("stops at a migration Prisma recorded as started but never finished", async () => {
     await applyMigrations(session);
     await session.query(
