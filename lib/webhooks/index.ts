@@ -33,6 +33,16 @@ export {
 } from "@/lib/webhooks/endpoints";
 export { WebhookCircuitBreaker, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
 export { RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
+export {
+  DELIVERY_OUTCOMES,
+  deliveryOutcome,
+  deliveryState,
+  endpointHealth,
+  SUCCESS_RATE_BASIS,
+  type DeliveryOutcome,
+  type DeliveryState,
+  type EndpointHealth,
+} from "@/lib/webhooks/outcomes";
 export { EVENT_CATALOGUE, EVENT_TYPE_PATTERN, MAX_PAYLOAD_BYTES, type WebhookEnvelope } from "@/lib/webhooks/events";
 export {
   WebhookError,
