@@ -38,15 +38,17 @@ export interface DataTableProps {
  * readers read before its value. A cell without a label (actions) shows its value alone, an empty
  * cell nothing; long values wrap inside the cell instead of widening the page.
  *
- * Adopting it in a table that uses `<td className={cellClassName}>`:
+ * Adopting it in a table that uses `<td className={cellClassName}>`: add `stacked`, and make each
+ * cell a `DataCell` with its column's label (`header` for the cell that names the row, a
+ * `<th scope="row">`; no label for an actions cell, which shows its value alone on a phone):
  *
  * ```tsx
  * <DataTable stacked columns={[{ label: "Event" }, { label: "Status" }, { label: "Actions", hidden: true, align: "right" }]}>
  *   {rows.map((row) => (
  *     <tr key={row.id}>
- *       <DataCell header label="Event">{row.event}</DataCell>   // a row header: <th scope="row">
+ *       <DataCell header label="Event">{row.event}</DataCell>
  *       <DataCell label="Status"><StatusBadge status={row.status} /></DataCell>
- *       <DataCell className="text-right">{actions}</DataCell>     // no label: the value alone on a phone
+ *       <DataCell className="text-right">{actions}</DataCell>
  *     </tr>
  *   ))}
  * </DataTable>
