@@ -185,7 +185,7 @@ function TopFailing({
         <p className="mt-3 text-sm text-slate-500">No endpoint failed in this period.</p>
       ) : (
         <div className="mt-2 overflow-x-auto">
-          <table className="w-full text-left text-sm" aria-labelledby="dashboard-failing-heading">
+          <table className="data-table-stacked w-full text-left text-sm" aria-labelledby="dashboard-failing-heading">
             <thead className="text-xs text-slate-500">
               <tr>
                 <th scope="col" className="py-2 pr-3 font-medium">
@@ -207,21 +207,31 @@ function TopFailing({
             <tbody className="divide-y divide-slate-100">
               {failing.map((row) => (
                 <tr key={row.endpointId}>
-                  <td className="max-w-[16rem] truncate py-2 pr-3">
-                    {allOrganizations ? (
-                      // Ops are not members of other organizations: the settings page would 404, so no link.
-                      <span className="font-medium text-slate-900">{urlHost(row.url)}</span>
-                    ) : (
-                      <Link href={`${basePath}/${row.endpointId}`} className={linkClass}>
-                        {urlHost(row.url)}
-                      </Link>
-                    )}
+                  <td data-label="Endpoint" className="py-2 pr-3">
+                    <div className="min-w-0 max-w-[16rem] truncate">
+                      {allOrganizations ? (
+                        // Ops are not members of other organizations: the settings page would 404, so no link.
+                        <span className="font-medium text-slate-900">{urlHost(row.url)}</span>
+                      ) : (
+                        <Link href={`${basePath}/${row.endpointId}`} className={linkClass}>
+                          {urlHost(row.url)}
+                        </Link>
+                      )}
+                    </div>
                   </td>
-                  {allOrganizations ? <td className="py-2 pr-3 text-slate-700">{organizationNames[row.organizationId] ?? row.organizationId}</td> : null}
-                  <td className="py-2 pr-3 text-right tabular-nums text-slate-700">
-                    {formatCount(row.failed)} / {formatCount(row.attempted)}
+                  {allOrganizations ? (
+                    <td data-label="Organization" className="py-2 pr-3 text-slate-700">
+                      {organizationNames[row.organizationId] ?? row.organizationId}
+                    </td>
+                  ) : null}
+                  <td data-label="Not delivered / attempted" className="py-2 pr-3 text-right tabular-nums text-slate-700">
+                    <div>
+                      {formatCount(row.failed)} / {formatCount(row.attempted)}
+                    </div>
                   </td>
-                  <td className={`py-2 text-right font-medium tabular-nums ${rateTone(100 - row.failureRate)}`}>{formatPercent(row.failureRate)}</td>
+                  <td data-label="Failure rate" className={`py-2 text-right font-medium tabular-nums ${rateTone(100 - row.failureRate)}`}>
+                    {formatPercent(row.failureRate)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -108,7 +108,7 @@ export function OrgSwitcher({ organizationId, organizationName }: OrgSwitcherPro
       <button
         ref={buttonRef}
         type="button"
-        aria-label="Switch organization"
+        aria-label={`${organizationName}: switch organization`}
         aria-describedby={currentId}
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}

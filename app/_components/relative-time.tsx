@@ -6,7 +6,7 @@ import { isoTime, relativeTime } from "./format";
  * seconds after hydration, which is harmless, so the warning is suppressed.
  */
 export function RelativeTime({ value, fallback = "—" }: { value: Date | string | null | undefined; fallback?: string }) {
-  if (!value) return <span className="text-slate-400">{fallback}</span>;
+  if (!value) return <span className="text-slate-500">{fallback}</span>;
   const iso = isoTime(value);
   return (
     <time dateTime={iso} title={iso} suppressHydrationWarning>

@@ -28,7 +28,7 @@ export function DateTime({ value, fallback = "—", format = "datetime", classNa
     () => true,
     () => false,
   );
-  if (value === null || value === undefined) return <span className={`text-slate-400 ${className ?? ""}`}>{fallback}</span>;
+  if (value === null || value === undefined) return <span className={`text-slate-500 ${className ?? ""}`}>{fallback}</span>;
   const date = toDate(value);
   if (Number.isNaN(date.getTime())) return <span className={className}>{String(value)}</span>;
   const options: Intl.DateTimeFormatOptions =

@@ -5,7 +5,7 @@ import { AccountHeader } from "@/app/_components/account-header";
 import { Alert } from "@/app/_components/alert";
 import { Badge } from "@/app/_components/badge";
 import { buttonClassName } from "@/app/_components/button";
-import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
@@ -74,28 +74,32 @@ export default async function AccountSecurityPage({ searchParams }: { searchPara
             </div>
             <SignOutOthersButton disabled={others === 0} />
           </div>
-          <DataTable columns={[{ label: "Device" }, { label: "IP address" }, { label: "Signed in" }, { label: "Last active" }, { label: "Expires" }, { label: "Actions", hidden: true, align: "right" }]}>
+          <DataTable
+            stacked
+            columns={[{ label: "Device" }, { label: "IP address" }, { label: "Signed in" }, { label: "Last active" }, { label: "Expires" }, { label: "Actions", hidden: true, align: "right" }]}>
             {sessions.map((session) => (
               <tr key={session.id} data-testid="session-row">
-                <td className={td}>
+                <DataCell label="Device">
                   <span className="font-medium text-slate-900">{session.device}</span>{" "}
                   {session.current ? (
                     <Badge tone="indigo" className="ml-1">
                       This browser
                     </Badge>
                   ) : null}
-                </td>
-                <td className={`${td} font-mono text-slate-700`}>{session.ipAddress ?? "—"}</td>
-                <td className={td}>
+                </DataCell>
+                <DataCell label="IP address" className="font-mono text-slate-700">
+                  {session.ipAddress ?? "—"}
+                </DataCell>
+                <DataCell label="Signed in">
                   <DateTime value={session.createdAt} />
-                </td>
-                <td className={td}>
+                </DataCell>
+                <DataCell label="Last active">
                   <DateTime value={session.updatedAt} />
-                </td>
-                <td className={td}>
+                </DataCell>
+                <DataCell label="Expires">
                   <DateTime value={session.expiresAt} />
-                </td>
-                <td className={`${td} text-right`}>{session.current ? null : <RevokeSessionButton sessionId={session.id} device={session.device} />}</td>
+                </DataCell>
+                <DataCell className="text-right">{session.current ? null : <RevokeSessionButton sessionId={session.id} device={session.device} />}</DataCell>
               </tr>
             ))}
           </DataTable>

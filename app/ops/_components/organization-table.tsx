@@ -1,6 +1,6 @@
 import { formatCount, formatPercent } from "@/app/_components/format";
 import { PERIOD_LABELS } from "@/app/_components/dashboard-text";
-import { DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { BUSIEST_ORGANIZATIONS_LIMIT, type MetricsPeriod, type OrganizationTotals } from "@/lib/webhooks/metrics";
 
 /** The per-organization table of /ops. */
@@ -24,6 +24,7 @@ export function OrganizationTable({ rows, period }: { rows: OrganizationTotals[]
         <DataTable
           labelledBy="ops-organizations-heading"
           className=""
+          stacked
           columns={[
             { label: "Organization" },
             { label: "Deliveries", align: "right" },
@@ -34,16 +35,22 @@ export function OrganizationTable({ rows, period }: { rows: OrganizationTotals[]
         >
           {rows.map((row) => (
             <tr key={row.id}>
-              <th scope="row" className="px-4 py-2 text-left font-medium text-slate-900">
+              <DataCell header label="Organization" className="text-slate-900">
                 {row.name}
-                <span className="block font-mono text-xs font-normal text-slate-500">{row.id}</span>
-              </th>
-              <td className="px-4 py-2 text-right tabular-nums">{formatCount(row.total)}</td>
-              <td className="px-4 py-2 text-right tabular-nums">
-                {row.successRate === null ? <span className="text-slate-400">—</span> : formatPercent(row.successRate)}
-              </td>
-              <td className={`px-4 py-2 text-right tabular-nums ${row.failed > 0 ? "font-medium text-red-700" : ""}`}>{formatCount(row.failed)}</td>
-              <td className="px-4 py-2 text-right tabular-nums">{formatCount(row.pending)}</td>
+                <span className="block break-all font-mono text-xs font-normal text-slate-500">{row.id}</span>
+              </DataCell>
+              <DataCell label="Deliveries" className="text-right tabular-nums">
+                {formatCount(row.total)}
+              </DataCell>
+              <DataCell label="Success rate" className="text-right tabular-nums">
+                {row.successRate === null ? <span className="text-slate-500">—</span> : formatPercent(row.successRate)}
+              </DataCell>
+              <DataCell label="Failed" className={`text-right tabular-nums ${row.failed > 0 ? "font-medium text-red-700" : ""}`}>
+                {formatCount(row.failed)}
+              </DataCell>
+              <DataCell label="Pending now" className="text-right tabular-nums">
+                {formatCount(row.pending)}
+              </DataCell>
             </tr>
           ))}
         </DataTable>

@@ -58,7 +58,7 @@ function RequestItem({ request }: { request: InboxRequestView }) {
       </div>
       <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
         <dt className="text-slate-500">webhook-id</dt>
-        <dd className="break-all font-mono">{request.webhookId ?? <span className="text-slate-400">none</span>}</dd>
+        <dd className="break-all font-mono">{request.webhookId ?? <span className="text-slate-500">none</span>}</dd>
         {request.headers["webhook-timestamp"] ? (
           <>
             <dt className="text-slate-500">webhook-timestamp</dt>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
 import { textLinkClassName } from "@/app/_components/auth-card";
 import { StatusBadge } from "@/app/_components/badge";
-import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
@@ -47,21 +47,24 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
               <EmptyState className="mt-3" title="No API keys yet" description="Create a key above to start sending events from your backend." />
             ) : (
               <DataTable
+                stacked
                 columns={[{ label: "Name" }, { label: "Key" }, { label: "Created" }, { label: "Last used" }, { label: "Status" }, { label: "Actions", hidden: true, align: "right" }]}
               >
                 {keys.map((key) => (
                   <tr key={key.id} className={key.revokedAt ? "text-slate-500" : undefined}>
-                    <td className={`${td} font-medium ${key.revokedAt ? "" : "text-slate-900"}`}>{key.name}</td>
-                    <td className={`${td} font-mono text-xs`}>
+                    <DataCell header label="Name">
+                      {key.name}
+                    </DataCell>
+                    <DataCell label="Key" className="font-mono text-xs">
                       {key.prefix}…
-                    </td>
-                    <td className={td}>
+                    </DataCell>
+                    <DataCell label="Created">
                       <DateTime value={key.createdAt} />
-                    </td>
-                    <td className={td}>
+                    </DataCell>
+                    <DataCell label="Last used">
                       <DateTime value={key.lastUsedAt} fallback="Never" />
-                    </td>
-                    <td className={td}>
+                    </DataCell>
+                    <DataCell label="Status">
                       {key.revokedAt ? (
                         <span className="inline-flex flex-col gap-0.5">
                           <StatusBadge status="revoked" />
@@ -72,8 +75,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
                       ) : (
                         <StatusBadge status="active" />
                       )}
-                    </td>
-                    <td className={`${td} text-right`}>{key.revokedAt ? null : <RevokeApiKeyButton keyId={key.id} name={key.name} />}</td>
+                    </DataCell>
+                    <DataCell className="text-right">{key.revokedAt ? null : <RevokeApiKeyButton keyId={key.id} name={key.name} />}</DataCell>
                   </tr>
                 ))}
               </DataTable>

@@ -14,7 +14,7 @@ export function UsageSnippet() {
   ].join("\n");
   return (
     <div className="relative">
-      <pre className="overflow-x-auto rounded-lg bg-slate-900 p-4 pr-28 font-mono text-xs leading-relaxed text-slate-100">
+      <pre className="whitespace-pre-wrap rounded-lg bg-slate-900 p-4 pr-28 font-mono text-xs leading-relaxed text-slate-100 [overflow-wrap:anywhere]">
         <code>{snippet}</code>
       </pre>
       <div className="absolute right-2 top-2">

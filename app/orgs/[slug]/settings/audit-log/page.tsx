@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
 import { Button, buttonClassName } from "@/app/_components/button";
-import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { SelectField } from "@/app/_components/field";
 import { orgPath } from "@/app/_components/org-paths";
@@ -88,19 +88,27 @@ export default async function AuditLogPage({ params, searchParams }: { params: P
       {page.items.length === 0 ? (
         <EmptyState title="No entries" description="Actions that change or reveal something in this organization appear here." />
       ) : (
-        <DataTable columns={[{ label: "When" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "Details" }, { label: "From" }]}>
+        <DataTable stacked columns={[{ label: "When" }, { label: "Actor" }, { label: "Action" }, { label: "Target" }, { label: "Details" }, { label: "From" }]}>
           {page.items.map((entry) => (
             <tr key={entry.id}>
-              <td className={`${td} whitespace-nowrap text-slate-600`}>
+              <DataCell label="When" className="whitespace-nowrap text-slate-600">
                 <DateTime value={entry.createdAt} />
-              </td>
-              <td className={`${td} text-slate-900`}>{entry.actorEmail ?? (entry.actorApiKeyId ? `API key ${entry.actorApiKeyId}` : "System")}</td>
-              <td className={`${td} font-mono text-xs`}>{entry.action}</td>
-              <td className={`${td} font-mono text-xs text-slate-600`}>{entry.targetId ?? "—"}</td>
-              <td className={`${td} text-xs text-slate-600`}>{describeDetails(entry.details)}</td>
-              <td className={`${td} text-xs text-slate-600`} title={entry.userAgent ?? undefined}>
+              </DataCell>
+              <DataCell label="Actor" className="text-slate-900">
+                {entry.actorEmail ?? (entry.actorApiKeyId ? `API key ${entry.actorApiKeyId}` : "System")}
+              </DataCell>
+              <DataCell label="Action" className="font-mono text-xs">
+                {entry.action}
+              </DataCell>
+              <DataCell label="Target" className="break-all font-mono text-xs text-slate-600">
+                {entry.targetId ?? "—"}
+              </DataCell>
+              <DataCell label="Details" className="text-xs text-slate-600">
+                {describeDetails(entry.details)}
+              </DataCell>
+              <DataCell label="From" className="text-xs text-slate-600" title={entry.userAgent ?? undefined}>
                 {entry.ipAddress ?? "—"}
-              </td>
+              </DataCell>
             </tr>
           ))}
         </DataTable>

@@ -22,7 +22,7 @@ export function InvitationActions({ invitationId, email, expired }: { invitation
 
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
-      {expired || !origin ? null : <CopyButton value={link} label="Copy link" aria-label={`Copy invitation link for ${email}`} />}
+      {expired || !origin ? null : <CopyButton value={link} label="Copy link" aria-label={`Copy link to the invitation for ${email}`} />}
       <ConfirmButton
         variant="ghost"
         className="text-red-700 hover:bg-red-50 hover:text-red-800"

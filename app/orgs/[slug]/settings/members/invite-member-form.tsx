@@ -122,7 +122,7 @@ export function InviteMemberForm() {
             <code data-testid="invitation-link" className="block min-w-0 flex-1 break-all rounded border border-green-200 bg-white px-2 py-1.5 font-mono text-xs text-slate-800">
               {created.link}
             </code>
-            <CopyButton value={created.link} label="Copy link" aria-label="Copy invitation link" />
+            <CopyButton value={created.link} label="Copy link" aria-label="Copy link to the invitation" />
           </div>
         </Alert>
       ) : null}

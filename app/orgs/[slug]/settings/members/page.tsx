@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Alert } from "@/app/_components/alert";
 import { Badge, StatusBadge } from "@/app/_components/badge";
-import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { EmptyState } from "@/app/_components/empty-state";
 import { PageHeader } from "@/app/_components/page-header";
 import { DateTime } from "@/app/_components/time";
@@ -63,6 +63,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
           Members <span className="font-normal text-slate-500">({members.length})</span>
         </h2>
         <DataTable
+          stacked
           columns={[
             { label: "Name" },
             { label: "Email" },
@@ -78,21 +79,23 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
             const editable = organization.canManage && (organization.role === "owner" || member.role !== "owner");
             return (
               <tr key={member.id}>
-                <td className={`${td} font-medium text-slate-900`}>
+                <DataCell header label="Name">
                   {member.user.name}
                   {isSelf ? <span className="ml-2 text-xs font-normal text-slate-500">(you)</span> : null}
-                </td>
-                <td className={`${td} text-slate-600`}>{member.user.email}</td>
-                <td className={td}>
+                </DataCell>
+                <DataCell label="Email" className="text-slate-600">
+                  {member.user.email}
+                </DataCell>
+                <DataCell label="Role">
                   <Badge tone={member.role === "owner" ? "indigo" : "gray"} className="capitalize">
                     {member.role}
                   </Badge>
-                </td>
-                <td className={`${td} text-slate-600`}>
+                </DataCell>
+                <DataCell label="Joined" className="text-slate-600">
                   <DateTime value={member.createdAt} format="date" />
-                </td>
+                </DataCell>
                 {organization.canManage ? (
-                  <td className={`${td} text-right`}>
+                  <DataCell className="text-right">
                     {editable ? (
                       <MemberActions
                         memberId={member.id}
@@ -106,7 +109,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
                     ) : (
                       <span className="text-xs text-slate-500">Only owners can change owners</span>
                     )}
-                  </td>
+                  </DataCell>
                 ) : null}
               </tr>
             );
@@ -129,21 +132,28 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
             />
           ) : (
             <DataTable
+              stacked
               columns={[{ label: "Email" }, { label: "Role" }, { label: "Invited by" }, { label: "Expires" }, { label: "Actions", hidden: true, align: "right" }]}
             >
               {invitations.map((invitation) => {
                 const expired = isPast(invitation.expiresAt);
                 return (
                   <tr key={invitation.id}>
-                    <td className={`${td} font-medium text-slate-900`}>{invitation.email}</td>
-                    <td className={`${td} capitalize text-slate-600`}>{invitation.role ?? "member"}</td>
-                    <td className={`${td} text-slate-600`}>{invitation.inviter.name}</td>
-                    <td className={`${td} text-slate-600`}>
+                    <DataCell header label="Email">
+                      {invitation.email}
+                    </DataCell>
+                    <DataCell label="Role" className="capitalize text-slate-600">
+                      {invitation.role ?? "member"}
+                    </DataCell>
+                    <DataCell label="Invited by" className="text-slate-600">
+                      {invitation.inviter.name}
+                    </DataCell>
+                    <DataCell label="Expires" className="text-slate-600">
                       {expired ? <StatusBadge status="expired" /> : <DateTime value={invitation.expiresAt} />}
-                    </td>
-                    <td className={`${td} text-right`}>
+                    </DataCell>
+                    <DataCell className="text-right">
                       <InvitationActions invitationId={invitation.id} email={invitation.email} expired={expired} />
-                    </td>
+                    </DataCell>
                   </tr>
                 );
               })}
