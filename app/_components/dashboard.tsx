@@ -77,13 +77,13 @@ export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
       <StatTile
         label="Success rate"
         value={any ? formatPercent(metrics.successRate) : "—"}
-        valueClassName={any ? rateTone(metrics.successRate) : "text-slate-400"}
+        valueClassName={any ? rateTone(metrics.successRate) : "text-slate-500"}
         detail={any ? `${formatCount(metrics.successful)} delivered of ${formatCount(metrics.attempted)} attempted (delivered, retrying or gave up)` : "Nothing attempted in this period"}
       />
       <StatTile
         label="p95 time to delivery"
         value={metrics.successful > 0 ? formatDurationMs(metrics.p95DeliveryTimeMs) : "—"}
-        valueClassName={metrics.successful > 0 ? undefined : "text-slate-400"}
+        valueClassName={metrics.successful > 0 ? undefined : "text-slate-500"}
         detail={metrics.successful > 0 ? `Median ${formatDurationMs(metrics.p50DeliveryTimeMs)}, from enqueue to delivered` : "Nothing delivered in this period"}
       />
       <StatTile
