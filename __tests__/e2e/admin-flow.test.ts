@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startApp, type RunningApp } from "../helpers/app-server";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
 import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { describeBrowser, launchBrowser, SCREENSHOTS } from "../helpers/browser";
 
 /**
  * The org admin's day, in a real browser against `npm start`: sign up, create an
@@ -15,12 +16,6 @@ import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
  * mailbox (/dev/mail): the invitee verifies through it before accepting, and a
  * forgotten password is reset through it.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = path.resolve(__dirname, "../../e2e-artifacts");
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required for the browser tests in CI (${CHROMIUM} not found)`);
-if (!available) console.warn(`Skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-const describeBrowser = available ? describe : describe.skip;
 
 jest.setTimeout(300_000);
 const METRICS_TOKEN = "e2e-metrics-token-0123456789";
@@ -43,10 +38,7 @@ describeBrowser("org admin in a browser", () => {
     }
     // The receiver is plain http on loopback, which a production build refuses; this instance allows both.
     app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true", METRICS_TOKEN, PLATFORM_ADMIN_EMAILS: "ada@acme.example" } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startApp, type RunningApp } from "../helpers/app-server";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
 import { eventually } from "../helpers/eventually";
 import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { describeBrowser, launchBrowser, SCREENSHOTS } from "../helpers/browser";
 
 /**
  * Every page of the app, on a phone (390×844) and on a desktop (1280×800), for an organization
@@ -14,12 +15,6 @@ import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
  * accessibility violation. Every failure of every page is collected and reported at the end, in
  * one assertion; a screenshot of each page at each size is kept in e2e-artifacts/.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = path.resolve(__dirname, "../../e2e-artifacts");
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required for the browser tests in CI (${CHROMIUM} not found)`);
-if (!available) console.warn(`Skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-const describeBrowser = available ? describe : describe.skip;
 
 jest.setTimeout(900_000);
 const PASSWORD = "correct horse battery staple";
@@ -161,10 +156,7 @@ describeBrowser("every page on a phone and on a desktop", () => {
       timeoutMs: 600_000,
       env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true", PLATFORM_ADMIN_EMAILS: OWNER_EMAIL },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

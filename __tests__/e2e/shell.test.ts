@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { startApp, type RunningApp } from "../helpers/app-server";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
+import { describeBrowser, launchBrowser, SCREENSHOTS } from "../helpers/browser";
 
 /**
  * The app's shell in a real browser against `npm start`: 404 pages inside the header (with
@@ -11,12 +12,6 @@ import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
  * buttons, the landing page's links, the sole owner's disabled "Leave", and the confirmation
  * after deleting an endpoint.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = path.resolve(__dirname, "../../e2e-artifacts");
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required for the browser tests in CI (${CHROMIUM} not found)`);
-if (!available) console.warn(`Skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-const describeBrowser = available ? describe : describe.skip;
 
 jest.setTimeout(300_000);
 const PASSWORD = "correct horse battery staple";
@@ -39,10 +34,7 @@ describeBrowser("the app shell in a browser", () => {
     }
     // Loopback endpoint URLs are private and plain http, which a production build refuses unless allowed.
     app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true" }, timeoutMs: 900_000 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
   }, 960_000);
 
   afterAll(async () => {

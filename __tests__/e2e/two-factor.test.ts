@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { startApp, type RunningApp } from "../helpers/app-server";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
+import { describeBrowser, launchBrowser } from "../helpers/browser";
 
 /**
  * Two-factor in a real browser against `npm start`: turn it on from the
@@ -11,11 +11,6 @@ import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
  * and then a code, landing on the page asked for; the sessions list marks this
  * browser and "Sign out everywhere else" ends the other one.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required for the browser tests in CI (${CHROMIUM} not found)`);
-if (!available) console.warn(`Skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-const describeBrowser = available ? describe : describe.skip;
 
 jest.setTimeout(300_000);
 const PASSWORD = "correct horse battery staple";
@@ -33,10 +28,7 @@ describeBrowser("two-factor in a browser", () => {
       dropDatabase = scratch.drop;
     }
     app = await startApp({ databaseUrl });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {
