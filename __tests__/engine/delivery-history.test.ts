@@ -243,8 +243,8 @@ describe("event types", () => {
 describe("bad input", () => {
   it.each([
     ["empty", "", "must name an event type"],
-    ["a star alone", "*", "name a prefix before *"],
-    ["a star inside", "in*voice", "* may only end the value"],
+    ["a star alone", "*", "must name a prefix before *"],
+    ["a star inside", "in*voice", "must have * only at the end"],
     ["a 129-character prefix", `${"a".repeat(128)}*`, "at most 128 characters"],
   ])("refuses an event-type filter: %s", (_label, value, message) => {
     expect(parseEventTypeFilter(value)).toEqual({ error: expect.stringContaining(message) });

@@ -69,10 +69,10 @@ export function parseEventTypeFilter(value: string): EventTypeFilter | { error: 
   if (value.length === 0) return { error: "must name an event type (invoice.paid) or a prefix (invoice.*)" };
   if (value.length > EVENT_TYPE_FILTER_MAX) return { error: `must be at most ${EVENT_TYPE_FILTER_MAX} characters` };
   const star = value.indexOf("*");
-  if (star !== -1 && star !== value.length - 1) return { error: "* may only end the value, as in invoice.*" };
+  if (star !== -1 && star !== value.length - 1) return { error: "must have * only at the end, as in invoice.*" };
   if (star !== -1) {
     const prefix = value.slice(0, -1);
-    return prefix ? { match: "prefix", value: prefix } : { error: "name a prefix before *, as in invoice.*" };
+    return prefix ? { match: "prefix", value: prefix } : { error: "must name a prefix before *, as in invoice.*" };
   }
   return value.endsWith(".") ? { match: "prefix", value } : { match: "exact", value };
 }
