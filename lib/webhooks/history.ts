@@ -159,7 +159,7 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<Delivery
       take: limit + 1,
       include: { endpoint: { select: { url: true } } },
     }),
-    db.webhookDelivery.count({ where, take: HISTORY_COUNT_CAP + 1 }),
+    db.webhookDelivery.count({ where, orderBy: { createdAt: "desc" }, take: HISTORY_COUNT_CAP + 1 }),
   ]);
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
