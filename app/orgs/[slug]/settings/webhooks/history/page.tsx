@@ -136,7 +136,7 @@ async function DeliveryHistory({ organization, params }: { organization: OrgMemb
         <div className="space-y-2">
           <p id="deliveries-count" className="text-sm text-slate-600">
             <span className="font-medium text-slate-900">{countText(page)}</span>
-            {hasFilters(query.values) ? " match these filters" : null}, newest first
+            {hasFilters(query.values) ? (page.count === 1 && !page.countCapped ? " matches these filters" : " match these filters") : null}, newest first
           </p>
           <DataTable
             labelledBy="deliveries-count"
@@ -154,7 +154,7 @@ async function DeliveryHistory({ organization, params }: { organization: OrgMemb
                   </div>
                 </td>
                 <td className={td}>
-                  <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="break-all text-slate-700 hover:underline">
+                  <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="text-slate-700 hover:underline">
                     {urlHost(item.endpointUrl)}
                   </Link>
                 </td>
@@ -175,10 +175,10 @@ async function DeliveryHistory({ organization, params }: { organization: OrgMemb
         </div>
       )}
 
-      {page && page.items.length > 0 && (page.prevCursor || page.nextCursor || paging) ? (
+      {page && page.items.length > 0 && (page.prevCursor || page.nextCursor) ? (
         <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-2">
           <div className="flex flex-wrap gap-2">
-            {paging ? (
+            {page.prevCursor ? (
               <Link href={newestHref} className={buttonClassName({ variant: "ghost", size: "sm" })}>
                 Newest
               </Link>

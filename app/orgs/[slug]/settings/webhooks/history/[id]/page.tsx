@@ -144,7 +144,7 @@ export default async function DeliveryPage({
             <When value={delivery.createdAt} fallback="—" />
           </Detail>
           <Detail label="Delivered">
-            <When value={delivery.deliveredAt} fallback="Not yet" />
+            <When value={delivery.deliveredAt} fallback={delivery.state.outcome === "failed" || delivery.state.outcome === "cancelled" ? "Never" : "Not yet"} />
           </Detail>
           <Detail label="Next attempt">
             <NextAttempt state={delivery.state} />
