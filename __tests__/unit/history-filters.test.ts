@@ -1,5 +1,5 @@
 import { parseHistoryQuery } from "@/app/orgs/[slug]/settings/webhooks/history/_components/query";
-import { historyFilterQuery, parseFilterDate } from "@/lib/webhooks/history-filters";
+import { decodeHistoryCursor, encodeHistoryCursor, historyFilterQuery, parseFilterDate } from "@/lib/webhooks/history-filters";
 
 const endpointId = "ep_0123456789abcdefghijklmnop";
 
@@ -22,6 +22,7 @@ describe("the API and the history page read the same filters", () => {
   test.each<[string, Record<string, string>]>([
     ["an unknown status", { status: "bogus" }],
     ["an event type over 128 characters", { eventType: "x".repeat(129) }],
+    ["an event type with * inside", { eventType: "invoice*.paid" }],
     ["an endpoint id of the wrong kind", { endpointId: "msg_0123456789abcdefghijklmnop" }],
     ["an impossible date", { from: "2025-02-31" }],
     ["an idempotency key over 255 characters", { idempotencyKey: "k".repeat(256) }],
@@ -40,6 +41,21 @@ describe("the API and the history page read the same filters", () => {
     expect(page.filters).toEqual({ status: api.status, eventType: api.eventType, endpointId: api.endpointId, from: api.from, to: api.to, idempotencyKey: api.idempotencyKey });
     expect(page.limit).toBe(api.limit);
     expect(api.to?.toISOString()).toBe("2026-11-28T23:59:59.999Z");
+  });
+
+  it.each([["invoice.*"], ["invoice."]])("both read %s as the prefix invoice.", (eventType) => {
+    expect(historyFilterQuery.parse({ eventType }).eventType).toEqual({ match: "prefix", value: "invoice." });
+    expect(parseHistoryQuery({ eventType }, new Set()).filters.eventType).toEqual({ match: "prefix", value: "invoice." });
+  });
+
+  it("both read a cursor's direction, and both refuse one they did not hand out", () => {
+    const cursor = encodeHistoryCursor({ direction: "newer", createdAt: new Date("2026-11-28T12:00:00.000Z"), id: "msg_0123456789abcdefghijklmnop" });
+    expect(historyFilterQuery.parse({ cursor }).cursor).toEqual(decodeHistoryCursor(cursor));
+    expect(parseHistoryQuery({ cursor }, new Set()).cursor).toMatchObject({ direction: "newer" });
+    for (const forged of ["abc!", btoa("n|2026-11-28|msg_1")]) {
+      expect(historyFilterQuery.safeParse({ cursor: forged }).success).toBe(false);
+      expect(parseHistoryQuery({ cursor: forged }, new Set())).toMatchObject({ cursor: undefined, cursorInvalid: true });
+    }
   });
 
   it("the page ignores an endpoint of another organization that the API would accept", () => {

@@ -3,23 +3,35 @@ import type { Prisma } from "@/generated/prisma/client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
-import { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName } from "@/lib/webhooks/history-filters";
+import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
+import {
+  decodeHistoryCursor,
+  DELIVERY_STATUSES,
+  encodeHistoryCursor,
+  type EventTypeFilter,
+  HISTORY_COUNT_CAP,
+  HISTORY_PAGE_MAX,
+  type DeliveryStatusName,
+  type HistoryCursor,
+} from "@/lib/webhooks/history-filters";
 import { getEnv } from "@/lib/env";
-import { deliveryState, type DeliveryState, type EndpointCondition, isHeld } from "@/lib/webhooks/outcomes";
+import { deliveryState, type DeliveryState, type EndpointCondition, isHeld, type OutcomeInput, outcomeWhere } from "@/lib/webhooks/outcomes";
 
-export { DELIVERY_STATUSES, HISTORY_PAGE_MAX, type DeliveryStatusName };
+export { DELIVERY_STATUSES, HISTORY_COUNT_CAP, HISTORY_PAGE_MAX, type DeliveryStatusName };
 
 export interface DeliveryFilters {
   organizationId: string;
+  /** A derived outcome (lib/webhooks/outcomes.ts): `held`, `retrying` and `pending` split the stored pending state. */
   status?: DeliveryStatusName;
-  eventType?: string;
+  /** An exact name, or a prefix (see parseEventTypeFilter); a plain string is an exact name. */
+  eventType?: EventTypeFilter | string;
   endpointId?: string;
   from?: Date;
   to?: Date;
-  /** Matches idempotency keys containing this text (case-insensitive). */
+  /** Matches idempotency keys containing this text (case-insensitive; `%` and `_` match themselves). */
   idempotencyKey?: string;
-  /** Opaque cursor from a previous page's `nextCursor`. */
-  cursor?: string;
+  /** `nextCursor` (older) or `prevCursor` (newer) of a previous page, as returned or decoded. */
+  cursor?: HistoryCursor | string;
   limit?: number;
   prisma?: DbClient;
   /** For members: endpoint URLs as scheme and host only (they often carry tokens). */
@@ -60,7 +72,8 @@ export interface DeliverySummary {
   idempotencyKey: string;
   endpointId: string;
   endpointUrl: string;
-  status: DeliveryStatusName;
+  /** The stored state; `state.outcome` is what to show (retrying, held, …). */
+  status: OutcomeInput["status"];
   /** Scheduled attempts; manual and test attempts are in `manualAttempts`. */
   attempts: number;
   manualAttempts: number;
@@ -73,44 +86,96 @@ export interface DeliverySummary {
   nextAttemptAt: Date | null;
 }
 
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+/** One page of the history and the way to the pages around it. */
+export interface DeliveryPage {
+  /** Newest first, whichever way the page was reached. */
+  items: DeliverySummary[];
+  /** Older deliveries; null on the last (oldest) page. */
+  nextCursor: string | null;
+  /** Newer deliveries; null on the first (newest) page. */
+  prevCursor: string | null;
+  /** Deliveries matching the filters (not the cursor), exactly up to {@link HISTORY_COUNT_CAP}. */
+  count: number;
+  /** True when more than {@link HISTORY_COUNT_CAP} match: show "10,000+". */
+  countCapped: boolean;
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new WebhookValidationError("invalid_input", "cursor is not valid");
-  return { createdAt, id };
+/** `%`, `_` and `\` escaped for a LIKE pattern (Prisma's startsWith and contains do not), so they match themselves. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
 }
 
-/** Deliveries of one organization, newest first, filtered, with keyset pagination. */
-export async function listDeliveries(filters: DeliveryFilters): Promise<{ items: DeliverySummary[]; nextCursor: string | null }> {
-  const db = filters.prisma ?? sharedPrisma;
-  const limit = Math.min(Math.max(filters.limit ?? 25, 1), HISTORY_PAGE_MAX);
-  const where: Prisma.WebhookDeliveryWhereInput = {
+function eventTypeWhere(filter: EventTypeFilter | string | undefined): Prisma.WebhookDeliveryWhereInput["event"] {
+  if (filter === undefined) return undefined;
+  if (typeof filter === "string") return filter;
+  return filter.match === "exact" ? filter.value : { startsWith: escapeLike(filter.value) };
+}
+
+/** The filters as one Prisma condition (without the cursor): what the page lists and the count counts. */
+function filterWhere(filters: DeliveryFilters, heldIds: readonly string[]): Prisma.WebhookDeliveryWhereInput {
+  return {
     organizationId: filters.organizationId,
-    status: filters.status,
-    event: filters.eventType,
+    event: eventTypeWhere(filters.eventType),
     endpointId: filters.endpointId,
     createdAt: filters.from || filters.to ? { gte: filters.from, lte: filters.to } : undefined,
-    idempotencyKey: filters.idempotencyKey ? { contains: filters.idempotencyKey, mode: "insensitive" } : undefined,
+    idempotencyKey: filters.idempotencyKey ? { contains: escapeLike(filters.idempotencyKey), mode: "insensitive" } : undefined,
+    AND: filters.status ? [outcomeWhere(filters.status, heldIds)] : [],
   };
-  if (filters.cursor) {
-    const { createdAt, id } = decodeCursor(filters.cursor);
-    where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: id } }];
-  }
-  const [rows, conditions] = await Promise.all([
+}
+
+/** Rows past `key` in `direction` (newest first by createdAt, then id). */
+function beyond(key: { createdAt: Date; id: string }, direction: HistoryCursor["direction"]): Prisma.WebhookDeliveryWhereInput {
+  const side = direction === "older" ? "lt" : "gt";
+  return { OR: [{ createdAt: { [side]: key.createdAt } }, { createdAt: key.createdAt, id: { [side]: key.id } }] };
+}
+
+function readCursor(cursor: DeliveryFilters["cursor"]): HistoryCursor | undefined {
+  if (cursor === undefined || typeof cursor !== "string") return cursor;
+  const decoded = decodeHistoryCursor(cursor);
+  if (!decoded) throw new WebhookValidationError("invalid_input", "cursor is not valid");
+  return decoded;
+}
+
+/**
+ * Deliveries of one organization, newest first, filtered, in keyset pages both ways (no
+ * OFFSET): `nextCursor` pages to older deliveries, `prevCursor` back to newer ones (null on
+ * the newest page), and paging forward then back gives the same pages. `count` is the
+ * number of deliveries matching the filters, counted over at most
+ * {@link HISTORY_COUNT_CAP} + 1 rows so it stays cheap; `countCapped` says there are more.
+ * Throws WebhookValidationError for a cursor string this function did not hand out.
+ */
+export async function listDeliveries(filters: DeliveryFilters): Promise<DeliveryPage> {
+  const db = filters.prisma ?? sharedPrisma;
+  const limit = Math.min(Math.max(filters.limit ?? 25, 1), HISTORY_PAGE_MAX);
+  const cursor = readCursor(filters.cursor);
+  const conditions = await endpointConditions(db, filters.organizationId);
+  const where = filterWhere(filters, heldEndpointIds(conditions));
+  const direction = cursor?.direction ?? "older";
+  const order = direction === "older" ? "desc" : "asc";
+  const [rows, counted] = await Promise.all([
     db.webhookDelivery.findMany({
-      where,
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      where: cursor ? { AND: [where, beyond(cursor, direction)] } : where,
+      orderBy: [{ createdAt: order }, { id: order }],
       take: limit + 1,
       include: { endpoint: { select: { url: true } } },
     }),
-    endpointConditions(db, filters.organizationId),
+    db.webhookDelivery.count({ where, orderBy: { createdAt: "desc" }, take: HISTORY_COUNT_CAP + 1 }),
   ]);
-  const allowed = filters.attemptsAllowed ?? attemptsAllowed();
+  const more = rows.length > limit;
   const page = rows.slice(0, limit);
+  if (direction === "newer") page.reverse();
+
+  // The side the page was reached from is known to continue only by looking: one row at most.
+  const backKey = direction === "older" ? (page[0] ?? cursor) : (page[page.length - 1] ?? cursor);
+  const back: HistoryCursor["direction"] = direction === "older" ? "newer" : "older";
+  const backExists = cursor && backKey ? (await db.webhookDelivery.findFirst({ where: { AND: [where, beyond(backKey, back)] }, select: { id: true } })) !== null : false;
+  const onwardKey = direction === "older" ? page[page.length - 1] : page[0];
+  const cursorTo = (key: { createdAt: Date; id: string } | undefined, to: HistoryCursor["direction"]) =>
+    key ? encodeHistoryCursor({ direction: to, createdAt: key.createdAt, id: key.id }) : null;
+  const onward = more ? cursorTo(onwardKey, direction) : null;
+  const backward = backExists ? cursorTo(backKey, back) : null;
+
+  const allowed = filters.attemptsAllowed ?? attemptsAllowed();
   return {
     items: page.map((row) => ({
       id: row.id,
@@ -128,8 +193,36 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<{ items:
       deliveredAt: row.deliveredAt,
       nextAttemptAt: row.nextAttemptAt,
     })),
-    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+    nextCursor: direction === "older" ? onward : backward,
+    prevCursor: direction === "older" ? backward : onward,
+    count: Math.min(counted, HISTORY_COUNT_CAP),
+    countCapped: counted > HISTORY_COUNT_CAP,
   };
+}
+
+/** Deliveries scanned (newest first) for the event types an organization has sent. */
+const SENT_EVENT_TYPES_SCAN = 5_000;
+/** Most event types the history's event-type filter suggests. */
+export const EVENT_TYPE_SUGGESTIONS_MAX = 200;
+
+/**
+ * What the history's event-type filter suggests: the catalogue's event types, the ones this
+ * organization sent in its latest {@link SENT_EVENT_TYPES_SCAN} deliveries (one bounded
+ * DISTINCT query), and a `resource.*` prefix for each resource, sorted, at most
+ * {@link EVENT_TYPE_SUGGESTIONS_MAX}.
+ */
+export async function eventTypeSuggestions(options: { organizationId: string; prisma?: DbClient }): Promise<string[]> {
+  const db = options.prisma ?? sharedPrisma;
+  const sent = await db.$queryRawUnsafe<{ event: string }[]>(
+    `SELECT DISTINCT recent."event"
+       FROM (SELECT "event" FROM "WebhookDelivery" WHERE "organizationId" = $1 ORDER BY "createdAt" DESC LIMIT ${SENT_EVENT_TYPES_SCAN}) recent
+      ORDER BY 1
+      LIMIT ${EVENT_TYPE_SUGGESTIONS_MAX}`,
+    options.organizationId,
+  );
+  const names = new Set([...EVENT_CATALOGUE.map((definition) => definition.name), ...sent.map((row) => row.event)]);
+  const prefixes = [...names].filter((name) => name.includes(".")).map((name) => `${name.slice(0, name.indexOf(".") + 1)}*`);
+  return [...new Set([...names, ...prefixes])].sort().slice(0, EVENT_TYPE_SUGGESTIONS_MAX);
 }
 
 /** Attempts per page of a delivery's detail (each can hold a 64 KiB response body). */

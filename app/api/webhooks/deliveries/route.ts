@@ -4,6 +4,11 @@ import { historyFilterQuery } from "@/lib/webhooks/history-filters";
 
 export const dynamic = "force-dynamic";
 
+/**
+ * The organization's deliveries, newest first, filtered (`status` takes the derived outcomes),
+ * with `nextCursor` (older), `prevCursor` (newer) and the capped `count`; 400 naming the issue
+ * for a bad filter or a cursor this API did not hand out.
+ */
 export const GET = apiRoute({ access: "member", query: historyFilterQuery }, async ({ actor, query }) =>
   listDeliveries({ organizationId: actor.organizationId, ...query, maskUrls: actor.role === "member" }),
 );

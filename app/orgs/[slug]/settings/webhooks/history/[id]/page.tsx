@@ -2,24 +2,69 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { StatusBadge } from "@/app/_components/badge";
 import { CopyButton } from "@/app/_components/copy-button";
+import { DeliveryStateText } from "@/app/_components/delivery-state";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { getDeliveryDetail } from "@/lib/webhooks/history";
 import { RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
-import { bytesText, prettyJson, urlHost } from "@/app/_components/format";
+import { bytesText, plural, prettyJson, urlHost } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
 import { RelativeTime } from "@/app/_components/relative-time";
+import { DateTime } from "@/app/_components/time";
 import { cardClassName } from "@/app/_components/card";
 import { AttemptList } from "../_components/attempt-list";
 import { RedeliverButton } from "../_components/redeliver-button";
 import { orNotFound } from "../../_components/or-not-found";
 import { BackLink, Detail } from "../../_components/detail";
+import type { ReactNode } from "react";
+import type { DeliveryState } from "@/lib/webhooks/outcomes";
 
 export const metadata: Metadata = { title: "Delivery" };
 
 const preClass =
   "overflow-auto rounded-md bg-slate-900 p-4 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400";
+
+/** An absolute time with its zone, and how long ago or ahead it is: "2 Dec 2026, 14:05:03 CET (UTC+01:00) · 3 min ago". */
+function When({ value, fallback }: { value: Date | null; fallback: string }) {
+  if (!value) return <span className="text-slate-500">{fallback}</span>;
+  return (
+    <span className="inline-flex flex-wrap gap-x-1.5">
+      <DateTime value={value} format="full" />
+      <span className="text-slate-500">
+        · <RelativeTime value={value} />
+      </span>
+    </span>
+  );
+}
+
+/** When the next scheduled attempt goes, in the delivery's own terms: held deliveries wait for the circuit, not the clock. */
+function NextAttempt({ state }: { state: DeliveryState }): ReactNode {
+  if (state.outcome === "held") {
+    if (state.heldBy === "cannot_sign") return "Held until the encryption key of the endpoint’s secret is restored";
+    return state.heldUntil ? (
+      <>
+        Held: after the circuit’s next probe, not before <When value={state.heldUntil} fallback="" />
+      </>
+    ) : (
+      "Held: after the circuit’s next probe succeeds"
+    );
+  }
+  if (state.outcome !== "pending" && state.outcome !== "retrying") return <span className="text-slate-500">None: this delivery is finished</span>;
+  if (!state.nextAttemptAt || isPast(state.nextAttemptAt)) {
+    return (
+      <>
+        Due now{state.nextAttemptAt ? <> (scheduled for <When value={state.nextAttemptAt} fallback="" />)</> : null}
+      </>
+    );
+  }
+  return <When value={state.nextAttemptAt} fallback="" />;
+}
+
+/** Read per request on the server: a scheduled time that has passed is "due now", not "2 min ago". */
+function isPast(at: Date): boolean {
+  return at.getTime() <= Date.now();
+}
 
 /** One delivery: what was sent (byte for byte), to where, and every attempt with its response. */
 export default async function DeliveryPage({
@@ -60,11 +105,10 @@ export default async function DeliveryPage({
         </h2>
         <dl className="mt-3 divide-y divide-slate-100">
           <Detail label="Status">
-            <span className="inline-flex flex-wrap items-center gap-2">
-              <StatusBadge status={delivery.status} />
-              {delivery.status !== "delivered" && delivery.lastStatusCode ? <span className="font-mono">HTTP {delivery.lastStatusCode}</span> : null}
-            </span>
-            {delivery.status !== "delivered" && delivery.lastError ? <p className="mt-1 break-words text-slate-600">{delivery.lastError}</p> : null}
+            <DeliveryStateText state={delivery.state} badge />
+            {(delivery.state.outcome === "retrying" || delivery.state.outcome === "held") && delivery.lastError ? (
+              <p className="mt-1 break-words text-slate-600">Last error: {delivery.lastError}</p>
+            ) : null}
           </Detail>
           <Detail label="Event">
             <code className="font-mono">{delivery.event}</code>
@@ -90,15 +134,20 @@ export default async function DeliveryPage({
               </span>
             ) : null}
           </Detail>
-          <Detail label="Attempts">{delivery.attempts}</Detail>
+          <Detail label="Attempts">
+            {plural(delivery.attempts, "scheduled attempt", "scheduled attempts")}
+            {delivery.state.test ? null : ` of ${delivery.state.attemptsAllowed}`}
+            {delivery.manualAttempts > 0 ? ` · ${delivery.manualAttempts} manual` : null}
+            <p className="mt-1 text-slate-500">Redeliveries and test sends are counted apart; they never use up the retry schedule.</p>
+          </Detail>
           <Detail label="Created">
-            <RelativeTime value={delivery.createdAt} />
+            <When value={delivery.createdAt} fallback="—" />
           </Detail>
           <Detail label="Delivered">
-            <RelativeTime value={delivery.deliveredAt} fallback="Not yet" />
+            <When value={delivery.deliveredAt} fallback={delivery.state.outcome === "failed" || delivery.state.outcome === "cancelled" ? "Never" : "Not yet"} />
           </Detail>
           <Detail label="Next attempt">
-            <RelativeTime value={delivery.nextAttemptAt} fallback="None scheduled" />
+            <NextAttempt state={delivery.state} />
           </Detail>
         </dl>
       </section>
@@ -150,10 +199,13 @@ export default async function DeliveryPage({
         <h2 id="attempts-heading" className="text-base font-semibold">
           Attempts ({delivery.attemptsTotal})
         </h2>
-        {delivery.attemptsTotal > delivery.attemptLog.length ? (
+        {delivery.attemptLog.length > 0 ? (
           <p className="text-sm text-slate-600">
-            Newest first: attempts {delivery.attemptLog[delivery.attemptLog.length - 1]?.number ?? 0}–{delivery.attemptLog[0]?.number ?? 0} of{" "}
-            {delivery.attemptsTotal}.
+            Newest first
+            {delivery.attemptsTotal > delivery.attemptLog.length
+              ? `: attempts ${delivery.attemptLog[delivery.attemptLog.length - 1]?.number ?? 0}–${delivery.attemptLog[0]?.number ?? 0} of ${delivery.attemptsTotal}`
+              : null}
+            .
           </p>
         ) : null}
         <AttemptList attempts={delivery.attemptLog} bodyCapBytes={RESPONSE_BODY_CAP_BYTES} />

@@ -3,6 +3,7 @@ import { HeadersTable } from "@/app/_components/headers-table";
 import type { DeliveryDetail } from "@/lib/webhooks/history";
 import { bytesText, urlHost } from "@/app/_components/format";
 import { RelativeTime } from "@/app/_components/relative-time";
+import { DateTime } from "@/app/_components/time";
 import { cardClassName } from "@/app/_components/card";
 
 type Attempt = DeliveryDetail["attemptLog"][number];
@@ -27,7 +28,10 @@ function AttemptItem({ attempt, bodyCapBytes }: { attempt: Attempt; bodyCapBytes
         <div>
           <dt className="text-slate-500">Started</dt>
           <dd>
-            <RelativeTime value={attempt.startedAt} />
+            <DateTime value={attempt.startedAt} format="full" />
+            <span className="block text-slate-500">
+              <RelativeTime value={attempt.startedAt} />
+            </span>
           </dd>
         </div>
         <div>
@@ -97,7 +101,7 @@ function AttemptItem({ attempt, bodyCapBytes }: { attempt: Attempt; bodyCapBytes
   );
 }
 
-/** Every attempt of a delivery, oldest first, with what was sent and what came back. */
+/** A page of a delivery's attempts in the order given (newest first from getDeliveryDetail), with what was sent and what came back. */
 export function AttemptList({ attempts, bodyCapBytes }: { attempts: Attempt[]; bodyCapBytes: number }) {
   if (attempts.length === 0) {
     return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-600">No attempts yet.</p>;

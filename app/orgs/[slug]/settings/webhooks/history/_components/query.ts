@@ -1,5 +1,5 @@
 import type { DeliveryFilters } from "@/lib/webhooks/history";
-import { historyFilterFields } from "@/lib/webhooks/history-filters";
+import { historyFilterFields, type HistoryCursor } from "@/lib/webhooks/history-filters";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -16,8 +16,9 @@ export interface HistoryFormValues {
 export interface HistoryQuery {
   values: HistoryFormValues;
   filters: Pick<DeliveryFilters, "status" | "eventType" | "endpointId" | "from" | "to" | "idempotencyKey">;
-  cursor?: string;
-  /** A cursor was given but cannot be one of ours (the query rejects well-formed bad ones itself). */
+  /** Where the page starts and which way it goes (older or newer); none for the newest page. */
+  cursor?: HistoryCursor;
+  /** A cursor was given but is not one we handed out (edited or cut short). */
   cursorInvalid: boolean;
   limit?: number;
   /** One sentence per value that was ignored. */
@@ -25,8 +26,6 @@ export interface HistoryQuery {
 }
 
 export const DEFAULT_PAGE_SIZE = 25;
-/** Cursors we hand out are base64url; anything else was edited or cut short. */
-const CURSOR_CHARACTERS = /^[A-Za-z0-9_-]+$/;
 
 function single(value: string | string[] | undefined): string {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -61,9 +60,10 @@ export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet
     }
   }
   if (values.eventType) {
-    if (historyFilterFields.eventType.safeParse(values.eventType).success) filters.eventType = values.eventType;
+    const eventType = historyFilterFields.eventType.safeParse(values.eventType);
+    if (eventType.success) filters.eventType = eventType.data;
     else {
-      warnings.push("The event type filter was too long and was ignored.");
+      warnings.push(`The event type filter was ignored: it ${eventType.error.issues[0]?.message ?? "is not valid"}.`);
       values.eventType = "";
     }
   }
@@ -93,8 +93,9 @@ export function parseHistoryQuery(params: SearchParams, endpointIds: ReadonlySet
   }
 
   const rawCursor = single(params.cursor);
-  const cursorInvalid = rawCursor !== "" && !(historyFilterFields.cursor.safeParse(rawCursor).success && CURSOR_CHARACTERS.test(rawCursor));
-  const cursor = rawCursor && !cursorInvalid ? rawCursor : undefined;
+  const parsedCursor = rawCursor ? historyFilterFields.cursor.safeParse(rawCursor) : undefined;
+  const cursorInvalid = parsedCursor !== undefined && !parsedCursor.success;
+  const cursor = parsedCursor?.success ? parsedCursor.data : undefined;
 
   const rawLimit = single(params.limit);
   const parsedLimit = historyFilterFields.limit.safeParse(rawLimit);
