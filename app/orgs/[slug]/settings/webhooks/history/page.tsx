@@ -14,7 +14,7 @@ import { eventTypeSuggestions, listDeliveries, type DeliveryPage } from "@/lib/w
 import { formatCount, urlHost } from "@/app/_components/format";
 import { linkClass } from "@/app/_components/link-class";
 import { RelativeTime } from "@/app/_components/relative-time";
-import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { WebhooksSkeleton } from "../_components/webhooks-skeleton";
 import { HistoryFilters } from "./_components/history-filters";
 import { DEFAULT_PAGE_SIZE, hasFilters, historyHref, parseHistoryQuery, type SearchParams } from "./_components/query";
@@ -139,36 +139,38 @@ async function DeliveryHistory({ organization, params }: { organization: OrgMemb
             {hasFilters(query.values) ? (page.count === 1 && !page.countCapped ? " matches these filters" : " match these filters") : null}, newest first
           </p>
           <DataTable
+            stacked
             labelledBy="deliveries-count"
             className=""
             columns={[{ label: "Event" }, { label: "Endpoint" }, { label: "Status" }, { label: "Created" }]}
           >
             {page.items.map((item) => (
               <tr key={item.id} className="hover:bg-slate-50">
-                <td className={td}>
+                <DataCell header label="Event">
                   <Link href={`${historyPath}/${item.id}`} className={`break-all font-mono ${linkClass}`}>
                     {item.event}
                   </Link>
                   <div className="mt-0.5 max-w-56 truncate font-mono text-xs text-slate-500" title={item.idempotencyKey}>
                     {item.idempotencyKey}
                   </div>
-                </td>
-                <td className={td}>
-                  <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="text-slate-700 hover:underline">
-                    {urlHost(item.endpointUrl)}
+                </DataCell>
+                <DataCell label="Endpoint">
+                  {/* Host and path (members get the host only): two endpoints on one host stay apart. */}
+                  <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="break-all text-slate-700 hover:underline">
+                    {item.endpointUrl.replace(/^https?:\/\//, "")}
                   </Link>
-                </td>
-                <td className={td}>
+                </DataCell>
+                <DataCell label="Status">
                   <DeliveryStateText state={item.state} badge />
                   {item.state.outcome === "retrying" && item.state.reason ? (
                     <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={item.state.reason}>
                       Last: {item.state.reason}
                     </div>
                   ) : null}
-                </td>
-                <td className={`${td} whitespace-nowrap`}>
+                </DataCell>
+                <DataCell label="Created" className="whitespace-nowrap">
                   <RelativeTime value={item.createdAt} />
-                </td>
+                </DataCell>
               </tr>
             ))}
           </DataTable>
