@@ -15,9 +15,8 @@ const server = setupApiServer();
 // better-auth's client (lib/auth/client.ts) keeps the `fetch` it finds when it is created, so
 // the component is loaded only once msw is listening (setupApiServer's beforeAll runs first).
 let MemberActions: typeof import("@/app/orgs/[slug]/settings/members/member-actions").MemberActions;
-let SOLE_OWNER_REASON: string;
 beforeAll(async () => {
-  ({ MemberActions, SOLE_OWNER_REASON } = await import("@/app/orgs/[slug]/settings/members/member-actions"));
+  ({ MemberActions } = await import("@/app/orgs/[slug]/settings/members/member-actions"));
 });
 
 const MEMBERS_PATH = "/orgs/acme/settings/members";
@@ -25,6 +24,7 @@ beforeEach(() => window.history.pushState({}, "", MEMBERS_PATH));
 afterEach(() => window.sessionStorage.clear());
 
 const UNREACHABLE = "Could not reach the server. Check your connection and try again.";
+const SOLE_OWNER_REASON = "You are the only owner. Make another member an owner first.";
 const member = makeMember({ id: "mem_ada", userId: "user_ada", role: "member" });
 const organizationId = makeOrganization().id;
 
@@ -113,8 +113,7 @@ describe("changing a member's role", () => {
     server.use(api.updateMemberRole(authError(400, ORGANIZATION_ERROR_CODES.YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER)));
     const rendered = renderActions({ role: "owner", isSelf: true });
 
-    await rendered.user.selectOptions(roleSelect(), "admin");
-    await rendered.user.click(screen.getByRole("button", { name: "Save access level for Ada Lovelace" }));
+    await chooseAndSave(rendered, "admin");
 
     expect((await screen.findByRole("alert")).textContent).toBe(ORGANIZATION_ERROR_CODES.YOU_CANNOT_LEAVE_THE_ORGANIZATION_WITHOUT_AN_OWNER.message);
     expect(rendered.router.refresh).not.toHaveBeenCalled();
@@ -230,11 +229,22 @@ describe("leaving the organization", () => {
     expect(router.refresh).toHaveBeenCalledTimes(1);
   });
 
+  it("shows the server's refusal when the other owner left meanwhile (400)", async () => {
+    server.use(api.removeMember(authError(400, ORGANIZATION_ERROR_CODES.YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER)));
+    const { user, router } = renderActions({ role: "owner", isSelf: true, soleOwner: false });
+
+    await user.click(screen.getByRole("button", { name: "Leave Acme" }));
+    const dialog = screen.getByRole("dialog", { name: "Leave Acme?" });
+    await user.click(within(dialog).getByRole("button", { name: "Leave organization" }));
+
+    expect((await within(dialog).findByRole("alert")).textContent).toBe(ORGANIZATION_ERROR_CODES.YOU_CANNOT_LEAVE_THE_ORGANIZATION_AS_THE_ONLY_OWNER.message);
+    expect(router.push).not.toHaveBeenCalled();
+  });
+
   it("does not let the only owner leave or change their role, and says why", async () => {
     const { user } = renderActions({ role: "owner", isSelf: true, soleOwner: true });
 
     expect(screen.getByText(SOLE_OWNER_REASON)).toBeTruthy();
-    expect(SOLE_OWNER_REASON).toMatch(/^You are the only owner/);
     const select = screen.getByRole("combobox", { name: "Access level for Ada Lovelace", description: SOLE_OWNER_REASON });
     expect(select).toHaveProperty("disabled", true);
     const leave = screen.getByRole("button", { name: "Leave Acme" });
