@@ -40,9 +40,10 @@ export { ORGANIZATION_ERROR_CODES };
 
 /**
  * An error from better-auth's own routes (/api/auth/…), which do not go through apiRoute:
- * `APIError.from(status, ERROR_CODES.X)` answers `{ message, code }`.
+ * `APIError.from(status, ERROR_CODES.X)` answers `{ message, code }`. (remove-member answers a
+ * member the viewer may not remove with 401, not 403.)
  */
-export function authError(status: 400 | 403, { code, message }: AuthErrorCode) {
+export function authError(status: 400 | 401 | 403, { code, message }: AuthErrorCode) {
   return HttpResponse.json({ message, code }, { status });
 }
 

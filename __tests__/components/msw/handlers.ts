@@ -2,6 +2,7 @@ import { http, type HttpHandler } from "msw";
 import type { ApiKeyView } from "@/lib/api-keys";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import type { ManualAttemptResult } from "@/lib/webhooks/manual";
+import type { OrganizationSecurity } from "@/lib/auth/two-factor-policy";
 import type { EndpointJson } from "./fixtures";
 import type { Invitation, Member } from "better-auth/plugins/organization";
 import { received } from "./server";
@@ -46,8 +47,11 @@ export const api = {
   redeliver: route<{ result: ManualAttemptResult }>("post", "/api/webhooks/deliveries/:id/redeliver"),
   createApiKey: route<{ apiKey: ApiKeyView; key: string }>("post", "/api/api-keys", 201),
   revokeApiKey: route<{ apiKey: ApiKeyView }>("delete", "/api/api-keys/:id"),
+  deleteOrganization: route<{ deleted: true; eraseAfter: Date }>("delete", "/api/organization"),
+  updateOrganizationSecurity: route<OrganizationSecurity>("patch", "/api/organization/security"),
   /** better-auth's organization plugin (app/api/auth/[...all]), called through lib/auth/client.ts. */
   inviteMember: route<Invitation>("post", "/api/auth/organization/invite-member"),
   updateMemberRole: route<Member>("post", "/api/auth/organization/update-member-role"),
   removeMember: route<{ member: Member }>("post", "/api/auth/organization/remove-member"),
+  cancelInvitation: route<Invitation>("post", "/api/auth/organization/cancel-invitation"),
 };

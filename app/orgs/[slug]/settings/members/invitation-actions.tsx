@@ -14,7 +14,10 @@ export function InvitationActions({ invitationId, email, expired }: { invitation
   const link = `${origin}/accept-invitation/${encodeURIComponent(invitationId)}`;
 
   async function cancel() {
-    const { error } = await authClient.organization.cancelInvitation({ invitationId });
+    // better-auth's client rejects, rather than answering `error`, when no response arrives.
+    const { error } = await authClient.organization.cancelInvitation({ invitationId }).catch(() => {
+      throw new Error("Could not reach the server. Check your connection and try again.");
+    });
     if (error) throw new Error(error.message || "Could not cancel the invitation.");
     showNotice(expired ? `Expired invitation for ${email} removed.` : `Invitation for ${email} cancelled.`);
     router.refresh();

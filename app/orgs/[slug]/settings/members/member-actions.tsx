@@ -30,6 +30,9 @@ export interface MemberActionsProps {
 /** Why a sole owner cannot leave or change their role, shown beside the disabled controls. */
 export const SOLE_OWNER_REASON = "You are the only owner. Make another member an owner first.";
 
+/** Shown when better-auth's client rejects because no response arrived. */
+const UNREACHABLE = "Could not reach the server. Check your connection and try again.";
+
 /**
  * Change a member's role (select + Save, so arrowing through the options
  * changes nothing by accident) and remove them, in the page's organization
@@ -52,8 +55,17 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
   async function saveRole() {
     setPending(true);
     setError(null);
-    const { error: failure } = await authClient.organization.updateMemberRole({ memberId, role: selected as Role, organizationId });
+    let result: Awaited<ReturnType<typeof authClient.organization.updateMemberRole>>;
+    try {
+      result = await authClient.organization.updateMemberRole({ memberId, role: selected as Role, organizationId });
+    } catch {
+      // better-auth's client rejects, rather than answering `error`, when no response arrives.
+      setPending(false);
+      setError(UNREACHABLE);
+      return;
+    }
     setPending(false);
+    const { error: failure } = result;
     if (failure) {
       setError(failure.message || "Could not change the role.");
       return;
@@ -62,7 +74,9 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
   }
 
   async function remove() {
-    const { error: failure } = await authClient.organization.removeMember({ memberIdOrEmail: memberId, organizationId });
+    const { error: failure } = await authClient.organization.removeMember({ memberIdOrEmail: memberId, organizationId }).catch(() => {
+      throw new Error(UNREACHABLE);
+    });
     if (failure) throw new Error(failure.message || "Could not remove this member.");
     // Having left, home is another organization of theirs, or onboarding.
     if (isSelf) router.push("/");
