@@ -43,6 +43,9 @@ export interface ApiFetchOptions {
   organizationId?: string;
 }
 
+/** What every form says when no answer came back (offline, server down): one wording everywhere. */
+export const UNREACHABLE_MESSAGE = "Could not reach the server. Check your connection and try again.";
+
 const GENERIC_MESSAGES: Record<number, string> = {
   401: "Your session has ended. Sign in again.",
   403: "You don't have permission to do this.",
@@ -75,7 +78,7 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, "network_error", "Could not reach the server. Check your connection and try again.");
+    throw new ApiError(0, "network_error", UNREACHABLE_MESSAGE);
   }
 
   const text = await response.text().catch(() => "");

@@ -6,6 +6,7 @@ import { CopyButton } from "@/app/_components/copy-button";
 import { showNotice } from "@/app/_components/flash-notice";
 import { useOrigin } from "@/app/_components/use-origin";
 import { authClient } from "@/lib/auth/client";
+import { UNREACHABLE_MESSAGE } from "@/app/_components/api";
 
 /** Copy the link of a pending invitation, or cancel it (the link stops working; the page says so). */
 export function InvitationActions({ invitationId, email, expired }: { invitationId: string; email: string; expired: boolean }) {
@@ -16,7 +17,7 @@ export function InvitationActions({ invitationId, email, expired }: { invitation
   async function cancel() {
     // better-auth's client rejects, rather than answering `error`, when no response arrives.
     const { error } = await authClient.organization.cancelInvitation({ invitationId }).catch(() => {
-      throw new Error("Could not reach the server. Check your connection and try again.");
+      throw new Error(UNREACHABLE_MESSAGE);
     });
     if (error) throw new Error(error.message || "Could not cancel the invitation.");
     showNotice(expired ? `Expired invitation for ${email} removed.` : `Invitation for ${email} cancelled.`);

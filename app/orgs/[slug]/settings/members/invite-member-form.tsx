@@ -10,6 +10,7 @@ import { useOrganization } from "@/app/_components/organization-context";
 import { DateTime } from "@/app/_components/time";
 import { isEmail } from "@/app/_components/validation";
 import { authClient } from "@/lib/auth/client";
+import { UNREACHABLE_MESSAGE } from "@/app/_components/api";
 
 interface Created {
   email: string;
@@ -50,7 +51,7 @@ export function InviteMemberForm() {
     } catch {
       // better-auth's client rejects, rather than answering `error`, when no response arrives.
       setPending(false);
-      setFormError("Could not reach the server. Check your connection and try again.");
+      setFormError(UNREACHABLE_MESSAGE);
       return;
     }
     setPending(false);

@@ -9,6 +9,7 @@ import { inputClassName } from "@/app/_components/field";
 import { useOrganization } from "@/app/_components/organization-context";
 import { authClient } from "@/lib/auth/client";
 import { ROLE_ORDER, type Role } from "./roles";
+import { UNREACHABLE_MESSAGE } from "@/app/_components/api";
 
 export interface MemberActionsProps {
   memberId: string;
@@ -31,7 +32,6 @@ export interface MemberActionsProps {
 export const SOLE_OWNER_REASON = "You are the only owner. Make another member an owner first.";
 
 /** Shown when better-auth's client rejects because no response arrived. */
-const UNREACHABLE = "Could not reach the server. Check your connection and try again.";
 
 /**
  * Change a member's role (select + Save, so arrowing through the options
@@ -61,7 +61,7 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
     } catch {
       // better-auth's client rejects, rather than answering `error`, when no response arrives.
       setPending(false);
-      setError(UNREACHABLE);
+      setError(UNREACHABLE_MESSAGE);
       return;
     }
     setPending(false);
@@ -75,7 +75,7 @@ export function MemberActions({ memberId, displayName, organizationName, role, i
 
   async function remove() {
     const { error: failure } = await authClient.organization.removeMember({ memberIdOrEmail: memberId, organizationId }).catch(() => {
-      throw new Error(UNREACHABLE);
+      throw new Error(UNREACHABLE_MESSAGE);
     });
     if (failure) throw new Error(failure.message || "Could not remove this member.");
     // Having left, home is another organization of theirs, or onboarding.
