@@ -51,3 +51,21 @@ export function WebhooksNav({ base, current }: { base: string; current: "endpoin
     />
   );
 }
+
+/** The sections of an endpoint's page, each its own URL below the endpoint's. */
+export type EndpointTab = "overview" | "deliveries" | "settings" | "secret" | "danger";
+
+/**
+ * The sections a viewer may open, below the endpoint's page `path`: members read the
+ * overview, the deliveries and the settings; owners and admins also see the signing
+ * secret and the danger zone.
+ */
+export function endpointTabs(path: string, canManage: boolean): (TabLink & { key: EndpointTab })[] {
+  const tabs: (TabLink & { key: EndpointTab })[] = [
+    { key: "overview", href: path, label: "Overview" },
+    { key: "deliveries", href: `${path}/deliveries`, label: "Deliveries" },
+    { key: "settings", href: `${path}/settings`, label: "Settings" },
+  ];
+  if (canManage) tabs.push({ key: "secret", href: `${path}/secret`, label: "Signing secret" }, { key: "danger", href: `${path}/danger`, label: "Danger zone" });
+  return tabs;
+}

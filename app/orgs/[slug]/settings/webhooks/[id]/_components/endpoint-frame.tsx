@@ -8,12 +8,9 @@ import { displayUrl, type EndpointView, getEndpoint } from "@/lib/webhooks/endpo
 import { endpointHealth } from "@/lib/webhooks/outcomes";
 import { BackLink } from "../../_components/detail";
 import { orNotFound } from "../../_components/or-not-found";
-import { TabNav, type TabLink } from "../../_components/tab-nav";
+import { type EndpointTab, endpointTabs, TabNav } from "../../_components/tab-nav";
 import { TestEventPicker } from "../../_components/test-event-picker";
 import { testEventOptions } from "../../_components/test-event-options";
-
-/** The sections of an endpoint's page, each its own URL below the endpoint's. */
-export type EndpointTab = "overview" | "deliveries" | "settings" | "secret" | "danger";
 
 export interface EndpointPageData {
   organization: OrgMembership;
@@ -40,17 +37,6 @@ export async function loadEndpointPage(params: Promise<{ slug: string; id: strin
   ]);
   const base = orgPath(organization.slug);
   return { organization, endpoint, activity: activity.get(endpoint.id) ?? null, base, path: `${base}/${endpoint.id}` };
-}
-
-/** The tabs a viewer may open: members read the overview, deliveries and settings; owners and admins also the secret and the danger zone. */
-export function endpointTabs(path: string, canManage: boolean): TabLink[] {
-  const tabs: TabLink[] = [
-    { key: "overview", href: path, label: "Overview" },
-    { key: "deliveries", href: `${path}/deliveries`, label: "Deliveries" },
-    { key: "settings", href: `${path}/settings`, label: "Settings" },
-  ];
-  if (canManage) tabs.push({ key: "secret", href: `${path}/secret`, label: "Signing secret" }, { key: "danger", href: `${path}/danger`, label: "Danger zone" });
-  return tabs;
 }
 
 /**
