@@ -143,9 +143,12 @@ describeBrowser("org admin in a browser", () => {
     await page.getByRole("link", { name: /Local receiver|127\.0\.0\.1/ }).first().click();
     await page.waitForURL(/\/orgs\/acme\/settings\/webhooks\/ep_/);
     endpointPath = new URL(page.url()).pathname;
+    // The picker opens on webhook.test, the default type.
     await page.getByRole("button", { name: "Send test event" }).click();
+    await page.getByRole("button", { name: "Send webhook.test" }).click();
     await page.getByTestId("test-result").getByText(/200/).waitFor();
     expect(receiver.requests.at(-1)?.body).toContain('"event":"webhook.test"');
+    await page.getByRole("navigation", { name: "Endpoint sections" }).getByRole("link", { name: "Signing secret" }).click();
     await page.getByRole("button", { name: "Reveal" }).click();
     expect((await page.getByTestId("revealed-secret").textContent())?.trim()).toBe(secret);
     await shot(page, "04-endpoint-detail");

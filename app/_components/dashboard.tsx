@@ -23,14 +23,16 @@ export interface DashboardProps {
   /** The organization the page shows (from its URL), or null for every organization (ops only). Required so "all" is never an accident. */
   organizationId: string | null;
   period: MetricsPeriod;
-  /** The organization's webhooks page: period links point to it, endpoint links go below it. */
+  /** The page the dashboard is on: its period links point to it. */
   basePath: string;
+  /** Where endpoint links go below (`<endpointsPath>/<id>`); `basePath` when left out. */
+  endpointsPath?: string;
 }
 
 /** The delivery-health dashboard of one organization (or of all, for ops) over a period. Loads its own data. */
-export async function Dashboard({ organizationId, period, basePath }: DashboardProps) {
+export async function Dashboard({ organizationId, period, basePath, endpointsPath }: DashboardProps) {
   const data = await loadDashboard({ organizationId, period });
-  return <DashboardView data={data} basePath={basePath} />;
+  return <DashboardView data={data} basePath={basePath} endpointsPath={endpointsPath} />;
 }
 
 /** Links to the same page with `?period=…`: work without JavaScript, one tab stop each. */
@@ -169,12 +171,12 @@ function TopFailing({
   failing,
   allOrganizations,
   organizationNames,
-  basePath,
+  endpointsPath,
 }: {
   failing: FailingEndpoint[];
   allOrganizations: boolean;
   organizationNames: Record<string, string>;
-  basePath: string;
+  endpointsPath: string;
 }) {
   return (
     <section aria-labelledby="dashboard-failing-heading" className={cardClassName("sm")}>
@@ -213,7 +215,7 @@ function TopFailing({
                         // Ops are not members of other organizations: the settings page would 404, so no link.
                         <span className="font-medium text-slate-900">{urlHost(row.url)}</span>
                       ) : (
-                        <Link href={`${basePath}/${row.endpointId}`} className={linkClass}>
+                        <Link href={`${endpointsPath}/${row.endpointId}`} className={linkClass}>
                           {urlHost(row.url)}
                         </Link>
                       )}
@@ -279,7 +281,7 @@ export function OpenAlerts({ alerts, allOrganizations, organizationNames }: { al
 }
 
 /** The dashboard for already loaded data: period links, tiles, charts, status breakdown, failing endpoints, open alerts. */
-export function DashboardView({ data, basePath }: { data: DashboardData; basePath: string }) {
+export function DashboardView({ data, basePath, endpointsPath = basePath }: { data: DashboardData; basePath: string; endpointsPath?: string }) {
   const { period, metrics, series } = data;
   const allOrganizations = data.organizationId === null;
   const bucketSeconds = SERIES_BUCKET_SECONDS[period];
@@ -324,7 +326,7 @@ export function DashboardView({ data, basePath }: { data: DashboardData; basePat
           </div>
           <div className="grid gap-4 lg:grid-cols-2">
             <StatusSummary byOutcome={data.byOutcome} />
-            <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} basePath={basePath} />
+            <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} endpointsPath={endpointsPath} />
           </div>
         </>
       )}

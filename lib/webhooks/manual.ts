@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { LookupFunction } from "node:net";
+import { z } from "zod";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { makeAttempt } from "@/lib/webhooks/attempt";
 import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
-import { EVENT_CATALOGUE, serializeEnvelope } from "@/lib/webhooks/events";
+import { EVENT_CATALOGUE, serializeEnvelope, type WebhookEnvelope } from "@/lib/webhooks/events";
 import { describeOutcome } from "@/lib/webhooks/record";
+import { TEST_EVENT_TYPE } from "@/lib/webhooks/outcomes";
 import { signingSecrets } from "@/lib/webhooks/secrets";
 
 /** How long a manual attempt holds its delivery; longer than any attempt's deadline. */
@@ -111,30 +113,79 @@ function summarise(
 }
 
 /**
- * "Send test event": records a `webhook.test` event with one delivery to this
- * endpoint, makes a single attempt (trigger `test`, no retries) and returns
- * what happened. Works on a disabled endpoint too, so admins can check a fix
- * before enabling it again.
+ * A test send's idempotency key starts with this. A test of `invoice.paid` carries the
+ * catalogue's sample, not a real invoice: receivers tell the two apart by this prefix
+ * (and may skip side effects for it), whatever the event type.
  */
-export async function sendTestEvent(options: ManualOptions & { endpointId: string }): Promise<ManualAttemptResult> {
+export const TEST_IDEMPOTENCY_KEY_PREFIX = "test-";
+
+const CATALOGUE_NAMES = EVENT_CATALOGUE.map((definition) => definition.name) as [string, ...string[]];
+
+/**
+ * The optional `eventType` of a test send: a name from the event catalogue (default
+ * `webhook.test`). Any other name is a 400 that lists the names allowed.
+ */
+export const testEventTypeField = z.enum(CATALOGUE_NAMES, {
+  error: `must be an event type from the catalogue: ${CATALOGUE_NAMES.join(", ")}`,
+});
+
+/**
+ * The envelope of a test send of `eventType`: the catalogue's sample as `data` (for
+ * `webhook.test`, plus the endpoint's id when there is one), under an idempotency key
+ * that starts with {@link TEST_IDEMPOTENCY_KEY_PREFIX}. Throws WebhookValidationError
+ * `invalid_event_type` for a name outside the catalogue.
+ */
+export function testEnvelope(options: { eventType?: string; messageId: string; timestamp: Date; endpointId?: string }): WebhookEnvelope {
+  const eventType = options.eventType ?? TEST_EVENT_TYPE;
+  const definition = EVENT_CATALOGUE.find((candidate) => candidate.name === eventType);
+  if (!definition) {
+    throw new WebhookValidationError("invalid_event_type", `A test event must be one of the catalogue's event types (${CATALOGUE_NAMES.join(", ")}); got ${JSON.stringify(eventType).slice(0, 80)}`);
+  }
+  const data = eventType === TEST_EVENT_TYPE && options.endpointId ? { ...definition.sample, endpointId: options.endpointId } : definition.sample;
+  return { event: eventType, idempotencyKey: `${TEST_IDEMPOTENCY_KEY_PREFIX}${options.messageId}`, timestamp: options.timestamp.toISOString(), data };
+}
+
+/** Whether an endpoint receives `eventType`: `webhook.test` always; otherwise when it is subscribed to everything or to that type. */
+export function receivesTestEventType(endpoint: { eventTypes: readonly string[] }, eventType: string): boolean {
+  return eventType === TEST_EVENT_TYPE || endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(eventType);
+}
+
+/**
+ * "Send test event": records an event of `eventType` (default `webhook.test`) carrying
+ * the catalogue's sample, with one delivery to this endpoint, makes a single attempt
+ * (trigger `test`, no retries) and returns what happened. The idempotency key starts
+ * with `test-` so receivers can tell it from a real event. Works on a disabled endpoint
+ * too, so admins can check a fix before enabling it again.
+ * Throws WebhookNotFoundError (another org's id too), WebhookValidationError
+ * `invalid_event_type` (not in the catalogue, or a type the endpoint does not receive)
+ * or WebhookConflictError (its secret cannot be opened).
+ */
+export async function sendTestEvent(options: ManualOptions & { endpointId: string; eventType?: string }): Promise<ManualAttemptResult> {
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
   const endpoint = await db.webhookEndpoint.findFirst({ where: { id: options.endpointId, organizationId: options.organizationId } });
   if (!endpoint) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${options.endpointId} not found`);
+  const eventType = options.eventType ?? TEST_EVENT_TYPE;
   const createdAt = now();
+  const deliveryId = newId("msg");
+  const envelope = testEnvelope({ eventType, messageId: deliveryId, timestamp: createdAt, endpointId: endpoint.id });
+  if (!receivesTestEventType(endpoint, eventType)) {
+    throw new WebhookValidationError(
+      "invalid_event_type",
+      `This endpoint does not receive ${eventType}: it is subscribed to ${endpoint.eventTypes.join(", ")}. Choose one of those, or ${TEST_EVENT_TYPE}.`,
+    );
+  }
   // Checked before anything is stored: a secret no key opens is a conflict for the admin to fix.
   assertSecretsOpen(endpoint, createdAt);
   const eventId = newId("evt");
-  const deliveryId = newId("msg");
-  const idempotencyKey = `test-${deliveryId}`;
-  const sample = EVENT_CATALOGUE.find((definition) => definition.name === "webhook.test")!.sample;
-  const body = serializeEnvelope({ event: "webhook.test", idempotencyKey, timestamp: createdAt.toISOString(), data: { ...sample, endpointId: endpoint.id } });
+  const idempotencyKey = envelope.idempotencyKey;
+  const body = serializeEnvelope(envelope);
   const leaseOwner = `test:${randomBytes(6).toString("hex")}`;
   await db.webhookEvent.create({
     data: {
       id: eventId,
       organizationId: endpoint.organizationId,
-      eventType: "webhook.test",
+      eventType,
       idempotencyKey,
       body,
       createdAt,
@@ -143,7 +194,7 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
           id: deliveryId,
           organizationId: endpoint.organizationId,
           endpointId: endpoint.id,
-          event: "webhook.test",
+          event: eventType,
           idempotencyKey,
           createdAt,
           // Leased by this call from the start, so no worker picks it up.
@@ -158,7 +209,7 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
       id: deliveryId,
       organizationId: endpoint.organizationId,
       endpointId: endpoint.id,
-      event: "webhook.test",
+      event: eventType,
       idempotencyKey,
       attempts: 0,
       status: "pending",

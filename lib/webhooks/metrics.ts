@@ -1,6 +1,7 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerting";
+import { WebhookValidationError } from "@/lib/webhooks/errors";
 import { DELIVERY_OUTCOMES, type DeliveryOutcome, outcomeCaseSql, outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
 
 export const METRICS_PERIODS = { "1h": 3_600, "24h": 86_400, "7d": 604_800, "30d": 2_592_000 } as const;
@@ -9,6 +10,11 @@ export type MetricsPeriod = keyof typeof METRICS_PERIODS;
 export interface MetricsOptions {
   /** One organization, or every organization when omitted (ops). */
   organizationId?: string;
+  /**
+   * Only this endpoint's deliveries (its page). Always together with `organizationId`: both must
+   * match, so another organization's endpoint id counts nothing rather than that endpoint's data.
+   */
+  endpointId?: string;
   period?: MetricsPeriod;
   now?: () => Date;
   prisma?: DbClient;
@@ -54,9 +60,19 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 const percent = (part: number, whole: number) => (whole === 0 ? 0 : round2((part / whole) * 100));
 const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
 
+/** The organization and endpoint a query counts; an endpoint without its organization is refused, so no scope crosses tenants. */
+function scopeOf(options: MetricsOptions): { org: string | null; endpoint: string | null } {
+  if (options.endpointId !== undefined && !options.organizationId) {
+    throw new WebhookValidationError("invalid_input", "An endpoint's metrics need its organization id");
+  }
+  return { org: options.organizationId ?? null, endpoint: options.endpointId ?? null };
+}
+
 /**
  * Computes {@link WebhookMetrics} with SQL aggregates (one pass over the
- * period's deliveries, by index), never by loading rows into memory.
+ * period's deliveries, by index), never by loading rows into memory. With
+ * `endpointId`, every figure counts that endpoint only (its open circuit and
+ * disabled state too); throws WebhookValidationError without `organizationId`.
  */
 export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<WebhookMetrics> {
   const db = options.prisma ?? sharedPrisma;
@@ -64,14 +80,15 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
   const now = options.now?.() ?? new Date();
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
   const dayAgo = new Date(now.getTime() - 86_400_000);
-  const org = options.organizationId ?? null;
+  const { org, endpoint } = scopeOf(options);
 
   const [window, backlog, recent, endpoints] = await Promise.all([
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `WITH d AS (
          SELECT "status", "attempts", EXTRACT(EPOCH FROM ("deliveredAt" - "createdAt")) * 1000 AS "ms"
            FROM "WebhookDelivery"
-          WHERE ($1::text IS NULL OR "organizationId" = $1) AND "createdAt" >= $2::timestamp(3) AND "createdAt" <= $3::timestamp(3)
+          WHERE ($1::text IS NULL OR "organizationId" = $1) AND ($4::text IS NULL OR "endpointId" = $4)
+            AND "createdAt" >= $2::timestamp(3) AND "createdAt" <= $3::timestamp(3)
        )
        SELECT ${outcomeCountColumns("d")},
               count(*) FILTER (WHERE "attempts" > 1)::int AS "retried",
@@ -83,6 +100,7 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
       org,
       sqlTime(since),
       sqlTime(now),
+      endpoint,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT count(*)::int AS "pending", min(d."createdAt") AS "oldest",
@@ -90,23 +108,27 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
          FROM "WebhookDelivery" d
          JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
          LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
-        WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."status" = 'pending'`,
+        WHERE ($1::text IS NULL OR d."organizationId" = $1) AND ($2::text IS NULL OR d."endpointId" = $2) AND d."status" = 'pending'`,
       org,
+      endpoint,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT count(*)::int AS "failed"
          FROM "WebhookDelivery"
-        WHERE ($1::text IS NULL OR "organizationId" = $1) AND "status" = 'failed' AND "createdAt" >= $2::timestamp(3)`,
+        WHERE ($1::text IS NULL OR "organizationId" = $1) AND ($3::text IS NULL OR "endpointId" = $3)
+          AND "status" = 'failed' AND "createdAt" >= $2::timestamp(3)`,
       org,
       sqlTime(dayAgo),
+      endpoint,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
       `SELECT count(*) FILTER (WHERE e."status" = 'disabled')::int AS "disabled",
               count(c."key") FILTER (WHERE c."state" <> 'closed')::int AS "openCircuits"
          FROM "WebhookEndpoint" e
          LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
-        WHERE ($1::text IS NULL OR e."organizationId" = $1)`,
+        WHERE ($1::text IS NULL OR e."organizationId" = $1) AND ($2::text IS NULL OR e."id" = $2)`,
       org,
+      endpoint,
     ),
   ]);
   const w = window[0] ?? {};
@@ -153,25 +175,31 @@ export interface SeriesPoint {
   p95DeliveryTimeMs: number | null;
 }
 
-/** Deliveries per time bucket (for charts): counts, success rate and p95 time to delivery. */
+/**
+ * Deliveries per time bucket (for charts): counts, success rate and p95 time to delivery;
+ * one endpoint's with `endpointId` (and its `organizationId`, as for {@link getWebhookMetrics}).
+ */
 export async function getMetricsSeries(options: MetricsOptions = {}): Promise<SeriesPoint[]> {
   const db = options.prisma ?? sharedPrisma;
   const period = options.period ?? "7d";
   const now = options.now?.() ?? new Date();
   const bucket = SERIES_BUCKET_SECONDS[period];
   const since = new Date(now.getTime() - METRICS_PERIODS[period] * 1000);
+  const { org, endpoint } = scopeOf(options);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
     `SELECT to_timestamp(floor(EXTRACT(EPOCH FROM d."createdAt") / $4) * $4) AT TIME ZONE 'UTC' AS "at",
             ${outcomeCountColumns("d")},
             percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("deliveredAt" - "createdAt")) * 1000)
               FILTER (WHERE "status" = 'delivered') AS "p95"
        FROM "WebhookDelivery" d
-      WHERE ($1::text IS NULL OR d."organizationId" = $1) AND d."createdAt" >= $2::timestamp(3) AND d."createdAt" <= $3::timestamp(3)
+      WHERE ($1::text IS NULL OR d."organizationId" = $1) AND ($5::text IS NULL OR d."endpointId" = $5)
+        AND d."createdAt" >= $2::timestamp(3) AND d."createdAt" <= $3::timestamp(3)
       GROUP BY 1 ORDER BY 1`,
-    options.organizationId ?? null,
+    org,
     sqlTime(since),
     sqlTime(now),
     bucket,
+    endpoint,
   );
   const byBucket = new Map(rows.map((row) => [new Date(row.at as Date).getTime(), row]));
   const points: SeriesPoint[] = [];

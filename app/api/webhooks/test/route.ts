@@ -6,25 +6,24 @@ import { apiRoute } from "@/lib/http/route";
 import { newId } from "@/lib/ids";
 import { sendWebhook, validateWebhookUrl } from "@/lib/webhooks";
 import { defaultEndpointSecret } from "@/lib/webhooks/endpoints";
+import { testEnvelope, testEventTypeField } from "@/lib/webhooks/manual";
 import { generateSecret } from "@/lib/webhooks/secrets";
 
 export const dynamic = "force-dynamic";
 
+const body = z.object({ webhookUrl: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH), eventType: testEventTypeField.optional() });
+
 /**
- * The classic guide's route: validates `webhookUrl`, then sends one signed
- * `webhook.test` event through the guarded transport (quick retries, nothing
- * stored). Signed with the default endpoint's secret when there is one.
+ * The classic guide's route: validates `webhookUrl`, then sends one signed test event
+ * (`eventType` from the catalogue, default `webhook.test`, with its sample; idempotency key
+ * `test-…`) through the guarded transport (quick retries, nothing stored). Signed with the
+ * default endpoint's secret when there is one.
  */
-export const POST = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH) }) }, async ({ actor, body }) => {
+export const POST = apiRoute({ access: "manager", body }, async ({ actor, body }) => {
   const check = validateWebhookUrl(body.webhookUrl);
   if (!check.valid) throw new HttpError(422, "invalid_url", check.error ?? "URL is not valid");
   await enforceRateLimit("testSends", actor.organizationId);
   const secret = (await defaultEndpointSecret({ organizationId: actor.organizationId })) ?? generateSecret();
-  const payload = {
-    event: "webhook.test",
-    idempotencyKey: `test-${newId("msg")}`,
-    timestamp: new Date().toISOString(),
-    data: { message: "This is a test event." },
-  };
+  const payload = testEnvelope({ eventType: body.eventType, messageId: newId("msg"), timestamp: new Date() });
   return { result: await sendWebhook(body.webhookUrl, payload, secret) };
 });

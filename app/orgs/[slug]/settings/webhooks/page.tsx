@@ -1,33 +1,34 @@
 import { displayUrl, listEndpoints } from "@/lib/webhooks/endpoints";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { buttonClassName } from "@/app/_components/button";
+import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { EndpointHealthBadge, OutcomeBadge } from "@/app/_components/delivery-state";
 import { EmptyState } from "@/app/_components/empty-state";
+import { formatCount } from "@/app/_components/format";
+import { linkClass } from "@/app/_components/link-class";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
+import { RelativeTime } from "@/app/_components/relative-time";
 import type { OrgMembership } from "@/lib/auth/membership";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { organizationUsage } from "@/lib/limits/usage";
-import type { MetricsPeriod } from "@/lib/webhooks/metrics";
 import { endpointActivity } from "@/lib/webhooks/endpoint-activity";
-import { EndpointHealthBadge, OutcomeBadge } from "@/app/_components/delivery-state";
-import { Dashboard, DashboardSkeleton } from "@/app/_components/dashboard";
-import { parseMetricsPeriod } from "@/app/_components/dashboard-text";
-import { EndpointStatus, EventList, SuccessRate } from "./_components/endpoint-status";
-import { plural, urlHost } from "@/app/_components/format";
-import { linkClass } from "@/app/_components/link-class";
-import { RelativeTime } from "@/app/_components/relative-time";
-import { cardClassName } from "@/app/_components/card";
+import { SUCCESS_RATE_BASIS } from "@/lib/webhooks/outcomes";
+import { EndpointStatus, SuccessRate } from "./_components/endpoint-status";
+import { WebhooksNav } from "./_components/tab-nav";
 import { UsageSummary } from "./_components/usage";
 import { WebhooksSkeleton } from "./_components/webhooks-skeleton";
 
 export const metadata: Metadata = { title: "Webhook endpoints" };
 
 /**
- * The organization's endpoints with their recent activity, below a delivery-health
- * dashboard for `?period=` (1h, 24h, 7d, 30d; default 24h). Owners and admins can
- * add endpoints; members only look.
+ * The organization's endpoints as a table: URL, description, health, 24 h success rate and
+ * last delivery. Owners and admins add endpoints; members see the same table read-only,
+ * URLs as their host. The delivery-health dashboard is its own view (`health/`); an old
+ * link with `?period=` goes there.
  */
 export default async function WebhooksPage({
   params,
@@ -37,15 +38,16 @@ export default async function WebhooksPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { organization } = await requireOrgViewer((await params).slug);
-  const period = parseMetricsPeriod((await searchParams).period);
+  const { period } = await searchParams;
+  if (period !== undefined) redirect(`${orgPath(organization.slug)}/health?${new URLSearchParams({ period: String(period) })}`);
   return (
-    <Suspense fallback={<WebhooksSkeleton />}>
-      <EndpointsOverview organization={organization} period={period} />
+    <Suspense fallback={<WebhooksSkeleton variant="table" />}>
+      <EndpointsOverview organization={organization} />
     </Suspense>
   );
 }
 
-async function EndpointsOverview({ organization, period }: { organization: OrgMembership; period: MetricsPeriod }) {
+async function EndpointsOverview({ organization }: { organization: OrgMembership }) {
   const base = orgPath(organization.slug);
   const [endpoints, activity, usage] = await Promise.all([
     listEndpoints({ organizationId: organization.id }),
@@ -54,9 +56,9 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
   ]);
 
   return (
-    <div className="space-y-8">
+    <div className="space-y-6">
       <PageHeader
-        title="Webhook endpoints"
+        title="Webhooks"
         description={
           <>
             The URLs that receive signed events from {organization.name}. See{" "}
@@ -79,6 +81,7 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
           </>
         }
       />
+      <WebhooksNav base={base} current="endpoints" />
 
       {!organization.canManage ? (
         <p className="rounded-md border border-slate-200 bg-white px-4 py-3 text-sm text-slate-600">
@@ -87,13 +90,6 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
       ) : null}
 
       {endpoints.length > 0 ? <UsageSummary usage={usage} canManage={organization.canManage} /> : null}
-
-      {endpoints.length > 0 ? (
-        // Its own boundary: the endpoint list shows while the aggregates load. Without endpoints there is nothing to measure.
-        <Suspense key={period} fallback={<DashboardSkeleton />}>
-          <Dashboard organizationId={organization.id} period={period} basePath={base} />
-        </Suspense>
-      ) : null}
 
       {endpoints.length === 0 ? (
         <EmptyState
@@ -123,61 +119,56 @@ async function EndpointsOverview({ organization, period }: { organization: OrgMe
           }
         />
       ) : (
-        <ul className="grid gap-4" aria-label="Endpoints">
-          {endpoints.map((endpoint) => {
-            const stats = activity.get(endpoint.id);
-            const host = urlHost(endpoint.url);
-            return (
-              <li key={endpoint.id} className={cardClassName("md")}>
-                <div className="flex flex-wrap items-start justify-between gap-3">
-                  <div className="min-w-0">
-                    <h2 className="truncate text-base font-semibold">
-                      <Link href={`${base}/${endpoint.id}`} title={displayUrl(endpoint.url, organization.canManage)} className={linkClass}>
-                        {host}
-                      </Link>
-                    </h2>
-                    {endpoint.description ? (
-                      <p className="mt-0.5 text-sm text-slate-600">{endpoint.description}</p>
+        <>
+          <DataTable
+            caption="Endpoints"
+            className=""
+            columns={[{ label: "URL" }, { label: "Description" }, { label: "Status" }, { label: "Success, 24 h" }, { label: "Last delivery" }]}
+          >
+            {endpoints.map((endpoint) => {
+              const stats = activity.get(endpoint.id);
+              const url = displayUrl(endpoint.url, organization.canManage);
+              return (
+                <tr key={endpoint.id} className="hover:bg-slate-50">
+                  <td className={td}>
+                    <Link href={`${base}/${endpoint.id}`} className={`break-all font-mono text-sm ${linkClass}`}>
+                      {url}
+                    </Link>
+                  </td>
+                  <td className={`${td} text-slate-700`}>
+                    {endpoint.description ? <span className="break-words">{endpoint.description}</span> : <span className="italic text-slate-400">No description</span>}
+                  </td>
+                  <td className={td}>
+                    {stats ? (
+                      <EndpointHealthBadge health={stats.health} />
                     ) : (
-                      <p className="mt-0.5 text-sm italic text-slate-400">No description</p>
+                      <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />
                     )}
-                  </div>
-                  {stats ? <EndpointHealthBadge health={stats.health} /> : <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />}
-                </div>
-                <dl className="mt-4 grid gap-4 text-sm sm:grid-cols-[2fr_1fr_1fr]">
-                  <div>
-                    <dt className="text-slate-500">Events</dt>
-                    <dd className="mt-1">
-                      <EventList eventTypes={endpoint.eventTypes} />
-                    </dd>
-                  </div>
-                  <div>
-                    <dt className="text-slate-500">Last delivery</dt>
-                    <dd className="mt-1 flex flex-wrap items-center gap-2">
-                      {stats?.lastDeliveryAt ? (
-                        <>
-                          <RelativeTime value={stats.lastDeliveryAt} />
-                          {stats.lastOutcome ? <OutcomeBadge outcome={stats.lastOutcome} /> : null}
-                        </>
-                      ) : (
-                        <span className="text-slate-500">None yet</span>
-                      )}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt className="text-slate-500">Success, last 24 h</dt>
-                    <dd className="mt-1">
+                  </td>
+                  <td className={td}>
+                    <span className="whitespace-nowrap">
                       <SuccessRate rate={stats?.successRate24h} />
-                      {stats && stats.total24h > 0 ? (
-                        <span className="ml-1 text-slate-500">({plural(stats.total24h, "delivery", "deliveries")})</span>
-                      ) : null}
-                    </dd>
-                  </div>
-                </dl>
-              </li>
-            );
-          })}
-        </ul>
+                    </span>{" "}
+                    <span className="text-xs text-slate-500">
+                      {stats && stats.last24h.attempted > 0 ? `of ${formatCount(stats.last24h.attempted)} attempted` : "nothing attempted"}
+                    </span>
+                  </td>
+                  <td className={td}>
+                    {stats?.lastDeliveryAt ? (
+                      <span className="inline-flex flex-wrap items-center gap-2">
+                        <RelativeTime value={stats.lastDeliveryAt} />
+                        {stats.lastOutcome ? <OutcomeBadge outcome={stats.lastOutcome} /> : null}
+                      </span>
+                    ) : (
+                      <span className="text-slate-500">None yet</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+          <p className="text-xs text-slate-500">Success rate over the last 24 hours: {SUCCESS_RATE_BASIS}.</p>
+        </>
       )}
     </div>
   );

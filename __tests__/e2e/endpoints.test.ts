@@ -1,0 +1,255 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
+import { startApp, type RunningApp } from "../helpers/app-server";
+import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
+import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+
+/**
+ * The endpoints list and an endpoint's page, in a real browser against `npm start`: two
+ * endpoints on one host told apart by their URLs, a failing endpoint shown as failing, each
+ * section of the endpoint page, the test-event picker sending the type chosen, and both pages
+ * at a phone's width.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = path.resolve(__dirname, "../../e2e-artifacts");
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`Chromium is required for the browser tests in CI (${CHROMIUM} not found)`);
+if (!available) console.warn(`Skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
+const describeBrowser = available ? describe : describe.skip;
+
+jest.setTimeout(300_000);
+const PASSWORD = "correct horse battery staple";
+const EMAIL = "erin@endpoints.example";
+
+describeBrowser("endpoints in a browser", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let healthy: Receiver;
+  let broken: Receiver;
+  let dropDatabase: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    healthy = await startReceiver(respondWith(200, { "content-type": "text/plain" }, "received"));
+    broken = await startReceiver(respondWith(500, { "content-type": "text/plain" }, "boom"));
+    let databaseUrl: string | undefined;
+    if (adminDatabaseUrl()) {
+      const scratch = await createScratchPostgres();
+      databaseUrl = scratch.url;
+      dropDatabase = scratch.drop;
+    }
+    // The receivers are plain http on loopback, which a production build refuses; this instance allows both.
+    app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true" } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await healthy?.close();
+    await broken?.close();
+    await dropDatabase?.();
+  });
+
+  async function newPage(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ baseURL: app.url.replace("//127.0.0.1:", "//localhost:"), viewport });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    return { context, page };
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `endpoints-${name}.png`), fullPage: true });
+
+  let failurePage: Page | undefined;
+  afterEach(async () => {
+    if (failurePage && !failurePage.isClosed()) await shot(failurePage, `last-${expect.getState().currentTestName?.replace(/\W+/g, "-")}`).catch(() => {});
+    failurePage = undefined;
+  });
+
+  /** Adds an endpoint through the form; returns its page's path. */
+  async function addEndpoint(page: Page, url: string, description: string): Promise<string> {
+    await page.goto(`${base}/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("Description").fill(description);
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    await page.getByTestId("endpoint-secret").waitFor();
+    await page.getByRole("link", { name: "Open endpoint" }).click();
+    await page.waitForURL(/\/settings\/webhooks\/ep_[0-9a-z]+$/);
+    return new URL(page.url()).pathname;
+  }
+
+  /** Opens the test-event panel (after hydration), sends `eventType` and waits for the answer. */
+  async function sendTestEvent(page: Page, eventType: string, expected: RegExp) {
+    await page.waitForLoadState("networkidle");
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await page.getByLabel("Event type").selectOption(eventType);
+    await page.getByRole("button", { name: `Send ${eventType}` }).click();
+    await page.getByTestId("test-result").getByText(expected).first().waitFor();
+  }
+
+  let base = "";
+  let ordersUrl = "";
+  let billingUrl = "";
+  let brokenUrl = "";
+  let ordersPath = "";
+  let brokenPath = "";
+
+  it("tells two endpoints on one host apart by their full URLs", async () => {
+    const { context, page } = await newPage();
+    failurePage = page;
+    await page.goto("/sign-up");
+    await page.getByLabel("Name").fill("Erin Endpoints");
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL("**/onboarding");
+    await page.getByLabel("Organization name").fill("Endpoints Co");
+    await page.getByRole("button", { name: "Create organization" }).click();
+    await page.waitForURL(/\/orgs\/[a-z0-9-]+\/settings\/webhooks$/);
+    base = new URL(page.url()).pathname;
+
+    ordersUrl = `${healthy.url}/orders?token=abc`;
+    billingUrl = `${healthy.url}/billing`;
+    brokenUrl = broken.url;
+    ordersPath = await addEndpoint(page, ordersUrl, "Orders service");
+    await addEndpoint(page, billingUrl, "Billing service");
+    brokenPath = await addEndpoint(page, brokenUrl, "Always answers 500");
+
+    await page.goto(base);
+    const table = page.getByRole("table", { name: "Endpoints" });
+    await table.waitFor();
+    // The list opens on the endpoints, not below a dashboard.
+    await expect(page.getByRole("heading", { name: "Delivery health" }).count()).resolves.toBe(0);
+    const orders = table.getByRole("row").filter({ has: page.getByRole("link", { name: ordersUrl, exact: true }) });
+    const billing = table.getByRole("row").filter({ has: page.getByRole("link", { name: billingUrl, exact: true }) });
+    await expect(orders.count()).resolves.toBe(1);
+    await expect(billing.count()).resolves.toBe(1);
+    expect(await orders.textContent()).toContain("Orders service");
+    expect(await billing.textContent()).toContain("Billing service");
+    expect(await billing.textContent()).not.toContain("Orders service");
+    expect(await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Endpoints" }).getAttribute("aria-current")).toBe("page");
+    await shot(page, "01-list");
+
+    // The dashboard is its own tab; an old link with ?period= lands on it.
+    await page.goto(`${base}?period=7d`);
+    await page.waitForURL(`**${base}/health?period=7d`);
+    await page.getByRole("heading", { name: "Delivery health" }).waitFor();
+    expect(await page.getByRole("navigation", { name: "Dashboard period" }).getByRole("link", { name: "7 days" }).getAttribute("aria-current")).toBe("page");
+    expect(await page.getByRole("navigation", { name: "Webhooks" }).getByRole("link", { name: "Delivery health" }).getAttribute("aria-current")).toBe("page");
+    failurePage = undefined;
+    await context.close();
+  });
+
+  async function signedIn(viewport?: { width: number; height: number }) {
+    const opened = await newPage(viewport);
+    await opened.page.goto("/sign-in");
+    await opened.page.getByLabel("Email").fill(EMAIL);
+    await opened.page.getByLabel("Password").fill(PASSWORD);
+    await opened.page.getByRole("button", { name: "Sign in" }).click();
+    await opened.page.waitForURL(`**${base}`);
+    return opened;
+  }
+
+  it("shows an endpoint whose receiver answers 500 as Failing, not Active", async () => {
+    const { context, page } = await signedIn();
+    failurePage = page;
+    await page.goto(brokenPath);
+    await sendTestEvent(page, "webhook.test", /500/);
+    expect(broken.requests).toHaveLength(1);
+
+    await page.goto(base);
+    const row = page.getByRole("table", { name: "Endpoints" }).getByRole("row").filter({ has: page.getByRole("link", { name: brokenUrl, exact: true }) });
+    await row.getByText("Failing", { exact: true }).waitFor();
+    expect(await row.textContent()).not.toContain("Active");
+    expect(await row.textContent()).toContain("of 1 attempted");
+    // Its own page says so too, in the header every section shares.
+    await page.goto(brokenPath);
+    await page.getByText("Failing", { exact: true }).first().waitFor();
+    failurePage = undefined;
+    await context.close();
+  });
+
+  it("loads each section of the endpoint page under a header with the full URL", async () => {
+    const { context, page } = await signedIn();
+    failurePage = page;
+    await page.goto(ordersPath);
+    await page.getByRole("heading", { level: 1, name: ordersUrl }).waitFor();
+    await page.getByText("Orders service").first().waitFor();
+    const sections = page.getByRole("navigation", { name: "Endpoint sections" });
+    const expectations: [string, () => Promise<void>][] = [
+      ["Overview", () => page.getByRole("figure", { name: "Success rate (%)" }).waitFor()],
+      ["Deliveries", () => page.getByRole("heading", { name: "Recent deliveries" }).waitFor()],
+      ["Settings", () => page.getByRole("button", { name: "Disable endpoint" }).waitFor()],
+      ["Signing secret", () => page.getByRole("button", { name: "Reveal" }).waitFor()],
+      ["Danger zone", () => page.getByRole("button", { name: "Delete endpoint" }).waitFor()],
+    ];
+    for (const [name, loaded] of expectations) {
+      await sections.getByRole("link", { name }).click();
+      await loaded();
+      expect(await sections.getByRole("link", { name }).getAttribute("aria-current")).toBe("page");
+      // Every section keeps the header: full URL, description, health and the test send.
+      await page.getByRole("heading", { level: 1, name: ordersUrl }).waitFor();
+      await page.getByText("Orders service").first().waitFor();
+      await page.getByRole("button", { name: "Send test event" }).waitFor();
+      await shot(page, `02-${name.toLowerCase().replace(/\W+/g, "-")}`);
+    }
+    await sections.getByRole("link", { name: "Settings" }).click();
+    await page.waitForURL(`**${ordersPath}/settings`);
+    expect(await page.getByLabel("Endpoint URL").inputValue()).toBe(ordersUrl);
+    failurePage = undefined;
+    await context.close();
+  });
+
+  it("shows the chosen event type's sample and sends that type", async () => {
+    const { context, page } = await signedIn();
+    failurePage = page;
+    await page.goto(ordersPath);
+    await page.waitForLoadState("networkidle");
+    await page.getByRole("button", { name: "Send test event" }).click();
+    await page.getByLabel("Event type").selectOption("invoice.paid");
+    const payload = page.getByTestId("test-event-payload");
+    const sample = EVENT_CATALOGUE.find((definition) => definition.name === "invoice.paid")!.sample;
+    await payload.getByText('"invoice.paid"').waitFor();
+    expect(await payload.textContent()).toContain('"invoiceId": "inv_123"');
+    expect(await payload.textContent()).toContain('"idempotencyKey": "test-');
+    await shot(page, "03-picker");
+    const before = healthy.requests.length;
+    await page.getByRole("button", { name: "Send invoice.paid" }).click();
+    await page.getByTestId("test-result").getByText(/HTTP 200/).waitFor();
+
+    const received = healthy.requests.slice(before);
+    expect(received).toHaveLength(1);
+    expect(received[0]!.path).toBe("/webhooks/orders?token=abc");
+    const body = JSON.parse(received[0]!.body);
+    expect(body).toMatchObject({ event: "invoice.paid", idempotencyKey: expect.stringMatching(/^test-msg_/), data: sample });
+
+    await page.getByRole("navigation", { name: "Endpoint sections" }).getByRole("link", { name: "Deliveries" }).click();
+    const row = page.getByRole("table").getByRole("row").filter({ hasText: body.idempotencyKey });
+    await row.getByText("invoice.paid").waitFor();
+    await row.getByText("Delivered").first().waitFor();
+    const all = page.getByRole("link", { name: "All deliveries of this endpoint" });
+    expect(await all.getAttribute("href")).toContain(`endpointId=${path.basename(ordersPath)}`);
+    failurePage = undefined;
+    await context.close();
+  });
+
+  it("fits the endpoints list and the endpoint page in a 390 px wide screen", async () => {
+    const { context, page } = await signedIn({ width: 390, height: 844 });
+    failurePage = page;
+    for (const target of [base, `${base}/health`, ordersPath, `${ordersPath}/deliveries`, `${ordersPath}/settings`, `${ordersPath}/secret`, `${ordersPath}/danger`]) {
+      await page.goto(target);
+      await page.waitForLoadState("networkidle");
+      const width = await page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+      expect([target, width <= 390 ? "fits" : `${width}px wide`]).toEqual([target, "fits"]);
+      await shot(page, `04-mobile-${target.replace(/\W+/g, "-")}`);
+    }
+    failurePage = undefined;
+    await context.close();
+  });
+});
