@@ -4,7 +4,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { buttonClassName } from "@/app/_components/button";
-import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { EndpointHealthBadge, OutcomeBadge } from "@/app/_components/delivery-state";
 import { EmptyState } from "@/app/_components/empty-state";
 import { formatCount } from "@/app/_components/format";
@@ -121,6 +121,7 @@ async function EndpointsOverview({ organization }: { organization: OrgMembership
       ) : (
         <>
           <DataTable
+            stacked
             caption="Endpoints"
             className=""
             columns={[{ label: "URL" }, { label: "Description" }, { label: "Status" }, { label: "Success, 24 h" }, { label: "Last delivery" }]}
@@ -130,30 +131,30 @@ async function EndpointsOverview({ organization }: { organization: OrgMembership
               const url = displayUrl(endpoint.url, organization.canManage);
               return (
                 <tr key={endpoint.id} className="hover:bg-slate-50">
-                  <td className={td}>
+                  <DataCell header label="URL">
                     <Link href={`${base}/${endpoint.id}`} className={`break-all font-mono text-sm ${linkClass}`}>
                       {url}
                     </Link>
-                  </td>
-                  <td className={`${td} text-slate-700`}>
-                    {endpoint.description ? <span className="break-words">{endpoint.description}</span> : <span className="italic text-slate-400">No description</span>}
-                  </td>
-                  <td className={td}>
+                  </DataCell>
+                  <DataCell label="Description" className="text-slate-700">
+                    {endpoint.description ? <span className="break-words">{endpoint.description}</span> : <span className="italic text-slate-500">No description</span>}
+                  </DataCell>
+                  <DataCell label="Status">
                     {stats ? (
                       <EndpointHealthBadge health={stats.health} />
                     ) : (
                       <EndpointStatus status={endpoint.status} disabledReason={endpoint.disabledReason} signingBlockedAt={endpoint.signingBlockedAt} />
                     )}
-                  </td>
-                  <td className={td}>
+                  </DataCell>
+                  <DataCell label="Success, 24 h">
                     <span className="whitespace-nowrap">
                       <SuccessRate rate={stats?.successRate24h} />
                     </span>{" "}
                     <span className="text-xs text-slate-500">
                       {stats && stats.last24h.attempted > 0 ? `of ${formatCount(stats.last24h.attempted)} attempted` : "nothing attempted"}
                     </span>
-                  </td>
-                  <td className={td}>
+                  </DataCell>
+                  <DataCell label="Last delivery">
                     {stats?.lastDeliveryAt ? (
                       <span className="inline-flex flex-wrap items-center gap-2">
                         <RelativeTime value={stats.lastDeliveryAt} />
@@ -162,7 +163,7 @@ async function EndpointsOverview({ organization }: { organization: OrgMembership
                     ) : (
                       <span className="text-slate-500">None yet</span>
                     )}
-                  </td>
+                  </DataCell>
                 </tr>
               );
             })}

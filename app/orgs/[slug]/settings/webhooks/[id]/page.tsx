@@ -68,13 +68,13 @@ export default async function EndpointOverviewPage({
           <StatTile
             label="Success rate"
             value={attempted ? formatPercent(metrics.successRate) : "—"}
-            valueClassName={attempted ? rateTone(metrics.successRate) : "text-slate-400"}
+            valueClassName={attempted ? rateTone(metrics.successRate) : "text-slate-500"}
             detail={attempted ? `${formatCount(metrics.successful)} delivered of ${formatCount(metrics.attempted)} attempted` : "Nothing attempted in this period"}
           />
           <StatTile
             label="p95 time to delivery"
             value={metrics.successful > 0 ? formatDurationMs(metrics.p95DeliveryTimeMs) : "—"}
-            valueClassName={metrics.successful > 0 ? undefined : "text-slate-400"}
+            valueClassName={metrics.successful > 0 ? undefined : "text-slate-500"}
             detail={metrics.successful > 0 ? `Median ${formatDurationMs(metrics.p50DeliveryTimeMs)}, from enqueue to delivered` : "Nothing delivered in this period"}
           />
           <StatTile

@@ -57,7 +57,7 @@ export function EndpointFrame({ page, tab, children }: { page: EndpointPageData;
           {endpoint.description ? (
             <p className="mt-1 break-words text-sm text-slate-600">{endpoint.description}</p>
           ) : (
-            <p className="mt-1 text-sm italic text-slate-400">No description</p>
+            <p className="mt-1 text-sm italic text-slate-500">No description</p>
           )}
         </div>
         <div className="flex flex-wrap items-center gap-3">

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
 import { buttonClassName } from "@/app/_components/button";
-import { cellClassName as td, DataTable } from "@/app/_components/data-table";
+import { DataCell, DataTable } from "@/app/_components/data-table";
 import { DeliveryStateText, OUTCOME_LABELS } from "@/app/_components/delivery-state";
 import { EmptyState } from "@/app/_components/empty-state";
 import { linkClass } from "@/app/_components/link-class";
@@ -71,21 +71,21 @@ export default async function EndpointDeliveriesPage({
             }
           />
         ) : (
-          <DataTable caption={`Recent deliveries to this endpoint${status ? `, ${OUTCOME_LABELS[status].toLowerCase()}` : ""}`} className="" columns={[{ label: "Event" }, { label: "State" }, { label: "Created" }]}>
+          <DataTable stacked caption={`Recent deliveries to this endpoint${status ? `, ${OUTCOME_LABELS[status].toLowerCase()}` : ""}`} className="" columns={[{ label: "Event" }, { label: "State" }, { label: "Created" }]}>
             {items.map((item) => (
               <tr key={item.id} className="hover:bg-slate-50">
-                <td className={td}>
+                <DataCell header label="Event">
                   <Link href={`${page.base}/history/${item.id}`} className={`font-mono ${linkClass}`}>
                     {item.event}
                   </Link>
                   <div className="mt-0.5 break-all font-mono text-xs text-slate-500">{item.idempotencyKey}</div>
-                </td>
-                <td className={td}>
+                </DataCell>
+                <DataCell label="State">
                   <DeliveryStateText state={item.state} badge />
-                </td>
-                <td className={`${td} whitespace-nowrap`}>
+                </DataCell>
+                <DataCell label="Created" className="whitespace-nowrap">
                   <RelativeTime value={item.createdAt} />
-                </td>
+                </DataCell>
               </tr>
             ))}
           </DataTable>

@@ -24,7 +24,7 @@ export default async function EndpointSecretPage({ params }: { params: Promise<{
           description={
             <>
               Your receiver uses it to verify the <code className="font-mono">webhook-signature</code> header.{" "}
-              <Link href="/docs/webhooks#verifying-signatures" className="text-indigo-700 underline-offset-2 hover:underline">
+              <Link href="/docs/webhooks#verifying-signatures" className="text-indigo-700 underline underline-offset-2">
                 How to verify
               </Link>
             </>

@@ -26,7 +26,7 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
             <Detail label="URL">
               <code className="break-all font-mono">{displayUrl(endpoint.url, false)}</code>
             </Detail>
-            <Detail label="Description">{endpoint.description || <span className="italic text-slate-400">No description</span>}</Detail>
+            <Detail label="Description">{endpoint.description || <span className="italic text-slate-500">No description</span>}</Detail>
             <Detail label="Events">
               <EventList eventTypes={endpoint.eventTypes} />
             </Detail>
