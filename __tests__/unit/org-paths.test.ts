@@ -22,6 +22,7 @@ describe("organization paths", () => {
     ["/orgs/acme/settings/members", "/orgs/globex/settings/members"],
     ["/orgs/acme/settings/webhooks/history", "/orgs/globex/settings/webhooks/history"],
     ["/orgs/acme/settings/webhooks/new", "/orgs/globex/settings/webhooks/new"],
+    ["/orgs/acme/settings/webhooks/health", "/orgs/globex/settings/webhooks/health"],
     // A detail page's id belongs to the old organization: go to the list instead.
     ["/orgs/acme/settings/webhooks/ep_01m8h0ck05fvkay8frqj9ykbkk", "/orgs/globex/settings/webhooks"],
     ["/orgs/acme/settings/webhooks/history/msg_01m8h0ck05fvkay8frqj9ykbkk", "/orgs/globex/settings/webhooks"],

@@ -22,7 +22,7 @@ export const ORG_SECTIONS = [
 ] as const;
 
 /** Pages every organization has; any other (a detail page, whose id belongs to one organization) has no twin elsewhere. */
-const SHARED_PAGES: ReadonlySet<string> = new Set([...ORG_SECTIONS.map((section) => section.path), "/settings/webhooks/new"]);
+const SHARED_PAGES: ReadonlySet<string> = new Set([...ORG_SECTIONS.map((section) => section.path), "/settings/webhooks/new", "/settings/webhooks/health"]);
 
 /** The page at `pathname` in organization `slug` (what the switcher opens): the same page when every organization has it, else its webhooks list. */
 export function switchPath(pathname: string, slug: string): string {
