@@ -30,7 +30,9 @@ export interface OutcomeInput {
   nextAttemptAt: Date | null;
   lastStatusCode?: number | null;
   lastError?: string | null;
-  event?: string;
+  /** With `idempotencyKey`: tells a test send ("Send test event", key `test-<its own id>`) from a real delivery. */
+  id?: string;
+  idempotencyKey?: string;
 }
 
 /** What {@link deliveryState} reads of the delivery's endpoint right now. */
@@ -59,7 +61,16 @@ export interface DeliveryState {
   test: boolean;
 }
 
+/** The event type of "Send test event" unless another catalogue type is chosen. */
 export const TEST_EVENT_TYPE = "webhook.test";
+
+/**
+ * A test send's idempotency key is `test-` and the delivery's own id, which is made when the
+ * delivery is: no producer can choose it in advance, so it marks test sends of any event type.
+ */
+export function isTestDelivery(delivery: Pick<OutcomeInput, "id" | "idempotencyKey">): boolean {
+  return delivery.id !== undefined && delivery.idempotencyKey === `test-${delivery.id}`;
+}
 
 /** True when the endpoint's deliveries are held: its circuit is not closed, or its secret cannot be opened. */
 export function isHeld(endpoint: EndpointCondition): HeldBy | null {
@@ -88,7 +99,7 @@ export function deliveryState(delivery: OutcomeInput, endpoint: EndpointConditio
     heldBy,
     heldUntil: heldBy === "circuit_open" ? (endpoint.circuit?.probeAt ?? null) : null,
     reason: outcome === "failed" || outcome === "cancelled" || outcome === "retrying" ? (delivery.lastError ?? null) : null,
-    test: delivery.event === TEST_EVENT_TYPE,
+    test: isTestDelivery(delivery),
   };
 }
 
