@@ -18,7 +18,7 @@ export function RedeliverButton({ deliveryId, endpointActive }: { deliveryId: st
           Redeliver
         </Button>
         {endpointActive ? (
-          <span className="text-sm text-slate-600">Sends the same payload again now, with the same webhook-id.</span>
+          <span className="text-sm text-slate-600">Sends the same payload again now, with the same webhook-id. The automatic retries stay as they are.</span>
         ) : (
           <span id="redeliver-disabled" className="text-sm text-slate-600">
             The endpoint is disabled; enable it before redelivering.
