@@ -44,7 +44,7 @@ describe("a pending invitation", () => {
   it("copies the invitation link", async () => {
     const { user } = renderActions();
 
-    await user.click(screen.getByRole("button", { name: "Copy invitation link for teammate@example.com" }));
+    await user.click(screen.getByRole("button", { name: "Copy link to the invitation for teammate@example.com" }));
 
     expect(await navigator.clipboard.readText()).toBe(`${window.location.origin}/accept-invitation/inv_7Hq2`);
     expect(received).toHaveLength(0);
@@ -126,7 +126,7 @@ describe("an expired invitation", () => {
     server.use(api.cancelInvitation({ ...invitation, status: "canceled" }));
     const rendered = renderActions({ expired: true });
 
-    expect(screen.queryByRole("button", { name: /Copy invitation link/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Copy link to the invitation/ })).toBeNull();
     const dialog = await openConfirmation(rendered, "Remove");
     expect(within(dialog).getByRole("heading", { name: "Remove expired invitation?" })).toBeTruthy();
     await rendered.user.click(within(dialog).getByRole("button", { name: "Remove invitation" }));

@@ -38,7 +38,7 @@ describe("invite member form", () => {
 
     expect(await screen.findByText("Invitation created for teammate@example.com")).toBeTruthy();
     expect(screen.getByText(`${window.location.origin}/accept-invitation/inv_7Hq2`)).toBeTruthy();
-    expect(screen.getByRole("button", { name: "Copy invitation link" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Copy link to the invitation" })).toBeTruthy();
     expect(received).toMatchObject([
       { method: "POST", path: "/api/auth/organization/invite-member", body: { email: "teammate@example.com", role: "admin", organizationId: makeOrganization().id } },
     ]);
