@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { startApp, type RunningApp } from "../helpers/app-server";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
 import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
+import { describeBrowser, launchBrowser, SCREENSHOTS } from "../helpers/browser";
 
 /**
  * The endpoints list and an endpoint's page, in a real browser against `npm start`: two
@@ -12,12 +13,6 @@ import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
  * section of the endpoint page, the test-event picker sending the type chosen, and both pages
  * at a phone's width.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const SCREENSHOTS = path.resolve(__dirname, "../../e2e-artifacts");
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`Chromium is required for the browser tests in CI (${CHROMIUM} not found)`);
-if (!available) console.warn(`Skipping browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-const describeBrowser = available ? describe : describe.skip;
 
 jest.setTimeout(300_000);
 const PASSWORD = "correct horse battery staple";
@@ -42,10 +37,7 @@ describeBrowser("endpoints in a browser", () => {
     }
     // The receivers are plain http on loopback, which a production build refuses; this instance allows both.
     app = await startApp({ databaseUrl, env: { WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_ALLOW_HTTP: "true" } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchBrowser();
   });
 
   afterAll(async () => {

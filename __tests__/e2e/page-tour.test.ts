@@ -58,7 +58,12 @@ const STOPS: Stop[] = [
   { name: "account-security", as: "owner", path: () => "/account/security" },
   { name: "endpoints", as: "owner", path: ({ org }) => `${org}/webhooks` },
   { name: "new-endpoint", as: "owner", path: ({ org }) => `${org}/webhooks/new` },
+  { name: "delivery-health", as: "owner", path: ({ org }) => `${org}/webhooks/health` },
   { name: "endpoint-detail", as: "owner", path: ({ endpoint }) => endpoint },
+  { name: "endpoint-deliveries", as: "owner", path: ({ endpoint }) => `${endpoint}/deliveries` },
+  { name: "endpoint-settings", as: "owner", path: ({ endpoint }) => `${endpoint}/settings` },
+  { name: "endpoint-secret", as: "owner", path: ({ endpoint }) => `${endpoint}/secret` },
+  { name: "endpoint-danger-zone", as: "owner", path: ({ endpoint }) => `${endpoint}/danger` },
   { name: "delivery-history", as: "owner", path: ({ org }) => `${org}/webhooks/history` },
   { name: "delivery-detail", as: "owner", path: ({ delivery }) => delivery },
   { name: "members", as: "owner", path: ({ org }) => `${org}/members` },
@@ -203,11 +208,12 @@ describeBrowser("every page on a phone and on a desktop", () => {
       await page.getByTestId("endpoint-secret").waitFor();
     }
     await page.goto(`${org}/webhooks`);
-    // Both links read the host; the description tells the cards apart.
-    await page.getByRole("listitem").filter({ hasText: "Order and shipment events" }).getByRole("link").first().click();
+    // Each row shows its endpoint's full URL; pick the fulfilment one by its description.
+    await page.getByRole("row").filter({ hasText: "Order and shipment events" }).getByRole("link").first().click();
     await page.waitForURL(/\/webhooks\/ep_/);
     const endpoint = new URL(page.url()).pathname;
     await page.getByRole("button", { name: "Send test event" }).click();
+    await page.getByRole("button", { name: "Send webhook.test" }).click();
     await page.getByTestId("test-result").getByText(/200/).waitFor();
 
     await page.goto(`${org}/api-keys`);

@@ -171,7 +171,8 @@ describeBrowser("the app shell in a browser", () => {
     await shot(ada, "03-switch-organization");
     await ada.getByRole("link", { name: "Open it in Shell Two" }).click();
     await ada.waitForURL((url) => url.pathname === twoEndpoint);
-    await ada.getByRole("button", { name: "Delete endpoint" }).waitFor();
+    // The endpoint's own page, with the owner's sections.
+    await ada.getByRole("link", { name: "Danger zone" }).waitFor();
     failurePage = undefined;
   });
 
@@ -253,7 +254,7 @@ describeBrowser("the app shell in a browser", () => {
 
   it("says which endpoint was deleted on the list it lands on", async () => {
     failurePage = ada;
-    await ada.goto(twoEndpoint);
+    await ada.goto(`${twoEndpoint}/danger`);
     await ada.getByRole("button", { name: "Delete endpoint" }).click();
     await ada.getByRole("dialog").getByRole("button", { name: "Delete endpoint" }).click();
     await ada.waitForURL(new RegExp(`/orgs/${two}/settings/webhooks$`));
