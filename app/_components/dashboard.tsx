@@ -15,7 +15,7 @@ import { StatTile } from "./stat-tile";
 import { cardClassName } from "./card";
 
 /** Text colour for a success rate in percent: green from 95, amber from 80, red below. */
-function rateTone(rate: number): string {
+export function rateTone(rate: number): string {
   return rate >= 95 ? "text-emerald-700" : rate >= 80 ? "text-amber-700" : "text-red-700";
 }
 
@@ -63,14 +63,15 @@ export function PeriodNav({ period, basePath }: { period: MetricsPeriod; basePat
 }
 
 /**
- * The stat tiles: volume, success, speed, backlog and the state of the endpoints. Every
- * figure comes from the one definition in lib/webhooks/outcomes.ts: the success rate
+ * The stat tiles: volume, success, speed, backlog and — for an organization — the state of
+ * its endpoints (`scope="endpoint"` leaves those out: one endpoint's page shows its own badge).
+ * Every figure comes from the one definition in lib/webhooks/outcomes.ts: the success rate
  * divides delivered by attempted (delivered + retrying + gave up), and says so.
  */
-export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
+export function StatTiles({ metrics, scope = "organization" }: { metrics: WebhookMetrics; scope?: "organization" | "endpoint" }) {
   const any = metrics.attempted > 0;
   return (
-    <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" aria-label="Delivery statistics">
+    <dl className="grid grid-cols-2 gap-4 md:grid-cols-4" aria-label={scope === "endpoint" ? "Endpoint delivery statistics" : "Delivery statistics"}>
       <StatTile
         label="Deliveries"
         value={formatCount(metrics.total)}
@@ -93,23 +94,27 @@ export function StatTiles({ metrics }: { metrics: WebhookMetrics }) {
         value={formatCount(metrics.pending)}
         detail={
           metrics.pending > 0
-            ? `Waiting, retrying or held, any age · ${metrics.held > 0 ? `${formatCount(metrics.held)} held by open circuits · ` : ""}oldest ${formatAge(metrics.oldestPendingAgeSeconds)}`
+            ? `Waiting, retrying or held, any age · ${metrics.held > 0 ? `${formatCount(metrics.held)} held by an open circuit · ` : ""}oldest ${formatAge(metrics.oldestPendingAgeSeconds)}`
             : "Nothing waiting"
         }
       />
-      <StatTile
-        label="Gave up, last 24 h"
-        value={formatCount(metrics.failedLast24h)}
-        valueClassName={metrics.failedLast24h > 0 ? "text-red-700" : undefined}
-        detail="Failed for good: no attempt left, or not worth retrying"
-      />
-      <StatTile
-        label="Open circuits"
-        value={formatCount(metrics.openCircuits)}
-        valueClassName={metrics.openCircuits > 0 ? "text-red-700" : undefined}
-        detail="Endpoints paused after repeated failures"
-      />
-      <StatTile label="Disabled endpoints" value={formatCount(metrics.disabledEndpoints)} detail="Receive nothing until re-enabled" />
+      {scope === "organization" ? (
+        <>
+          <StatTile
+            label="Gave up, last 24 h"
+            value={formatCount(metrics.failedLast24h)}
+            valueClassName={metrics.failedLast24h > 0 ? "text-red-700" : undefined}
+            detail="Failed for good: no attempt left, or not worth retrying"
+          />
+          <StatTile
+            label="Open circuits"
+            value={formatCount(metrics.openCircuits)}
+            valueClassName={metrics.openCircuits > 0 ? "text-red-700" : undefined}
+            detail="Endpoints paused after repeated failures"
+          />
+          <StatTile label="Disabled endpoints" value={formatCount(metrics.disabledEndpoints)} detail="Receive nothing until re-enabled" />
+        </>
+      ) : null}
     </dl>
   );
 }

@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
-import { ChartCard, PeriodNav } from "@/app/_components/dashboard";
+import { ChartCard, PeriodNav, StatTiles } from "@/app/_components/dashboard";
 import { PERIOD_LABELS, parseMetricsPeriod, summarizeSuccessRate } from "@/app/_components/dashboard-text";
 import { OutcomeBadge } from "@/app/_components/delivery-state";
-import { formatAge, formatCount, formatDurationMs, formatPercent } from "@/app/_components/format";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { SeriesChart } from "@/app/_components/series-chart";
-import { StatTile } from "@/app/_components/stat-tile";
 import { Section } from "@/app/_components/card";
 import { getMetricsSeries, getWebhookMetrics, type MetricsPeriod, SERIES_BUCKET_SECONDS } from "@/lib/webhooks/metrics";
 import { SUCCESS_RATE_BASIS } from "@/lib/webhooks/outcomes";
@@ -14,11 +12,6 @@ import { EventList } from "../_components/endpoint-status";
 import { EndpointFrame, loadEndpointPage } from "./_components/endpoint-frame";
 
 export const metadata: Metadata = { title: "Endpoint" };
-
-/** Text colour for a success rate in percent: green from 95, amber from 80, red below. */
-function rateTone(rate: number): string {
-  return rate >= 95 ? "text-emerald-700" : rate >= 80 ? "text-amber-700" : "text-red-700";
-}
 
 /** The endpoint's tiles and chart with one clock, so both count the same deliveries. */
 async function endpointFigures(organizationId: string, endpointId: string, period: MetricsPeriod) {
@@ -59,34 +52,7 @@ export default async function EndpointOverviewPage({
           </div>
           <PeriodNav period={period} basePath={page.path} />
         </div>
-        <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4" aria-label="Endpoint delivery statistics">
-          <StatTile
-            label="Deliveries"
-            value={formatCount(metrics.total)}
-            detail={`${formatCount(metrics.successful)} delivered · ${formatCount(metrics.retrying)} retrying · ${formatCount(metrics.failed)} gave up`}
-          />
-          <StatTile
-            label="Success rate"
-            value={attempted ? formatPercent(metrics.successRate) : "—"}
-            valueClassName={attempted ? rateTone(metrics.successRate) : "text-slate-500"}
-            detail={attempted ? `${formatCount(metrics.successful)} delivered of ${formatCount(metrics.attempted)} attempted` : "Nothing attempted in this period"}
-          />
-          <StatTile
-            label="p95 time to delivery"
-            value={metrics.successful > 0 ? formatDurationMs(metrics.p95DeliveryTimeMs) : "—"}
-            valueClassName={metrics.successful > 0 ? undefined : "text-slate-500"}
-            detail={metrics.successful > 0 ? `Median ${formatDurationMs(metrics.p50DeliveryTimeMs)}, from enqueue to delivered` : "Nothing delivered in this period"}
-          />
-          <StatTile
-            label="Pending backlog"
-            value={formatCount(metrics.pending)}
-            detail={
-              metrics.pending > 0
-                ? `Waiting, retrying or held, any age · ${metrics.held > 0 ? `${formatCount(metrics.held)} held · ` : ""}oldest ${formatAge(metrics.oldestPendingAgeSeconds)}`
-                : "Nothing waiting"
-            }
-          />
-        </dl>
+        <StatTiles metrics={metrics} scope="endpoint" />
         <p className="text-xs text-slate-500">Success rate: {SUCCESS_RATE_BASIS}.</p>
         <ChartCard id="endpoint-success" heading="Success rate (%)" summary={summary}>
           {attempted ? (
