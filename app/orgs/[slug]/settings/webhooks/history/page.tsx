@@ -3,7 +3,6 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { Alert } from "@/app/_components/alert";
 import { buttonClassName } from "@/app/_components/button";
-import { DeliveryStateText } from "@/app/_components/delivery-state";
 import { EmptyState } from "@/app/_components/empty-state";
 import { orgPath } from "@/app/_components/org-paths";
 import { PageHeader } from "@/app/_components/page-header";
@@ -12,12 +11,10 @@ import { requireOrgViewer } from "@/lib/auth/page";
 import { listEndpoints } from "@/lib/webhooks/endpoints";
 import { eventTypeSuggestions, listDeliveries, type DeliveryPage } from "@/lib/webhooks/history";
 import { formatCount, urlHost } from "@/app/_components/format";
-import { linkClass } from "@/app/_components/link-class";
-import { RelativeTime } from "@/app/_components/relative-time";
-import { DataCell, DataTable } from "@/app/_components/data-table";
 import { WebhooksSkeleton } from "../_components/webhooks-skeleton";
 import { HistoryFilters } from "./_components/history-filters";
 import { DEFAULT_PAGE_SIZE, hasFilters, historyHref, parseHistoryQuery, type SearchParams } from "./_components/query";
+import { DeliveryTable } from "../_components/delivery-table";
 
 export const metadata: Metadata = { title: "Delivery history" };
 
@@ -138,42 +135,7 @@ async function DeliveryHistory({ organization, params }: { organization: OrgMemb
             <span className="font-medium text-slate-900">{countText(page)}</span>
             {hasFilters(query.values) ? (page.count === 1 && !page.countCapped ? " matches these filters" : " match these filters") : null}, newest first
           </p>
-          <DataTable
-            stacked
-            labelledBy="deliveries-count"
-            className=""
-            columns={[{ label: "Event" }, { label: "Endpoint" }, { label: "Status" }, { label: "Created" }]}
-          >
-            {page.items.map((item) => (
-              <tr key={item.id} className="hover:bg-slate-50">
-                <DataCell header label="Event">
-                  <Link href={`${historyPath}/${item.id}`} className={`break-all font-mono ${linkClass}`}>
-                    {item.event}
-                  </Link>
-                  <div className="mt-0.5 max-w-56 truncate font-mono text-xs text-slate-500" title={item.idempotencyKey}>
-                    {item.idempotencyKey}
-                  </div>
-                </DataCell>
-                <DataCell label="Endpoint">
-                  {/* Host and path (members get the host only): two endpoints on one host stay apart. */}
-                  <Link href={`${base}/${item.endpointId}`} title={item.endpointUrl} className="break-all text-slate-700 hover:underline">
-                    {item.endpointUrl.replace(/^https?:\/\//, "")}
-                  </Link>
-                </DataCell>
-                <DataCell label="Status">
-                  <DeliveryStateText state={item.state} badge />
-                  {item.state.outcome === "retrying" && item.state.reason ? (
-                    <div className="mt-1 max-w-56 truncate text-xs text-slate-500" title={item.state.reason}>
-                      Last: {item.state.reason}
-                    </div>
-                  ) : null}
-                </DataCell>
-                <DataCell label="Created" className="whitespace-nowrap">
-                  <RelativeTime value={item.createdAt} />
-                </DataCell>
-              </tr>
-            ))}
-          </DataTable>
+          <DeliveryTable items={page.items} historyPath={historyPath} endpointsPath={base} labelledBy="deliveries-count" />
         </div>
       )}
 

@@ -2,15 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Alert } from "@/app/_components/alert";
 import { buttonClassName } from "@/app/_components/button";
-import { DataCell, DataTable } from "@/app/_components/data-table";
-import { DeliveryStateText, OUTCOME_LABELS } from "@/app/_components/delivery-state";
+import { OUTCOME_LABELS } from "@/app/_components/delivery-state";
 import { EmptyState } from "@/app/_components/empty-state";
-import { linkClass } from "@/app/_components/link-class";
-import { RelativeTime } from "@/app/_components/relative-time";
 import { listDeliveries } from "@/lib/webhooks/history";
 import { DELIVERY_STATUSES, historyFilterFields } from "@/lib/webhooks/history-filters";
 import { TabNav } from "../../_components/tab-nav";
 import { EndpointFrame, loadEndpointPage } from "../_components/endpoint-frame";
+import { DeliveryTable } from "../../_components/delivery-table";
 
 export const metadata: Metadata = { title: "Endpoint deliveries" };
 
@@ -71,24 +69,7 @@ export default async function EndpointDeliveriesPage({
             }
           />
         ) : (
-          <DataTable stacked caption={`Recent deliveries to this endpoint${status ? `, ${OUTCOME_LABELS[status].toLowerCase()}` : ""}`} className="" columns={[{ label: "Event" }, { label: "State" }, { label: "Created" }]}>
-            {items.map((item) => (
-              <tr key={item.id} className="hover:bg-slate-50">
-                <DataCell header label="Event">
-                  <Link href={`${page.base}/history/${item.id}`} className={`font-mono ${linkClass}`}>
-                    {item.event}
-                  </Link>
-                  <div className="mt-0.5 break-all font-mono text-xs text-slate-500">{item.idempotencyKey}</div>
-                </DataCell>
-                <DataCell label="State">
-                  <DeliveryStateText state={item.state} badge />
-                </DataCell>
-                <DataCell label="Created" className="whitespace-nowrap">
-                  <RelativeTime value={item.createdAt} />
-                </DataCell>
-              </tr>
-            ))}
-          </DataTable>
+          <DeliveryTable items={items} historyPath={`${page.base}/history`} caption={`Recent deliveries to this endpoint${status ? `, ${OUTCOME_LABELS[status].toLowerCase()}` : ""}`} />
         )}
       </section>
     </EndpointFrame>
