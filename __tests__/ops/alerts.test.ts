@@ -88,6 +88,20 @@ describe("checkWebhookHealth", () => {
     expect(await prisma.webhookAlert.count()).toBe(1);
   });
 
+  it("does not call deliveries held by an open circuit a worker backlog (they are held, not late)", async () => {
+    const org = await makeOrganization();
+    const { endpoint } = await makeEndpoint({ organizationId: org.id, url: "https://paused.example.com/" });
+    await seedDeliveries(org.id, endpoint.id, ["pending", "pending"], at(-200));
+    await prisma.webhookDelivery.updateMany({ where: { endpointId: endpoint.id }, data: { attempts: 5, nextAttemptAt: at(-40) } });
+    await prisma.webhookCircuit.create({ data: { key: endpoint.id, state: "open", consecutiveFailures: 5, openedAt: at(-40), probeAt: at(2) } });
+    const { opened } = await checkWebhookHealth({ now: () => NOW, force: true, notify: silent });
+    expect(opened.filter((alert) => alert.organizationId === org.id && alert.kind === "backlog_age")).toEqual([]);
+    // Once the circuit closes they are due again, and late.
+    await prisma.webhookCircuit.update({ where: { key: endpoint.id }, data: { state: "closed", probeAt: null } });
+    const later = await checkWebhookHealth({ now: () => NOW, force: true, notify: silent });
+    expect(later.opened.filter((alert) => alert.organizationId === org.id).map((alert) => alert.kind)).toEqual(["backlog_age"]);
+  });
+
   it("alerts on disabled endpoints and circuits open for an hour", async () => {
     const org = await makeOrganization();
     const disabled = await makeEndpoint({ organizationId: org.id, url: "https://gone.example.com/" });

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { AlertView } from "@/lib/webhooks/alerting";
 import { type DashboardData, type FailingEndpoint, loadDashboard, METRICS_PERIODS, type MetricsPeriod, SERIES_BUCKET_SECONDS, type WebhookMetrics } from "@/lib/webhooks/metrics";
+import { displayUrl } from "@/lib/webhooks/endpoints";
 import { Badge } from "./badge";
 import { OUTCOME_DESCRIPTIONS, OUTCOME_LABELS } from "./delivery-state";
 import { PERIOD_LABELS, summarizeP95, summarizeSuccessRate } from "./dashboard-text";
@@ -27,12 +28,14 @@ export interface DashboardProps {
   basePath: string;
   /** Where endpoint links go below (`<endpointsPath>/<id>`); `basePath` when left out. */
   endpointsPath?: string;
+  /** Show endpoints by host and path (owners and admins); otherwise by host only (URLs often carry tokens). */
+  fullUrls?: boolean;
 }
 
 /** The delivery-health dashboard of one organization (or of all, for ops) over a period. Loads its own data. */
-export async function Dashboard({ organizationId, period, basePath, endpointsPath }: DashboardProps) {
+export async function Dashboard({ organizationId, period, basePath, endpointsPath, fullUrls }: DashboardProps) {
   const data = await loadDashboard({ organizationId, period });
-  return <DashboardView data={data} basePath={basePath} endpointsPath={endpointsPath} />;
+  return <DashboardView data={data} basePath={basePath} endpointsPath={endpointsPath} fullUrls={fullUrls} />;
 }
 
 /** Links to the same page with `?period=…`: work without JavaScript, one tab stop each. */
@@ -177,12 +180,16 @@ function TopFailing({
   allOrganizations,
   organizationNames,
   endpointsPath,
+  fullUrls,
 }: {
   failing: FailingEndpoint[];
   allOrganizations: boolean;
   organizationNames: Record<string, string>;
   endpointsPath: string;
+  fullUrls: boolean;
 }) {
+  // Host and path tell two endpoints on one host apart; members (and ops, across tenants) see the host only.
+  const label = (url: string) => (fullUrls && !allOrganizations ? displayUrl(url, true).replace(/^https?:\/\//, "") : urlHost(url));
   return (
     <section aria-labelledby="dashboard-failing-heading" className={cardClassName("sm")}>
       <h3 id="dashboard-failing-heading" className="text-sm font-semibold text-slate-900">
@@ -215,13 +222,13 @@ function TopFailing({
               {failing.map((row) => (
                 <tr key={row.endpointId}>
                   <td data-label="Endpoint" className="py-2 pr-3">
-                    <div className="min-w-0 max-w-[16rem] truncate">
+                    <div className="min-w-0 max-w-[16rem] truncate" title={label(row.url)}>
                       {allOrganizations ? (
                         // Ops are not members of other organizations: the settings page would 404, so no link.
                         <span className="font-medium text-slate-900">{urlHost(row.url)}</span>
                       ) : (
                         <Link href={`${endpointsPath}/${row.endpointId}`} className={linkClass}>
-                          {urlHost(row.url)}
+                          {label(row.url)}
                         </Link>
                       )}
                     </div>
@@ -286,7 +293,7 @@ export function OpenAlerts({ alerts, allOrganizations, organizationNames }: { al
 }
 
 /** The dashboard for already loaded data: period links, tiles, charts, status breakdown, failing endpoints, open alerts. */
-export function DashboardView({ data, basePath, endpointsPath = basePath }: { data: DashboardData; basePath: string; endpointsPath?: string }) {
+export function DashboardView({ data, basePath, endpointsPath = basePath, fullUrls = false }: { data: DashboardData; basePath: string; endpointsPath?: string; fullUrls?: boolean }) {
   const { period, metrics, series } = data;
   const allOrganizations = data.organizationId === null;
   const bucketSeconds = SERIES_BUCKET_SECONDS[period];
@@ -331,7 +338,7 @@ export function DashboardView({ data, basePath, endpointsPath = basePath }: { da
           </div>
           <div className="grid gap-4 lg:grid-cols-2">
             <StatusSummary byOutcome={data.byOutcome} />
-            <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} endpointsPath={endpointsPath} />
+            <TopFailing failing={data.failing} allOrganizations={allOrganizations} organizationNames={data.organizationNames} endpointsPath={endpointsPath} fullUrls={fullUrls} />
           </div>
         </>
       )}

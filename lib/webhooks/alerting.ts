@@ -6,7 +6,7 @@ import { logger } from "@/lib/logger";
 import { mailAlertToManagers } from "@/lib/mail/alert-mail";
 import { emitPlatformEvent } from "@/lib/webhooks/platform-events";
 import { sendWebhook } from "@/lib/webhooks/send";
-import { outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
+import { outcomeCaseSql, outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
 
 export type AlertKind = "failure_rate" | "backlog_age" | "endpoint_disabled" | "circuit_open" | "secret_undecryptable";
 
@@ -113,12 +113,15 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
     }
   }
 
-  // Deliveries held for an unopenable secret are not a worker backlog: secret_undecryptable covers them.
+  // Held deliveries (lib/webhooks/outcomes.ts) are not a worker backlog: their endpoint's circuit is open
+  // (circuit_open covers it) or its secret cannot be opened (secret_undecryptable covers it).
   const backlog = await db.$queryRawUnsafe<{ organizationId: string; overdue: Date; count: number }[]>(
     `SELECT d."organizationId", min(d."nextAttemptAt") AS "overdue", count(*)::int AS "count"
        FROM "WebhookDelivery" d
+       JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
+       LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
       WHERE d."status" = 'pending' AND d."nextAttemptAt" <= $1::timestamp(3)
-        AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" b WHERE b."id" = d."endpointId" AND b."signingBlockedAt" IS NOT NULL)
+        AND ${outcomeCaseSql("d", "e", "c")} <> 'held'
       GROUP BY d."organizationId"`,
     sqlTime(new Date(now.getTime() - ALERT_BACKLOG_SECONDS * 1000)),
   );

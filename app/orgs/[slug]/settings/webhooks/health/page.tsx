@@ -35,7 +35,7 @@ export default async function DeliveryHealthPage({
       />
       <WebhooksNav base={base} current="health" />
       <Suspense key={period} fallback={<DashboardSkeleton />}>
-        <Dashboard organizationId={organization.id} period={period} basePath={`${base}/health`} endpointsPath={base} />
+        <Dashboard organizationId={organization.id} period={period} basePath={`${base}/health`} endpointsPath={base} fullUrls={organization.canManage} />
       </Suspense>
     </div>
   );
