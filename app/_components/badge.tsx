@@ -17,15 +17,17 @@ export interface BadgeProps {
   dot?: boolean;
   title?: string;
   className?: string;
+  /** Let a long text wrap on a narrow screen instead of keeping to one line. */
+  wrap?: boolean;
 }
 
 /** A small pill. The text carries the meaning; colour only reinforces it. */
-export function Badge({ tone = "gray", children, dot = false, title, className }: BadgeProps) {
+export function Badge({ tone = "gray", children, dot = false, title, className, wrap = false }: BadgeProps) {
   const style = TONES[tone];
   return (
     <span
       title={title}
-      className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.box} ${className ?? ""}`}
+      className={`inline-flex items-center gap-1.5 ${wrap ? "whitespace-normal" : "whitespace-nowrap"} rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style.box} ${className ?? ""}`}
     >
       {dot ? <span className={`size-1.5 rounded-full ${style.dot}`} aria-hidden="true" /> : null}
       {children}

@@ -157,7 +157,7 @@ export function EndpointHealthBadge({ health }: { health: EndpointHealth }) {
   }
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
-      <Badge tone={tone} dot title={title}>
+      <Badge tone={tone} dot title={title} wrap>
         {text}
       </Badge>
       {health.state === "disabled" && health.reason ? <span className="text-sm text-slate-600">{health.reason}</span> : null}
