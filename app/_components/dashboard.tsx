@@ -222,7 +222,7 @@ function TopFailing({
               {failing.map((row) => (
                 <tr key={row.endpointId}>
                   <td data-label="Endpoint" className="py-2 pr-3">
-                    <div className="min-w-0 max-w-[16rem] truncate" title={label(row.url)}>
+                    <div className="min-w-0 break-all sm:max-w-[16rem] sm:truncate sm:break-normal" title={label(row.url)}>
                       {allOrganizations ? (
                         // Ops are not members of other organizations: the settings page would 404, so no link.
                         <span className="font-medium text-slate-900">{urlHost(row.url)}</span>
