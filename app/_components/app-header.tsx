@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { OrgViewer } from "@/lib/auth/page";
 import { Badge } from "./badge";
 import { FlashNotice } from "./flash-notice";
+import { brandLinkClass } from "./header-bar";
 import { NavLinks } from "./nav-links";
 import { OrgSwitcher } from "./org-switcher";
 import { orgPath } from "./org-paths";
@@ -30,10 +31,7 @@ export function AppHeader({ viewer }: AppHeaderProps) {
         <div className="mx-auto max-w-6xl px-4 sm:px-6">
           <div className="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 pt-3">
             <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1">
-              <Link
-                href={orgPath(organization.slug)}
-                className="rounded text-sm font-semibold uppercase tracking-wide text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
-              >
+              <Link href={orgPath(organization.slug)} className={brandLinkClass}>
                 Webhooks
               </Link>
               <span className="text-slate-300" aria-hidden="true">

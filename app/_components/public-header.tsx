@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { SkipLink } from "./skip-link";
+import { HeaderBar } from "./header-bar";
 
 const navLinkClass =
   "rounded px-2 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600";
@@ -12,34 +12,25 @@ const navLinkClass =
  */
 export function PublicHeader({ authLinks = true }: { authLinks?: boolean }) {
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <SkipLink />
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
-        <Link
-          href="/"
-          className="rounded text-sm font-semibold uppercase tracking-wide text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
-        >
-          Webhooks
+    <HeaderBar>
+      <nav aria-label="Main" className="flex flex-wrap items-center gap-2">
+        <Link href="/docs/webhooks" className={navLinkClass}>
+          Docs
         </Link>
-        <nav aria-label="Main" className="flex flex-wrap items-center gap-2">
-          <Link href="/docs/webhooks" className={navLinkClass}>
-            Docs
-          </Link>
-          {authLinks ? (
-            <>
-              <Link href="/sign-in" className={navLinkClass}>
-                Sign in
-              </Link>
-              <Link
-                href="/sign-up"
-                className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
-              >
-                Sign up
-              </Link>
-            </>
-          ) : null}
-        </nav>
-      </div>
-    </header>
+        {authLinks ? (
+          <>
+            <Link href="/sign-in" className={navLinkClass}>
+              Sign in
+            </Link>
+            <Link
+              href="/sign-up"
+              className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-offset-2"
+            >
+              Sign up
+            </Link>
+          </>
+        ) : null}
+      </nav>
+    </HeaderBar>
   );
 }
