@@ -34,6 +34,9 @@ export interface EnqueueResult {
  * `{event, idempotencyKey, timestamp, data}` is serialised here, once; those
  * bytes are what every attempt signs and sends.
  *
+ * `data` is any JSON-serialisable value, or {@link RawJson} (`rawJson(text)`) to
+ * deliver JSON text exactly as given — large integers and number formats intact.
+ *
  * Idempotent per (organization, idempotencyKey): a repeat — even 50 concurrent
  * ones — returns the first event with `duplicate: true` and never errors.
  * Throws WebhookValidationError (invalid_event_type, reserved_event_type for the
