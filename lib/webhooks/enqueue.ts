@@ -4,6 +4,7 @@ import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
 import { groupCommit } from "@/lib/database/group-commit";
+import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { EventEmitter } from "node:events";
 
 export interface EnqueueOptions {
@@ -100,20 +101,53 @@ async function writeEvent(db: DbClient, row: EventRow): Promise<EnqueueResult> {
  */
 async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(EnqueueResult | WebhookNotFoundError)[]> {
   const organizationIds = [...new Set(rows.map((row) => row.organizationId))];
-  const endpoints = await db.$queryRawUnsafe<{ id: string; organizationId: string; eventTypes: string[] }[]>(
-    `SELECT "id", "organizationId", "eventTypes" FROM "WebhookEndpoint"
-      WHERE "organizationId" = ANY($1::text[]) AND "status" = 'active'
-      ORDER BY "id"`,
-    organizationIds,
-  );
+  const endpoints = await runHot<{ id: string; organizationId: string; eventTypes: string[] }>(db, SUBSCRIBED_ENDPOINTS, [organizationIds]);
   const planned = rows.map((row) => {
     const subscribed = endpoints.filter(
       (endpoint) => endpoint.organizationId === row.organizationId && (endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(row.event)),
     );
     return { row, eventId: newId("evt"), deliveries: subscribed.map((endpoint) => ({ id: newId("msg"), endpointId: endpoint.id })) };
   });
-  const [outcome] = await db.$queryRawUnsafe<{ organizations: string[] | null; inserted: string[] | null }[]>(
-    `WITH input AS (
+  const events = planned.map(({ row, eventId }) => ({
+    event_id: eventId,
+    organization_id: row.organizationId,
+    event: row.event,
+    idempotency_key: row.idempotencyKey,
+    body: row.body,
+    created_at: row.createdAt.toISOString(),
+  }));
+  const deliveries = planned.flatMap(({ eventId, deliveries }) => deliveries.map((delivery) => ({ id: delivery.id, event_id: eventId, endpoint_id: delivery.endpointId })));
+  const [outcome] = await runHot<{ organizations: string[] | null; inserted: string[] | null }>(db, WRITE_EVENTS, [JSON.stringify(events), JSON.stringify(deliveries)]);
+  const organizations = new Set(outcome?.organizations ?? []);
+  const inserted = new Set(outcome?.inserted ?? []);
+  return Promise.all(
+    planned.map(async ({ row, eventId, deliveries }) => {
+      if (!organizations.has(row.organizationId)) {
+        return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
+      }
+      if (inserted.has(eventId)) return { eventId, deliveries, duplicate: false };
+      const existing = await db.webhookEvent.findUniqueOrThrow({
+        where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
+        select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
+      });
+      return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
+    }),
+  );
+}
+
+/** Channel for "new deliveries are due": pg_notify inside the enqueue transaction. */
+export const DELIVERY_CHANNEL = "webhook_deliveries";
+
+const SUBSCRIBED_ENDPOINTS = hotStatement(
+  "webhook_subscribed_endpoints",
+  `SELECT "id", "organizationId", "eventTypes" FROM "WebhookEndpoint"
+    WHERE "organizationId" = ANY($1::text[]) AND "status" = 'active'
+    ORDER BY "id"`,
+);
+
+const WRITE_EVENTS = hotStatement(
+  "webhook_write_events",
+  `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS r(event_id text, organization_id text, event text, idempotency_key text, body text, created_at text)
      ), planned AS (
@@ -142,34 +176,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(En
      SELECT (SELECT array_agg("id") FROM org) AS "organizations",
             (SELECT array_agg("id") FROM event) AS "inserted",
             (SELECT count(*) FROM notify)::int AS "notified"`,
-    JSON.stringify(
-      planned.map(({ row, eventId }) => ({
-        event_id: eventId,
-        organization_id: row.organizationId,
-        event: row.event,
-        idempotency_key: row.idempotencyKey,
-        body: row.body,
-        created_at: row.createdAt.toISOString(),
-      })),
-    ),
-    JSON.stringify(planned.flatMap(({ eventId, deliveries }) => deliveries.map((delivery) => ({ id: delivery.id, event_id: eventId, endpoint_id: delivery.endpointId })))),
-  );
-  const organizations = new Set(outcome?.organizations ?? []);
-  const inserted = new Set(outcome?.inserted ?? []);
-  return Promise.all(
-    planned.map(async ({ row, eventId, deliveries }) => {
-      if (!organizations.has(row.organizationId)) {
-        return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
-      }
-      if (inserted.has(eventId)) return { eventId, deliveries, duplicate: false };
-      const existing = await db.webhookEvent.findUniqueOrThrow({
-        where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
-        select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
-      });
-      return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
-    }),
-  );
-}
+);
 
 /**
  * Group commit for producers ({@link groupCommit}): calls arriving while a
@@ -189,9 +196,6 @@ function sharedWriter() {
   writer ??= eventWriter(sharedPrisma);
   return writer;
 }
-
-/** Channel for "new deliveries are due": pg_notify inside the enqueue transaction. */
-export const DELIVERY_CHANNEL = "webhook_deliveries";
 
 const holder = globalThis as typeof globalThis & { __webhookSignal?: EventEmitter };
 
