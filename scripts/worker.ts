@@ -37,7 +37,7 @@ runCli(async () => {
       .stop()
       .then(() => Promise.all([closeTransport(), closeDatabase()]))
       .then(() => {
-        logger.info({ stats: worker.stats() }, "worker stopped");
+        logger.info({ stats: worker.stats(), usage: worker.usage() }, "worker stopped");
         process.exit(0);
       })
       .catch((error: unknown) => {

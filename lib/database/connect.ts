@@ -83,6 +83,15 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
   // An idle client's error (server restart) must not crash the process; the
   // pool drops that client and the next query reconnects.
   pool.on("error", () => {});
+  // A few connections that commit without waiting for the WAL flush, for hot statements
+  // marked `relaxedDurability` (see lib/database/hot-sql.ts); opened on first use.
+  const relaxedPool = new pg.Pool({
+    connectionString: url,
+    max: Math.max(2, Math.ceil((options.poolSize ?? 10) / 4)),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    options: "-c synchronous_commit=off",
+  });
+  relaxedPool.on("error", () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const withSession = async <T>(work: (session: SqlSession) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
@@ -101,11 +110,12 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     migrate: () => withSession((session) => applyMigrations(session)),
     withSession,
     hotQuery: async <Row>(statement: HotStatement, params: readonly unknown[]) =>
-      (await pool.query({ name: statement.name, text: statement.text, values: [...params], types: UTC_TIMESTAMPS })).rows as Row[],
+      (await (statement.relaxedDurability ? relaxedPool : pool).query({ name: statement.name, text: statement.text, values: [...params], types: UTC_TIMESTAMPS })).rows as Row[],
     listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     async close() {
       await prisma.$disconnect();
       await pool.end().catch(() => {});
+      await relaxedPool.end().catch(() => {});
     },
   };
 }

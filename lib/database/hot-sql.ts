@@ -9,10 +9,18 @@ import type { DbClient } from "@/lib/database/db-types";
 export interface HotStatement {
   readonly name: string;
   readonly text: string;
+  /**
+   * Commit without waiting for the WAL flush (PostgreSQL `synchronous_commit =
+   * off`): for writes whose loss in a database crash is repaired by the engine
+   * itself. Attempt records are: a lost one leaves the delivery leased, the
+   * lease expires and the delivery is sent again with the same `webhook-id` —
+   * at-least-once still holds. Never for events (enqueue) or leases (claim).
+   */
+  readonly relaxedDurability?: boolean;
 }
 
-export function hotStatement(name: string, text: string): HotStatement {
-  return { name, text };
+export function hotStatement(name: string, text: string, options: { relaxedDurability?: boolean } = {}): HotStatement {
+  return { name, text, relaxedDurability: options.relaxedDurability };
 }
 
 /**

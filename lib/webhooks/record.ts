@@ -121,6 +121,8 @@ const RECORD = hotStatement(
             i.response_headers, i.response_body, i.response_body_truncated, i.error_code, i.error, i.success
        FROM input i JOIN updated u ON u."id" = i.delivery_id
      RETURNING "deliveryId"`,
+  // Lost in a database crash, an attempt record only means the delivery is sent again, same webhook-id.
+  { relaxedDurability: true },
 );
 
 /** Records one attempt (see {@link recordAttempts}); throws LeaseLostError when the lease is no longer ours. */

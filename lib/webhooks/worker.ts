@@ -108,12 +108,30 @@ export interface WorkerOptions extends DeliveryEngineOptions {
   heartbeatIntervalMs?: number;
 }
 
+export interface WorkerUsage {
+  slots: number;
+  uptimeMs: number;
+  /** Slot time spent on attempts, summed over slots. */
+  busySlotMs: number;
+  /** Busy slot time ÷ (slots × uptime): 1 means every slot was always in use. */
+  slotUtilisation: number;
+  claims: number;
+  /** Claims that returned nothing. */
+  emptyClaims: number;
+  claimMsTotal: number;
+  /** Deliveries that came through a claim, and straight from this process's producers. */
+  claimed: number;
+  handedOver: number;
+}
+
 export interface WorkerHandle {
   readonly workerId: string;
   /** Attempts in flight right now. */
   inFlight(): number;
   /** Attempts finished since start, by result kind. */
   stats(): Record<AttemptResult["kind"] | "errors", number>;
+  /** How busy the slots were and what the claim cost, since start (logged when the worker stops). */
+  usage(): WorkerUsage;
   /** Stops claiming, waits for in-flight attempts to finish, then resolves. */
   stop(): Promise<void>;
 }
@@ -132,6 +150,8 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   const engine = { ...options, workerId: config.workerId };
   const stats = { attempted: 0, deferred: 0, cancelled: 0, lease_lost: 0, blocked: 0, errors: 0 };
   const inFlight = new Set<Promise<void>>();
+  const usage = { claims: 0, emptyClaims: 0, claimMsTotal: 0, claimed: 0, handedOver: 0, busySlotMs: 0 };
+  const startedAtMs = performance.now();
   let running = true;
   let wake: (() => void) | undefined;
   // Remembers a wake-up that arrived while the loop was busy claiming.
@@ -193,6 +213,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
 
   const launch = (delivery: LoadedDelivery) => {
     load(delivery, 1);
+    const launchedAt = performance.now();
     const task = attemptDelivery(delivery, attemptOptions)
       .then((result) => {
         stats[result.kind]++;
@@ -204,6 +225,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       .finally(() => {
         inFlight.delete(task);
         load(delivery, -1);
+        usage.busySlotMs += performance.now() - launchedAt;
         telemetry().inFlight.set(inFlight.size);
         // Wake the loop only when a batch worth of slots is free (or the backlog ran dry).
         if (concurrency - inFlight.size >= refillAt || inFlight.size === 0) wake?.();
@@ -221,7 +243,12 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       try {
         const free = concurrency - inFlight.size;
         if (free > 0) {
+          const claimStarted = performance.now();
           const leases = await claimDueDeliveries(free, engine);
+          usage.claims++;
+          usage.claimMsTotal += performance.now() - claimStarted;
+          usage.claimed += leases.length;
+          if (leases.length === 0) usage.emptyClaims++;
           leases.forEach(launch);
           backlog = leases.length === free;
         }
@@ -264,6 +291,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       load({ endpointId, organizationId }, -1);
     },
     start(delivery) {
+      usage.handedOver++;
       reserved--;
       load(delivery, -1);
       launch(delivery);
@@ -274,6 +302,20 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
     workerId: config.workerId,
     inFlight: () => inFlight.size,
     stats: () => ({ ...stats }),
+    usage: () => {
+      const uptimeMs = performance.now() - startedAtMs;
+      return {
+        slots: concurrency,
+        uptimeMs: Math.round(uptimeMs),
+        busySlotMs: Math.round(usage.busySlotMs),
+        slotUtilisation: Math.round((usage.busySlotMs / (concurrency * uptimeMs)) * 1000) / 1000,
+        claims: usage.claims,
+        emptyClaims: usage.emptyClaims,
+        claimMsTotal: Math.round(usage.claimMsTotal),
+        claimed: usage.claimed,
+        handedOver: usage.handedOver,
+      };
+    },
     async stop() {
       running = false;
       withdrawSlots();

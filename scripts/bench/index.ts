@@ -5,7 +5,8 @@
  * and dropped). Prints a table, writes bench-results/bench-<mode>.json and an
  * SVG chart. Options: --only embedded|postgres, --n <deliveries>,
  * --scale-n <deliveries per worker-process run>, --scale-concurrency <slots
- * per process>, --rss <deliveries for the memory run, 0 to skip>.
+ * per process>, --rss <deliveries for the memory run, 0 to skip>, --scale-only
+ * (only the worker-process runs).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -204,6 +205,8 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
       commits.push(performance.now() - started);
     }
     results.idleLatencyMs = { p50: percentile(idle, 50), p99: percentile(idle, 99), rawRoundTripP50: percentile(rawTrips, 50), commitP50: percentile(commits, 50) };
+    // The floor under any durable delivery: one commit to store it, one round trip to send it.
+    results.idleLatencyToFloor = ratio(percentile(idle, 50), percentile(rawTrips, 50) + percentile(commits, 50));
 
     // 6. Under load: sample latency while a backlog drains.
     await fast.reset();
@@ -288,6 +291,8 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
   // 11. Worker RSS over a long run (PostgreSQL: the worker is its own process).
   if (scratch) {
     results.workerProcesses = await scaleWorkers(scratch.url);
+    const scale = results.workerProcesses as Record<string, { perSecond: number }>;
+    results.scaleOut4to1 = ratio(scale["4"]!.perSecond, scale["1"]!.perSecond);
     const rssCount = Number(flag("--rss") ?? 100_000);
     if (rssCount > 0) results.workerMemory = await workerMemory(scratch.url, rssCount);
     await scratch.drop();
@@ -299,7 +304,7 @@ async function scaleWorkers(databaseUrl: string) {
   const { getDatabase, closeDatabase, prisma } = await import("@/lib/db");
   const { createEndpoint, sendWebhookNotification } = await import("@/lib/webhooks");
   const { newId } = await import("@/lib/ids");
-  const out: Record<string, { perSecond: number; duplicates: number }> = {};
+  const out: Record<string, { perSecond: number; duplicates: number } & Record<string, unknown>> = {};
   const count = Number(flag("--scale-n") ?? 3_000);
   // Slots per process. With 50 ms per request one process's capacity is slots × 20/s; kept below what
   // this host's CPU caps the whole run at, so the measure shows what adding processes adds.
@@ -316,7 +321,7 @@ async function scaleWorkers(databaseUrl: string) {
     // Hold the backlog until every process is up (start-up is not delivery), then release it at once.
     await prisma.$executeRawUnsafe(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = $2::timestamp(3) WHERE "organizationId" = $1`, orgId, new Date(Date.now() + 86_400_000).toISOString());
     const spawnedAt = new Date();
-    const workers: ChildProcess[] = [];
+    const workers: ReturnType<typeof spawnWorker>[] = [];
     for (let i = 0; i < processes; i++) workers.push(spawnWorker(databaseUrl, slots));
     await waitFor(async () => (await prisma.workerHeartbeat.count({ where: { startedAt: { gte: new Date(spawnedAt.getTime() - 1_000) } } })) >= processes, 120_000, "worker start-up");
     await prisma.$executeRawUnsafe(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = $2::timestamp(3) WHERE "organizationId" = $1`, orgId, new Date().toISOString());
@@ -324,22 +329,64 @@ async function scaleWorkers(databaseUrl: string) {
     const started = performance.now();
     await waitFor(async () => (await prisma.webhookDelivery.count({ where: { organizationId: orgId, status: "delivered" } })) >= count, 900_000, `${processes} worker(s)`, 200);
     const ms = performance.now() - started;
-    await Promise.all(workers.map((worker) => new Promise((resolve) => { worker.once("exit", resolve); worker.kill("SIGTERM"); })));
+    const usages = await Promise.all(workers.map((worker) => stopWorker(worker)));
     const stats = await receiver.stats();
-    out[String(processes)] = { perSecond: perSecond(count, ms), duplicates: stats.duplicates };
+    out[String(processes)] = {
+      perSecond: perSecond(count, ms),
+      duplicates: stats.duplicates,
+      // Per process: busy slot time ÷ (slots × the delivery window), and what its claims cost.
+      slotUtilisation: usages.map((usage) => Math.round((usage.busySlotMs / (Number(slots) * ms)) * 100) / 100),
+      claims: usages.map((usage) => usage.claims),
+      emptyClaims: usages.map((usage) => usage.emptyClaims),
+      claimMsAvg: usages.map((usage) => Math.round((usage.claimMsTotal / Math.max(1, usage.claims)) * 10) / 10),
+      deliveredPerClaim: usages.map((usage) => Math.round((usage.claimed / Math.max(1, usage.claims)) * 10) / 10),
+    };
     receiver.stop();
   }
   await closeDatabase();
   return { slotsPerProcess: Number(slots), ...out };
 }
 
-/** A worker process (tsx as a loader, so the pid is the worker's own). */
-function spawnWorker(databaseUrl: string, slots: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
+/** A worker process (tsx as a loader, so the pid is the worker's own). Its log lines (JSON) are kept for its usage report. */
+function spawnWorker(databaseUrl: string, slots: string): ChildProcess & { logLines: string[] } {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "10", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: slots, WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "error" },
-    stdio: "ignore",
+    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "10", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: slots, WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "ignore"],
+  }) as ChildProcess & { logLines: string[] };
+  child.logLines = [];
+  let rest = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split("\n");
+    rest = lines.pop() ?? "";
+    child.logLines.push(...lines);
   });
+  return child;
+}
+
+interface WorkerUsageReport {
+  busySlotMs: number;
+  claims: number;
+  emptyClaims: number;
+  claimMsTotal: number;
+  claimed: number;
+}
+
+/** SIGTERM, wait for the exit, and read the usage the worker logged as it stopped. */
+async function stopWorker(worker: ChildProcess & { logLines: string[] }): Promise<WorkerUsageReport> {
+  await new Promise((resolve) => {
+    worker.once("exit", resolve);
+    worker.kill("SIGTERM");
+  });
+  for (const line of worker.logLines) {
+    try {
+      const entry = JSON.parse(line) as { msg?: string; usage?: WorkerUsageReport };
+      if (entry.msg === "worker stopped" && entry.usage) return entry.usage;
+    } catch {
+      // not a JSON line
+    }
+  }
+  throw new Error("the worker did not report its usage when it stopped");
 }
 
 /** Resident memory of a process in MiB (Linux /proc). */
@@ -397,10 +444,7 @@ async function workerMemory(databaseUrl: string, count: number) {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   const perSecond = Math.round((count / (performance.now() - started)) * 1000);
-  await new Promise((resolve) => {
-    worker.once("exit", resolve);
-    worker.kill("SIGTERM");
-  });
+  await stopWorker(worker);
   receiver.stop();
   await closeDatabase();
   return { deliveries: count, perSecond, startMiB: samples[0]!.rssMiB, endMiB: samples.at(-1)!.rssMiB, maxMiB: Math.max(...samples.map((sample) => sample.rssMiB)), samples };
@@ -436,6 +480,16 @@ async function main() {
   process.env.WEBHOOK_ENCRYPTION_KEYS ??= `bench:${randomBytes(32).toString("base64")}`;
   const only = flag("--only");
   const admin = process.env.DATABASE_URL;
+  if (args.includes("--scale-only")) {
+    // Just the worker-process runs (PostgreSQL), for looking into scale-out.
+    const scratch = await scratchPostgres(admin!);
+    process.env.DATABASE_URL = scratch.url;
+    process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = "true";
+    process.env.LOG_LEVEL = "warn";
+    console.log(JSON.stringify(await scaleWorkers(scratch.url), null, 2));
+    await scratch.drop();
+    process.exit(0);
+  }
   const modes: ("embedded" | "postgres")[] = [];
   if (only !== "postgres") modes.push("embedded");
   if (only !== "embedded" && admin) modes.push("postgres");
