@@ -103,14 +103,38 @@ export interface ClaimInput {
  *
  * Organizations with due work are found by a skip scan of the
  * `(status, organizationId, nextAttemptAt)` index (one probe per organization
- * with pending deliveries), and each is read in due order up to a window that
- * shrinks as more organizations compete (twice its fair share, at least
- * {@link MIN_ORGANIZATION_WINDOW}), so the rows locked per claim stay near `limit`.
+ * with pending deliveries) — first counted, by a small statement of its own, to
+ * size the window — and each is read in due order from that index up to the
+ * window, which shrinks as more organizations compete (twice its fair share,
+ * at least {@link MIN_ORGANIZATION_WINDOW}), so the rows read and locked per
+ * claim stay near `limit` however deep the backlog. Nothing is claimed (one
+ * cheap statement) when no organization has due work.
  */
 export async function claimLeases(db: DbClient, input: ClaimInput): Promise<LoadedDelivery[]> {
   const leaseUntil = new Date(input.now.getTime() + input.leaseSeconds * 1000);
-  const rows = await runHot<LeasedRow>(db, CLAIM, [sqlTime(input.now), input.limit, input.endpointConcurrency, input.workerId, sqlTime(leaseUntil), input.organizationConcurrency || NO_CAP, MIN_ORGANIZATION_WINDOW]);
+  const [{ due }] = (await runHot<{ due: number }>(db, DUE_ORGANIZATIONS, [sqlTime(input.now)])) as [{ due: number }];
+  if (due === 0) return [];
+  const rows = await runHot<LeasedRow>(db, CLAIM, [
+    sqlTime(input.now),
+    input.limit,
+    input.endpointConcurrency,
+    input.workerId,
+    sqlTime(leaseUntil),
+    input.organizationConcurrency || NO_CAP,
+    organizationWindow(input.limit, due),
+  ]);
   return rows.map(toLoadedDelivery);
+}
+
+/**
+ * The most due rows read (and locked) per organization in one claim: twice its
+ * fair share of `limit` when `due` organizations compete, at least
+ * {@link MIN_ORGANIZATION_WINDOW}, never more than `limit`. A number known when
+ * the statement is planned, so each organization's due rows are read in order
+ * from the index and the read stops there, however deep the backlog.
+ */
+export function organizationWindow(limit: number, due: number): number {
+  return Math.min(limit, Math.max(Math.ceil((2 * limit) / Math.max(due, 1)), MIN_ORGANIZATION_WINDOW));
 }
 
 const NO_CAP = 2_147_483_647;
@@ -123,7 +147,28 @@ const ELIGIBLE = `d."status" = 'pending'
           AND d."nextAttemptAt" <= $1::timestamp(3)
           AND (d."leaseExpiresAt" IS NULL OR d."leaseExpiresAt" <= $1::timestamp(3))`;
 
-const CLAIM = hotStatement("webhook_claim_leases", `WITH RECURSIVE in_flight AS (
+/** Organizations with pending deliveries: a skip scan, one index probe per organization. */
+const PENDING_ORGANIZATIONS = `pending_orgs AS (
+   (SELECT d."organizationId" AS "id" FROM "WebhookDelivery" d WHERE d."status" = 'pending' ORDER BY d."organizationId" LIMIT 1)
+   UNION ALL
+   SELECT (SELECT d."organizationId" FROM "WebhookDelivery" d
+            WHERE d."status" = 'pending' AND d."organizationId" > p."id" ORDER BY d."organizationId" LIMIT 1)
+     FROM pending_orgs p WHERE p."id" IS NOT NULL
+ )`;
+
+/** How many organizations have due work now ($1): sets the per-organization window of the claim. */
+const DUE_ORGANIZATIONS = hotStatement(
+  "webhook_due_organizations",
+  `WITH RECURSIVE ${PENDING_ORGANIZATIONS}
+   SELECT count(*)::int AS "due"
+     FROM pending_orgs p
+     JOIN "Organization" o ON o."id" = p."id" AND o."deletionScheduledAt" IS NULL
+    WHERE EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."organizationId" = p."id" AND ${ELIGIBLE})`,
+);
+
+const CLAIM = hotStatement(
+  "webhook_claim_leases",
+  `WITH RECURSIVE in_flight AS (
    -- Leased rows only (an index range on leaseExpiresAt), counted per endpoint.
    SELECT f."endpointId", f."organizationId", count(*)::int AS "count"
      FROM "WebhookDelivery" f
@@ -131,42 +176,36 @@ const CLAIM = hotStatement("webhook_claim_leases", `WITH RECURSIVE in_flight AS 
     GROUP BY f."endpointId", f."organizationId"
  ), org_in_flight AS (
    SELECT "organizationId", sum("count")::int AS "count" FROM in_flight GROUP BY "organizationId"
- ), pending_orgs AS (
-   -- Each organization with pending deliveries once: a skip scan, one index probe per organization.
-   (SELECT d."organizationId" AS "id" FROM "WebhookDelivery" d WHERE d."status" = 'pending' ORDER BY d."organizationId" LIMIT 1)
-   UNION ALL
-   SELECT (SELECT d."organizationId" FROM "WebhookDelivery" d
-            WHERE d."status" = 'pending' AND d."organizationId" > p."id" ORDER BY d."organizationId" LIMIT 1)
-     FROM pending_orgs p WHERE p."id" IS NOT NULL
- ), due_orgs AS (
+ ), blocked AS (
+   -- Endpoints that get nothing this round: an open circuit (or a probe in
+   -- flight), a secret no key opens, or already at their in-flight limit. Left out BEFORE
+   -- the window is cut, so a stalled endpoint's older backlog cannot fill it and starve the
+   -- others; and checked as a plain filter on the index scan, which keeps the read in order.
+   SELECT c."key" AS "id" FROM "WebhookCircuit" c
+    WHERE (c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
+       OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))
+   UNION SELECT b."id" FROM "WebhookEndpoint" b WHERE b."signingBlockedAt" IS NOT NULL
+   UNION SELECT i."endpointId" FROM in_flight i WHERE i."count" >= $3
+ ), ${PENDING_ORGANIZATIONS}, due_orgs AS (
    SELECT p."id", COALESCE(oi."count", 0) AS "inFlight"
      FROM pending_orgs p
      -- A deleted organization's deliveries stop at once (its pending ones are cancelled too).
      JOIN "Organization" o ON o."id" = p."id" AND o."deletionScheduledAt" IS NULL
      LEFT JOIN org_in_flight oi ON oi."organizationId" = p."id"
     WHERE COALESCE(oi."count", 0) < $6
-      AND EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."organizationId" = p."id" AND ${ELIGIBLE})
- ), fair_window AS (
-   SELECT greatest(ceil(2.0 * $2 / greatest(count(*), 1)), $7)::int AS "perOrganization" FROM due_orgs
  ), candidates AS (
    SELECT c.*, o."inFlight" AS "orgInFlight"
      FROM due_orgs o
-    CROSS JOIN fair_window w
     CROSS JOIN LATERAL (
       SELECT d."id", d."organizationId", d."endpointId", d."eventId", d."nextAttemptAt"
         FROM "WebhookDelivery" d
        WHERE d."organizationId" = o."id" AND ${ELIGIBLE}
-         AND NOT EXISTS (
-           SELECT 1 FROM "WebhookCircuit" c
-            WHERE c."key" = d."endpointId"
-              AND ((c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
-                OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))))
-         AND NOT EXISTS (SELECT 1 FROM "WebhookEndpoint" b WHERE b."id" = d."endpointId" AND b."signingBlockedAt" IS NOT NULL)
-         -- Endpoints already at their limit are left out BEFORE the window is cut, so a
-         -- stalled endpoint's older backlog cannot fill it and starve the others.
-         AND NOT EXISTS (SELECT 1 FROM in_flight i WHERE i."endpointId" = d."endpointId" AND i."count" >= $3)
+         -- NOT IN (not NOT EXISTS): a hashed filter on the index scan, not an anti-join whose
+         -- estimate (with few endpoints, "no row passes") would turn the ordered read into a full sort.
+         AND d."endpointId" NOT IN (SELECT "id" FROM blocked)
        ORDER BY d."nextAttemptAt"
-       LIMIT least($2, w."perOrganization", $6 - o."inFlight")
+       -- $7: the per-organization window (organizationWindow), a constant for the planner.
+       LIMIT $7
        FOR UPDATE OF d SKIP LOCKED
     ) c
  ), by_endpoint AS (
@@ -177,7 +216,7 @@ const CLAIM = hotStatement("webhook_claim_leases", `WITH RECURSIVE in_flight AS 
    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b."organizationId" ORDER BY b."nextAttemptAt") + b."orgInFlight" AS "share"
      FROM by_endpoint b WHERE b."endpointLoad" <= $3
  ), chosen AS (
-   SELECT "id", "endpointId", "eventId" FROM by_organization ORDER BY "share", "nextAttemptAt" LIMIT $2
+   SELECT "id", "endpointId", "eventId" FROM by_organization WHERE "share" <= $6 ORDER BY "share", "nextAttemptAt" LIMIT $2
  )
  UPDATE "WebhookDelivery" d
     SET "leaseOwner" = $4, "leaseExpiresAt" = $5::timestamp(3)
@@ -186,4 +225,5 @@ const CLAIM = hotStatement("webhook_claim_leases", `WITH RECURSIVE in_flight AS 
    JOIN "WebhookEvent" v ON v."id" = chosen."eventId"
    LEFT JOIN "WebhookCircuit" c ON c."key" = chosen."endpointId"
   WHERE d."id" = chosen."id"
- RETURNING ${LEASED_COLUMNS}`);
+ RETURNING ${LEASED_COLUMNS}`,
+);
