@@ -64,7 +64,8 @@ class InnerTime {
  * The mix, per row number n (deterministic): organization 0 has half the rows, 1 a fifth, the
  * others a tenth each; three endpoints each; six event types; created over the last 30 days;
  * 80 % delivered (1–3 attempts), 6 % failed (3), 4 % cancelled (1), 10 % pending and due
- * (4 % retrying after 1–2 attempts, 6 % not tried yet).
+ * (4 % retrying after 1–2 attempts, 6 % not tried yet). Each batch is inserted in creation order,
+ * as the engine writes rows, so a period's rows sit together in the table as they would.
  */
 const SEED_SQL = `WITH src AS (
    SELECT n, h, (h / 6) % 100 AS s, CASE WHEN n % 10 < 5 THEN 0 WHEN n % 10 < 7 THEN 1 ELSE n % 10 - 5 END AS oi,
@@ -78,7 +79,7 @@ const SEED_SQL = `WITH src AS (
      FROM src
  ), events AS (
    INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
-   SELECT 'evt_' || tag, org, type, tag, json_build_object('type', type, 'idempotencyKey', tag, 'data', json_build_object('n', n, 'amount', h % 10000))::text, ts FROM seeded
+   SELECT 'evt_' || tag, org, type, tag, json_build_object('type', type, 'idempotencyKey', tag, 'data', json_build_object('n', n, 'amount', h % 10000))::text, ts FROM seeded ORDER BY ts
  )
  INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey", "status", "attempts", "nextAttemptAt", "lastStatusCode", "lastError", "createdAt", "deliveredAt", "updatedAt")
  SELECT 'msg_' || tag, org, 'evt_' || tag, ep, type, tag, status::"DeliveryStatus", attempts,
@@ -87,7 +88,7 @@ const SEED_SQL = `WITH src AS (
         CASE status WHEN 'failed' THEN 'HTTP 500' WHEN 'cancelled' THEN 'Endpoint disabled' WHEN 'pending' THEN CASE WHEN attempts > 0 THEN 'HTTP 503' END END,
         ts, CASE WHEN status = 'delivered' THEN ts + (attempts - 1) * interval '1 minute' + (40 + h % 3000) * interval '1 millisecond' END,
         ts + attempts * interval '1 minute'
-   FROM seeded`;
+   FROM seeded ORDER BY ts`;
 
 /** Each seeded delivery's attempts (1..attempts; the last one of a delivered delivery succeeded). */
 const SEED_ATTEMPTS_SQL = `INSERT INTO "WebhookAttempt" ("id", "organizationId", "deliveryId", "endpointId", "number", "trigger", "startedAt", "durationMs", "url", "requestHeaders", "statusCode", "responseHeaders", "responseBody", "success")
@@ -99,7 +100,8 @@ const SEED_ATTEMPTS_SQL = `INSERT INTO "WebhookAttempt" ("id", "organizationId",
         CASE WHEN d."status" = 'delivered' AND k = d."attempts" THEN 'ok' ELSE 'Internal Server Error' END,
         d."status" = 'delivered' AND k = d."attempts"
    FROM "WebhookDelivery" d CROSS JOIN LATERAL generate_series(1, d."attempts") AS k
-  WHERE d."id" >= $1 AND d."id" <= $2`;
+  WHERE d."id" >= $1 AND d."id" <= $2
+  ORDER BY d."createdAt", k`;
 
 const tag = (n: number) => `sz${String(n).padStart(24, "0")}`; // ids shaped like real ones: msg_ and 26 characters
 
