@@ -123,10 +123,15 @@ function filterWhere(filters: DeliveryFilters, heldIds: readonly string[]): Pris
   };
 }
 
-/** Rows past `key` in `direction` (newest first by createdAt, then id). */
+/**
+ * Rows past `key` in `direction` (newest first by createdAt, then id). The plain bound on
+ * createdAt says the same as the OR but lets the (organizationId, createdAt) index start at the
+ * cursor: without it a deep page reads every newer row of the organization first.
+ */
 function beyond(key: { createdAt: Date; id: string }, direction: HistoryCursor["direction"]): Prisma.WebhookDeliveryWhereInput {
   const side = direction === "older" ? "lt" : "gt";
-  return { OR: [{ createdAt: { [side]: key.createdAt } }, { createdAt: key.createdAt, id: { [side]: key.id } }] };
+  const sideOrEqual = direction === "older" ? "lte" : "gte";
+  return { createdAt: { [sideOrEqual]: key.createdAt }, OR: [{ createdAt: { [side]: key.createdAt } }, { createdAt: key.createdAt, id: { [side]: key.id } }] };
 }
 
 function readCursor(cursor: DeliveryFilters["cursor"]): HistoryCursor | undefined {

@@ -85,23 +85,15 @@ export interface PruneResult {
 export async function pruneExpired(options: { retentionDays: number; now?: () => Date; prisma?: DbClient; batchSize?: number }): Promise<PruneResult> {
   const db = options.prisma ?? sharedPrisma;
   const now = options.now?.() ?? new Date();
-  const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000).toISOString();
+  const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
   const batchSize = options.batchSize ?? RETENTION_BATCH_SIZE;
   let events = 0;
   for (;;) {
-    const deleted = await db.$executeRawUnsafe(
-      `DELETE FROM "WebhookEvent" WHERE "id" IN (
-         SELECT e."id" FROM "WebhookEvent" e
-          WHERE e."createdAt" < $1::timestamp(3)
-            AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'pending')
-          LIMIT $2)`,
-      cutoff,
-      batchSize,
-    );
+    const deleted = await pruneEventBatch({ db, cutoff, batchSize });
     events += deleted;
     if (deleted < batchSize) break;
   }
-  const alerts = await db.$executeRawUnsafe(`DELETE FROM "WebhookAlert" WHERE "resolvedAt" < $1::timestamp(3)`, cutoff);
+  const alerts = await db.$executeRawUnsafe(`DELETE FROM "WebhookAlert" WHERE "resolvedAt" < $1::timestamp(3)`, cutoff.toISOString());
   // A rotated-out secret signs nothing once its grace ends; keeping it only keeps something to leak.
   const previousSecrets = await db.$executeRawUnsafe(
     `UPDATE "WebhookEndpoint" SET "previousSecretEncrypted" = NULL, "previousSecretExpiresAt" = NULL
@@ -110,4 +102,21 @@ export async function pruneExpired(options: { retentionDays: number; now?: () =>
   );
   const rateLimitWindows = await pruneRateLimitBudgets(db, now);
   return { events, alerts, previousSecrets, rateLimitWindows };
+}
+
+/**
+ * One batch of the prune: deletes up to `batchSize` events created before `cutoff` that have no
+ * pending delivery (their deliveries and attempts go with them by cascade). Returns how many
+ * events were deleted; fewer than `batchSize` means nothing is left to prune.
+ */
+export async function pruneEventBatch(options: { db: DbClient; cutoff: Date; batchSize: number }): Promise<number> {
+  return options.db.$executeRawUnsafe(
+    `DELETE FROM "WebhookEvent" WHERE "id" IN (
+       SELECT e."id" FROM "WebhookEvent" e
+        WHERE e."createdAt" < $1::timestamp(3)
+          AND NOT EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."eventId" = e."id" AND d."status" = 'pending')
+        LIMIT $2)`,
+    options.cutoff.toISOString(),
+    options.batchSize,
+  );
 }

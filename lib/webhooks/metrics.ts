@@ -2,7 +2,7 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { listOpenAlerts, type AlertView } from "@/lib/webhooks/alerting";
 import { WebhookValidationError } from "@/lib/webhooks/errors";
-import { DELIVERY_OUTCOMES, type DeliveryOutcome, outcomeCaseSql, outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
+import { DELIVERY_OUTCOMES, type DeliveryOutcome, heldSql, outcomeCaseSql, outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
 
 export const METRICS_PERIODS = { "1h": 3_600, "24h": 86_400, "7d": 604_800, "30d": 2_592_000 } as const;
 export type MetricsPeriod = keyof typeof METRICS_PERIODS;
@@ -102,13 +102,17 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
       sqlTime(now),
       endpoint,
     ),
+    // The backlog counted per endpoint from the (endpointId, status) index alone, and its oldest
+    // row by one probe of (organizationId, status, createdAt): no delivery row is read, however deep the backlog.
     db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT count(*)::int AS "pending", min(d."createdAt") AS "oldest",
-              count(*) FILTER (WHERE ${outcomeCaseSql("d", "e", "c")} = 'held')::int AS "held"
-         FROM "WebhookDelivery" d
-         JOIN "WebhookEndpoint" e ON e."id" = d."endpointId"
-         LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
-        WHERE ($1::text IS NULL OR d."organizationId" = $1) AND ($2::text IS NULL OR d."endpointId" = $2) AND d."status" = 'pending'`,
+      `SELECT COALESCE(sum(p."count"), 0)::int AS "pending",
+              COALESCE(sum(p."count") FILTER (WHERE ${heldSql("e", "c")}), 0)::int AS "held",
+              (SELECT min(o."createdAt") FROM "WebhookDelivery" o
+                WHERE ($1::text IS NULL OR o."organizationId" = $1) AND ($2::text IS NULL OR o."endpointId" = $2) AND o."status" = 'pending') AS "oldest"
+         FROM "WebhookEndpoint" e
+         LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
+        CROSS JOIN LATERAL (SELECT count(*) AS "count" FROM "WebhookDelivery" d WHERE d."endpointId" = e."id" AND d."status" = 'pending') p
+        WHERE ($1::text IS NULL OR e."organizationId" = $1) AND ($2::text IS NULL OR e."id" = $2)`,
       org,
       endpoint,
     ),

@@ -235,7 +235,15 @@ export function endpointHealth(
  */
 export function outcomeCaseSql(d: string, e: string, c: string): string {
   return `CASE WHEN ${d}."status" <> 'pending' THEN ${d}."status"::text
-               WHEN ${e}."signingBlockedAt" IS NOT NULL OR (${c}."state" IS NOT NULL AND ${c}."state" <> 'closed') THEN 'held'
+               WHEN ${heldSql(e, c)} THEN 'held'
                WHEN ${d}."attempts" > 0 THEN 'retrying'
                ELSE 'pending' END`;
+}
+
+/**
+ * True when an endpoint `e` (with its circuit `c`, LEFT JOINed) holds its pending deliveries:
+ * the SQL of {@link isHeld}.
+ */
+export function heldSql(e: string, c: string): string {
+  return `(${e}."signingBlockedAt" IS NOT NULL OR (${c}."state" IS NOT NULL AND ${c}."state" <> 'closed'))`;
 }
