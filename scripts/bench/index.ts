@@ -6,7 +6,9 @@
  * SVG chart. Options: --only embedded|postgres, --n <deliveries>,
  * --scale-n <deliveries per worker-process run>, --scale-concurrency <slots
  * per process>, --rss <deliveries for the memory run, 0 to skip>, --scale-only
- * (only the worker-process runs).
+ * (only the worker-process runs), --skip-size / --size-sizes 10k,100k (the
+ * size-scaling runs, scripts/bench/size.ts), --skip-http (the HTTP front door,
+ * scripts/bench/http.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -500,6 +502,22 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
     results.push(result);
   }
+  const postgres = results.find((result) => result.mode === "postgres");
+  // 12. Cost as data grows (scripts/bench/size.ts): PostgreSQL at 10k, 100k and 1M deliveries.
+  if (admin && !args.includes("--skip-size")) {
+    const { runSizeBench } = await import("./size");
+    const sizes = (flag("--size-sizes") ?? "10k,100k,1M").split(",") as ("10k" | "100k" | "1M")[];
+    const size = await runSizeBench({ databaseUrl: admin, sizes, embeddedSizes: [] });
+    if (postgres) postgres.sizeScaling = size.sizeScaling;
+    process.env.DATABASE_URL = admin;
+  }
+  // 13. The HTTP front door (scripts/bench/http.ts): the production server on both databases.
+  if (!args.includes("--skip-http")) {
+    const { runHttpBench } = await import("./http");
+    const http = await runHttpBench({ databaseUrl: admin, modes: only ? [only as "embedded" | "postgres"] : undefined });
+    const target = postgres ?? results[0];
+    if (target) Object.assign(target, { ingestToRoute: http.ingestToRoute, embeddedIngestToPostgres: http.embeddedIngestToPostgres, ingestP99ToP50: http.ingestP99ToP50, http });
+  }
   const out = path.join(root, "bench-results");
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "bench.json"), JSON.stringify(results, null, 2));
@@ -521,7 +539,13 @@ async function main() {
       const t = r.twoTenants;
       rows.push(["two tenants: B's latency p50/p99 while A drains", `${t.bLatencyMs.p50}/${t.bLatencyMs.p99} ms (A: ${t.aDeliveredWhenBFinished}/${t.aDeliveries} done by then, ${t.aPerSecond}/s)`]);
     }
-    if (r.workerProcesses) rows.push(["worker processes @50 ms", JSON.stringify(r.workerProcesses)]);
+    rows.push(["idle latency p50 ÷ (round trip + commit)", `${r.idleLatencyToFloor}x`]);
+    if (r.workerProcesses) {
+      rows.push(["worker processes @50 ms", JSON.stringify(Object.fromEntries(Object.entries(r.workerProcesses).map(([k, v]) => [k, typeof v === "object" ? (v as { perSecond: number }).perSecond : v])))]);
+      rows.push(["4 ÷ 1 worker processes", `${r.scaleOut4to1}x; slot utilisation at 4: ${JSON.stringify(r.workerProcesses["4"]?.slotUtilisation)}`]);
+    }
+    if (r.ingestToRoute !== undefined) rows.push(["ingest ÷ trivial route (req/s); embedded ÷ PostgreSQL ingest", `${r.ingestToRoute}x; ${r.embeddedIngestToPostgres}x; p99 ÷ p50 ${r.ingestP99ToP50}`]);
+    if (r.sizeScaling) for (const [measure, row] of Object.entries(r.sizeScaling)) rows.push([`size: ${measure}`, JSON.stringify(row)]);
     if (r.workerMemory) rows.push([`worker RSS over ${r.workerMemory.deliveries}`, `${r.workerMemory.startMiB} → ${r.workerMemory.endMiB} MiB (max ${r.workerMemory.maxMiB}) at ${r.workerMemory.perSecond}/s`]);
     for (const [label, value] of rows) console.log(`  ${label.padEnd(48)} ${value}`);
   }
