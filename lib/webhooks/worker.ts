@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { LookupFunction } from "node:net";
 import { getDatabase, prisma as sharedPrisma } from "@/lib/db";
+import { runAsBackground } from "@/lib/database/priority";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
@@ -165,7 +166,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       update: { lastSeenAt: now, inFlight: inFlight.size, counters },
     });
   };
-  const beat = () => void heartbeat().catch((error: unknown) => logger.debug({ err: error }, "heartbeat failed"));
+  const beat = () => runAsBackground(() => void heartbeat().catch((error: unknown) => logger.debug({ err: error }, "heartbeat failed")));
   const heartbeatTimer = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   heartbeatTimer.unref();
   beat();
@@ -229,7 +230,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       wake = undefined;
     }
   };
-  const done = loop();
+  const done = runAsBackground(loop);
 
   return {
     workerId: config.workerId,
