@@ -244,9 +244,9 @@ async function load(base: string, pathname: string, spec: Load, options: { conne
     ...spec,
   });
   const failures = result.non2xx + result.errors + result.timeouts;
-  if (failures > 0) {
+  if (failures > 0 || result.requests.total === 0) {
     const codes = JSON.stringify(result.statusCodeStats);
-    throw new Error(`${spec.method ?? "GET"} ${pathname}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts (status codes ${codes})`);
+    throw new Error(`${spec.method ?? "GET"} ${pathname}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts, ${result.requests.total} answered (status codes ${codes})`);
   }
   return {
     requestsPerSecond: Math.round(result.requests.average),
