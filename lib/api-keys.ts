@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
+import { cachedKey, forgetKeys, noteKeyUse, rememberKey, type KnownKey } from "@/lib/api-key-cache";
 import type { DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 
@@ -62,26 +63,37 @@ export async function listApiKeys(options: { organizationId: string; prisma?: Db
   return rows.map(toView);
 }
 
-/** Revokes a key of the organization; revoking twice is harmless. */
+/** Revokes a key of the organization; revoking twice is harmless. Other processes stop accepting it within API_KEY_CACHE_TTL_MS. */
 export async function revokeApiKey(options: { organizationId: string; keyId: string; prisma?: DbClient; now?: () => Date }): Promise<ApiKeyView> {
   const db = options.prisma ?? sharedPrisma;
   const row = await db.apiKey.findFirst({ where: { id: options.keyId, organizationId: options.organizationId } });
   if (!row) throw new WebhookNotFoundError("api_key_not_found", `API key ${options.keyId} not found`);
+  forgetKeys({ keyId: row.id });
   if (row.revokedAt) return toView(row);
-  return toView(await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: options.now?.() ?? new Date() } }));
+  const revoked = toView(await db.apiKey.update({ where: { id: row.id }, data: { revokedAt: options.now?.() ?? new Date() } }));
+  // Again after the write: a request in between may have cached the key from the old row.
+  forgetKeys({ keyId: row.id });
+  return revoked;
 }
 
-/** The organization a presented key belongs to, or null for an unknown or revoked key, or one of an organization scheduled for deletion. */
+/**
+ * The organization a presented key belongs to, or null for an unknown or
+ * revoked key, or one of an organization scheduled for deletion. Answers from
+ * the process's key cache when it can (see lib/api-key-cache.ts): no query and
+ * no write on a hot key; `lastUsedAt` is written in batches.
+ */
 export async function authenticateApiKey(key: string, options: { prisma?: DbClient; now?: () => Date } = {}): Promise<{ organizationId: string; keyId: string } | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   const db = options.prisma ?? sharedPrisma;
-  const row = await db.apiKey.findUnique({ where: { hash: hashKey(key) }, include: { organization: { select: { deletionScheduledAt: true } } } });
-  // A deleted organization's keys stop working at once, before its data is erased.
-  if (!row || row.revokedAt || row.organization.deletionScheduledAt) return null;
-  const now = options.now?.() ?? new Date();
-  // Recorded at most once a minute per key, to keep the hot path read-mostly.
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  const hash = hashKey(key);
+  let entry = cachedKey(hash);
+  if (!entry) {
+    const row = await db.apiKey.findUnique({ where: { hash }, include: { organization: { select: { deletionScheduledAt: true } } } });
+    // A deleted organization's keys stop working at once, before its data is erased.
+    entry = !row || row.revokedAt || row.organization.deletionScheduledAt ? { valid: false } : { valid: true, keyId: row.id, organizationId: row.organizationId, lastUsedAt: row.lastUsedAt };
+    rememberKey(hash, entry);
   }
-  return { organizationId: row.organizationId, keyId: row.id };
+  if (!entry.valid) return null;
+  noteKeyUse(entry as KnownKey, options.now?.() ?? new Date(), db);
+  return { organizationId: entry.organizationId, keyId: entry.keyId };
 }

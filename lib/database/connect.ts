@@ -6,6 +6,7 @@ import pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { lockEmbeddedDatabase } from "@/lib/database/embedded-lock";
 import { applyMigrations, type SqlSession } from "@/lib/database/migrate";
+import type { HotStatement } from "@/lib/database/hot-sql";
 import { createPGliteAdapter } from "@/lib/database/pglite-adapter";
 
 export type DatabaseMode = "postgres" | "embedded";
@@ -33,6 +34,13 @@ export interface Database {
    */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /**
+   * One statement of the delivery hot path (see lib/database/hot-sql.ts): on
+   * PostgreSQL a named, prepared statement on the pool; embedded, the same SQL
+   * through Prisma's raw query (the embedded database has one session anyway).
+   * Rows come back as Prisma's raw queries return them: timestamps as Dates.
+   */
+  hotQuery<Row>(statement: HotStatement, params: readonly unknown[]): Promise<Row[]>;
+  /**
    * Calls `onNotify` for every NOTIFY on `channel` (from any process on
    * PostgreSQL; from this process in embedded mode). Resolves to an unsubscribe
    * function. On PostgreSQL the listening connection reconnects by itself.
@@ -55,6 +63,16 @@ export function embeddedDatabaseExists(dataDir: string): boolean {
 export function openDatabase(options: DatabaseOptions): Database {
   return options.url ? openPostgres(options.url, options) : openEmbedded(options.dataDir);
 }
+
+const TIMESTAMP_OID = 1114;
+/**
+ * Columns are `timestamp(3)` holding UTC (as Prisma reads and writes them);
+ * `pg` alone would read them in the process's local time zone.
+ */
+const UTC_TIMESTAMPS = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
 function openPostgres(url: string, options: DatabaseOptions): Database {
   const pool = new pg.Pool({
@@ -82,6 +100,8 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     prisma,
     migrate: () => withSession((session) => applyMigrations(session)),
     withSession,
+    hotQuery: async <Row>(statement: HotStatement, params: readonly unknown[]) =>
+      (await pool.query({ name: statement.name, text: statement.text, values: [...params], types: UTC_TIMESTAMPS })).rows as Row[],
     listen: (channel, onNotify) => listenPostgres(url, channel, onNotify),
     async close() {
       await prisma.$disconnect();
@@ -104,6 +124,7 @@ function openEmbedded(dataDir: string): Database {
     prisma,
     migrate: () => applyMigrations(session),
     withSession: (work) => work(session),
+    hotQuery: <Row>(statement: HotStatement, params: readonly unknown[]) => prisma.$queryRawUnsafe<Row[]>(statement.text, ...params),
     async listen(channel, onNotify) {
       const unsubscribe = await client.listen(channel, () => onNotify());
       return () => unsubscribe();

@@ -43,6 +43,8 @@ export interface RouteContext<Body, Query, Params> {
   request: Request;
   actor: Actor;
   body: Body;
+  /** The body's text as received (empty when the route takes no body). */
+  rawBody: string;
   query: Query;
   params: Params;
 }
@@ -81,8 +83,9 @@ export function apiRoute<Body = undefined, Query = undefined, Params = undefined
       const query = options.query
         ? parse(options.query, Object.fromEntries(new URL(request.url).searchParams), "query")
         : (undefined as Query);
-      const body = options.body ? parse(options.body, await readJson(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), "body") : (undefined as Body);
-      const result = await handler({ request, actor, body, query, params });
+      const received = options.body ? await readJson(request, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : undefined;
+      const body = options.body ? parse(options.body, received!.value, "body") : (undefined as Body);
+      const result = await handler({ request, actor, body, rawBody: received?.text ?? "", query, params });
       return result instanceof Response ? result : json(200, result);
     } catch (error) {
       return toResponse(error);
@@ -166,13 +169,13 @@ function parse<T>(schema: ZodType<T>, value: unknown, where: "params" | "query" 
   return result.data;
 }
 
-async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+async function readJson(request: Request, maxBytes: number): Promise<{ text: string; value: unknown }> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new HttpError(413, "payload_too_large", `The body may be at most ${maxBytes} bytes`);
   const text = await readLimited(request, maxBytes);
-  if (text.trim() === "") return {};
+  if (text.trim() === "") return { text, value: {} };
   try {
-    return JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch {
     throw new HttpError(400, "invalid_json", "The body is not valid JSON");
   }

@@ -1,4 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
+import { forgetKeys } from "@/lib/api-key-cache";
 import { recordAudit, type AuditActor, type AuditOrigin } from "@/lib/audit/record";
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
@@ -60,7 +61,10 @@ export async function requestOrganizationDeletion(request: DeletionRequest): Pro
     return { eraseAfter };
   };
   const db = request.prisma ?? sharedPrisma;
-  return "$transaction" in db ? db.$transaction(run) : run(db);
+  const scheduled = await ("$transaction" in db ? db.$transaction(run) : run(db));
+  // Its API keys stop at once in this process (other processes: within the key cache's TTL).
+  forgetKeys({ organizationId: request.organizationId });
+  return scheduled;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
+import { hotStatement, runHot } from "@/lib/database/hot-sql";
 
 /**
  * The claim: which due deliveries a worker leases next. Every worker process
@@ -108,7 +109,7 @@ export interface ClaimInput {
  */
 export async function claimLeases(db: DbClient, input: ClaimInput): Promise<LoadedDelivery[]> {
   const leaseUntil = new Date(input.now.getTime() + input.leaseSeconds * 1000);
-  const rows = await db.$queryRawUnsafe<LeasedRow[]>(CLAIM_SQL, sqlTime(input.now), input.limit, input.endpointConcurrency, input.workerId, sqlTime(leaseUntil), input.organizationConcurrency || NO_CAP, MIN_ORGANIZATION_WINDOW);
+  const rows = await runHot<LeasedRow>(db, CLAIM, [sqlTime(input.now), input.limit, input.endpointConcurrency, input.workerId, sqlTime(leaseUntil), input.organizationConcurrency || NO_CAP, MIN_ORGANIZATION_WINDOW]);
   return rows.map(toLoadedDelivery);
 }
 
@@ -122,7 +123,7 @@ const ELIGIBLE = `d."status" = 'pending'
           AND d."nextAttemptAt" <= $1::timestamp(3)
           AND (d."leaseExpiresAt" IS NULL OR d."leaseExpiresAt" <= $1::timestamp(3))`;
 
-const CLAIM_SQL = `WITH RECURSIVE in_flight AS (
+const CLAIM = hotStatement("webhook_claim_leases", `WITH RECURSIVE in_flight AS (
    -- Leased rows only (an index range on leaseExpiresAt), counted per endpoint.
    SELECT f."endpointId", f."organizationId", count(*)::int AS "count"
      FROM "WebhookDelivery" f
@@ -185,4 +186,4 @@ const CLAIM_SQL = `WITH RECURSIVE in_flight AS (
    JOIN "WebhookEvent" v ON v."id" = chosen."eventId"
    LEFT JOIN "WebhookCircuit" c ON c."key" = chosen."endpointId"
   WHERE d."id" = chosen."id"
- RETURNING ${LEASED_COLUMNS}`;
+ RETURNING ${LEASED_COLUMNS}`);

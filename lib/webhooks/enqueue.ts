@@ -1,9 +1,12 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
-import type { DbClient } from "@/lib/database/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
+import type { LoadedDelivery } from "@/lib/webhooks/claim";
+import { reserveLocalSlot, type LocalSlots } from "@/lib/webhooks/local-handoff";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
 import { groupCommit } from "@/lib/database/group-commit";
+import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { EventEmitter } from "node:events";
 
 export interface EnqueueOptions {
@@ -33,6 +36,9 @@ export interface EnqueueResult {
  * organization subscribed to it, in one transaction. The envelope
  * `{event, idempotencyKey, timestamp, data}` is serialised here, once; those
  * bytes are what every attempt signs and sends.
+ *
+ * `data` is any JSON-serialisable value, or {@link RawJson} (`rawJson(text)`) to
+ * deliver JSON text exactly as given — large integers and number formats intact.
  *
  * Idempotent per (organization, idempotencyKey): a repeat — even 50 concurrent
  * ones — returns the first event with `duplicate: true` and never errors.
@@ -66,9 +72,13 @@ export async function enqueueEvent(organizationId: string, event: string, idempo
   const row = { organizationId, event, idempotencyKey, body, createdAt };
   // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
   const result = options.tx ? await writeEvent(options.tx, row) : await sharedWriter()(row);
-  if (!options.tx && result.deliveries.length > 0 && !result.duplicate) signalDeliveriesDue();
+  // Deliveries handed to a local worker need no wake-up; the rest wake this process's workers.
+  if (!options.tx && !result.duplicate && result.deliveries.length > (handedOver.get(result) ?? 0)) signalDeliveriesDue();
   return result;
 }
+
+/** How many of a result's deliveries went straight to a local worker's slot. */
+const handedOver = new WeakMap<EnqueueResult, number>();
 
 interface EventRow {
   organizationId: string;
@@ -80,7 +90,7 @@ interface EventRow {
 
 /** One event alone (inside a caller's transaction). */
 async function writeEvent(db: DbClient, row: EventRow): Promise<EnqueueResult> {
-  const [result] = await writeEvents(db, [row]);
+  const [result] = await writeEvents(db, [row], { handOver: false });
   if (result instanceof Error) throw result;
   return result!;
 }
@@ -95,26 +105,138 @@ async function writeEvent(db: DbClient, row: EventRow): Promise<EnqueueResult> {
  * waits; the loser inserts nothing and reports the winner's event, so repeats
  * never fail. Returns, in order, each event's result or its own error.
  */
-async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(EnqueueResult | WebhookNotFoundError)[]> {
+async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { handOver: boolean }): Promise<(EnqueueResult | WebhookNotFoundError)[]> {
   const organizationIds = [...new Set(rows.map((row) => row.organizationId))];
-  const endpoints = await db.$queryRawUnsafe<{ id: string; organizationId: string; eventTypes: string[] }[]>(
-    `SELECT "id", "organizationId", "eventTypes" FROM "WebhookEndpoint"
-      WHERE "organizationId" = ANY($1::text[]) AND "status" = 'active'
-      ORDER BY "id"`,
-    organizationIds,
-  );
+  const endpoints = await runHot<SubscribedEndpoint>(db, SUBSCRIBED_ENDPOINTS, [organizationIds]);
   const planned = rows.map((row) => {
     const subscribed = endpoints.filter(
       (endpoint) => endpoint.organizationId === row.organizationId && (endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(row.event)),
     );
-    return { row, eventId: newId("evt"), deliveries: subscribed.map((endpoint) => ({ id: newId("msg"), endpointId: endpoint.id })) };
+    return {
+      row,
+      eventId: newId("evt"),
+      deliveries: subscribed.map((endpoint) => ({
+        id: newId("msg"),
+        endpointId: endpoint.id,
+        endpoint,
+        // Committed work only (never inside a caller's transaction), to a healthy endpoint.
+        local: options.handOver && endpoint.healthy ? reserveLocalSlot(endpoint.id, row.organizationId) : undefined,
+      })),
+    };
   });
-  const [outcome] = await db.$queryRawUnsafe<{ organizations: string[] | null; inserted: string[] | null }[]>(
-    `WITH input AS (
+  const release = (deliveries: (typeof planned)[number]["deliveries"]) => deliveries.forEach((delivery) => delivery.local?.slots.release(delivery.endpointId, delivery.endpoint.organizationId));
+  const events = planned.map(({ row, eventId }) => ({
+    event_id: eventId,
+    organization_id: row.organizationId,
+    event: row.event,
+    idempotency_key: row.idempotencyKey,
+    body: row.body,
+    created_at: row.createdAt.toISOString(),
+  }));
+  const deliveries = planned.flatMap(({ eventId, deliveries }) =>
+    deliveries.map((delivery) => ({
+      id: delivery.id,
+      event_id: eventId,
+      endpoint_id: delivery.endpointId,
+      lease_owner: delivery.local?.slots.workerId ?? null,
+      lease_expires_at: delivery.local ? sqlTime(delivery.local.leaseUntil) : null,
+    })),
+  );
+  let outcome: { organizations: string[] | null; inserted: string[] | null } | undefined;
+  try {
+    [outcome] = await runHot<{ organizations: string[] | null; inserted: string[] | null }>(db, WRITE_EVENTS, [JSON.stringify(events), JSON.stringify(deliveries)]);
+  } catch (error) {
+    planned.forEach((plan) => release(plan.deliveries));
+    throw error;
+  }
+  const organizations = new Set(outcome?.organizations ?? []);
+  const inserted = new Set(outcome?.inserted ?? []);
+  return Promise.all(
+    planned.map(async ({ row, eventId, deliveries }) => {
+      if (!organizations.has(row.organizationId) || !inserted.has(eventId)) release(deliveries);
+      if (!organizations.has(row.organizationId)) {
+        return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
+      }
+      if (inserted.has(eventId)) {
+        const result = { eventId, deliveries: deliveries.map(({ id, endpointId }) => ({ id, endpointId })), duplicate: false };
+        const local = deliveries.filter((delivery) => delivery.local);
+        for (const delivery of local) delivery.local!.slots.start(leasedDelivery(row, eventId, delivery));
+        if (local.length > 0) handedOver.set(result, local.length);
+        return result;
+      }
+      const existing = await db.webhookEvent.findUniqueOrThrow({
+        where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
+        select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
+      });
+      return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
+    }),
+  );
+}
+
+/** An enqueued endpoint with what an attempt needs, and whether a local worker may take its delivery at once. */
+interface SubscribedEndpoint {
+  id: string;
+  organizationId: string;
+  eventTypes: string[];
+  url: string;
+  secretEncrypted: string;
+  previousSecretEncrypted: string | null;
+  previousSecretExpiresAt: Date | null;
+  failingSince: Date | null;
+  lastSuccessAt: Date | null;
+  /** Circuit closed (or never opened) and the secret can be opened: no reason to hold its deliveries. */
+  healthy: boolean;
+}
+
+/** What the worker needs to attempt a delivery it was leased in the enqueue statement (what the claim would have returned). */
+function leasedDelivery(row: EventRow, eventId: string, delivery: { id: string; endpoint: SubscribedEndpoint; local?: { slots: LocalSlots; leaseUntil: Date } }): LoadedDelivery {
+  const { endpoint } = delivery;
+  return {
+    id: delivery.id,
+    organizationId: row.organizationId,
+    endpointId: endpoint.id,
+    event: row.event,
+    idempotencyKey: row.idempotencyKey,
+    attempts: 0,
+    leaseOwner: delivery.local!.slots.workerId,
+    leaseExpiresAt: delivery.local!.leaseUntil,
+    createdAt: row.createdAt,
+    endpoint: {
+      id: endpoint.id,
+      organizationId: endpoint.organizationId,
+      url: endpoint.url,
+      status: "active",
+      secretEncrypted: endpoint.secretEncrypted,
+      previousSecretEncrypted: endpoint.previousSecretEncrypted,
+      previousSecretExpiresAt: endpoint.previousSecretExpiresAt,
+      failingSince: endpoint.failingSince,
+      lastSuccessAt: endpoint.lastSuccessAt,
+    },
+    webhookEvent: { body: row.body, createdAt: row.createdAt },
+    circuit: null,
+  };
+}
+
+/** Channel for "new deliveries are due": pg_notify inside the enqueue transaction. */
+export const DELIVERY_CHANNEL = "webhook_deliveries";
+
+const SUBSCRIBED_ENDPOINTS = hotStatement(
+  "webhook_subscribed_endpoints",
+  `SELECT e."id", e."organizationId", e."eventTypes", e."url", e."secretEncrypted", e."previousSecretEncrypted",
+          e."previousSecretExpiresAt", e."failingSince", e."lastSuccessAt",
+          (e."signingBlockedAt" IS NULL AND (c."state" IS NULL OR c."state" = 'closed')) AS "healthy"
+     FROM "WebhookEndpoint" e LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
+    WHERE e."organizationId" = ANY($1::text[]) AND e."status" = 'active'
+    ORDER BY e."id"`,
+);
+
+const WRITE_EVENTS = hotStatement(
+  "webhook_write_events",
+  `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS r(event_id text, organization_id text, event text, idempotency_key text, body text, created_at text)
      ), planned AS (
-       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, event_id text, endpoint_id text)
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, event_id text, endpoint_id text, lease_owner text, lease_expires_at text)
      ), org AS (
        SELECT "id" FROM "Organization" WHERE "id" IN (SELECT organization_id FROM input) AND "deletionScheduledAt" IS NULL
      ), event AS (
@@ -127,46 +249,22 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(En
        RETURNING "id"
      ), delivery AS (
        INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey",
-                                      "nextAttemptAt", "createdAt", "updatedAt")
+                                      "nextAttemptAt", "createdAt", "updatedAt", "leaseOwner", "leaseExpiresAt")
        SELECT p.id, i.organization_id, p.event_id, p.endpoint_id, i.event, i.idempotency_key,
-              i.created_at::timestamp(3), i.created_at::timestamp(3), i.created_at::timestamp(3)
+              i.created_at::timestamp(3), i.created_at::timestamp(3), i.created_at::timestamp(3),
+              -- Leased at once to a worker slot in this process (see local-handoff.ts): no claim needed.
+              p.lease_owner, p.lease_expires_at::timestamp(3)
          FROM planned p JOIN event ON event."id" = p.event_id JOIN input i ON i.event_id = p.event_id
-       RETURNING "id"
+       RETURNING "id", "leaseOwner"
      ), notify AS (
-       -- Delivered to listeners only when (and if) the surrounding transaction commits.
-       SELECT pg_notify('${DELIVERY_CHANNEL}', '') FROM (SELECT 1 FROM delivery LIMIT 1) AS any_delivery
+       -- Delivered to listeners only when (and if) the surrounding transaction commits; only
+       -- deliveries no local worker took need waking anyone.
+       SELECT pg_notify('${DELIVERY_CHANNEL}', '') FROM (SELECT 1 FROM delivery WHERE "leaseOwner" IS NULL LIMIT 1) AS any_delivery
      )
      SELECT (SELECT array_agg("id") FROM org) AS "organizations",
             (SELECT array_agg("id") FROM event) AS "inserted",
             (SELECT count(*) FROM notify)::int AS "notified"`,
-    JSON.stringify(
-      planned.map(({ row, eventId }) => ({
-        event_id: eventId,
-        organization_id: row.organizationId,
-        event: row.event,
-        idempotency_key: row.idempotencyKey,
-        body: row.body,
-        created_at: row.createdAt.toISOString(),
-      })),
-    ),
-    JSON.stringify(planned.flatMap(({ eventId, deliveries }) => deliveries.map((delivery) => ({ id: delivery.id, event_id: eventId, endpoint_id: delivery.endpointId })))),
-  );
-  const organizations = new Set(outcome?.organizations ?? []);
-  const inserted = new Set(outcome?.inserted ?? []);
-  return Promise.all(
-    planned.map(async ({ row, eventId, deliveries }) => {
-      if (!organizations.has(row.organizationId)) {
-        return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
-      }
-      if (inserted.has(eventId)) return { eventId, deliveries, duplicate: false };
-      const existing = await db.webhookEvent.findUniqueOrThrow({
-        where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
-        select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
-      });
-      return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
-    }),
-  );
-}
+);
 
 /**
  * Group commit for producers ({@link groupCommit}): calls arriving while a
@@ -176,7 +274,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[]): Promise<(En
  * its own error.
  */
 function eventWriter(db: DbClient) {
-  return groupCommit<EventRow, EnqueueResult>((rows) => writeEvents(db, rows), {
+  return groupCommit<EventRow, EnqueueResult>((rows) => writeEvents(db, rows, { handOver: true }), {
     retry: (_error, { alone }) => (alone ? undefined : 0),
   });
 }
@@ -186,9 +284,6 @@ function sharedWriter() {
   writer ??= eventWriter(sharedPrisma);
   return writer;
 }
-
-/** Channel for "new deliveries are due": pg_notify inside the enqueue transaction. */
-export const DELIVERY_CHANNEL = "webhook_deliveries";
 
 const holder = globalThis as typeof globalThis & { __webhookSignal?: EventEmitter };
 

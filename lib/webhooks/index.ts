@@ -15,6 +15,7 @@ export {
 export { validateWebhookUrl, assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 export { sendWebhook, type SendWebhookOptions, type SendWebhookResult } from "@/lib/webhooks/send";
 export { sendWebhookNotification, type EnqueueOptions, type EnqueueResult } from "@/lib/webhooks/enqueue";
+export { RawJson, rawJson } from "@/lib/webhooks/raw-json";
 export { processDueDeliveries, startWorker, type WorkerHandle, type WorkerOptions } from "@/lib/webhooks/worker";
 export {
   createEndpoint,

@@ -1,6 +1,7 @@
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
+import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { LeaseLostError, TransportError } from "@/lib/webhooks/errors";
 import { groupCommit, type GroupCommitOptions } from "@/lib/database/group-commit";
 import type { SignedSendResult } from "@/lib/webhooks/send";
@@ -84,8 +85,13 @@ function toRow(input: RecordInput) {
  */
 export async function recordAttempts(db: DbClient, inputs: readonly RecordInput[]): Promise<Set<string>> {
   if (inputs.length === 0) return new Set();
-  const rows = await db.$queryRawUnsafe<{ deliveryId: string }[]>(
-    `WITH input AS (
+  const rows = await runHot<{ deliveryId: string }>(db, RECORD, [JSON.stringify(inputs.map(toRow))]);
+  return new Set(rows.map((row) => row.deliveryId));
+}
+
+const RECORD = hotStatement(
+  "webhook_record_attempts",
+  `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
          delivery_id text, lease_owner text, status text, next_attempt_at text, keep_schedule boolean, status_code int, error text,
          finished_at text, attempt_id text, organization_id text, endpoint_id text, trigger text, started_at text,
@@ -115,10 +121,7 @@ export async function recordAttempts(db: DbClient, inputs: readonly RecordInput[
             i.response_headers, i.response_body, i.response_body_truncated, i.error_code, i.error, i.success
        FROM input i JOIN updated u ON u."id" = i.delivery_id
      RETURNING "deliveryId"`,
-    JSON.stringify(inputs.map(toRow)),
-  );
-  return new Set(rows.map((row) => row.deliveryId));
-}
+);
 
 /** Records one attempt (see {@link recordAttempts}); throws LeaseLostError when the lease is no longer ours. */
 export async function recordAttempt(db: DbClient, input: RecordInput): Promise<void> {

@@ -12,6 +12,7 @@ import { claimLeases, type LoadedDelivery } from "@/lib/webhooks/claim";
 import { batchedRecorder } from "@/lib/webhooks/record";
 import type { KeyRing } from "@/lib/webhooks/secrets";
 import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/enqueue";
+import { offerLocalSlots } from "@/lib/webhooks/local-handoff";
 import { processMetricsJson, telemetry } from "@/lib/webhooks/telemetry";
 
 /** How often a worker publishes its metrics and in-flight count to the database. */
@@ -177,7 +178,22 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   // Refill in batches: claiming for every freed slot costs a claim query per attempt under load.
   const refillAt = Math.max(1, Math.floor(concurrency / 4));
 
+  // This worker's own view of its load per endpoint and organization (reservations included), for the local hand-over.
+  const endpointLoad = new Map<string, number>();
+  const organizationLoad = new Map<string, number>();
+  const adjust = (map: Map<string, number>, key: string, by: number) => {
+    const next = (map.get(key) ?? 0) + by;
+    if (next > 0) map.set(key, next);
+    else map.delete(key);
+  };
+  const load = (delivery: { endpointId: string; organizationId: string }, by: number) => {
+    adjust(endpointLoad, delivery.endpointId, by);
+    adjust(organizationLoad, delivery.organizationId, by);
+  };
+  let reserved = 0;
+
   const launch = (delivery: LoadedDelivery) => {
+    load(delivery, 1);
     const task = attemptDelivery(delivery, attemptOptions)
       .then((result) => {
         stats[result.kind]++;
@@ -188,6 +204,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       })
       .finally(() => {
         inFlight.delete(task);
+        load(delivery, -1);
         telemetry().inFlight.set(inFlight.size);
         // Wake the loop only when a batch worth of slots is free (or the backlog ran dry).
         if (concurrency - inFlight.size >= refillAt || inFlight.size === 0) wake?.();
@@ -232,16 +249,41 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   };
   const done = runAsBackground(loop);
 
+  // New deliveries enqueued in this process come straight to a free slot, leased in the enqueue statement.
+  const withdrawSlots = offerLocalSlots({
+    workerId: config.workerId,
+    reserve(endpointId, organizationId) {
+      if (!running || inFlight.size + reserved >= concurrency) return undefined;
+      if ((endpointLoad.get(endpointId) ?? 0) >= config.endpointConcurrency) return undefined;
+      if (config.organizationConcurrency > 0 && (organizationLoad.get(organizationId) ?? 0) >= config.organizationConcurrency) return undefined;
+      reserved++;
+      load({ endpointId, organizationId }, 1);
+      return new Date(config.now().getTime() + config.leaseSeconds * 1000);
+    },
+    release(endpointId, organizationId) {
+      reserved--;
+      load({ endpointId, organizationId }, -1);
+    },
+    start(delivery) {
+      reserved--;
+      load(delivery, -1);
+      launch(delivery);
+    },
+  });
+
   return {
     workerId: config.workerId,
     inFlight: () => inFlight.size,
     stats: () => ({ ...stats }),
     async stop() {
       running = false;
+      withdrawSlots();
       poke();
       signal.off("due", poke);
       clearInterval(heartbeatTimer);
       await done;
+      // A hand-over reserved before stop() whose enqueue is still committing: let it start, then wait for it.
+      while (reserved > 0) await new Promise((resolve) => setTimeout(resolve, 5));
       await Promise.allSettled([...inFlight]);
       await unlisten?.();
       await config.prisma.workerHeartbeat.deleteMany({ where: { workerId: telemetry().processId } }).catch(() => {});
