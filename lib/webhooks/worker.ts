@@ -267,7 +267,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
     start(delivery) {
       reserved--;
       load(delivery, -1);
-      launch(delivery);
+      runAsBackground(() => launch(delivery));
     },
   });
 
