@@ -73,7 +73,9 @@ export function packageOf(frame: CallFrame): string {
 }
 
 function frameName(frame: CallFrame): string {
-  const file = frame.url.replace(/^file:\/\//, "").replace(/^.*\/node_modules\//, "").replace(/^.*\/(lib|app|scripts|generated|\.next)\//, "$1/");
+  const url = frame.url.replace(/^file:\/\//, "");
+  // A package's files keep the package name (pg/lib/client.js); the app's keep their folder (lib/db.ts).
+  const file = url.includes("/node_modules/") ? url.replace(/^.*\/node_modules\//, "") : url.replace(/^.*\/(lib|app|scripts|generated|\.next)\//, "$1/");
   return `${frame.functionName || "(anonymous)"} ${file}:${frame.lineNumber + 1}`;
 }
 
