@@ -14,8 +14,8 @@
  * - `drain`: a burst of ingests first, then `ingest` again while the worker drains that backlog.
  *
  * Options: --duration <s> (10), --connections <n> (32), --warmup <s> (2), --only embedded|postgres,
- * --targets live,health,ingest,replay,drain, --seed <events stored by the setup> (3000),
- * --burst <events sent before the drain target> (3000), --cpu-prof <folder> (run the server under
+ * --targets live,health,ingest,replay,drain, --seed <events stored by the setup> (1000),
+ * --burst <events sent before the drain target> (500), --cpu-prof <folder> (run the server under
  * `node --cpu-prof`, writing one .cpuprofile per mode there). Writes bench-results/bench-http.json.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -343,8 +343,8 @@ export async function runHttpBench(options: HttpBenchOptions = {}): Promise<Http
     connections: options.connections ?? 32,
     warmupSeconds: options.warmupSeconds ?? 2,
     targets: options.targets ?? [...HTTP_BENCH_TARGETS],
-    seedEvents: options.seedEvents ?? 3000,
-    burstEvents: options.burstEvents ?? 3000,
+    seedEvents: options.seedEvents ?? 1000,
+    burstEvents: options.burstEvents ?? 500,
     databaseUrl,
     cpuProfileDir: options.cpuProfileDir,
   };
