@@ -1,4 +1,5 @@
 import { prisma as sharedPrisma } from "@/lib/db";
+import { runAsBackground } from "@/lib/database/priority";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhooks/alerting";
@@ -55,9 +56,9 @@ export function startMaintenance(options: { tickMs?: number } = {}): () => void 
       logger.warn({ err: error }, "maintenance tick failed");
     }
   };
-  const timer = setInterval(() => void tick(), options.tickMs ?? 60_000);
+  const timer = runAsBackground(() => setInterval(() => void tick(), options.tickMs ?? 60_000));
   timer.unref();
-  void tick();
+  runAsBackground(() => void tick());
   return () => clearInterval(timer);
 }
 

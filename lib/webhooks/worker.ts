@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { LookupFunction } from "node:net";
 import { getDatabase, prisma as sharedPrisma } from "@/lib/db";
+import { runAsBackground } from "@/lib/database/priority";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
@@ -186,7 +187,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       update: { lastSeenAt: now, inFlight: inFlight.size, counters },
     });
   };
-  const beat = () => void heartbeat().catch((error: unknown) => logger.debug({ err: error }, "heartbeat failed"));
+  const beat = () => runAsBackground(() => void heartbeat().catch((error: unknown) => logger.debug({ err: error }, "heartbeat failed")));
   const heartbeatTimer = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   heartbeatTimer.unref();
   beat();
@@ -273,7 +274,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       wake = undefined;
     }
   };
-  const done = loop();
+  const done = runAsBackground(loop);
 
   // New deliveries enqueued in this process come straight to a free slot, leased in the enqueue statement.
   const withdrawSlots = offerLocalSlots({
@@ -294,7 +295,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       usage.handedOver++;
       reserved--;
       load(delivery, -1);
-      launch(delivery);
+      runAsBackground(() => launch(delivery));
     },
   });
 
