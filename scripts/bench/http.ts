@@ -29,7 +29,7 @@ import pg from "pg";
 
 const root = path.resolve(__dirname, "../..");
 
-export const HTTP_BENCH_TARGETS = ["live", "health", "ingest", "replay", "drain"] as const;
+export const HTTP_BENCH_TARGETS = ["live", "health", "ingest", "replay", "history", "drain"] as const;
 export type HttpBenchTarget = (typeof HTTP_BENCH_TARGETS)[number];
 export type HttpBenchMode = "embedded" | "postgres";
 
@@ -148,7 +148,7 @@ function modeEnv(mode: HttpBenchMode, databaseUrl: string | undefined, dataDir: 
  * stored events whose deliveries are marked delivered (a table that is not empty, and keys to
  * replay). Runs in this process before the server starts: the embedded database admits one process.
  */
-async function setUp(env: NodeJS.ProcessEnv, receiverUrl: string, seedEvents: number): Promise<{ apiKey: string; seededKeys: number }> {
+async function setUp(env: NodeJS.ProcessEnv, receiverUrl: string, seedEvents: number): Promise<{ apiKey: string; seededKeys: number; organizationId: string; member: { email: string; password: string } }> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   if (!env.DATABASE_URL) delete process.env.DATABASE_URL;
@@ -158,6 +158,7 @@ async function setUp(env: NodeJS.ProcessEnv, receiverUrl: string, seedEvents: nu
   const { createApiKey } = await import("@/lib/api-keys");
   const { createEndpoint, sendWebhookNotification } = await import("@/lib/webhooks");
   const { newId } = await import("@/lib/ids");
+  const { getAuth } = await import("@/lib/auth/server");
   try {
     await getDatabase().migrate();
     const organizationId = newId("org");
@@ -177,7 +178,12 @@ async function setUp(env: NodeJS.ProcessEnv, receiverUrl: string, seedEvents: nu
       where: { organizationId },
       data: { status: "delivered", attempts: 1, deliveredAt: new Date(), nextAttemptAt: null, lastStatusCode: 200 },
     });
-    return { apiKey: key, seededKeys: seedEvents };
+    // A signed-in member reads the history API (it takes sessions, not API keys).
+    const member = { email: `bench-${organizationId.slice(-8)}@bench.example`, password: randomBytes(12).toString("base64url") };
+    await getAuth().api.signUpEmail({ body: { email: member.email, password: member.password, name: "Bench member" } });
+    const user = await prisma.user.update({ where: { email: member.email }, data: { emailVerified: true } });
+    await prisma.member.create({ data: { id: newId("mem"), organizationId, userId: user.id, role: "member" } });
+    return { apiKey: key, seededKeys: seedEvents, organizationId, member };
   } finally {
     await closeDatabase();
     for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
@@ -257,6 +263,17 @@ async function load(base: string, pathname: string, spec: Load, options: { conne
   };
 }
 
+/** Signs in through the server's own auth endpoint; returns the Cookie header to send. */
+async function signIn(base: string, member: { email: string; password: string }): Promise<string> {
+  const response = await fetch(`${base}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: base },
+    body: JSON.stringify(member),
+  });
+  if (!response.ok) throw new Error(`signing in for the history target failed: HTTP ${response.status} ${await response.text()}`);
+  return response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]).join("; ");
+}
+
 /** Ingest requests, each with an idempotencyKey never sent before. */
 function ingestLoad(apiKey: string, prefix: string): Load {
   let n = 0;
@@ -300,7 +317,7 @@ async function runMode(mode: HttpBenchMode, options: Required<Omit<HttpBenchOpti
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = modeEnv(mode, scratch?.url, dataDir, port);
-    const { apiKey, seededKeys } = await setUp(env, receiver.url, options.seedEvents);
+    const { apiKey, seededKeys, organizationId, member } = await setUp(env, receiver.url, options.seedEvents);
     const profileDir = options.cpuProfileDir ? path.join(options.cpuProfileDir, mode) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const server = await startServer(env, base, profileDir);
@@ -318,6 +335,10 @@ async function runMode(mode: HttpBenchMode, options: Required<Omit<HttpBenchOpti
         if (target === "health") result.health = await measure("/api/health", () => ({ method: "GET" }));
         if (target === "ingest") result.ingest = await measure("/api/v1/events", () => ingestLoad(apiKey, `ingest-${run++}`));
         if (target === "replay") result.replay = await measure("/api/v1/events", () => replayLoad(apiKey, seededKeys));
+        if (target === "history") {
+          const cookie = await signIn(base, member);
+          result.history = await measure("/api/webhooks/deliveries?limit=50", () => ({ method: "GET", headers: { cookie, "x-organization-id": organizationId } }));
+        }
         if (target === "drain") {
           result.burst = await load(base, "/api/v1/events", ingestLoad(apiKey, "burst"), { connections, amount: options.burstEvents });
           result.drain = await load(base, "/api/v1/events", ingestLoad(apiKey, "drain"), { connections, durationSeconds });
@@ -371,6 +392,7 @@ function printTable(result: HttpBenchResult) {
     health: "GET /api/health",
     ingest: "POST /api/v1/events",
     replay: "POST /api/v1/events (repeat key)",
+    history: "GET /api/webhooks/deliveries (member)",
     burst: "POST /api/v1/events (burst)",
     drain: "POST /api/v1/events (worker draining)",
   };
