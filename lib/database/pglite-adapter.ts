@@ -1,7 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { ColumnTypeEnum, DriverAdapterError, type SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { LaneScheduler, scheduledSession } from "@/lib/database/lane-scheduler";
 
 /**
  * pglite-prisma-adapter 0.6 reports every database error as `{kind: "postgres",
@@ -114,12 +113,9 @@ function scriptsAsSimpleQueries<T extends object>(adapter: T): T {
   });
 }
 
-/**
- * A Prisma driver adapter factory for an open PGlite instance. Its statements take turns on the
- * one session by lane: a request's before the worker's (lib/database/lane-scheduler.ts).
- */
-export function createPGliteAdapter(client: PGlite, scheduler: LaneScheduler = new LaneScheduler()): SqlDriverAdapterFactory {
-  const factory = new PrismaPGlite(scheduledSession(client, scheduler)) as unknown as SqlDriverAdapterFactory;
+/** A Prisma driver adapter factory for an open PGlite instance. */
+export function createPGliteAdapter(client: PGlite): SqlDriverAdapterFactory {
+  const factory = new PrismaPGlite(client) as unknown as SqlDriverAdapterFactory;
   return translating(factory, (name, adapter) => {
     if (name === "connect") return translating(adapter as object, adapterResult);
     if (name === "connectToShadowDb") return translating(scriptsAsSimpleQueries(adapter as object), adapterResult);

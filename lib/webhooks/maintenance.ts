@@ -1,5 +1,4 @@
 import { prisma as sharedPrisma } from "@/lib/db";
-import { runAsBackground } from "@/lib/database/priority";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhooks/alerting";
@@ -56,9 +55,9 @@ export function startMaintenance(options: { tickMs?: number } = {}): () => void 
       logger.warn({ err: error }, "maintenance tick failed");
     }
   };
-  const timer = runAsBackground(() => setInterval(() => void tick(), options.tickMs ?? 60_000));
+  const timer = setInterval(() => void tick(), options.tickMs ?? 60_000);
   timer.unref();
-  runAsBackground(() => void tick());
+  void tick();
   return () => clearInterval(timer);
 }
 

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { LookupFunction } from "node:net";
 import { getDatabase, prisma as sharedPrisma } from "@/lib/db";
-import { runAsBackground } from "@/lib/database/priority";
 import { getEnv } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
@@ -187,7 +186,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       update: { lastSeenAt: now, inFlight: inFlight.size, counters },
     });
   };
-  const beat = () => runAsBackground(() => void heartbeat().catch((error: unknown) => logger.debug({ err: error }, "heartbeat failed")));
+  const beat = () => void heartbeat().catch((error: unknown) => logger.debug({ err: error }, "heartbeat failed"));
   const heartbeatTimer = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   heartbeatTimer.unref();
   beat();
@@ -242,7 +241,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
     while (running) {
       woken = false;
       try {
-        const free = concurrency - inFlight.size;
+        const free = concurrency - inFlight.size - reserved;
         if (free > 0) {
           const claimStarted = performance.now();
           const leases = await claimDueDeliveries(free, engine);
@@ -262,7 +261,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       if (!running) break;
       // Claim again at once when new work was announced meanwhile, or when the
       // backlog continues and a batch of slots is free; otherwise sleep until woken.
-      const free = concurrency - inFlight.size;
+      const free = concurrency - inFlight.size - reserved;
       if (backoffMs === 0 && ((woken && free > 0) || (backlog && free >= refillAt))) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoffMs || pollIntervalMs);
@@ -274,7 +273,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       wake = undefined;
     }
   };
-  const done = runAsBackground(loop);
+  const done = loop();
 
   // New deliveries enqueued in this process come straight to a free slot, leased in the enqueue statement.
   const withdrawSlots = offerLocalSlots({
@@ -295,7 +294,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       usage.handedOver++;
       reserved--;
       load(delivery, -1);
-      runAsBackground(() => launch(delivery));
+      launch(delivery);
     },
   });
 

@@ -8,7 +8,8 @@
  * per process>, --rss <deliveries for the memory run, 0 to skip>, --scale-only
  * (only the worker-process runs), --skip-size / --size-sizes 10k,100k (the
  * size-scaling runs, scripts/bench/size.ts), --skip-http (the HTTP front door,
- * scripts/bench/http.ts).
+ * scripts/bench/http.ts), --profile-workers <folder> (CPU profiles of the
+ * worker processes).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -329,8 +330,13 @@ async function scaleWorkers(databaseUrl: string) {
     await prisma.$executeRawUnsafe(`UPDATE "WebhookDelivery" SET "nextAttemptAt" = $2::timestamp(3) WHERE "organizationId" = $1`, orgId, new Date().toISOString());
     await prisma.$executeRawUnsafe(`SELECT pg_notify('webhook_deliveries', '')`);
     const started = performance.now();
+    const cpuBefore = { machine: machineBusySeconds(), workers: workers.map((worker) => processCpuSeconds(worker.pid!)) };
     await waitFor(async () => (await prisma.webhookDelivery.count({ where: { organizationId: orgId, status: "delivered" } })) >= count, 900_000, `${processes} worker(s)`, 200);
     const ms = performance.now() - started;
+    // Where the machine's CPU went during the window: the worker processes, and everything else
+    // (PostgreSQL, the receiver, this process), in cores (2 = both cores busy the whole time).
+    const machineCores = (machineBusySeconds() - cpuBefore.machine) / (ms / 1000);
+    const workerCores = workers.map((worker, i) => (processCpuSeconds(worker.pid!) - cpuBefore.workers[i]!) / (ms / 1000));
     const usages = await Promise.all(workers.map((worker) => stopWorker(worker)));
     const stats = await receiver.stats();
     out[String(processes)] = {
@@ -342,6 +348,11 @@ async function scaleWorkers(databaseUrl: string) {
       emptyClaims: usages.map((usage) => usage.emptyClaims),
       claimMsAvg: usages.map((usage) => Math.round((usage.claimMsTotal / Math.max(1, usage.claims)) * 10) / 10),
       deliveredPerClaim: usages.map((usage) => Math.round((usage.claimed / Math.max(1, usage.claims)) * 10) / 10),
+      cpu: {
+        machineCores: Math.round(machineCores * 100) / 100,
+        workerCores: workerCores.map((cores) => Math.round(cores * 100) / 100),
+        otherCores: Math.round((machineCores - workerCores.reduce((a, b) => a + b, 0)) * 100) / 100,
+      },
     };
     receiver.stop();
   }
@@ -351,7 +362,10 @@ async function scaleWorkers(databaseUrl: string) {
 
 /** A worker process (tsx as a loader, so the pid is the worker's own). Its log lines (JSON) are kept for its usage report. */
 function spawnWorker(databaseUrl: string, slots: string): ChildProcess & { logLines: string[] } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/worker.ts")], {
+  // --profile-workers <folder>: each worker process writes a CPU profile there when it exits.
+  const profileDir = flag("--profile-workers");
+  const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(root, "scripts/worker.ts")], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "10", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: slots, WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "ignore"],
@@ -389,6 +403,20 @@ async function stopWorker(worker: ChildProcess & { logLines: string[] }): Promis
     }
   }
   throw new Error("the worker did not report its usage when it stopped");
+}
+
+/** CPU seconds the whole machine has been busy (all cores; Linux /proc/stat). */
+function machineBusySeconds(): number {
+  const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/** CPU seconds (user + system) a process has used (Linux /proc). */
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Resident memory of a process in MiB (Linux /proc). */
