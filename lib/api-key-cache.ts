@@ -77,11 +77,13 @@ export function noteKeyUse(key: KnownKey, now: Date, db: DbClient): void {
 export async function flushKeyUse(): Promise<void> {
   clearTimeout(flushTimer);
   flushTimer = undefined;
-  if (pendingUse.size === 0 || !flushDb) return;
+  const db = flushDb;
+  flushDb = undefined;
+  if (pendingUse.size === 0 || !db) return;
   const entries = [...pendingUse];
   pendingUse.clear();
   try {
-    await flushDb.$executeRawUnsafe(
+    await db.$executeRawUnsafe(
       `UPDATE "ApiKey" k SET "lastUsedAt" = u.at
          FROM unnest($1::text[], $2::timestamp(3)[]) AS u(id, at)
         WHERE k."id" = u.id AND (k."lastUsedAt" IS NULL OR k."lastUsedAt" < u.at)`,

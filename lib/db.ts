@@ -1,3 +1,4 @@
+import { flushKeyUse } from "@/lib/api-key-cache";
 import { getEnv } from "@/lib/env";
 import { openDatabase, type Database } from "@/lib/database/connect";
 import type { PrismaClient } from "@/generated/prisma/client";
@@ -27,6 +28,8 @@ export function getDatabase(): Database {
 
 /** Closes the process-wide database; the next use opens it again. */
 export async function closeDatabase(): Promise<void> {
+  // API key last-used times still waiting for their batch are written while the database is open.
+  if (holder.__webhookDatabase) await flushKeyUse();
   const database = holder.__webhookDatabase;
   holder.__webhookDatabase = undefined;
   await database?.close();

@@ -3,7 +3,6 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { ensureBuild } from "@/lib/build-stamp";
-import { flushKeyUse } from "@/lib/api-key-cache";
 import { closeDatabase, getDatabase } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { stampClientAddress } from "@/lib/http/client-address";
@@ -106,8 +105,7 @@ runCli(async () => {
     server.closeIdleConnections();
     stopMaintenance?.();
     Promise.resolve(worker?.stop())
-      // API key last-used times seen in the last second.
-      .then(() => flushKeyUse())
+      // Also writes the API key last-used times seen in the last second.
       .then(() => closeDatabase())
       .catch((error: unknown) => logger.error({ err: error }, "closing the database failed"))
       .finally(() => process.exit(0));
