@@ -25,7 +25,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
+import { scratchPostgres } from "./scratch-database";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -101,24 +101,6 @@ async function startReceiver(): Promise<{ url: string; stop: () => void }> {
   return { url: `http://127.0.0.1:${port}/hook`, stop: () => child.kill("SIGTERM") };
 }
 
-async function scratchPostgres(admin: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `webhooks_bench_http_${process.pid}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const dropper = new pg.Client({ connectionString: admin });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
 
 /**
  * The environment of one mode, for the setup (this process) and the server alike. The server is
@@ -309,7 +291,7 @@ function replayLoad(apiKey: string, seededKeys: number): Load {
 }
 
 async function runMode(mode: HttpBenchMode, options: Required<Omit<HttpBenchOptions, "databaseUrl" | "cpuProfileDir" | "outputDir" | "modes">> & HttpBenchOptions): Promise<ModeResult> {
-  const scratch = mode === "postgres" ? await scratchPostgres(options.databaseUrl!) : undefined;
+  const scratch = mode === "postgres" ? await scratchPostgres(options.databaseUrl!, "webhooks_bench_http") : undefined;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-http-${mode}-`));
   const receiver = await startReceiver();
   const result: ModeResult = {};

@@ -15,8 +15,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { Pool } from "undici";
+import { scratchPostgres } from "./scratch-database";
 
 const root = path.resolve(__dirname, "../..");
 const args = process.argv.slice(2);
@@ -87,24 +87,6 @@ async function rawCeiling(url: string, total: number, concurrency: number): Prom
   return perSecond(total, ms);
 }
 
-async function scratchPostgres(admin: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `webhooks_bench_${process.pid}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const dropper = new pg.Client({ connectionString: admin });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
 
 async function runMode(mode: "embedded" | "postgres", admin: string | undefined) {
   const n = Number(flag("--n") ?? (mode === "embedded" ? 2_000 : 5_000));

@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { scratchPostgres } from "./scratch-database";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -105,24 +106,6 @@ const SEED_ATTEMPTS_SQL = `INSERT INTO "WebhookAttempt" ("id", "organizationId",
 
 const tag = (n: number) => `sz${String(n).padStart(24, "0")}`; // ids shaped like real ones: msg_ and 26 characters
 
-async function scratchPostgres(admin: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `webhooks_size_${process.pid}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const dropper = new pg.Client({ connectionString: admin });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
-}
 
 interface Captured {
   label: string;
@@ -323,7 +306,7 @@ export async function runSizeBench(options: SizeBenchOptions = {}): Promise<Size
   const reps = options.reps ?? 7;
   const result: SizeBenchResult = { notes: {} };
   if (options.databaseUrl && (options.sizes ?? ["10k", "100k", "1M"]).length > 0) {
-    const scratch = await scratchPostgres(options.databaseUrl);
+    const scratch = await scratchPostgres(options.databaseUrl, "webhooks_size");
     try {
       const run = await runOnDatabase("postgres", scratch.url, options.sizes ?? ["10k", "100k", "1M"], reps, log, options.explainTo);
       result.sizeScaling = run.table;
