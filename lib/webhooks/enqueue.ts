@@ -160,7 +160,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
       if (inserted.has(eventId)) {
         const result = { eventId, deliveries: deliveries.map(({ id, endpointId }) => ({ id, endpointId })), duplicate: false };
         const local = deliveries.filter((delivery) => delivery.local);
-        for (const delivery of local) delivery.local!.slots.start(leasedDelivery(row, eventId, delivery));
+        for (const delivery of local) delivery.local!.slots.start(leasedDelivery(row, delivery));
         if (local.length > 0) handedOver.set(result, local.length);
         return result;
       }
@@ -173,23 +173,15 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
   );
 }
 
-/** An enqueued endpoint with what an attempt needs, and whether a local worker may take its delivery at once. */
-interface SubscribedEndpoint {
-  id: string;
-  organizationId: string;
+/** An enqueued endpoint with what an attempt needs (the claim's endpoint columns), and whether a local worker may take its delivery at once. */
+interface SubscribedEndpoint extends Omit<LoadedDelivery["endpoint"], "status"> {
   eventTypes: string[];
-  url: string;
-  secretEncrypted: string;
-  previousSecretEncrypted: string | null;
-  previousSecretExpiresAt: Date | null;
-  failingSince: Date | null;
-  lastSuccessAt: Date | null;
   /** Circuit closed (or never opened) and the secret can be opened: no reason to hold its deliveries. */
   healthy: boolean;
 }
 
 /** What the worker needs to attempt a delivery it was leased in the enqueue statement (what the claim would have returned). */
-function leasedDelivery(row: EventRow, eventId: string, delivery: { id: string; endpoint: SubscribedEndpoint; local?: { slots: LocalSlots; leaseUntil: Date } }): LoadedDelivery {
+function leasedDelivery(row: EventRow, delivery: { id: string; endpoint: SubscribedEndpoint; local?: { slots: LocalSlots; leaseUntil: Date } }): LoadedDelivery {
   const { endpoint } = delivery;
   return {
     id: delivery.id,
