@@ -59,6 +59,7 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   ScheduledJob: "when periodic jobs last ran; they run again after an import",
   AuthRateLimit: "short-lived sign-in rate-limit counters",
   RateLimitBudget: "short-lived API rate-limit windows",
+  WebhookRateLimit: "when each rate-limited endpoint's next attempt may start; the next attempt sets it again",
   SignInThrottle: "short-lived failed sign-in counters",
 };
 

@@ -197,6 +197,10 @@ async function load(session: SqlSession, options: ImportOptions, header: BackupH
     for (const [table, count] of Object.entries(totals.rows)) {
       if (loaded[table] !== count) throw new Error(`loaded ${loaded[table]} ${table} rows, the backup has ${count}`);
     }
+    // Ordered deliveries written after the import must queue behind the imported ones.
+    await session.exec(
+      `SELECT setval('"WebhookDelivery_orderSeq_seq"', COALESCE((SELECT max("orderSeq") FROM "WebhookDelivery"), 0) + 1, false)`,
+    );
     await session.exec("COMMIT");
     return loaded;
   } catch (error) {

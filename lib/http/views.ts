@@ -19,6 +19,9 @@ export function endpointJson(endpoint: EndpointView, activity?: EndpointActivity
     lastFailureAt: endpoint.lastFailureAt,
     createdAt: endpoint.createdAt,
     updatedAt: endpoint.updatedAt,
+    ordering: endpoint.ordering,
+    rateLimitPerSecond: endpoint.rateLimitPerSecond,
+    retryPreset: endpoint.retryPreset,
     ...(activity ? { activity } : {}),
   };
 }

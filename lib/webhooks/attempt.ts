@@ -5,10 +5,12 @@ import { logger } from "@/lib/logger";
 import type { LoadedDelivery } from "@/lib/webhooks/claim";
 import { WebhookCircuitBreaker } from "@/lib/webhooks/circuit-breaker";
 import { disableEndpoint } from "@/lib/webhooks/endpoints";
-import { LeaseLostError, SecretError } from "@/lib/webhooks/errors";
+import { LeaseLostError, SecretError, WebhookConflictError } from "@/lib/webhooks/errors";
 import { announceDeliveryExhausted } from "@/lib/webhooks/platform-events";
 import { type AttemptRecorder, describeOutcome, recordAttempt, type RecordInput } from "@/lib/webhooks/record";
 import { type AttemptVerdict, classify, nextAttemptAt, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
+import { takeRateSlot } from "@/lib/webhooks/rate-limit";
+import { retrySchedule } from "@/lib/webhooks/retry-presets";
 import type { StoredSecrets } from "@/lib/webhooks/secrets";
 import { sendStoredDelivery, type SendOptions, type SignedSendResult } from "@/lib/webhooks/send";
 import { holdForUndecryptableSecret } from "@/lib/webhooks/stored-secrets";
@@ -34,6 +36,8 @@ export type AttemptResult =
   | { kind: "attempted"; verdict: AttemptVerdict; statusCode?: number; error?: string; durationMs: number; status: "pending" | "delivered" | "failed" | "cancelled" }
   /** The endpoint's circuit is open: nothing was sent and no attempt was used up. */
   | { kind: "deferred"; until: Date }
+  /** No start was free within the endpoint's rate limit soon: back in the queue until `until`, no attempt used up. */
+  | { kind: "rate_limited"; until: Date }
   /** The endpoint is gone or disabled: the delivery was cancelled. */
   | { kind: "cancelled" }
   /** Another worker holds the delivery now (our lease expired): nothing recorded. */
@@ -83,7 +87,17 @@ export async function attemptDelivery(delivery: LoadedDelivery, options: Attempt
   }
 
   try {
-    return await makeAttempt({ ...delivery, status: "pending" }, { ...options, prisma: db, now, breaker, trigger: "scheduled", leaseOwner });
+    const made = await makeAttempt({ ...delivery, status: "pending" }, { ...options, prisma: db, now, breaker, trigger: "scheduled", leaseOwner });
+    if (made.kind !== "rate_limited") return made;
+    // Waiting for the rate limit is not an attempt: the delivery goes back to the queue as it was.
+    const changed = await db.$executeRawUnsafe(
+      `UPDATE "WebhookDelivery" SET "nextAttemptAt" = $3::timestamp(3), "leaseOwner" = NULL, "leaseExpiresAt" = NULL
+        WHERE "id" = $1 AND "leaseOwner" = $2`,
+      delivery.id,
+      leaseOwner,
+      sqlTime(made.until),
+    );
+    return changed ? made : { kind: "lease_lost" };
   } catch (caught) {
     if (!(caught instanceof SecretError)) throw caught;
     const released = await holdForUndecryptableSecret(db, { delivery, leaseOwner, error: caught, now: now() });
@@ -97,7 +111,9 @@ export type AttemptTrigger = "scheduled" | "manual" | "test";
 export type AttemptTarget = Pick<LoadedDelivery, "id" | "organizationId" | "endpointId" | "event" | "idempotencyKey" | "attempts" | "createdAt" | "webhookEvent"> & {
   /** The delivery's state before this attempt (`attempts`: how many were made before it). */
   status: "pending" | "delivered" | "failed" | "cancelled";
-  endpoint: StoredSecrets & Pick<WebhookEndpoint, "organizationId" | "url" | "status" | "failingSince" | "lastSuccessAt">;
+  endpoint: StoredSecrets &
+    Pick<WebhookEndpoint, "organizationId" | "url" | "status" | "failingSince" | "lastSuccessAt" | "rateLimitPerSecond"> &
+    Pick<LoadedDelivery["endpoint"], "retryPreset">;
   /** What the caller knows of the endpoint's circuit; `undefined`: unknown (the breaker is always written). */
   circuit?: LoadedDelivery["circuit"];
 };
@@ -106,6 +122,8 @@ export interface MakeAttemptOptions extends AttemptOptions {
   trigger: AttemptTrigger;
   /** Who holds the delivery's lease; only the holder's result is recorded. */
   leaseOwner: string;
+  /** Manual and test attempts on a rate-limited endpoint: the longest wait for a start (default 10 s). */
+  maxRateWaitMs?: number;
 }
 
 export type AttemptMade = Extract<AttemptResult, { kind: "attempted" }> & { sent: SignedSendResult };
@@ -124,11 +142,34 @@ export type AttemptMade = Extract<AttemptResult, { kind: "attempted" }> & { sent
  * moves an automatic retry; a `test` attempt is never retried. Scheduled attempts
  * are counted in `attempts`, manual and test ones in `manualAttempts`. Throws SecretError, with nothing sent, when no key opens the
  * endpoint's secret; returns `lease_lost` when the lease was no longer ours.
+ *
+ * A scheduled attempt follows the endpoint's retry preset (retry-presets.ts; `standard`
+ * is `options.schedule`). On a rate-limited endpoint every attempt first takes a start
+ * (rate-limit.ts): a scheduled one returns `rate_limited`, with nothing sent, when no
+ * start is free within the horizon; a manual or test one waits for its start (at most
+ * `options.maxRateWaitMs`) and otherwise throws WebhookConflictError `rate_limited`.
  */
-export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOptions): Promise<AttemptMade | { kind: "lease_lost" }> {
+export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOptions): Promise<AttemptMade | { kind: "lease_lost" } | { kind: "rate_limited"; until: Date }> {
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
   const breaker = options.breaker ?? new WebhookCircuitBreaker({ prisma: db, now });
+  if (target.endpoint.rateLimitPerSecond !== null) {
+    const slot = await takeRateSlot(db, {
+      endpointId: target.endpointId,
+      perSecond: target.endpoint.rateLimitPerSecond,
+      now,
+      mode: options.trigger === "scheduled" ? "queue" : "wait",
+      maxWaitMs: options.maxRateWaitMs,
+    });
+    if (slot.kind === "later") {
+      if (options.trigger === "scheduled") return { kind: "rate_limited", until: slot.retryAt };
+      const seconds = Math.max(1, Math.ceil((slot.retryAt.getTime() - now().getTime()) / 1000));
+      throw new WebhookConflictError(
+        "endpoint_rate_limited",
+        `This endpoint's rate limit (${target.endpoint.rateLimitPerSecond} per second) is taken by queued deliveries for the next ${seconds} s; try again then`,
+      );
+    }
+  }
   const attemptAt = now();
   const sent = await sendStoredDelivery(target, attemptAt, options);
   const finishedAt = now();
@@ -143,7 +184,8 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
     status = target.status;
     keepSchedule = true;
   } else if (target.status === "pending") {
-    retryAt = nextAttemptAt({ attemptsMade, verdict, now: finishedAt, schedule: options.schedule ?? RETRY_SCHEDULE_SECONDS, random: options.random });
+    const schedule = retrySchedule(target.endpoint.retryPreset, options.schedule ?? RETRY_SCHEDULE_SECONDS);
+    retryAt = nextAttemptAt({ attemptsMade, verdict, now: finishedAt, schedule, random: options.random });
     status = retryAt ? "pending" : "failed";
   } else status = target.status;
   const { statusCode, error } = describeOutcome(sent.outcome);

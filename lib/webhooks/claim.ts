@@ -1,5 +1,7 @@
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
+import { RATE_HORIZON_MS, spacingMicrosSql } from "@/lib/webhooks/rate-limit";
+import type { RetryPresetName } from "@/lib/webhooks/retry-presets";
 
 /**
  * The claim: which due deliveries a worker leases next. Every worker process
@@ -14,7 +16,7 @@ import { hotStatement, runHot } from "@/lib/database/hot-sql";
  */
 export const LEASED_COLUMNS = `d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."leaseExpiresAt", d."createdAt",
   e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
-  e."failingSince", e."lastSuccessAt",
+  e."failingSince", e."lastSuccessAt", e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset",
   v."body", v."createdAt" AS "eventCreatedAt",
   c."state"::text AS "circuitState", c."consecutiveFailures" AS "circuitFailures"`;
 
@@ -40,6 +42,9 @@ export interface LoadedDelivery {
     previousSecretExpiresAt: Date | null;
     failingSince: Date | null;
     lastSuccessAt: Date | null;
+    /** At most this many attempts start per second to the endpoint (rate-limit.ts); null: no limit. */
+    rateLimitPerSecond: number | null;
+    retryPreset: RetryPresetName;
   };
   webhookEvent: { body: string; createdAt: Date };
   circuit: { state: string; consecutiveFailures: number } | null;
@@ -66,6 +71,8 @@ export function toLoadedDelivery(row: LeasedRow): LoadedDelivery {
       previousSecretExpiresAt: row.previousSecretExpiresAt as Date | null,
       failingSince: row.failingSince as Date | null,
       lastSuccessAt: row.lastSuccessAt as Date | null,
+      rateLimitPerSecond: row.rateLimitPerSecond === null || row.rateLimitPerSecond === undefined ? null : Number(row.rateLimitPerSecond),
+      retryPreset: (row.retryPreset as RetryPresetName | undefined) ?? "standard",
     },
     webhookEvent: { body: row.body as string, createdAt: row.eventCreatedAt as Date },
     circuit: row.circuitState ? { state: row.circuitState as string, consecutiveFailures: Number(row.circuitFailures) } : null,
@@ -98,6 +105,13 @@ export interface ClaimInput {
  *   endpoints with `endpointConcurrency`, are left out before any row is locked.
  * - **Skips** open circuits, endpoints whose secret no key opens
  *   (`signingBlockedAt`, see stored-secrets.ts) and organizations being deleted.
+ * - **Ordered endpoints** (ordering.ts): a delivery with an ordering key is a
+ *   candidate only while no earlier delivery of its key (lower `orderSeq`) is
+ *   still pending — leased, waiting for a retry or held — so each key has at most
+ *   one attempt in flight, in enqueue order, whichever worker claims.
+ * - **Rate-limited endpoints** (rate-limit.ts): at most as many deliveries as the
+ *   endpoint has free starts within the next {@link RATE_HORIZON_MS} ms; none while
+ *   its next start is further away.
  * - `FOR UPDATE … SKIP LOCKED`: concurrent workers never lease the same row. A lease
  *   that expires (crashed worker) makes the delivery claimable again, with the same id.
  *
@@ -141,6 +155,9 @@ const NO_CAP = 2_147_483_647;
 
 /** The fewest due rows read per organization in one claim, however many organizations compete. */
 export const MIN_ORGANIZATION_WINDOW = 10;
+
+/** The end of the rate limiter's horizon ($1 = now): starts later than this are not taken yet. */
+const HORIZON_END = `($1::timestamp(3) + interval '${RATE_HORIZON_MS} milliseconds')`;
 
 /** The leased rows and the filters every candidate must pass ($1 = now). */
 const ELIGIBLE = `d."status" = 'pending'
@@ -186,6 +203,8 @@ const CLAIM = hotStatement(
        OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))
    UNION SELECT b."id" FROM "WebhookEndpoint" b WHERE b."signingBlockedAt" IS NOT NULL
    UNION SELECT i."endpointId" FROM in_flight i WHERE i."count" >= $3
+   -- No start free within the horizon (rate-limit.ts).
+   UNION SELECT r."endpointId" FROM "WebhookRateLimit" r WHERE r."nextStartAt" > ${HORIZON_END}
  ), ${PENDING_ORGANIZATIONS}, due_orgs AS (
    SELECT p."id", COALESCE(oi."count", 0) AS "inFlight"
      FROM pending_orgs p
@@ -203,18 +222,31 @@ const CLAIM = hotStatement(
          -- NOT IN (not NOT EXISTS): a hashed filter on the index scan, not an anti-join whose
          -- estimate (with few endpoints, "no row passes") would turn the ordered read into a full sort.
          AND d."endpointId" NOT IN (SELECT "id" FROM blocked)
+         -- An ordered delivery waits while an earlier one of its key is pending (an OR keeps
+         -- this a per-row check on the index scan, never an anti-join).
+         AND (d."orderingKey" IS NULL OR NOT EXISTS (
+               SELECT 1 FROM "WebhookDelivery" p
+                WHERE p."endpointId" = d."endpointId" AND p."status" = 'pending'
+                  AND p."orderingKey" = d."orderingKey" AND p."orderSeq" < d."orderSeq"))
        ORDER BY d."nextAttemptAt"
        -- $7: the per-organization window (organizationWindow), a constant for the planner.
        LIMIT $7
        FOR UPDATE OF d SKIP LOCKED
     ) c
+ ), rate_starts AS (
+   -- Free starts within the horizon of each rate-limited endpoint among the candidates.
+   SELECT e."id" AS "endpointId",
+          floor(extract(epoch FROM ${HORIZON_END} - greatest(r."nextStartAt", $1::timestamp(3))) * 1000000 / ${spacingMicrosSql("e")}) + 1 AS "free"
+     FROM "WebhookEndpoint" e LEFT JOIN "WebhookRateLimit" r ON r."endpointId" = e."id"
+    WHERE e."rateLimitPerSecond" IS NOT NULL AND e."id" IN (SELECT "endpointId" FROM candidates)
  ), by_endpoint AS (
-   SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c."endpointId" ORDER BY c."nextAttemptAt") + COALESCE(i."count", 0) AS "endpointLoad"
+   SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c."endpointId" ORDER BY c."nextAttemptAt") AS "endpointRank", COALESCE(i."count", 0) AS "endpointInFlight"
      FROM candidates c LEFT JOIN in_flight i ON i."endpointId" = c."endpointId"
  ), by_organization AS (
    -- The fair share: what the organization would have in flight with this row leased.
    SELECT b.*, ROW_NUMBER() OVER (PARTITION BY b."organizationId" ORDER BY b."nextAttemptAt") + b."orgInFlight" AS "share"
-     FROM by_endpoint b WHERE b."endpointLoad" <= $3
+     FROM by_endpoint b LEFT JOIN rate_starts s ON s."endpointId" = b."endpointId"
+    WHERE b."endpointRank" + b."endpointInFlight" <= $3 AND (s."free" IS NULL OR b."endpointRank" <= s."free")
  ), chosen AS (
    SELECT "id", "endpointId", "eventId" FROM by_organization WHERE "share" <= $6 ORDER BY "share", "nextAttemptAt" LIMIT $2
  )

@@ -7,6 +7,9 @@ import { WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from 
 import { assertEventType } from "@/lib/webhooks/events";
 import { decryptSecret, encryptSecret, generateSecret, getKeyRing } from "@/lib/webhooks/secrets";
 import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
+import { ORDERING_MODES, type OrderingMode, requeueForOrdering } from "@/lib/webhooks/ordering";
+import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND, resetRateLimit } from "@/lib/webhooks/rate-limit";
+import { RETRY_PRESETS, type RetryPresetName } from "@/lib/webhooks/retry-presets";
 
 /** How long the previous secret keeps signing after a rotation. */
 export const SECRET_ROTATION_GRACE_SECONDS = 24 * 60 * 60;
@@ -36,11 +39,27 @@ export interface EndpointView {
    * deliveries wait, unattempted, until the key is restored (lib/webhooks/stored-secrets.ts).
    */
   signingBlockedAt: Date | null;
+  /** "ordered": deliveries with the same ordering key go one at a time, in enqueue order (ordering.ts). */
+  ordering: OrderingMode;
+  /** At most this many attempts start in any one-second window (rate-limit.ts); null: no limit. */
+  rateLimitPerSecond: number | null;
+  /** Which retry schedule failed deliveries follow (retry-presets.ts). */
+  retryPreset: RetryPresetName;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export interface CreateEndpointOptions {
+/** The delivery controls an endpoint may set on create and update. */
+export interface DeliveryControls {
+  /** Default "none". */
+  ordering?: OrderingMode;
+  /** 1–1000, or null for no limit (the default). */
+  rateLimitPerSecond?: number | null;
+  /** Default "standard". */
+  retryPreset?: RetryPresetName;
+}
+
+export interface CreateEndpointOptions extends DeliveryControls {
   organizationId: string;
   url: string;
   description?: string;
@@ -50,7 +69,7 @@ export interface CreateEndpointOptions {
   maxEndpoints?: number;
 }
 
-export interface UpdateEndpointOptions {
+export interface UpdateEndpointOptions extends DeliveryControls {
   organizationId: string;
   endpointId: string;
   url?: string;
@@ -82,6 +101,9 @@ export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): En
     lastSuccessAt: row.lastSuccessAt,
     lastFailureAt: row.lastFailureAt,
     signingBlockedAt: row.signingBlockedAt,
+    ordering: row.ordering,
+    rateLimitPerSecond: row.rateLimitPerSecond,
+    retryPreset: row.retryPreset,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -105,6 +127,27 @@ function normaliseEventTypes(eventTypes: string[] | undefined): string[] | undef
   return [...new Set(eventTypes)].sort();
 }
 
+/** Checks the delivery controls given; returns only those given. Throws WebhookValidationError `invalid_input`. */
+function normaliseControls(controls: DeliveryControls): DeliveryControls {
+  const out: DeliveryControls = {};
+  if (controls.ordering !== undefined) {
+    if (!ORDERING_MODES.includes(controls.ordering)) throw new WebhookValidationError("invalid_input", `ordering must be one of ${ORDERING_MODES.join(", ")}`);
+    out.ordering = controls.ordering;
+  }
+  if (controls.rateLimitPerSecond !== undefined) {
+    const rate = controls.rateLimitPerSecond;
+    if (rate !== null && (!Number.isInteger(rate) || rate < RATE_LIMIT_MIN_PER_SECOND || rate > RATE_LIMIT_MAX_PER_SECOND)) {
+      throw new WebhookValidationError("invalid_input", `rateLimitPerSecond must be a whole number from ${RATE_LIMIT_MIN_PER_SECOND} to ${RATE_LIMIT_MAX_PER_SECOND}, or null for no limit`);
+    }
+    out.rateLimitPerSecond = rate;
+  }
+  if (controls.retryPreset !== undefined) {
+    if (!RETRY_PRESETS.includes(controls.retryPreset)) throw new WebhookValidationError("invalid_input", `retryPreset must be one of ${RETRY_PRESETS.join(", ")}`);
+    out.retryPreset = controls.retryPreset;
+  }
+  return out;
+}
+
 async function findOwned(db: DbClient, organizationId: string, endpointId: string): Promise<WebhookEndpoint> {
   const row = await db.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId } });
   // Another organization's endpoint is indistinguishable from a missing one.
@@ -124,6 +167,7 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
   const url = assertValidWebhookUrl(options.url);
   const description = normaliseDescription(options.description) ?? "";
   const eventTypes = normaliseEventTypes(options.eventTypes) ?? [];
+  const controls = normaliseControls(options);
   const maxEndpoints = options.maxEndpoints ?? getEnv().maxEndpointsPerOrganization;
   // The organization row is locked first, so two concurrent creates cannot both pass the cap. The count is
   // its own statement: read committed gives it a snapshot taken after the lock, which sees the other's insert.
@@ -142,13 +186,13 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
         endpoints,
       );
     }
-    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes });
+    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes, controls });
   };
   return "$transaction" in db ? db.$transaction(create) : create(db);
 }
 
-async function insertEndpoint(db: DbClient, fields: { organizationId: string; url: string; description: string; eventTypes: string[] }) {
-  const { organizationId, url, description, eventTypes } = fields;
+async function insertEndpoint(db: DbClient, fields: { organizationId: string; url: string; description: string; eventTypes: string[]; controls: DeliveryControls }) {
+  const { organizationId, url, description, eventTypes, controls } = fields;
   const id = newId("ep");
   const secret = generateSecret();
   const row = await db.webhookEndpoint.create({
@@ -158,24 +202,36 @@ async function insertEndpoint(db: DbClient, fields: { organizationId: string; ur
       url,
       description,
       eventTypes,
+      ...controls,
       secretEncrypted: encryptSecret(secret, id, getKeyRing()),
     },
   });
   return { endpoint: toEndpointView(row), secret };
 }
 
-/** Changes URL, description or subscriptions. Same errors as {@link createEndpoint}, plus endpoint_not_found. */
+/**
+ * Changes URL, description, subscriptions or delivery controls. Turning ordering on
+ * queues the pending backlog by key in enqueue order; turning it off lets it go in
+ * parallel; removing a rate limit frees its next start. Same errors as
+ * {@link createEndpoint}, plus endpoint_not_found.
+ */
 export async function updateEndpoint(options: UpdateEndpointOptions): Promise<EndpointView> {
-  const db = options.prisma ?? sharedPrisma;
   const url = options.url === undefined ? undefined : assertValidWebhookUrl(options.url);
   const description = normaliseDescription(options.description);
   const eventTypes = normaliseEventTypes(options.eventTypes);
-  await findOwned(db, options.organizationId, options.endpointId);
-  const row = await db.webhookEndpoint.update({
-    where: { id: options.endpointId },
-    data: { url, description, eventTypes },
-  });
-  return toEndpointView(row);
+  const controls = normaliseControls(options);
+  const update = async (db: DbClient) => {
+    const before = await findOwned(db, options.organizationId, options.endpointId);
+    const row = await db.webhookEndpoint.update({
+      where: { id: options.endpointId },
+      data: { url, description, eventTypes, ...controls },
+    });
+    if (controls.ordering !== undefined && controls.ordering !== before.ordering) await requeueForOrdering(db, row.id, controls.ordering);
+    if (controls.rateLimitPerSecond === null && before.rateLimitPerSecond !== null) await resetRateLimit(db, row.id);
+    return toEndpointView(row);
+  };
+  const db = options.prisma ?? sharedPrisma;
+  return "$transaction" in db ? db.$transaction(update) : update(db);
 }
 
 export async function getEndpoint(ref: EndpointRef): Promise<EndpointView> {

@@ -5,6 +5,7 @@ import type { LoadedDelivery } from "@/lib/webhooks/claim";
 import { reserveLocalSlot, type LocalSlots } from "@/lib/webhooks/local-handoff";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
+import { assertOrderingKey } from "@/lib/webhooks/ordering";
 import { groupCommit } from "@/lib/database/group-commit";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { EventEmitter } from "node:events";
@@ -15,6 +16,12 @@ export interface EnqueueOptions {
    * so it is delivered if and only if that transaction commits.
    */
   tx?: DbClient;
+  /**
+   * 1–255 characters. On endpoints with `ordering: "ordered"`, deliveries with the same
+   * key are attempted one at a time, in the order they were enqueued (see ordering.ts);
+   * other endpoints ignore it. Stored with the event either way.
+   */
+  orderingKey?: string;
   /** Clock, injectable for tests. */
   now?: () => Date;
 }
@@ -44,7 +51,7 @@ export interface EnqueueResult {
  * ones — returns the first event with `duplicate: true` and never errors.
  * Throws WebhookValidationError (invalid_event_type, reserved_event_type for the
  * platform's own names such as `endpoint.disabled`, invalid_idempotency_key,
- * invalid_payload, payload_too_large) or WebhookNotFoundError
+ * invalid_ordering_key, invalid_payload, payload_too_large) or WebhookNotFoundError
  * (organization_not_found).
  */
 export async function sendWebhookNotification(
@@ -66,10 +73,11 @@ export async function sendWebhookNotification(
  */
 export async function enqueueEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
   assertIdempotencyKey(idempotencyKey);
+  const orderingKey = options.orderingKey === undefined ? null : assertOrderingKey(options.orderingKey);
   const createdAt = (options.now ?? (() => new Date()))();
   const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });
 
-  const row = { organizationId, event, idempotencyKey, body, createdAt };
+  const row = { organizationId, event, idempotencyKey, orderingKey, body, createdAt };
   // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
   const result = options.tx ? await writeEvent(options.tx, row) : await sharedWriter()(row);
   // Deliveries handed to a local worker need no wake-up; the rest wake this process's workers.
@@ -84,6 +92,7 @@ interface EventRow {
   organizationId: string;
   event: string;
   idempotencyKey: string;
+  orderingKey: string | null;
   body: string;
   createdAt: Date;
 }
@@ -119,8 +128,10 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
         id: newId("msg"),
         endpointId: endpoint.id,
         endpoint,
-        // Committed work only (never inside a caller's transaction), to a healthy endpoint.
-        local: options.handOver && endpoint.healthy ? reserveLocalSlot(endpoint.id, row.organizationId) : undefined,
+        orderingKey: queueOf(endpoint, row),
+        // Committed work only (never inside a caller's transaction), to a healthy endpoint that
+        // neither orders nor rate-limits its deliveries (the claim decides those).
+        local: options.handOver && endpoint.healthy && endpoint.ordering === "none" && endpoint.rateLimitPerSecond === null ? reserveLocalSlot(endpoint.id, row.organizationId) : undefined,
       })),
     };
   });
@@ -130,6 +141,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
     organization_id: row.organizationId,
     event: row.event,
     idempotency_key: row.idempotencyKey,
+    ordering_key: row.orderingKey,
     body: row.body,
     created_at: row.createdAt.toISOString(),
   }));
@@ -138,6 +150,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
       id: delivery.id,
       event_id: eventId,
       endpoint_id: delivery.endpointId,
+      ordering_key: delivery.orderingKey,
       lease_owner: delivery.local?.slots.workerId ?? null,
       lease_expires_at: delivery.local ? sqlTime(delivery.local.leaseUntil) : null,
     })),
@@ -176,6 +189,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
 /** An enqueued endpoint with what an attempt needs (the claim's endpoint columns), and whether a local worker may take its delivery at once. */
 interface SubscribedEndpoint extends Omit<LoadedDelivery["endpoint"], "status"> {
   eventTypes: string[];
+  ordering: "none" | "ordered";
   /** Circuit closed (or never opened) and the secret can be opened: no reason to hold its deliveries. */
   healthy: boolean;
 }
@@ -203,10 +217,17 @@ function leasedDelivery(row: EventRow, delivery: { id: string; endpoint: Subscri
       previousSecretExpiresAt: endpoint.previousSecretExpiresAt,
       failingSince: endpoint.failingSince,
       lastSuccessAt: endpoint.lastSuccessAt,
+      rateLimitPerSecond: endpoint.rateLimitPerSecond,
+      retryPreset: endpoint.retryPreset,
     },
     webhookEvent: { body: row.body, createdAt: row.createdAt },
     circuit: null,
   };
+}
+
+/** The queue a delivery joins: on an ordered endpoint the event's key ("" for none), else none. */
+function queueOf(endpoint: SubscribedEndpoint, row: EventRow): string | null {
+  return endpoint.ordering === "ordered" ? (row.orderingKey ?? "") : null;
 }
 
 /** Channel for "new deliveries are due": pg_notify inside the enqueue transaction. */
@@ -215,7 +236,8 @@ export const DELIVERY_CHANNEL = "webhook_deliveries";
 const SUBSCRIBED_ENDPOINTS = hotStatement(
   "webhook_subscribed_endpoints",
   `SELECT e."id", e."organizationId", e."eventTypes", e."url", e."secretEncrypted", e."previousSecretEncrypted",
-          e."previousSecretExpiresAt", e."failingSince", e."lastSuccessAt",
+          e."previousSecretExpiresAt", e."failingSince", e."lastSuccessAt", e."ordering"::text AS "ordering",
+          e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset",
           (e."signingBlockedAt" IS NULL AND (c."state" IS NULL OR c."state" = 'closed')) AS "healthy"
      FROM "WebhookEndpoint" e LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
     WHERE e."organizationId" = ANY($1::text[]) AND e."status" = 'active'
@@ -226,14 +248,15 @@ const WRITE_EVENTS = hotStatement(
   "webhook_write_events",
   `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
-         AS r(event_id text, organization_id text, event text, idempotency_key text, body text, created_at text)
+         AS r(event_id text, organization_id text, event text, idempotency_key text, ordering_key text, body text, created_at text)
      ), planned AS (
-       SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, event_id text, endpoint_id text, lease_owner text, lease_expires_at text)
+       SELECT r.*, n.position FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n(item, position)
+        CROSS JOIN LATERAL jsonb_to_record(n.item) AS r(id text, event_id text, endpoint_id text, ordering_key text, lease_owner text, lease_expires_at text)
      ), org AS (
        SELECT "id" FROM "Organization" WHERE "id" IN (SELECT organization_id FROM input) AND "deletionScheduledAt" IS NULL
      ), event AS (
-       INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
-       SELECT i.event_id, i.organization_id, i.event, i.idempotency_key, i.body, i.created_at::timestamp(3)
+       INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "orderingKey", "body", "createdAt")
+       SELECT i.event_id, i.organization_id, i.event, i.idempotency_key, i.ordering_key, i.body, i.created_at::timestamp(3)
          FROM input i JOIN org ON org."id" = i.organization_id
         -- One order for every statement: two writes sharing keys wait for each other, never deadlock.
         ORDER BY i.organization_id, i.idempotency_key
@@ -241,12 +264,15 @@ const WRITE_EVENTS = hotStatement(
        RETURNING "id"
      ), delivery AS (
        INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey",
-                                      "nextAttemptAt", "createdAt", "updatedAt", "leaseOwner", "leaseExpiresAt")
+                                      "nextAttemptAt", "createdAt", "updatedAt", "leaseOwner", "leaseExpiresAt", "orderingKey", "orderSeq")
        SELECT p.id, i.organization_id, p.event_id, p.endpoint_id, i.event, i.idempotency_key,
               i.created_at::timestamp(3), i.created_at::timestamp(3), i.created_at::timestamp(3),
               -- Leased at once to a worker slot in this process (see local-handoff.ts): no claim needed.
-              p.lease_owner, p.lease_expires_at::timestamp(3)
+              p.lease_owner, p.lease_expires_at::timestamp(3),
+              -- Enqueue order in its key's queue (ordering.ts): numbered after the sort, in input order.
+              p.ordering_key, CASE WHEN p.ordering_key IS NOT NULL THEN nextval('"WebhookDelivery_orderSeq_seq"') END
          FROM planned p JOIN event ON event."id" = p.event_id JOIN input i ON i.event_id = p.event_id
+        ORDER BY p.position
        RETURNING "id", "leaseOwner"
      ), notify AS (
        -- Delivered to listeners only when (and if) the surrounding transaction commits; only

@@ -7,6 +7,7 @@ export type WebhookErrorCode =
   | "invalid_event_type"
   | "reserved_event_type"
   | "invalid_idempotency_key"
+  | "invalid_ordering_key"
   | "invalid_payload"
   | "payload_too_large"
   | "organization_not_found"
@@ -18,6 +19,7 @@ export type WebhookErrorCode =
   | "endpoint_disabled"
   | "signing_key_missing"
   | "rate_limited"
+  | "endpoint_rate_limited"
   | "lease_lost"
   | "endpoint_limit_reached"
   | "encryption_key_missing"
@@ -80,7 +82,7 @@ export class WebhookNotFoundError extends WebhookError {
 
 /** The request conflicts with the current state (a delivery in flight, a disabled endpoint): HTTP 409. */
 export class WebhookConflictError extends WebhookError {
-  constructor(code: "delivery_in_progress" | "endpoint_disabled" | "signing_key_missing", message: string) {
+  constructor(code: "delivery_in_progress" | "endpoint_disabled" | "signing_key_missing" | "endpoint_rate_limited", message: string) {
     super(code, message);
     this.name = "WebhookConflictError";
   }

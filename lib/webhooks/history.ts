@@ -15,6 +15,8 @@ import {
   type HistoryCursor,
 } from "@/lib/webhooks/history-filters";
 import { getEnv } from "@/lib/env";
+import { queuePosition } from "@/lib/webhooks/ordering";
+import { retrySchedule, type RetryPresetName } from "@/lib/webhooks/retry-presets";
 import { deliveryState, type DeliveryState, type EndpointCondition, isHeld, type OutcomeInput, outcomeWhere } from "@/lib/webhooks/outcomes";
 
 export { DELIVERY_STATUSES, HISTORY_COUNT_CAP, HISTORY_PAGE_MAX, type DeliveryStatusName };
@@ -36,13 +38,17 @@ export interface DeliveryFilters {
   prisma?: DbClient;
   /** For members: endpoint URLs as scheme and host only (they often carry tokens). */
   maskUrls?: boolean;
-  /** Attempts the retry schedule allows in all; default the configured schedule's length. */
+  /** Attempts the standard retry schedule allows in all; default the configured schedule's length. */
   attemptsAllowed?: number;
 }
 
-/** How many attempts the configured retry schedule allows in all. */
-export function attemptsAllowed(): number {
-  return getEnv().webhookRetrySchedule.length;
+/**
+ * How many scheduled attempts a delivery gets in all: its endpoint's retry preset's
+ * length, where `standard` is the configured schedule (or `standardAttempts`).
+ */
+export function attemptsAllowed(preset: RetryPresetName = "standard", standardAttempts?: number): number {
+  if (preset === "standard") return standardAttempts ?? getEnv().webhookRetrySchedule.length;
+  return retrySchedule(preset).length;
 }
 
 /**
@@ -162,7 +168,7 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<Delivery
       where: cursor ? { AND: [where, beyond(cursor, direction)] } : where,
       orderBy: [{ createdAt: order }, { id: order }],
       take: limit + 1,
-      include: { endpoint: { select: { url: true } } },
+      include: { endpoint: { select: { url: true, retryPreset: true } } },
     }),
     db.webhookDelivery.count({ where, orderBy: { createdAt: "desc" }, take: HISTORY_COUNT_CAP + 1 }),
   ]);
@@ -180,7 +186,6 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<Delivery
   const onward = more ? cursorTo(onwardKey, direction) : null;
   const backward = backExists ? cursorTo(backKey, back) : null;
 
-  const allowed = filters.attemptsAllowed ?? attemptsAllowed();
   return {
     items: page.map((row) => ({
       id: row.id,
@@ -191,7 +196,8 @@ export async function listDeliveries(filters: DeliveryFilters): Promise<Delivery
       status: row.status,
       attempts: row.attempts,
       manualAttempts: row.manualAttempts,
-      state: deliveryState(row, conditions.get(row.endpointId) ?? {}, { attemptsAllowed: allowed }),
+      state: deliveryState(row, conditions.get(row.endpointId) ?? {}, { attemptsAllowed: attemptsAllowed(row.endpoint.retryPreset, filters.attemptsAllowed) }),
+      orderingKey: row.orderingKey,
       lastStatusCode: row.lastStatusCode,
       lastError: row.lastError,
       createdAt: row.createdAt,
@@ -257,7 +263,7 @@ export async function getDeliveryDetail(options: {
     db.webhookDelivery.findFirst({
       where: { id: options.deliveryId, organizationId: options.organizationId },
       include: {
-        endpoint: { select: { id: true, url: true, description: true, status: true } },
+        endpoint: { select: { id: true, url: true, description: true, status: true, ordering: true, rateLimitPerSecond: true, retryPreset: true } },
         webhookEvent: { select: { id: true, body: true, createdAt: true } },
         attemptLog: {
           where: options.attemptsBefore === undefined ? undefined : { number: { lt: options.attemptsBefore } },
@@ -271,6 +277,7 @@ export async function getDeliveryDetail(options: {
   ]);
   if (!row) throw new WebhookNotFoundError("delivery_not_found", `Delivery ${options.deliveryId} not found`);
   const attempts = row.attemptLog.slice(0, limit);
+  const queue = await queuePosition(db, row);
   return {
     id: row.id,
     event: row.event,
@@ -279,7 +286,9 @@ export async function getDeliveryDetail(options: {
     /** Scheduled attempts; manual and test attempts are in `manualAttempts`. */
     attempts: row.attempts,
     manualAttempts: row.manualAttempts,
-    state: deliveryState(row, conditions.get(row.endpointId) ?? {}, { attemptsAllowed: options.attemptsAllowed ?? attemptsAllowed() }),
+    state: deliveryState(row, conditions.get(row.endpointId) ?? {}, { attemptsAllowed: attemptsAllowed(row.endpoint.retryPreset, options.attemptsAllowed) }),
+    /** On an ordered endpoint: the key's queue, and (while pending) how many deliveries of it go first. */
+    ordering: row.orderingKey === null ? null : { key: row.orderingKey, ahead: queue?.ahead ?? 0, waitingFor: queue?.waitingFor ?? null },
     createdAt: row.createdAt,
     deliveredAt: row.deliveredAt,
     nextAttemptAt: row.nextAttemptAt,

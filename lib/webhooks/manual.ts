@@ -34,7 +34,13 @@ export interface ManualAttemptResult {
   /** The first 1 000 characters of the response body. */
   responseSnippet?: string;
   status: "pending" | "delivered" | "failed" | "cancelled";
+  /** Set when the redelivery was sent outside its endpoint's order by key (ordering.ts). */
+  outsideOrder?: { orderingKey: string; note: string };
 }
+
+/** What a redelivery on an ordered endpoint tells the person who sent it. */
+export const OUTSIDE_ORDER_NOTE =
+  "Sent now, outside this endpoint's order by key: a redelivery does not wait for earlier deliveries of its key, and later ones do not wait for it.";
 
 const RESPONSE_SNIPPET_CHARS = 1_000;
 
@@ -89,9 +95,21 @@ export async function redeliver(options: ManualOptions & { deliveryId: string })
   }
   assertSecretsOpen(delivery.endpoint, now());
   const leaseOwner = await takeManualLease(db, delivery.id, now());
-  const made = await makeAttempt(delivery, { ...options, prisma: db, now, trigger: "manual", leaseOwner });
-  if (made.kind === "lease_lost") throw new WebhookConflictError("delivery_in_progress", "This delivery was taken over while it was being attempted; try again in a moment");
-  return summarise(delivery.id, made.sent.outcome, made.durationMs, made.status);
+  let made: Awaited<ReturnType<typeof makeAttempt>>;
+  try {
+    made = await makeAttempt(delivery, { ...options, prisma: db, now, trigger: "manual", leaseOwner });
+  } catch (error) {
+    // Nothing was recorded (e.g. no start free within the rate limit): the delivery goes back to its schedule at once.
+    await releaseManualLease(db, delivery.id, leaseOwner);
+    throw error;
+  }
+  if (made.kind !== "attempted") throw new WebhookConflictError("delivery_in_progress", "This delivery was taken over while it was being attempted; try again in a moment");
+  const result = summarise(delivery.id, made.sent.outcome, made.durationMs, made.status);
+  return delivery.orderingKey === null ? result : { ...result, outsideOrder: { orderingKey: delivery.orderingKey, note: OUTSIDE_ORDER_NOTE } };
+}
+
+async function releaseManualLease(db: DbClient, deliveryId: string, owner: string): Promise<void> {
+  await db.$executeRawUnsafe(`UPDATE "WebhookDelivery" SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL WHERE "id" = $1 AND "leaseOwner" = $2`, deliveryId, owner);
 }
 
 function summarise(
@@ -204,7 +222,9 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
       },
     },
   });
-  const made = await makeAttempt(
+  let made: Awaited<ReturnType<typeof makeAttempt>>;
+  try {
+    made = await makeAttempt(
     {
       id: deliveryId,
       organizationId: endpoint.organizationId,
@@ -218,8 +238,19 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
       webhookEvent: { body, createdAt },
     },
     { ...options, prisma: db, now, trigger: "test", leaseOwner },
-  );
-  if (made.kind === "lease_lost") throw new WebhookConflictError("delivery_in_progress", "The test delivery was taken over while it was being attempted");
+    );
+  } catch (error) {
+    // Not sent (e.g. no start free within the rate limit): the test delivery must not wait for a worker either.
+    await db.$executeRawUnsafe(
+      `UPDATE "WebhookDelivery" SET "status" = 'cancelled', "nextAttemptAt" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "lastError" = $3
+        WHERE "id" = $1 AND "leaseOwner" = $2`,
+      deliveryId,
+      leaseOwner,
+      `Not sent: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500),
+    );
+    throw error;
+  }
+  if (made.kind !== "attempted") throw new WebhookConflictError("delivery_in_progress", "The test delivery was taken over while it was being attempted");
   return summarise(deliveryId, made.sent.outcome, made.durationMs, made.status);
 }
 

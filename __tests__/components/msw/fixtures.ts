@@ -32,6 +32,9 @@ export function makeEndpointJson(overrides: Partial<EndpointJson> = {}): Endpoin
     lastFailureAt: null,
     createdAt: CREATED_AT,
     updatedAt: CREATED_AT,
+    ordering: "none",
+    rateLimitPerSecond: null,
+    retryPreset: "standard",
     ...overrides,
   };
 }

@@ -3,6 +3,7 @@ import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute } from "@/lib/http/route";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { memberSource, rawJson } from "@/lib/webhooks/raw-json";
+import { ORDERING_KEY_MAX_LENGTH } from "@/lib/webhooks/ordering";
 import { EVENT_TYPE_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
 
 export const dynamic = "force-dynamic";
@@ -11,6 +12,8 @@ const body = z.object({
   event: z.string().min(1).max(EVENT_TYPE_MAX_LENGTH),
   idempotencyKey: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH),
   data: z.unknown().refine((value) => value !== undefined, "is required"),
+  /** Deliveries with the same key reach an ordered endpoint one at a time, in order. */
+  orderingKey: z.string().min(1).max(ORDERING_KEY_MAX_LENGTH).optional(),
 });
 
 /**
@@ -26,7 +29,7 @@ export const POST = apiRoute({ access: "api_key", body, maxBodyBytes: MAX_PAYLOA
   await enforceRateLimit("ingestPerOrganization", actor.organizationId);
   // The body parsed as an object with `data`, so its source is there.
   const data = rawJson(memberSource(rawBody, "data")!);
-  const result = await sendWebhookNotification(actor.organizationId, body.event, body.idempotencyKey, data);
+  const result = await sendWebhookNotification(actor.organizationId, body.event, body.idempotencyKey, data, { orderingKey: body.orderingKey });
   return Response.json(
     { eventId: result.eventId, deliveries: result.deliveries.length, duplicate: result.duplicate },
     { status: result.duplicate ? 200 : 202 },

@@ -7,6 +7,7 @@ import { apiRoute } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { createEndpoint, listEndpoints } from "@/lib/webhooks";
 import { endpointActivity } from "@/lib/webhooks/endpoint-activity";
+import { deliveryControlsFields } from "@/lib/webhooks/delivery-controls-schema";
 
 export const dynamic = "force-dynamic";
 
@@ -23,6 +24,7 @@ const createBody = z.object({
   url: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH),
   description: z.string().max(ENDPOINT_DESCRIPTION_MAX_LENGTH).optional(),
   eventTypes: z.array(z.string()).max(ENDPOINT_EVENT_TYPES_MAX).optional(),
+  ...deliveryControlsFields,
 });
 
 /** Creates an endpoint; the signing secret is in this response only. */

@@ -5,6 +5,7 @@ import { urlHost } from "@/lib/audit/record";
 import { withAudit, type AuditNote } from "@/lib/audit/route";
 import { apiRoute, schemas } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
+import { deliveryControlsFields } from "@/lib/webhooks/delivery-controls-schema";
 import { deleteEndpoint, disableEndpoint, enableEndpoint, getEndpoint, updateEndpoint } from "@/lib/webhooks";
 
 export const dynamic = "force-dynamic";
@@ -21,6 +22,7 @@ const patchBody = z
     description: z.string().max(ENDPOINT_DESCRIPTION_MAX_LENGTH).optional(),
     eventTypes: z.array(z.string()).max(ENDPOINT_EVENT_TYPES_MAX).optional(),
     status: z.enum(["active", "disabled"]).optional(),
+    ...deliveryControlsFields,
   })
   .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
 

@@ -1,0 +1,76 @@
+import type { Responder } from "./receiver";
+
+/** One request to the ordered receiver: which event of which key, and what it was answered. */
+export interface OrderedArrival {
+  key: string;
+  n: number;
+  status: number;
+  webhookId: string;
+}
+
+/** A small seeded generator (mulberry32): "at random", and the same run again from the same seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * A receiver for ordered deliveries whose events carry `data: { key, n }`. It answers
+ * 500 to about `failureRate` of the requests at random (never more than
+ * `maxFailuresInARow` in a row, so the endpoint's circuit stays closed), holds each
+ * request `holdMs` so attempts overlap, and records every arrival, the most requests
+ * of one key in flight at once, and the most of all keys at once.
+ */
+export function orderedReceiver(options: { failureRate?: number; seed?: number; holdMs?: number; maxFailuresInARow?: number } = {}) {
+  const random = seededRandom(options.seed ?? 1);
+  const failureRate = options.failureRate ?? 0.25;
+  const maxInARow = options.maxFailuresInARow ?? 3;
+  const arrivals: OrderedArrival[] = [];
+  const inFlight = new Map<string, number>();
+  let failuresInARow = 0;
+  let concurrent = 0;
+  const peaks = { perKey: 0, overall: 0 };
+  const responder: Responder = async (request, _index, res) => {
+    const { data } = JSON.parse(request.body) as { data: { key: string; n: number } };
+    const keyInFlight = (inFlight.get(data.key) ?? 0) + 1;
+    inFlight.set(data.key, keyInFlight);
+    concurrent++;
+    peaks.perKey = Math.max(peaks.perKey, keyInFlight);
+    peaks.overall = Math.max(peaks.overall, concurrent);
+    const fail = failuresInARow < maxInARow && random() < failureRate;
+    failuresInARow = fail ? failuresInARow + 1 : 0;
+    const status = fail ? 500 : 200;
+    arrivals.push({ key: data.key, n: data.n, status, webhookId: String(request.headers["webhook-id"]) });
+    await new Promise((resolve) => setTimeout(resolve, options.holdMs ?? 5));
+    inFlight.set(data.key, (inFlight.get(data.key) ?? 1) - 1);
+    concurrent--;
+    res.writeHead(status);
+    res.end();
+  };
+  return { responder, arrivals, peaks };
+}
+
+/**
+ * Checks arrivals against ordered delivery: per key, no attempt of event n+1 before
+ * event n was accepted (2xx), none after, and every event 0…count-1 accepted. Returns
+ * the violations found (empty when ordered).
+ */
+export function orderViolations(arrivals: readonly OrderedArrival[], keys: readonly string[], count: number): string[] {
+  const violations: string[] = [];
+  for (const key of keys) {
+    let accepted = -1;
+    for (const arrival of arrivals.filter((candidate) => candidate.key === key)) {
+      if (arrival.n <= accepted) violations.push(`${key}: event ${arrival.n} attempted again after it was accepted`);
+      else if (arrival.n !== accepted + 1) violations.push(`${key}: event ${arrival.n} attempted before event ${accepted + 1} was accepted`);
+      else if (arrival.status >= 200 && arrival.status < 300) accepted = arrival.n;
+    }
+    if (accepted !== count - 1) violations.push(`${key}: accepted up to event ${accepted} of ${count - 1}`);
+  }
+  return violations;
+}
