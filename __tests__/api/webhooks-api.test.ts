@@ -257,6 +257,58 @@ describe("endpoints API", () => {
   });
 });
 
+describe("delivery controls", () => {
+  it("creates an endpoint with ordering, a rate limit and a retry preset, reads them back and changes them", async () => {
+    const { endpoint: created } = await createEndpointAs(owner, { url: receiver.url, ordering: "ordered", rateLimitPerSecond: 25, retryPreset: "short" });
+    const id = created.id;
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id } })).body.endpoint).toMatchObject({ ordering: "ordered", rateLimitPerSecond: 25, retryPreset: "short" });
+    const patched = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { ordering: "none", rateLimitPerSecond: null, retryPreset: "none" } });
+    expect(patched.body.endpoint).toMatchObject({ ordering: "none", rateLimitPerSecond: null, retryPreset: "none" });
+    const audit = await prisma.auditLogEntry.findFirst({ where: { action: "endpoint.updated", targetId: id }, orderBy: { createdAt: "desc" } });
+    expect(audit?.details).toMatchObject({ changed: expect.arrayContaining(["ordering", "rateLimitPerSecond", "retryPreset"]) });
+    // Members read them too, and cannot change them.
+    expect((await call(endpoints.GET, { user: member, org: orgA })).body.endpoints[0]).toMatchObject({ ordering: "none", rateLimitPerSecond: null, retryPreset: "none" });
+    expect((await call(endpoint.PATCH, { method: "PATCH", user: member, org: orgA, params: { id }, body: { rateLimitPerSecond: 5 } })).status).toBe(403);
+  });
+
+  it.each([
+    ["a rate limit of 0", { rateLimitPerSecond: 0 }],
+    ["a rate limit above 1000", { rateLimitPerSecond: 1001 }],
+    ["a fractional rate limit", { rateLimitPerSecond: 2.5 }],
+    ["a rate limit as text", { rateLimitPerSecond: "10" }],
+    ["an unknown ordering", { ordering: "fifo" }],
+    ["an unknown retry preset", { retryPreset: "forever" }],
+  ])("answers %s with 400 naming the field, and changes nothing", async (_label, change) => {
+    const { endpoint: created } = await createEndpointAs(owner, { url: receiver.url, rateLimitPerSecond: 10 });
+    const field = Object.keys(change)[0]!;
+    const patched = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id: created.id }, body: change });
+    expect(patched.status).toBe(400);
+    expect(patched.body).toMatchObject({ error: "invalid_request", issues: [expect.objectContaining({ path: ["body", field] })] });
+    const posted = await call(endpoints.POST, { user: owner, org: orgA, body: { url: receiver.url, ...change } });
+    expect(posted.status).toBe(400);
+    expect(await prisma.webhookEndpoint.findMany({ select: { ordering: true, rateLimitPerSecond: true, retryPreset: true } })).toEqual([
+      { ordering: "none", rateLimitPerSecond: 10, retryPreset: "standard" },
+    ]);
+  });
+
+  it("accepts an ordering key on ingest and refuses a bad one", async () => {
+    await createEndpointAs(owner, { url: receiver.url, ordering: "ordered" });
+    const key = await ingestKey();
+    const headers = { authorization: `Bearer ${key}` };
+    const accepted = await call(ingest.POST, { headers, body: { event: "order.updated", idempotencyKey: "o-1", data: {}, orderingKey: "order-7" } });
+    expect(accepted.status).toBe(202);
+    expect(await prisma.webhookDelivery.findFirst({ select: { orderingKey: true } })).toEqual({ orderingKey: "order-7" });
+    for (const orderingKey of ["", "k".repeat(256), 7]) {
+      const refused = await call(ingest.POST, { headers, body: { event: "order.updated", idempotencyKey: `bad-${String(orderingKey).length}`, data: {}, orderingKey } });
+      expect(refused.status).toBe(400);
+      expect(refused.body.issues[0]).toMatchObject({ path: ["body", "orderingKey"] });
+    }
+    const controls = await call(ingest.POST, { headers, body: { event: "order.updated", idempotencyKey: "ctl", data: {}, orderingKey: "line\nbreak" } });
+    expect(controls).toMatchObject({ status: 422, body: { error: "invalid_ordering_key" } });
+    expect(await prisma.webhookEvent.count()).toBe(1);
+  });
+});
+
 describe("ingest API", () => {
   it("accepts events with an API key, 202 then 200 for the same idempotency key", async () => {
     await createEndpointAs(owner);

@@ -79,7 +79,7 @@ export interface RateSlotInput {
 }
 
 /** `go`: start now (the reserved time has come). `later`: no start free soon; try again at `retryAt`. */
-export type RateSlot = { kind: "go"; waitedMs: number } | { kind: "later"; retryAt: Date };
+export type RateSlot = { kind: "go"; startAt: Date; waitedMs: number } | { kind: "later"; retryAt: Date };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -106,7 +106,7 @@ export async function takeRateSlot(db: DbClient, input: RateSlotInput): Promise<
       await sleep(delay);
       waitedMs += delay;
     }
-    if (input.now().getTime() - taken.startMs <= LATE_START_TOLERANCE_MS) return { kind: "go", waitedMs };
+    if (input.now().getTime() - taken.startMs <= LATE_START_TOLERANCE_MS) return { kind: "go", startAt: new Date(taken.startMs), waitedMs };
   }
   return { kind: "later", retryAt: input.now() };
 }

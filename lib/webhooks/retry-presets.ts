@@ -6,7 +6,7 @@ import { RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
  * with ±20 % jitter on each (retry-policy.ts).
  *
  * - **standard**: the installation's schedule (WEBHOOK_RETRY_SCHEDULE), by default
- *   8 attempts over about 27.5 hours — for receivers that may be down for a day.
+ *   8 attempts over about 27.6 hours — for receivers that may be down for a day.
  * - **short**: 7 attempts over about an hour — for receivers whose events go stale.
  * - **none**: one attempt; a failure gives up at once (the delivery can still be
  *   redelivered by hand or recovered).
@@ -33,7 +33,7 @@ export function describeSchedule(schedule: readonly number[]): { attempts: numbe
   return { attempts: schedule.length, spanSeconds: schedule.reduce((sum, delay) => sum + delay, 0), delaysSeconds: schedule };
 }
 
-/** "about 27.5 hours", "about 62 minutes", "one attempt": a schedule's span in words. */
+/** "8 attempts over about 27.6 hours", "7 attempts over about 63 minutes", "one attempt, no retries": a schedule's span in words. */
 export function scheduleSpanText(schedule: readonly number[]): string {
   const { attempts, spanSeconds } = describeSchedule(schedule);
   if (attempts <= 1) return "one attempt, no retries";
