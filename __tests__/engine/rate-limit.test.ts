@@ -54,10 +54,13 @@ describe("endpoint rate limit", () => {
       expect(attempts.length).toBeGreaterThan(23);
       expect(arrivals).toHaveLength(attempts.length);
       expect(attempts.some((attempt) => attempt.trigger === "test")).toBe(true);
+      // What the limiter governs: when attempts start, as recorded in the history.
       expect(busiestSecond(attempts.map((attempt) => attempt.startedAt.getTime()))).toBeLessThanOrEqual(5);
-      expect(busiestSecond(arrivals)).toBeLessThanOrEqual(5);
-      // And it was busy: the limit, not the backlog, set the pace.
+      // At the receiver the network and this busy process add their delays (the spacing's 5 %
+      // margin absorbs 50 ms): the limit set the pace, and the run was never faster than it.
       expect(busiestSecond(arrivals)).toBeGreaterThanOrEqual(4);
+      const sorted = [...arrivals].sort((a, b) => a - b);
+      expect(sorted[sorted.length - 1]! - sorted[0]!).toBeGreaterThanOrEqual(((sorted.length - 1) * 1000) / 5);
     } finally {
       await receiver.close();
     }
