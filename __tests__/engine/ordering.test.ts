@@ -5,7 +5,8 @@ import { processDueDeliveries, sendWebhookNotification, startWorker, updateEndpo
 import { setupEngineTest } from "../helpers/engine";
 import { eventually } from "../helpers/eventually";
 import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { orderedReceiver, orderViolations } from "../helpers/ordered-receiver";
+import { orderedReceiver, orderViolations, watchParkedHeads } from "../helpers/ordered-receiver";
+import { repairParkedHeads } from "@/lib/webhooks/ordering";
 import { respondWith } from "../helpers/receiver";
 
 /**
@@ -31,6 +32,9 @@ describe("ordered delivery by key", () => {
       startWorker({ workerId: "worker-1", concurrency: 6, endpointConcurrency: 10, pollIntervalMs: 20, schedule: SHORT_SCHEDULE }),
       startWorker({ workerId: "worker-2", concurrency: 6, endpointConcurrency: 10, pollIntervalMs: 20, schedule: SHORT_SCHEDULE }),
     ];
+    // Enqueues and records race all through this run: no queue's head may stay parked.
+    const watch = watchParkedHeads((sql) => prisma.$queryRawUnsafe(sql));
+    let stuck: string[] = [];
     try {
       // Enqueued while the workers run, each key's events one after another, the keys interleaved.
       for (let n = 0; n < 40; n++) {
@@ -38,8 +42,10 @@ describe("ordered delivery by key", () => {
       }
       await eventually(async () => (await prisma.webhookDelivery.count({ where: { endpointId: endpoint.id, status: "delivered" } })) === 120, 120_000);
     } finally {
+      stuck = await watch.stop();
       await Promise.all(workers.map((worker) => worker.stop()));
     }
+    expect(stuck).toEqual([]);
     expect(orderViolations(arrivals, keys, 40)).toEqual([]);
     expect(peaks.perKey).toBe(1);
     // The keys went on in parallel, and failures really happened.
@@ -48,6 +54,43 @@ describe("ordered delivery by key", () => {
     // Both workers took part.
     const owners = await prisma.webhookAttempt.count({ where: { endpointId: endpoint.id } });
     expect(owners).toBe(arrivals.length);
+  });
+
+  it("parks what waits behind a head, out of the claim's way, and releases the next head when one finishes", async () => {
+    const receiver = await harness.receiver(respondWith(200));
+    const org = await makeOrganization();
+    const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url, ordering: "ordered" });
+    // One call at a time, and five at once (one statement): parked alike.
+    await sendWebhookNotification(org.id, "order.updated", "p-0", data("p", 0), { orderingKey: "p" });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => sendWebhookNotification(org.id, "order.updated", `p-${n}`, data("p", n), { orderingKey: "p" })));
+    const due = async () =>
+      (await prisma.webhookDelivery.findMany({ where: { endpointId: endpoint.id, status: "pending" }, orderBy: { orderSeq: "asc" }, select: { idempotencyKey: true, nextAttemptAt: true } })).map(
+        (row) => [row.idempotencyKey, row.nextAttemptAt !== null],
+      );
+    expect((await due())[0]).toEqual(["p-0", true]);
+    expect((await due()).slice(1).every(([, hasDueTime]) => !hasDueTime)).toBe(true);
+    await processDueDeliveries();
+    expect((await due())[0]).toEqual([expect.any(String), true]);
+    expect((await due()).slice(1).every(([, hasDueTime]) => !hasDueTime)).toBe(true);
+    for (let round = 0; round < 5; round++) await processDueDeliveries();
+    // Concurrent sends have no order of their own: they go in the order they were enqueued.
+    const enqueued = await prisma.webhookDelivery.findMany({ where: { endpointId: endpoint.id }, orderBy: { orderSeq: "asc" }, select: { idempotencyKey: true } });
+    expect(receiver.requests.map((request) => `p-${(JSON.parse(request.body) as { data: { n: number } }).data.n}`)).toEqual(enqueued.map((row) => row.idempotencyKey));
+    expect(enqueued[0]!.idempotencyKey).toBe("p-0");
+  });
+
+  it("the workers' sweep releases a head left parked", async () => {
+    const receiver = await harness.receiver(respondWith(200));
+    const org = await makeOrganization();
+    await makeEndpoint({ organizationId: org.id, url: receiver.url, ordering: "ordered" });
+    const head = await sendWebhookNotification(org.id, "order.updated", "s-0", data("s", 0), { orderingKey: "s" });
+    await sendWebhookNotification(org.id, "order.updated", "s-1", data("s", 1), { orderingKey: "s" });
+    await prisma.webhookDelivery.update({ where: { id: head.deliveries[0]!.id }, data: { nextAttemptAt: null } });
+    expect(await processDueDeliveries()).toBe(0);
+    expect(await repairParkedHeads(prisma, new Date())).toBe(1);
+    expect(await repairParkedHeads(prisma, new Date())).toBe(0);
+    expect(await processDueDeliveries()).toBe(1);
+    expect(await processDueDeliveries()).toBe(1);
   });
 
   it("a failing head holds back its own key only", async () => {

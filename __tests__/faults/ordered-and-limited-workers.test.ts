@@ -7,7 +7,7 @@ import { closeTransport } from "@/lib/webhooks/transport";
 import { adminDatabaseUrl, setupTestDatabase } from "../helpers/database";
 import { eventually } from "../helpers/eventually";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
-import { orderedReceiver, orderViolations } from "../helpers/ordered-receiver";
+import { orderedReceiver, orderViolations, watchParkedHeads } from "../helpers/ordered-receiver";
 import { startProcessReceiver, type ProcessReceiver } from "../helpers/process-receiver";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 
@@ -92,6 +92,8 @@ describePostgres("two worker processes", () => {
     });
     const warmUpArrivals = (await limited.arrivals()).length;
 
+    // Enqueues here and records in both processes race all through the run: no queue's head may stay parked.
+    const watch = watchParkedHeads((sql) => prisma.$queryRawUnsafe(sql));
     // A backlog of both while the workers run; more ordered events arrive as they work through it.
     for (let i = 0; i < 60; i++) await sendWebhookNotification(org.id, "invoice.paid", `limited-${i}`, { i });
     for (let n = 0; n < 40; n++) {
@@ -99,6 +101,7 @@ describePostgres("two worker processes", () => {
     }
     const delivered = (endpointId: string) => prisma.webhookDelivery.count({ where: { endpointId, status: "delivered" } });
     await eventually(async () => (await delivered(orderedEndpoint.id)) === 121 && (await delivered(limitedEndpoint.id)) === 61, 200_000, "every delivery delivered", 200);
+    expect(await watch.stop()).toEqual([]);
 
     expect(orderViolations(ordered.arrivals.filter((arrival) => arrival.key !== "warm-up"), keys, 40)).toEqual([]);
     expect(ordered.peaks.perKey).toBe(1);

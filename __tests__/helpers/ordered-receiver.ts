@@ -74,3 +74,39 @@ export function orderViolations(arrivals: readonly OrderedArrival[], keys: reado
   }
   return violations;
 }
+
+/**
+ * Watches for the one thing parking must never leave behind (lib/webhooks/ordering.ts):
+ * a queue whose head has no due time. A head is parked for an instant between a
+ * write's commit and its check after commit, so only one seen parked on three polls
+ * in a row (about 300 ms) counts. `stop()` returns the ids stuck that long.
+ */
+export function watchParkedHeads(query: (sql: string) => Promise<{ id: string }[]>, everyMs = 100): { stop(): Promise<string[]> } {
+  const seen = new Map<string, number>();
+  const stuck = new Set<string>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const heads = await query(
+        `SELECT h."id" FROM (SELECT DISTINCT ON ("endpointId", "orderingKey") "id", "nextAttemptAt" FROM "WebhookDelivery"
+                            WHERE "status" = 'pending' AND "orderingKey" IS NOT NULL ORDER BY "endpointId", "orderingKey", "orderSeq") h
+          WHERE h."nextAttemptAt" IS NULL`,
+      );
+      const now = new Set(heads.map((head) => head.id));
+      for (const id of [...seen.keys()]) if (!now.has(id)) seen.delete(id);
+      for (const id of now) {
+        const count = (seen.get(id) ?? 0) + 1;
+        seen.set(id, count);
+        if (count >= 3) stuck.add(id);
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return [...stuck];
+    },
+  };
+}

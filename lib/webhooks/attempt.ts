@@ -109,6 +109,8 @@ export type AttemptTrigger = "scheduled" | "manual" | "test";
 
 /** What one attempt needs: the delivery with its state, its endpoint, the stored body, and its circuit if known. */
 export type AttemptTarget = Pick<LoadedDelivery, "id" | "organizationId" | "endpointId" | "event" | "idempotencyKey" | "attempts" | "createdAt" | "webhookEvent"> & {
+  /** Its queue on an ordered endpoint, if any: when it finishes, the queue's next delivery is released. */
+  orderingKey?: string | null;
   /** The delivery's state before this attempt (`attempts`: how many were made before it). */
   status: "pending" | "delivered" | "failed" | "cancelled";
   endpoint: StoredSecrets &
@@ -193,7 +195,7 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
   try {
     const record = options.record ?? ((input: RecordInput) => recordAttempt(db, input));
     await record({
-      delivery: { id: target.id, organizationId: target.organizationId, endpointId: target.endpointId },
+      delivery: { id: target.id, organizationId: target.organizationId, endpointId: target.endpointId, orderingKey: target.orderingKey ?? null },
       leaseOwner: options.leaseOwner,
       trigger: options.trigger,
       url: target.endpoint.url,

@@ -14,7 +14,7 @@ import type { RetryPresetName } from "@/lib/webhooks/retry-presets";
  * and circuit `c` — which the claim returns with the lease, so a claimed
  * delivery costs no extra read.
  */
-export const LEASED_COLUMNS = `d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."leaseExpiresAt", d."createdAt",
+export const LEASED_COLUMNS = `d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."leaseExpiresAt", d."createdAt", d."orderingKey",
   e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
   e."failingSince", e."lastSuccessAt", e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset",
   v."body", v."createdAt" AS "eventCreatedAt",
@@ -32,6 +32,8 @@ export interface LoadedDelivery {
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
   createdAt: Date;
+  /** Its queue on an ordered endpoint (ordering.ts); null otherwise. */
+  orderingKey: string | null;
   endpoint: {
     id: string;
     organizationId: string;
@@ -61,6 +63,7 @@ export function toLoadedDelivery(row: LeasedRow): LoadedDelivery {
     leaseOwner: row.leaseOwner as string | null,
     leaseExpiresAt: row.leaseExpiresAt as Date | null,
     createdAt: row.createdAt as Date,
+    orderingKey: (row.orderingKey as string | null | undefined) ?? null,
     endpoint: {
       id: row.endpointId as string,
       organizationId: row.organizationId as string,

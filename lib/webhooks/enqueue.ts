@@ -5,10 +5,11 @@ import type { LoadedDelivery } from "@/lib/webhooks/claim";
 import { reserveLocalSlot, type LocalSlots } from "@/lib/webhooks/local-handoff";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
-import { assertOrderingKey } from "@/lib/webhooks/ordering";
+import { assertOrderingKey, unparkHeads } from "@/lib/webhooks/ordering";
 import { groupCommit } from "@/lib/database/group-commit";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { EventEmitter } from "node:events";
+import { logger } from "@/lib/logger";
 
 export interface EnqueueOptions {
   /**
@@ -155,12 +156,20 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
       lease_expires_at: delivery.local ? sqlTime(delivery.local.leaseUntil) : null,
     })),
   );
-  let outcome: { organizations: string[] | null; inserted: string[] | null } | undefined;
+  let outcome: { organizations: string[] | null; inserted: string[] | null; parked: [string, string][] | null } | undefined;
   try {
-    [outcome] = await runHot<{ organizations: string[] | null; inserted: string[] | null }>(db, WRITE_EVENTS, [JSON.stringify(events), JSON.stringify(deliveries)]);
+    // Parking (ordering.ts) only for committed work: inside a caller's transaction the check after commit cannot run.
+    [outcome] = await runHot<NonNullable<typeof outcome>>(db, WRITE_EVENTS, [JSON.stringify(events), JSON.stringify(deliveries), options.handOver]);
   } catch (error) {
     planned.forEach((plan) => release(plan.deliveries));
     throw error;
+  }
+  // Checked after the commit: a head that finished while this statement ran must not leave ours parked.
+  if (outcome?.parked?.length) {
+    // The events are stored whatever happens here; a head left parked is found by the workers' sweep.
+    await unparkHeads(db, outcome.parked.map(([endpointId, orderingKey]) => ({ endpointId, orderingKey })), rows[0]!.createdAt).catch((error: unknown) =>
+      logger.warn({ err: error }, "un-parking ordered queue heads after enqueue failed; the workers' sweep will"),
+    );
   }
   const organizations = new Set(outcome?.organizations ?? []);
   const inserted = new Set(outcome?.inserted ?? []);
@@ -207,6 +216,8 @@ function leasedDelivery(row: EventRow, delivery: { id: string; endpoint: Subscri
     leaseOwner: delivery.local!.slots.workerId,
     leaseExpiresAt: delivery.local!.leaseUntil,
     createdAt: row.createdAt,
+    // Only unordered endpoints are handed over.
+    orderingKey: null,
     endpoint: {
       id: endpoint.id,
       organizationId: endpoint.organizationId,
@@ -266,14 +277,20 @@ const WRITE_EVENTS = hotStatement(
        INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey",
                                       "nextAttemptAt", "createdAt", "updatedAt", "leaseOwner", "leaseExpiresAt", "orderingKey", "orderSeq")
        SELECT p.id, i.organization_id, p.event_id, p.endpoint_id, i.event, i.idempotency_key,
-              i.created_at::timestamp(3), i.created_at::timestamp(3), i.created_at::timestamp(3),
+              -- Parked (no due time) behind an earlier pending delivery of its key, in the table or in this batch.
+              CASE WHEN p.ordering_key IS NOT NULL AND $3::boolean
+                        AND (ROW_NUMBER() OVER (PARTITION BY p.endpoint_id, p.ordering_key ORDER BY p.position) > 1
+                             OR EXISTS (SELECT 1 FROM "WebhookDelivery" q
+                                         WHERE q."endpointId" = p.endpoint_id AND q."status" = 'pending' AND q."orderingKey" = p.ordering_key))
+                   THEN NULL ELSE i.created_at::timestamp(3) END,
+              i.created_at::timestamp(3), i.created_at::timestamp(3),
               -- Leased at once to a worker slot in this process (see local-handoff.ts): no claim needed.
               p.lease_owner, p.lease_expires_at::timestamp(3),
               -- Enqueue order in its key's queue (ordering.ts): numbered after the sort, in input order.
               p.ordering_key, CASE WHEN p.ordering_key IS NOT NULL THEN nextval('"WebhookDelivery_orderSeq_seq"') END
          FROM planned p JOIN event ON event."id" = p.event_id JOIN input i ON i.event_id = p.event_id
         ORDER BY p.position
-       RETURNING "id", "leaseOwner"
+       RETURNING "id", "leaseOwner", "endpointId", "orderingKey", "nextAttemptAt" IS NULL AS "parked"
      ), notify AS (
        -- Delivered to listeners only when (and if) the surrounding transaction commits; only
        -- deliveries no local worker took need waking anyone.
@@ -281,6 +298,7 @@ const WRITE_EVENTS = hotStatement(
      )
      SELECT (SELECT array_agg("id") FROM org) AS "organizations",
             (SELECT array_agg("id") FROM event) AS "inserted",
+            (SELECT jsonb_agg(DISTINCT jsonb_build_array("endpointId", "orderingKey")) FROM delivery WHERE "parked") AS "parked",
             (SELECT count(*) FROM notify)::int AS "notified"`,
 );
 

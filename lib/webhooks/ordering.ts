@@ -1,4 +1,6 @@
-import type { DbClient } from "@/lib/database/db-types";
+import { sqlTime, type DbClient } from "@/lib/database/db-types";
+import { hotStatement, runHot } from "@/lib/database/hot-sql";
+import { logger } from "@/lib/logger";
 import { WebhookValidationError } from "@/lib/webhooks/errors";
 
 /**
@@ -12,6 +14,18 @@ import { WebhookValidationError } from "@/lib/webhooks/errors";
  *
  * The rule lives in the claim (claim.ts), which every worker process runs against
  * the shared database, so it holds across workers with nothing kept in memory.
+ *
+ * **Parking**, so a deep queue costs the claim nothing: a delivery written behind
+ * an earlier pending one of its key waits with no due time (`nextAttemptAt` null),
+ * out of the claim's index range, and is given one (un-parked) when it becomes the
+ * head. Parking is only a saving — the claim's rule alone keeps the order, so an
+ * un-parked delivery that is not the head just waits its turn. A parked head would
+ * wait forever, so both writers check after they commit: the enqueue un-parks the
+ * heads of the queues it parked in, and the record of a finished delivery un-parks
+ * its queue's next head ({@link unparkHeads}). Whichever of two racing writers
+ * commits last sees the other's work. Workers also sweep for parked heads now and
+ * then ({@link repairParkedHeads}), and log it if one was ever found. Inside a
+ * caller's transaction nothing is parked (the check after commit cannot run there).
  * Ordered deliveries are never handed straight to a local worker (enqueue.ts):
  * only the claim can see the queue. A redelivery by hand is the one exception: it
  * is sent at once, outside the order, and the page that offers it says so.
@@ -56,17 +70,71 @@ export async function queuePosition(
   return { ahead: row?.ahead ?? 0, waitingFor: row?.head ?? null };
 }
 
+/** A queue: an ordered endpoint and one ordering key ("" for events sent without one). */
+export interface OrderedQueue {
+  endpointId: string;
+  orderingKey: string;
+}
+
+/** Gives each queue's head a due time ($2) if it is parked; returns the un-parked ids. */
+const UNPARK_HEADS = hotStatement(
+  "webhook_unpark_heads",
+  `WITH queues AS (
+     SELECT DISTINCT q->>0 AS endpoint_id, q->>1 AS ordering_key FROM jsonb_array_elements($1::jsonb) q
+   ), heads AS (
+     SELECT h."id" FROM queues q
+      CROSS JOIN LATERAL (
+        SELECT d."id", d."nextAttemptAt" FROM "WebhookDelivery" d
+         WHERE d."endpointId" = q.endpoint_id AND d."status" = 'pending' AND d."orderingKey" = q.ordering_key
+         ORDER BY d."orderSeq" LIMIT 1) h
+     WHERE h."nextAttemptAt" IS NULL
+   )
+   UPDATE "WebhookDelivery" d SET "nextAttemptAt" = $2::timestamp(3)
+     FROM heads WHERE d."id" = heads."id" AND d."status" = 'pending' AND d."nextAttemptAt" IS NULL
+   RETURNING d."id"`,
+);
+
+/** Un-parks the head of each queue, where it is parked (see the module comment). Returns how many were. */
+export async function unparkHeads(db: DbClient, queues: readonly OrderedQueue[], now: Date): Promise<number> {
+  if (queues.length === 0) return 0;
+  const rows = await runHot<{ id: string }>(db, UNPARK_HEADS, [JSON.stringify(queues.map((queue) => [queue.endpointId, queue.orderingKey])), sqlTime(now)]);
+  return rows.length;
+}
+
+/** Most queues one sweep looks at. */
+const REPAIR_QUEUES_MAX = 1_000;
+
+/**
+ * The safety net: finds queues whose head is parked (which the checks after commit
+ * should never leave) and un-parks them. Returns how many heads it un-parked, and
+ * logs a warning when it found any.
+ */
+export async function repairParkedHeads(db: DbClient, now: Date): Promise<number> {
+  const queues = await db.$queryRawUnsafe<OrderedQueue[]>(
+    `SELECT DISTINCT "endpointId", "orderingKey" FROM "WebhookDelivery"
+      WHERE "status" = 'pending' AND "orderingKey" IS NOT NULL AND "nextAttemptAt" IS NULL
+      LIMIT ${REPAIR_QUEUES_MAX}`,
+  );
+  const repaired = await unparkHeads(db, queues, now);
+  if (repaired > 0) logger.warn({ repaired }, "ordered delivery: parked queue heads found and released");
+  return repaired;
+}
+
 /**
  * Puts an endpoint's pending deliveries into (or out of) key queues when its
  * ordering changes, in the caller's transaction. Turning ordering on queues the
  * backlog by each event's key in the order the deliveries were enqueued (created,
- * then id); turning it off releases them to go in parallel.
+ * then id) and parks what waits behind a head (never a leased delivery, nor one
+ * waiting for a retry: those keep their due time and wait their turn in the claim);
+ * turning it off releases them all to go in parallel, due at once.
  */
-export async function requeueForOrdering(db: DbClient, endpointId: string, ordering: OrderingMode): Promise<void> {
+export async function requeueForOrdering(db: DbClient, endpointId: string, ordering: OrderingMode, now: Date = new Date()): Promise<void> {
   if (ordering === "none") {
     await db.$executeRawUnsafe(
-      `UPDATE "WebhookDelivery" SET "orderingKey" = NULL, "orderSeq" = NULL WHERE "endpointId" = $1 AND "status" = 'pending' AND "orderingKey" IS NOT NULL`,
+      `UPDATE "WebhookDelivery" SET "orderingKey" = NULL, "orderSeq" = NULL, "nextAttemptAt" = COALESCE("nextAttemptAt", $2::timestamp(3))
+        WHERE "endpointId" = $1 AND "status" = 'pending' AND "orderingKey" IS NOT NULL`,
       endpointId,
+      sqlTime(now),
     );
     return;
   }
@@ -80,5 +148,14 @@ export async function requeueForOrdering(db: DbClient, endpointId: string, order
                       ORDER BY d2."createdAt", d2."id") s) q
       WHERE d."id" = q."id"`,
     endpointId,
+  );
+  await db.$executeRawUnsafe(
+    `UPDATE "WebhookDelivery" d SET "nextAttemptAt" = NULL
+       FROM (SELECT "id", ROW_NUMBER() OVER (PARTITION BY "orderingKey" ORDER BY "orderSeq") AS "place"
+               FROM "WebhookDelivery" WHERE "endpointId" = $1 AND "status" = 'pending' AND "orderingKey" IS NOT NULL) q
+      WHERE d."id" = q."id" AND q."place" > 1 AND d."attempts" = 0
+        AND (d."leaseExpiresAt" IS NULL OR d."leaseExpiresAt" <= $2::timestamp(3))`,
+    endpointId,
+    sqlTime(now),
   );
 }

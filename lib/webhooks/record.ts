@@ -3,12 +3,14 @@ import { logger } from "@/lib/logger";
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { LeaseLostError, TransportError } from "@/lib/webhooks/errors";
+import { unparkHeads } from "@/lib/webhooks/ordering";
 import { groupCommit, type GroupCommitOptions } from "@/lib/database/group-commit";
 import type { SignedSendResult } from "@/lib/webhooks/send";
 import type { TransportResponse } from "@/lib/webhooks/transport";
 
 export interface RecordInput {
-  delivery: { id: string; organizationId: string; endpointId: string };
+  /** `orderingKey`: the delivery's queue on an ordered endpoint (ordering.ts), if it is in one. */
+  delivery: { id: string; organizationId: string; endpointId: string; orderingKey?: string | null };
   /** When set, the delivery is only updated while this worker still holds its lease. */
   leaseOwner?: string;
   trigger: "scheduled" | "manual" | "test";
@@ -86,7 +88,16 @@ function toRow(input: RecordInput) {
 export async function recordAttempts(db: DbClient, inputs: readonly RecordInput[]): Promise<Set<string>> {
   if (inputs.length === 0) return new Set();
   const rows = await runHot<{ deliveryId: string }>(db, RECORD, [JSON.stringify(inputs.map(toRow))]);
-  return new Set(rows.map((row) => row.deliveryId));
+  const recorded = new Set(rows.map((row) => row.deliveryId));
+  // Checked after the commit (ordering.ts): a finished delivery's queue gets its next head.
+  const finished = inputs.filter((input) => input.status !== "pending" && input.delivery.orderingKey != null && recorded.has(input.delivery.id));
+  if (finished.length > 0) {
+    const queues = finished.map((input) => ({ endpointId: input.delivery.endpointId, orderingKey: input.delivery.orderingKey! }));
+    await unparkHeads(db, queues, finished[0]!.finishedAt).catch((error: unknown) =>
+      logger.warn({ err: error }, "un-parking ordered queue heads after an attempt failed; the workers' sweep will"),
+    );
+  }
+  return recorded;
 }
 
 const RECORD = hotStatement(

@@ -12,6 +12,7 @@ import { batchedRecorder } from "@/lib/webhooks/record";
 import type { KeyRing } from "@/lib/webhooks/secrets";
 import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/enqueue";
 import { offerLocalSlots } from "@/lib/webhooks/local-handoff";
+import { repairParkedHeads } from "@/lib/webhooks/ordering";
 import { processMetricsJson, telemetry } from "@/lib/webhooks/telemetry";
 
 /** How often a worker publishes its metrics and in-flight count to the database. */
@@ -21,6 +22,8 @@ export const HEARTBEAT_INTERVAL_MS = 10_000;
 export const LEASE_MARGIN_SECONDS = 30;
 /** How often an idle worker looks for due retries when nothing wakes it. */
 export const POLL_INTERVAL_MS = 1_000;
+/** How often a worker sweeps for ordered queues whose head was left parked (ordering.ts; a safety net). */
+export const PARKED_HEADS_SWEEP_MS = 30_000;
 /** Longest back-off after database errors (e.g. PostgreSQL restarting). */
 export const MAX_ERROR_BACKOFF_MS = 30_000;
 
@@ -190,6 +193,14 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
   const heartbeatTimer = setInterval(beat, options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS);
   heartbeatTimer.unref();
   beat();
+  const sweepTimer = setInterval(() => {
+    void repairParkedHeads(config.prisma, config.now())
+      .then((repaired) => {
+        if (repaired > 0) poke();
+      })
+      .catch((error: unknown) => logger.debug({ err: error }, "sweeping for parked queue heads failed"));
+  }, PARKED_HEADS_SWEEP_MS);
+  sweepTimer.unref();
 
   // Group commit: attempts finishing together are written in one statement.
   const record = batchedRecorder(config.prisma);
@@ -322,6 +333,7 @@ export function startWorker(options: WorkerOptions = {}): WorkerHandle {
       poke();
       signal.off("due", poke);
       clearInterval(heartbeatTimer);
+      clearInterval(sweepTimer);
       await done;
       // A hand-over reserved before stop() whose enqueue is still committing: let it start, then wait for it.
       while (reserved > 0) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -8,15 +8,16 @@
  * per process>, --rss <deliveries for the memory run, 0 to skip>, --scale-only
  * (only the worker-process runs), --skip-size / --size-sizes 10k,100k (the
  * size-scaling runs, scripts/bench/size.ts), --skip-http (the HTTP front door,
- * scripts/bench/http.ts), --profile-workers <folder> (CPU profiles of the
+ * scripts/bench/http.ts), --skip-controls (ordering and rate limits,
+ * scripts/bench/controls.ts), --profile-workers <folder> (CPU profiles of the
  * worker processes).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Pool } from "undici";
 import { scratchPostgres } from "./scratch-database";
+import { spawnWorker as spawnWorkerProcess, startReceiver, stopWorker, waitFor } from "./processes";
 
 const root = path.resolve(__dirname, "../..");
 const args = process.argv.slice(2);
@@ -25,31 +26,6 @@ const flag = (name: string) => {
   return index >= 0 ? args[index + 1] : undefined;
 };
 
-interface Receiver {
-  url: string;
-  stats(): Promise<{ requests: number; distinct: number; duplicates: number; arrivals: Record<string, number> }>;
-  reset(): Promise<void>;
-  stop(): void;
-}
-
-async function startReceiver(latencyMs: number, options: { keepArrivals?: boolean } = {}): Promise<Receiver> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "receiver.ts")], {
-    env: { ...process.env, LATENCY_MS: String(latencyMs), KEEP_ARRIVALS: options.keepArrivals === false ? "false" : "true" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()).listening));
-    child.once("exit", () => reject(new Error("receiver exited")));
-  });
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    url: `${base}/hook`,
-    stats: async () => (await fetch(`${base}/stats`)).json(),
-    reset: async () => void (await fetch(`${base}/reset`, { method: "POST" })),
-    stop: () => child.kill("SIGTERM"),
-  };
-}
-
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
@@ -57,14 +33,6 @@ const percentile = (values: number[], p: number) => {
 };
 const perSecond = (count: number, ms: number) => Math.round((count / ms) * 1000);
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 /** Plain keep-alive POSTs of the same body to the same receiver: the ceiling any sender can reach here. */
 async function rawCeiling(url: string, total: number, concurrency: number): Promise<number> {
@@ -342,49 +310,9 @@ async function scaleWorkers(databaseUrl: string) {
   return { slotsPerProcess: Number(slots), ...out };
 }
 
-/** A worker process (tsx as a loader, so the pid is the worker's own). Its log lines (JSON) are kept for its usage report. */
-function spawnWorker(databaseUrl: string, slots: string): ChildProcess & { logLines: string[] } {
-  // --profile-workers <folder>: each worker process writes a CPU profile there when it exits.
-  const profileDir = flag("--profile-workers");
-  const profile = profileDir ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(profileDir)] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", path.join(root, "scripts/worker.ts")], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: "10", WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", WEBHOOK_WORKER_CONCURRENCY: slots, WEBHOOK_ENDPOINT_CONCURRENCY: "1000", LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "ignore"],
-  }) as ChildProcess & { logLines: string[] };
-  child.logLines = [];
-  let rest = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    const lines = (rest + chunk.toString()).split("\n");
-    rest = lines.pop() ?? "";
-    child.logLines.push(...lines);
-  });
-  return child;
-}
-
-interface WorkerUsageReport {
-  busySlotMs: number;
-  claims: number;
-  emptyClaims: number;
-  claimMsTotal: number;
-  claimed: number;
-}
-
-/** SIGTERM, wait for the exit, and read the usage the worker logged as it stopped. */
-async function stopWorker(worker: ChildProcess & { logLines: string[] }): Promise<WorkerUsageReport> {
-  await new Promise((resolve) => {
-    worker.once("exit", resolve);
-    worker.kill("SIGTERM");
-  });
-  for (const line of worker.logLines) {
-    try {
-      const entry = JSON.parse(line) as { msg?: string; usage?: WorkerUsageReport };
-      if (entry.msg === "worker stopped" && entry.usage) return entry.usage;
-    } catch {
-      // not a JSON line
-    }
-  }
-  throw new Error("the worker did not report its usage when it stopped");
+/** A worker process with `slots` slots (--profile-workers <folder>: each writes a CPU profile there when it exits). */
+function spawnWorker(databaseUrl: string, slots: string) {
+  return spawnWorkerProcess(databaseUrl, { slots, profileDir: flag("--profile-workers") });
 }
 
 /** CPU seconds the whole machine has been busy (all cores; Linux /proc/stat). */
@@ -528,6 +456,13 @@ async function main() {
     const target = postgres ?? results[0];
     if (target) Object.assign(target, { ingestToRoute: http.ingestToRoute, embeddedIngestToPostgres: http.embeddedIngestToPostgres, ingestP99ToP50: http.ingestP99ToP50, http });
   }
+  // 14. Ordering, rate limits (scripts/bench/controls.ts): PostgreSQL, two worker processes.
+  if (admin && !args.includes("--skip-controls")) {
+    const { runControlsBench } = await import("./controls");
+    const controls = await runControlsBench({ databaseUrl: admin });
+    if (postgres) Object.assign(postgres, { orderedToUnordered: controls.ordering.orderedToUnordered, controls });
+    process.env.DATABASE_URL = admin;
+  }
   const out = path.join(root, "bench-results");
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, "bench.json"), JSON.stringify(results, null, 2));
@@ -555,6 +490,11 @@ async function main() {
       rows.push(["4 ÷ 1 worker processes", `${r.scaleOut4to1}x; slot utilisation at 4: ${JSON.stringify(r.workerProcesses["4"]?.slotUtilisation)}`]);
     }
     if (r.ingestToRoute !== undefined) rows.push(["ingest ÷ trivial route (req/s); embedded ÷ PostgreSQL ingest", `${r.ingestToRoute}x; ${r.embeddedIngestToPostgres}x; p99 ÷ p50 ${r.ingestP99ToP50}`]);
+    if (r.controls) {
+      const { ordering, rateLimit } = r.controls;
+      rows.push([`ordered ÷ unordered, ${ordering.keys} keys`, `${ordering.orderedToUnordered}x (${ordering.orderedPerSecond} vs ${ordering.unorderedPerSecond}/s; ${ordering.orderViolations} order violations)`]);
+      rows.push([`rate limit ${rateLimit.limitPerSecond}/s: busiest second`, `${rateLimit.busiestSecondByStart} by start, ${rateLimit.busiestSecondAtReceiver} at the receiver; ${rateLimit.achievedToLimit}x the limit`]);
+    }
     if (r.sizeScaling) for (const [measure, row] of Object.entries(r.sizeScaling)) rows.push([`size: ${measure}`, JSON.stringify(row)]);
     if (r.workerMemory) rows.push([`worker RSS over ${r.workerMemory.deliveries}`, `${r.workerMemory.startMiB} → ${r.workerMemory.endMiB} MiB (max ${r.workerMemory.maxMiB}) at ${r.workerMemory.perSecond}/s`]);
     for (const [label, value] of rows) console.log(`  ${label.padEnd(48)} ${value}`);
