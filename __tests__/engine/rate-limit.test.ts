@@ -4,6 +4,7 @@ import { claimDueDeliveries } from "@/lib/webhooks/worker";
 import { redeliver, sendTestEvent } from "@/lib/webhooks/manual";
 import { LATE_START_TOLERANCE_MS, RATE_HORIZON_MS, spacingMicros, takeRateSlot } from "@/lib/webhooks/rate-limit";
 import { sendWebhookNotification, startWorker, updateEndpoint } from "@/lib/webhooks";
+import { telemetry } from "@/lib/webhooks/telemetry";
 import { setupEngineTest } from "../helpers/engine";
 import { eventually } from "../helpers/eventually";
 import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
@@ -76,8 +77,12 @@ describe("endpoint rate limit", () => {
     // Another worker took every start for the next 5 s meanwhile.
     const busyUntil = new Date(Date.now() + 5_000);
     await prisma.webhookRateLimit.upsert({ where: { endpointId: endpoint.id }, create: { endpointId: endpoint.id, nextStartAt: busyUntil }, update: { nextStartAt: busyUntil } });
+    const requeued = async () => (await telemetry().rateLimited.get()).values.find((value) => value.labels.result === "requeued")?.value ?? 0;
+    const before = await requeued();
     const result = await attemptDelivery(lease!);
     expect(result).toEqual({ kind: "rate_limited", until: expect.any(Date) });
+    // Counted for ops (webhook_rate_limited_total{result="requeued"}).
+    expect(await requeued()).toBe(before + 1);
     const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: lease!.id } });
     expect(row).toMatchObject({ status: "pending", attempts: 0, leaseOwner: null, leaseExpiresAt: null });
     // Due again when a start comes within the horizon.

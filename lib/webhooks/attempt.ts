@@ -14,7 +14,7 @@ import { retrySchedule } from "@/lib/webhooks/retry-presets";
 import type { StoredSecrets } from "@/lib/webhooks/secrets";
 import { sendStoredDelivery, type SendOptions, type SignedSendResult } from "@/lib/webhooks/send";
 import { holdForUndecryptableSecret } from "@/lib/webhooks/stored-secrets";
-import { recordAttemptMetrics } from "@/lib/webhooks/telemetry";
+import { recordAttemptMetrics, telemetry } from "@/lib/webhooks/telemetry";
 
 /** lastSuccessAt is refreshed at most this often on a healthy endpoint (one write less per delivery). */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
@@ -149,7 +149,7 @@ export type AttemptMade = Extract<AttemptResult, { kind: "attempted" }> & { sent
  * is `options.schedule`). On a rate-limited endpoint every attempt first takes a start
  * (rate-limit.ts): a scheduled one returns `rate_limited`, with nothing sent, when no
  * start is free within the horizon; a manual or test one waits for its start (at most
- * `options.maxRateWaitMs`) and otherwise throws WebhookConflictError `rate_limited`.
+ * `options.maxRateWaitMs`) and otherwise throws WebhookConflictError `endpoint_rate_limited`.
  */
 export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOptions): Promise<AttemptMade | { kind: "lease_lost" } | { kind: "rate_limited"; until: Date }> {
   const db = options.prisma ?? sharedPrisma;
@@ -163,8 +163,12 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
       mode: options.trigger === "scheduled" ? "queue" : "wait",
       maxWaitMs: options.maxRateWaitMs,
     });
+    if (slot.kind === "go" && slot.waitedMs > 0) telemetry().rateLimited.inc({ result: "waited" });
     if (slot.kind === "later") {
-      if (options.trigger === "scheduled") return { kind: "rate_limited", until: slot.retryAt };
+      if (options.trigger === "scheduled") {
+        telemetry().rateLimited.inc({ result: "requeued" });
+        return { kind: "rate_limited", until: slot.retryAt };
+      }
       const seconds = Math.max(1, Math.ceil((slot.retryAt.getTime() - now().getTime()) / 1000));
       throw new WebhookConflictError(
         "endpoint_rate_limited",

@@ -44,6 +44,12 @@ function create() {
       registers,
     }),
     inFlight: new Gauge({ name: "webhook_worker_in_flight", help: "Attempts in flight in this process", registers }),
+    rateLimited: new Counter({
+      name: "webhook_rate_limited_total",
+      help: "Attempts that met their endpoint's rate limit: waited for a start (waited), or went back to the queue without using an attempt (requeued)",
+      labelNames: ["result"] as const,
+      registers,
+    }),
   };
 }
 

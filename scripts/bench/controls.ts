@@ -10,6 +10,9 @@
  *    `--rate` per second (default 50), retries included (the receiver fails one
  *    request in ten); the busiest one-second window of attempt starts (the history)
  *    and of arrivals at the receiver, and the rate reached.
+ * 3. **A deep queue**: the claim's time with 10 000 and 50 000 deliveries waiting
+ *    behind one key's head in flight (written straight into the table, as the
+ *    enqueue leaves them: parked behind the head).
  *
  * Needs DATABASE_URL (a server: a scratch database is created and dropped).
  * Writes bench-results/controls.json.
@@ -62,6 +65,8 @@ export interface ControlsBenchResult {
     achievedPerSecond: number;
     achievedToLimit: number;
   };
+  /** Median claim time (ms) with this many deliveries queued behind one key's head. */
+  deepQueueClaimMs: Record<string, number>;
 }
 
 /** The most of `times` (ms) inside any window [t, t + 1000). */
@@ -189,9 +194,46 @@ export async function runControlsBench(options: ControlsBenchOptions): Promise<C
   };
   log(`rate limit ${rate}/s: ${starts.length} attempts, busiest second ${rateLimit.busiestSecondByStart} by start, ${rateLimit.busiestSecondAtReceiver} at the receiver; ${achievedPerSecond}/s = ${rateLimit.achievedToLimit}x the limit`);
 
+  // 3. The claim with a deep queue behind one key (its head leased, the rest parked as the enqueue leaves them).
+  const { claimLeases } = await import("@/lib/webhooks/claim");
+  const deepQueueClaimMs: Record<string, number> = {};
+  for (const depth of [10_000, 50_000]) {
+    const orgId = newId("org");
+    await prisma.organization.create({ data: { id: orgId, name: "deep", slug: `deep-${orgId.slice(-6)}` } });
+    const { endpoint } = await createEndpoint({ organizationId: orgId, url: "https://example.com/deep", ordering: "ordered" });
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "body", "createdAt")
+       SELECT $1 || g, $2, 'bench.deep', 'deep-' || g, '{}', now() FROM generate_series(1, ${depth}) g`,
+      `evt_${orgId}_`,
+      orgId,
+    );
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey", "nextAttemptAt", "createdAt", "updatedAt",
+                                      "orderingKey", "orderSeq", "leaseOwner", "leaseExpiresAt")
+       SELECT $1 || g, $2, $3 || g, $4, 'bench.deep', 'deep-' || g, CASE WHEN g = 1 THEN now() END, now(), now(),
+              'one-key', nextval('"WebhookDelivery_orderSeq_seq"'), CASE WHEN g = 1 THEN 'elsewhere' END, CASE WHEN g = 1 THEN now() + interval '1 hour' END
+         FROM generate_series(1, ${depth}) g`,
+      `msg_${orgId}_`,
+      orgId,
+      `evt_${orgId}_`,
+      endpoint.id,
+    );
+    await prisma.$executeRawUnsafe(`ANALYZE "WebhookDelivery"`);
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const started = performance.now();
+      const leased = await claimLeases(prisma, { limit: 20, now: new Date(), workerId: "bench", leaseSeconds: 60, endpointConcurrency: 100, organizationConcurrency: 0 });
+      times.push(performance.now() - started);
+      if (leased.length > 0) throw new Error("the deep queue's head is leased elsewhere: nothing may be claimed");
+    }
+    deepQueueClaimMs[String(depth)] = Math.round(times.sort((a, b) => a - b)[3]! * 10) / 10;
+    await prisma.organization.delete({ where: { id: orgId } });
+  }
+  log(`deep queue behind one key: claim ${JSON.stringify(deepQueueClaimMs)} ms (median of 7)`);
+
   await closeDatabase();
   await scratch.drop();
-  return { ordering, rateLimit };
+  return { ordering, rateLimit, deepQueueClaimMs };
 }
 
 async function main() {

@@ -494,6 +494,7 @@ async function main() {
       const { ordering, rateLimit } = r.controls;
       rows.push([`ordered ÷ unordered, ${ordering.keys} keys`, `${ordering.orderedToUnordered}x (${ordering.orderedPerSecond} vs ${ordering.unorderedPerSecond}/s; ${ordering.orderViolations} order violations)`]);
       rows.push([`rate limit ${rateLimit.limitPerSecond}/s: busiest second`, `${rateLimit.busiestSecondByStart} by start, ${rateLimit.busiestSecondAtReceiver} at the receiver; ${rateLimit.achievedToLimit}x the limit`]);
+      rows.push(["claim behind one key's queue (10k, 50k)", `${JSON.stringify(r.controls.deepQueueClaimMs)} ms`]);
     }
     if (r.sizeScaling) for (const [measure, row] of Object.entries(r.sizeScaling)) rows.push([`size: ${measure}`, JSON.stringify(row)]);
     if (r.workerMemory) rows.push([`worker RSS over ${r.workerMemory.deliveries}`, `${r.workerMemory.startMiB} → ${r.workerMemory.endMiB} MiB (max ${r.workerMemory.maxMiB}) at ${r.workerMemory.perSecond}/s`]);
