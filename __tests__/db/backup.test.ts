@@ -66,13 +66,14 @@ async function seed(): Promise<Map<string, string>> {
   await revokeApiKey({ organizationId: globex.id, keyId: revoked.apiKey.id });
 
   const secrets = new Map<string, string>();
-  const a = await makeEndpoint({ organizationId: acme.id, url: "https://example.com/hooks/acme", eventTypes: ["invoice.paid"] });
+  // Ordered, so its deliveries carry their places in a key's queue (orderSeq) across the move.
+  const a = await makeEndpoint({ organizationId: acme.id, url: "https://example.com/hooks/acme", eventTypes: ["invoice.paid"], ordering: "ordered", rateLimitPerSecond: 5 });
   const b = await makeEndpoint({ organizationId: globex.id, url: "https://example.com/hooks/globex" });
   const rotated = await rotateEndpointSecret({ organizationId: globex.id, endpointId: b.endpoint.id });
   secrets.set(a.endpoint.id, a.secret).set(b.endpoint.id, rotated.secret);
 
   for (let index = 0; index < 5; index++) {
-    await sendWebhookNotification(acme.id, "invoice.paid", `inv-${index}`, { invoiceId: `inv_${index}`, amount: index * 100 });
+    await sendWebhookNotification(acme.id, "invoice.paid", `inv-${index}`, { invoiceId: `inv_${index}`, amount: index * 100 }, { orderingKey: "acme-invoices" });
   }
   await sendWebhookNotification(globex.id, "order.created", "ord-1", { order: "ord_1" });
 
@@ -115,6 +116,7 @@ async function seed(): Promise<Map<string, string>> {
   await prisma.verification.create({ data: { id: newId("ver"), identifier: "x", value: "y", expiresAt: at("2026-12-31T00:00:00.000Z") } });
   await prisma.workerHeartbeat.create({ data: { workerId: "w1", startedAt: new Date(), lastSeenAt: new Date(), counters: {} } });
   await prisma.scheduledJob.create({ data: { name: "retention", lastRunAt: new Date() } });
+  await prisma.webhookRateLimit.create({ data: { endpointId: a.endpoint.id, nextStartAt: new Date() } });
   // A deletion in its grace period travels with the backup, so the erasure still happens after a move.
   await prisma.organization.update({ where: { id: globex.id }, data: { deletionScheduledAt: at("2026-12-01T12:00:00.000Z") } });
   return secrets;
@@ -149,9 +151,14 @@ async function expectSameData(target: Database, keyRing: ReturnType<typeof loadK
   expect(Buffer.from(event.body, "utf8").equals(Buffer.from(ODD_BODY, "utf8"))).toBe(true);
   expect(await target.prisma.user.findMany({ orderBy: { id: "asc" } })).toEqual(await prisma.user.findMany({ orderBy: { id: "asc" } }));
 
-  for (const model of ["session", "verification", "workerHeartbeat", "scheduledJob"] as const) {
+  for (const model of ["session", "verification", "workerHeartbeat", "scheduledJob", "webhookRateLimit"] as const) {
     expect(await (target.prisma[model] as { count(): Promise<number> }).count()).toBe(0);
   }
+  // A delivery ordered after the import queues behind the imported ones of its key.
+  const [{ imported }] = await target.prisma.$queryRawUnsafe<{ imported: string }[]>(`SELECT max("orderSeq")::text AS "imported" FROM "WebhookDelivery"`);
+  expect(Number(imported)).toBeGreaterThan(0);
+  const [{ next }] = await target.prisma.$queryRawUnsafe<{ next: string }[]>(`SELECT nextval('"WebhookDelivery_orderSeq_seq"')::text AS "next"`);
+  expect(Number(next)).toBeGreaterThan(Number(imported));
   const endpoints = await target.prisma.webhookEndpoint.findMany();
   expect(endpoints).toHaveLength(2);
   for (const endpoint of endpoints) expect(decryptSecret(endpoint.secretEncrypted, endpoint.id, keyRing)).toBe(secrets.get(endpoint.id));
