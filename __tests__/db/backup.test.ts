@@ -155,9 +155,9 @@ async function expectSameData(target: Database, keyRing: ReturnType<typeof loadK
     expect(await (target.prisma[model] as { count(): Promise<number> }).count()).toBe(0);
   }
   // A delivery ordered after the import queues behind the imported ones of its key.
-  const [{ imported }] = await target.prisma.$queryRawUnsafe<{ imported: string }[]>(`SELECT max("orderSeq")::text AS "imported" FROM "WebhookDelivery"`);
+  const [{ imported }] = (await target.prisma.$queryRawUnsafe<{ imported: string }[]>(`SELECT max("orderSeq")::text AS "imported" FROM "WebhookDelivery"`)) as [{ imported: string }];
   expect(Number(imported)).toBeGreaterThan(0);
-  const [{ next }] = await target.prisma.$queryRawUnsafe<{ next: string }[]>(`SELECT nextval('"WebhookDelivery_orderSeq_seq"')::text AS "next"`);
+  const [{ next }] = (await target.prisma.$queryRawUnsafe<{ next: string }[]>(`SELECT nextval('"WebhookDelivery_orderSeq_seq"')::text AS "next"`)) as [{ next: string }];
   expect(Number(next)).toBeGreaterThan(Number(imported));
   const endpoints = await target.prisma.webhookEndpoint.findMany();
   expect(endpoints).toHaveLength(2);

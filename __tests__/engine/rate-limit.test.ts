@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db";
 import { attemptDelivery } from "@/lib/webhooks/attempt";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";
 import { redeliver, sendTestEvent } from "@/lib/webhooks/manual";
-import { LATE_START_TOLERANCE_MS, RATE_HORIZON_MS, spacingMicros, takeRateSlot } from "@/lib/webhooks/rate-limit";
+import { busiestSecond, LATE_START_TOLERANCE_MS, RATE_HORIZON_MS, spacingMicros, takeRateSlot } from "@/lib/webhooks/rate-limit";
 import { sendWebhookNotification, startWorker, updateEndpoint } from "@/lib/webhooks";
 import { telemetry } from "@/lib/webhooks/telemetry";
 import { setupEngineTest } from "../helpers/engine";
@@ -17,17 +17,6 @@ import { respondWith } from "../helpers/receiver";
  * one-second window, and waiting for a start never uses up an attempt.
  */
 const harness = setupEngineTest();
-
-/** The most of `times` (ms) inside any window [t, t + 1000). */
-function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe("endpoint rate limit", () => {
   it("keeps two workers, a backlog, retries and test sends within 5 per second", async () => {

@@ -5,6 +5,7 @@ import { closeTransport } from "@/lib/webhooks/transport";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeClock, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { respondWith, startReceiver, type Receiver, type Responder } from "../helpers/receiver";
+import { seededRandom } from "../helpers/random";
 
 /**
  * Receivers that misbehave at random (a seeded PRNG: the same seed plays the
@@ -60,18 +61,6 @@ function parseSeed(raw: string | undefined): number {
   if (raw === undefined || raw === "") return 20261128;
   if (!/^\d+$/.test(raw)) throw new Error(`CHAOS_SEED must be a non-negative integer, got ${JSON.stringify(raw)}`);
   return Number(raw) >>> 0;
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -227,7 +216,7 @@ function expectedSends(script: readonly Act[]): Act[] {
 describe("a receiver that misbehaves at random", () => {
   it(`ends every delivery where the retry policy says (CHAOS_SEED=${SEED})`, async () => {
     const clock = makeClock();
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const trap = await receiver();
 
     // webhook-id → the acts planned for its attempts; the log is what the receiver actually did.

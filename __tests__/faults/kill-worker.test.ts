@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { prisma } from "@/lib/db";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { adminDatabaseUrl, setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { spawnWorkerProcess } from "../helpers/worker-process";
 
 /**
  * kill -9 a worker process in the middle of a run, start another: every
@@ -33,21 +33,12 @@ describePostgres("a worker killed with SIGKILL mid-run", () => {
   });
 
   function startWorkerProcess(): ChildProcess {
-    // One process (tsx as a loader, not the tsx CLI, which runs the script in a child): SIGKILL must hit the worker itself.
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(__dirname, "../../scripts/worker.ts")], {
-      cwd: path.resolve(__dirname, "../.."),
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: process.env.DATABASE_URL,
-        DATABASE_POOL_SIZE: "10",
-        WEBHOOK_ALLOW_PRIVATE_NETWORK: "true",
-        WEBHOOK_WORKER_CONCURRENCY: "100",
-        WEBHOOK_ENDPOINT_CONCURRENCY: "1000",
-        // A short deadline keeps the lease (deadline + 30 s) short, so the test waits less.
-        WEBHOOK_TIMEOUT_MS: "2000",
-        LOG_LEVEL: "error",
-      } as unknown as NodeJS.ProcessEnv,
-      stdio: "ignore",
+    // SIGKILL must hit the worker itself: spawnWorkerProcess starts it as one process.
+    const child = spawnWorkerProcess({
+      WEBHOOK_WORKER_CONCURRENCY: "100",
+      WEBHOOK_ENDPOINT_CONCURRENCY: "1000",
+      // A short deadline keeps the lease (deadline + 30 s) short, so the test waits less.
+      WEBHOOK_TIMEOUT_MS: "2000",
     });
     children.push(child);
     return child;

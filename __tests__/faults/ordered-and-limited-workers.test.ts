@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { prisma } from "@/lib/db";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { closeTransport } from "@/lib/webhooks/transport";
@@ -10,6 +9,8 @@ import { allowLoopbackDelivery, makeEndpoint, makeOrganization } from "../helper
 import { orderedReceiver, orderViolations, watchParkedHeads } from "../helpers/ordered-receiver";
 import { startProcessReceiver, type ProcessReceiver } from "../helpers/process-receiver";
 import { startReceiver, type Receiver } from "../helpers/receiver";
+import { spawnWorkerProcess } from "../helpers/worker-process";
+import { busiestSecond } from "@/lib/webhooks/rate-limit";
 
 /**
  * Ordering and rate limits hold across worker PROCESSES (the database, not memory,
@@ -23,17 +24,6 @@ allowLoopbackDelivery();
 
 /** Whole seconds (the variable's format), long enough that no delivery gives up at a 25 % failure rate. */
 const SHORT_SCHEDULE = ["0", ...Array.from({ length: 13 }, () => "1")].join(",");
-
-/** The most of `times` (ms) inside any window [t, t + 1000). */
-function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describePostgres("two worker processes", () => {
   const children: ChildProcess[] = [];
@@ -53,20 +43,11 @@ describePostgres("two worker processes", () => {
   });
 
   function startWorkerProcess(): ChildProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve(__dirname, "../../scripts/worker.ts")], {
-      cwd: path.resolve(__dirname, "../.."),
-      env: {
-        PATH: process.env.PATH,
-        DATABASE_URL: process.env.DATABASE_URL,
-        DATABASE_POOL_SIZE: "10",
-        WEBHOOK_ALLOW_PRIVATE_NETWORK: "true",
-        WEBHOOK_WORKER_CONCURRENCY: "20",
-        WEBHOOK_ENDPOINT_CONCURRENCY: "20",
-        WEBHOOK_RETRY_SCHEDULE: SHORT_SCHEDULE,
-        WEBHOOK_TIMEOUT_MS: "5000",
-        LOG_LEVEL: "error",
-      } as unknown as NodeJS.ProcessEnv,
-      stdio: "ignore",
+    const child = spawnWorkerProcess({
+      WEBHOOK_WORKER_CONCURRENCY: "20",
+      WEBHOOK_ENDPOINT_CONCURRENCY: "20",
+      WEBHOOK_RETRY_SCHEDULE: SHORT_SCHEDULE,
+      WEBHOOK_TIMEOUT_MS: "5000",
     });
     children.push(child);
     return child;

@@ -1,3 +1,4 @@
+import { seededRandom } from "./random";
 import type { Responder } from "./receiver";
 
 /** One request to the ordered receiver: which event of which key, and what it was answered. */
@@ -6,18 +7,6 @@ export interface OrderedArrival {
   n: number;
   status: number;
   webhookId: string;
-}
-
-/** A small seeded generator (mulberry32): "at random", and the same run again from the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

@@ -33,6 +33,20 @@ export const RATE_LIMIT_MAX_PER_SECOND = 1_000;
 /** How many late wake-ups in a row an attempt tolerates before it gives its turn back. */
 const MAX_LATE_RETRIES = 5;
 
+/**
+ * The most of `times` (epoch ms) inside any one-second window [t, t + 1000): what the
+ * limit bounds, for attempt starts. Used to check it (tests, the benchmark).
+ */
+export function busiestSecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
 /** The time between two starts at `perSecond`, in whole microseconds (rounded up: never faster). */
 export function spacingMicros(perSecond: number): number {
   return Math.ceil(RATE_SPACING_NUMERATOR_US / perSecond);

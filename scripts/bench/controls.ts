@@ -69,17 +69,6 @@ export interface ControlsBenchResult {
   deepQueueClaimMs: Record<string, number>;
 }
 
-/** The most of `times` (ms) inside any window [t, t + 1000). */
-export function busiestSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
-
 /** Per key, arrivals must go 0, 1, 2, … (first arrivals; the receiver never fails in the ordered run). */
 function orderCheck(log: readonly ReceivedRequest[], receiverLatencyMs: number): { violations: number; maxInFlightPerKey: number } {
   const next = new Map<string, number>();
@@ -116,6 +105,7 @@ export async function runControlsBench(options: ControlsBenchOptions): Promise<C
   const { getDatabase, closeDatabase, prisma } = await import("@/lib/db");
   const { createEndpoint, sendWebhookNotification } = await import("@/lib/webhooks");
   const { newId } = await import("@/lib/ids");
+  const { busiestSecond } = await import("@/lib/webhooks/rate-limit");
   await getDatabase().migrate();
 
   /** Enqueues `events` held back, starts the workers, releases the backlog at once and times its delivery. */
