@@ -231,6 +231,34 @@ describeBrowser("endpoints in a browser", () => {
     await context.close();
   });
 
+  it("keeps the delivery controls set on the settings page, and shows them on the overview", async () => {
+    const { context, page } = await signedIn();
+    failurePage = page;
+    await page.goto(`${ordersPath}/settings`);
+    await page.waitForLoadState("networkidle");
+    const delivery = page.getByRole("region", { name: "Delivery" });
+    await delivery.getByRole("radio", { name: /In order by ordering key/ }).check();
+    await delivery.getByRole("checkbox", { name: /Limit how many attempts start each second/ }).check();
+    await delivery.getByLabel("Attempts per second").fill("20");
+    await delivery.getByRole("radio", { name: /^Short/ }).check();
+    await delivery.getByRole("button", { name: "Save delivery settings" }).click();
+    await delivery.getByRole("status").getByText("Delivery settings saved.").waitFor();
+
+    await page.reload();
+    await page.waitForLoadState("networkidle");
+    const kept = page.getByRole("region", { name: "Delivery" });
+    expect(await kept.getByRole("radio", { name: /In order by ordering key/ }).isChecked()).toBe(true);
+    expect(await kept.getByLabel("Attempts per second").inputValue()).toBe("20");
+    expect(await kept.getByRole("radio", { name: /^Short/ }).isChecked()).toBe(true);
+    await shot(page, "05-delivery-controls");
+
+    await page.getByRole("navigation", { name: "Endpoint sections" }).getByRole("link", { name: "Overview" }).click();
+    await page.getByText("In order by ordering key, one at a time per key").waitFor();
+    await page.getByText(/At most 20 attempts start per second · Short — 7 attempts over about 63 minutes/).waitFor();
+    failurePage = undefined;
+    await context.close();
+  });
+
   it("fits the endpoints list and the endpoint page in a 390 px wide screen", async () => {
     const { context, page } = await signedIn({ width: 390, height: 844 });
     failurePage = page;

@@ -10,6 +10,8 @@ import { EVENT_CATALOGUE, MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
 import { MAX_RETRY_AFTER_SECONDS, RETRY_JITTER_RATIO, RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
 import { USER_AGENT } from "@/lib/webhooks/sign";
 import { DEFAULT_TIMEOUT_MS, RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
+import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND, RATE_SPACING_NUMERATOR_US } from "@/lib/webhooks/rate-limit";
+import { RETRY_PRESETS, retrySchedule } from "@/lib/webhooks/retry-presets";
 import { C, CodeBlock } from "./code-block";
 import {
   EXAMPLE_BODY,
@@ -39,6 +41,7 @@ const SECTIONS = [
   { id: "verifying-signatures", title: "Verifying signatures" },
   { id: "retries", title: "Retries and failures" },
   { id: "idempotency", title: "Idempotency and ordering" },
+  { id: "delivery-controls", title: "Ordering, rate limits and retry presets" },
   { id: "timeouts", title: "Timeouts and responses" },
   { id: "testing", title: "Testing locally" },
   { id: "examples", title: "Receiver examples" },
@@ -141,6 +144,22 @@ const OUTCOMES: Outcome[] = [
     result: "The delivery fails at once: we never send to private networks.",
   },
 ];
+
+/** Each retry preset's schedule (`standard`: the default one these docs describe). */
+const PRESET_ROWS = RETRY_PRESETS.map((name) => ({ name, schedule: retrySchedule(name, RETRY_SCHEDULE_SECONDS) }));
+
+const ORDERING_LIBRARY_EXAMPLE = `import { sendWebhookNotification } from "@/lib/webhooks";
+
+// Events of one order reach an ordered endpoint one at a time, in this order.
+await sendWebhookNotification(orgId, "order.updated", \`order-\${order.id}-v\${order.version}\`, { orderId: order.id, status: order.status }, {
+  orderingKey: \`order-\${order.id}\`, // 1–255 characters
+});`;
+
+const ORDERING_INGEST_EXAMPLE = `curl -X POST https://your-app.example/api/v1/events \\
+  -H "Authorization: Bearer whk_…" -H "Content-Type: application/json" \\
+  -d '{"event":"order.updated","idempotencyKey":"order-42-v7","orderingKey":"order-42","data":{"orderId":"42","status":"shipped"}}'`;
+
+const CONTROLS_PATCH_EXAMPLE = JSON.stringify({ ordering: "ordered", rateLimitPerSecond: 20, retryPreset: "short" }, null, 2);
 
 /** One row per attempt: its wait and the rough time since the event (no jitter, no response time). */
 const SCHEDULE_ROWS = RETRY_SCHEDULE_SECONDS.map((delay, index) => ({
@@ -466,7 +485,50 @@ export default function WebhookDocsPage() {
               Events can arrive <strong>out of order</strong>: a retried delivery can land after a newer event, and deliveries
               are sent in parallel. Use the envelope’s <C>timestamp</C> (when the event happened) to order them — for example,
               ignore a <C>subscription.updated</C> older than the last one you applied — or fetch the current state when the order
-              matters.
+              matters. Or ask for an endpoint that delivers <a className="text-indigo-700 underline" href="#delivery-controls">in order by key</a>.
+            </P>
+          </Section>
+
+          <Section id="delivery-controls">
+            <P>
+              Each endpoint has three delivery controls, set on its <strong>Settings</strong> tab in the webhook settings, through the
+              JSON API, or from backend code with <C>createEndpoint</C> and <C>updateEndpoint</C>. They are kept in the database, so
+              they hold however many delivery workers run.
+            </P>
+            <h3 className="mt-8 text-xl font-semibold">Ordered delivery by key</h3>
+            <P>
+              On an endpoint set to <C>ordering: &quot;ordered&quot;</C>, events sent with the same <C>orderingKey</C> (say, a
+              customer or an order id) are delivered one at a time, strictly in the order they were sent: the next is not attempted
+              until the one before it was accepted (2xx), gave up, or was cancelled. A failing delivery holds back only its own key;
+              other keys go on in parallel. Events sent without a key form one queue of their own. A redelivery by hand is the one
+              exception: it is sent at once, outside the order, and the page that offers it says so.
+            </P>
+            <CodeBlock title="Backend code" language="ts" code={ORDERING_LIBRARY_EXAMPLE} />
+            <CodeBlock title="Ingest API" language="bash" code={ORDERING_INGEST_EXAMPLE} />
+            <h3 className="mt-8 text-xl font-semibold">Rate limit</h3>
+            <P>
+              <C>rateLimitPerSecond</C> ({RATE_LIMIT_MIN_PER_SECOND}–{RATE_LIMIT_MAX_PER_SECOND}, or <C>null</C> for none): at most that
+              many attempts start in any one-second window, counting retries, redeliveries and test sends. Attempts are spaced{" "}
+              {RATE_SPACING_NUMERATOR_US / 1_000_000} s ÷ the limit apart, so about 95 % of the limit is used and 50 ms of network
+              delay cannot push one more request into a second at your end. Waiting for the limit uses up no attempt; a{" "}
+              <C>429</C> with <C>Retry-After</C> from your server is still honoured.
+            </P>
+            <CodeBlock title="PATCH /api/webhooks/endpoints/ep_…" language="json" code={CONTROLS_PATCH_EXAMPLE} />
+            <h3 className="mt-8 text-xl font-semibold">Retry presets</h3>
+            <Table head={["retryPreset", "Attempts", "Waits after each failed attempt"]}>
+              {PRESET_ROWS.map((row) => (
+                <tr key={row.name}>
+                  <Td>
+                    <C>{row.name}</C>
+                  </Td>
+                  <Td>{row.schedule.length === 1 ? "1 (no retries)" : `${row.schedule.length}, over about ${roughDuration(row.schedule.reduce((sum, delay) => sum + delay, 0))}`}</Td>
+                  <Td>{row.schedule.length === 1 ? "—" : row.schedule.slice(1).map((delay) => humaniseSeconds(delay)).join(", ")}</Td>
+                </tr>
+              ))}
+            </Table>
+            <P>
+              <C>standard</C> is the schedule in <a className="text-indigo-700 underline" href="#retries">Retries and failures</a>; a
+              change of preset applies from a delivery&apos;s next failure.
             </P>
           </Section>
 

@@ -10,6 +10,7 @@ import { SUCCESS_RATE_BASIS } from "@/lib/webhooks/outcomes";
 import { Detail } from "../_components/detail";
 import { EventList } from "../_components/endpoint-status";
 import { EndpointFrame, loadEndpointPage } from "./_components/endpoint-frame";
+import { describeDeliveryControls } from "../_components/delivery-controls-text";
 
 export const metadata: Metadata = { title: "Endpoint" };
 
@@ -39,6 +40,7 @@ export default async function EndpointOverviewPage({
   const { metrics, series } = await endpointFigures(organization.id, endpoint.id, period);
   const attempted = metrics.attempted > 0;
   const summary = summarizeSuccessRate(series, period);
+  const controls = describeDeliveryControls(endpoint);
 
   return (
     <EndpointFrame page={page} tab="overview">
@@ -67,6 +69,12 @@ export default async function EndpointOverviewPage({
         <dl className="-my-3 divide-y divide-slate-100">
           <Detail label="Events">
             <EventList eventTypes={endpoint.eventTypes} />
+          </Detail>
+          <Detail label="Delivery">
+            <span className="block">{controls.order}</span>
+            <span className="block text-slate-600">
+              {controls.rate} · {controls.retries}
+            </span>
           </Detail>
           <Detail label="Last delivery">
             {activity?.lastDeliveryAt ? (

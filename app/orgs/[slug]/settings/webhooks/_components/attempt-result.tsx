@@ -23,6 +23,11 @@ export function AttemptResult({ result, showDeliveryLink = false }: { result: Ma
       {/* One text node on purpose: status code and latency read as one line ("HTTP 200 in 12 ms"). */}
       <p className="mt-2 font-mono">{`${typeof result.statusCode !== "number" ? "No HTTP response" : `HTTP ${result.statusCode}`} in ${result.durationMs} ms`}</p>
       {result.error ? <p className="mt-2 break-words text-red-800">{result.error}</p> : null}
+      {result.outsideOrder ? (
+        <p data-testid="outside-order-note" className="mt-2 text-slate-700">
+          {result.outsideOrder.note}
+        </p>
+      ) : null}
       {result.responseSnippet !== undefined ? (
         <div className="mt-3">
           <p className="text-slate-600">Response body{result.responseSnippet.length >= 1000 ? " (first 1,000 characters)" : ""}</p>

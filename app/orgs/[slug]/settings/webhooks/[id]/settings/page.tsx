@@ -8,14 +8,20 @@ import { EndpointForm } from "../../_components/endpoint-form";
 import { EventList } from "../../_components/endpoint-status";
 import { eventOptions } from "../../_components/event-options";
 import { StatusToggle } from "../../_components/status-toggle";
+import { DeliveryControlsForm } from "../../_components/delivery-controls-form";
+import { describeDeliveryControls, RATE_LIMIT_RANGE, retryPresetOptions } from "../../_components/delivery-controls-text";
 import { EndpointFrame, loadEndpointPage } from "../_components/endpoint-frame";
 
 export const metadata: Metadata = { title: "Endpoint settings" };
 
-/** An endpoint's Settings: URL, description and events, and whether it receives anything; read-only for members. */
+/**
+ * An endpoint's Settings: URL, description and events, its delivery controls (order, rate
+ * limit, retries), and whether it receives anything; read-only for members.
+ */
 export default async function EndpointSettingsPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
   const page = await loadEndpointPage(params);
   const { organization, endpoint } = page;
+  const controls = describeDeliveryControls(endpoint);
 
   if (!organization.canManage) {
     return (
@@ -30,6 +36,9 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
             <Detail label="Events">
               <EventList eventTypes={endpoint.eventTypes} />
             </Detail>
+            <Detail label="Order">{controls.order}</Detail>
+            <Detail label="Rate limit">{controls.rate}</Detail>
+            <Detail label="Retries">{controls.retries}</Detail>
             <Detail label="Receives deliveries">{endpoint.status === "active" ? "Yes" : `No, disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ""}`}</Detail>
           </dl>
         </Section>
@@ -46,6 +55,18 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
           events={eventOptions()}
           allowPrivateNetwork={allowPrivateNetwork()}
           descriptionMaxLength={ENDPOINT_DESCRIPTION_MAX_LENGTH}
+        />
+      </Section>
+      <Section
+        id="delivery"
+        title="Delivery"
+        description="How this endpoint's deliveries go out. These hold across every worker process."
+      >
+        <DeliveryControlsForm
+          endpointId={endpoint.id}
+          controls={{ ordering: endpoint.ordering, rateLimitPerSecond: endpoint.rateLimitPerSecond, retryPreset: endpoint.retryPreset }}
+          presets={retryPresetOptions()}
+          rateLimit={RATE_LIMIT_RANGE}
         />
       </Section>
       <Section

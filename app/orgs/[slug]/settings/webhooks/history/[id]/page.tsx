@@ -134,6 +134,33 @@ export default async function DeliveryPage({
               </span>
             ) : null}
           </Detail>
+          {delivery.ordering ? (
+            <Detail label="Ordering key">
+              {delivery.ordering.key === "" ? (
+                <span>None — the endpoint&apos;s queue for events sent without a key</span>
+              ) : (
+                <code className="break-all font-mono">{delivery.ordering.key}</code>
+              )}
+              {delivery.status === "pending" && delivery.ordering.ahead > 0 ? (
+                <p className="mt-1 text-slate-600">
+                  Waits for {plural(delivery.ordering.ahead, "earlier delivery", "earlier deliveries")} of this key
+                  {delivery.ordering.waitingFor ? (
+                    <>
+                      {" "}
+                      (first in line:{" "}
+                      <Link href={`${base}/history/${delivery.ordering.waitingFor}`} className={linkClass}>
+                        <code className="font-mono">{delivery.ordering.waitingFor}</code>
+                      </Link>
+                      )
+                    </>
+                  ) : null}
+                  . The endpoint delivers each key one at a time, in order.
+                </p>
+              ) : (
+                <p className="mt-1 text-slate-500">The endpoint delivers each key one at a time, in the order the events were sent.</p>
+              )}
+            </Detail>
+          ) : null}
           <Detail label="Attempts">
             {plural(delivery.attempts, "scheduled attempt", "scheduled attempts")}
             {delivery.state.test ? null : ` of ${delivery.state.attemptsAllowed}`}
@@ -158,7 +185,7 @@ export default async function DeliveryPage({
             Send again
           </h2>
           <div className="mt-3">
-            <RedeliverButton deliveryId={delivery.id} endpointActive={delivery.endpoint.status === "active"} />
+            <RedeliverButton deliveryId={delivery.id} endpointActive={delivery.endpoint.status === "active"} outsideOrder={delivery.ordering !== null} />
           </div>
         </section>
       ) : null}

@@ -7,8 +7,10 @@ import { ManualAttemptOutcomeView } from "../../_components/attempt-result";
 /**
  * Sends this delivery again now (same webhook-id, fresh signature), shows the
  * outcome inline and refreshes the page so the new attempt appears in the list.
+ * `outsideOrder`: the delivery is in an ordered endpoint's key queue, which a
+ * redelivery does not wait for; the button says so before it is pressed.
  */
-export function RedeliverButton({ deliveryId, endpointActive }: { deliveryId: string; endpointActive: boolean }) {
+export function RedeliverButton({ deliveryId, endpointActive, outsideOrder = false }: { deliveryId: string; endpointActive: boolean; outsideOrder?: boolean }) {
   const { pending, outcome, run: redeliver } = useManualAttempt(`/api/webhooks/deliveries/${deliveryId}/redeliver`);
 
   return (
@@ -18,7 +20,10 @@ export function RedeliverButton({ deliveryId, endpointActive }: { deliveryId: st
           Redeliver
         </Button>
         {endpointActive ? (
-          <span className="text-sm text-slate-600">Sends the same payload again now, with the same webhook-id. The automatic retries stay as they are.</span>
+          <span className="text-sm text-slate-600">
+            Sends the same payload again now, with the same webhook-id. The automatic retries stay as they are.
+            {outsideOrder ? " This endpoint delivers in order by key: a redelivery goes now, outside that order, without waiting for earlier deliveries of its key." : null}
+          </span>
         ) : (
           <span id="redeliver-disabled" className="text-sm text-slate-600">
             The endpoint is disabled; enable it before redelivering.
