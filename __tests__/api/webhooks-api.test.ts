@@ -309,6 +309,57 @@ describe("delivery controls", () => {
   });
 });
 
+describe("custom headers and replay of what was missed", () => {
+  it("takes headers on create, shows them masked, edits one, and refuses bad ones with 422", async () => {
+    const { endpoint: created } = await createEndpointAs(owner, { url: receiver.url, headers: { Authorization: "Bearer gw-s3cret", "X-Tenant": "acme" } });
+    const id = created.id;
+    expect(created).toMatchObject({ headers: { Authorization: "••••••••", "X-Tenant": "••••••••" } });
+    const read = await call(endpoint.GET, { user: owner, org: orgA, params: { id } });
+    expect(JSON.stringify(read.body)).not.toContain("s3cret");
+    const key = await ingestKey();
+    await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "order.updated", idempotencyKey: "with-headers", data: {} } });
+    await processDueDeliveries();
+    expect(receiver.requests.at(-1)!.headers).toMatchObject({ authorization: "Bearer gw-s3cret", "x-tenant": "acme" });
+
+    const patched = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { headerChanges: { set: { "X-Tenant": "beta" }, remove: ["Authorization"] } } });
+    expect(patched.body.endpoint.headers).toEqual({ "X-Tenant": "••••••••" });
+    const audit = await prisma.auditLogEntry.findFirst({ where: { action: "endpoint.updated", targetId: id }, orderBy: { createdAt: "desc" } });
+    expect(audit?.details).toMatchObject({ changed: ["headers"] });
+    expect(JSON.stringify(audit?.details)).not.toContain("beta");
+
+    for (const body of [{ headers: { "Content-Type": "text/plain" } }, { headers: { "X-A": "line\r\nbreak" } }, { headerChanges: { set: { "webhook-id": "x" } } }]) {
+      const refused = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body });
+      expect(refused).toMatchObject({ status: 422, body: { error: "invalid_headers" } });
+    }
+    const notText = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { headers: { "X-A": 5 } } });
+    expect(notText.status).toBe(400);
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id } })).body.endpoint.headers).toEqual({ "X-Tenant": "••••••••" });
+    expect((await call(endpoint.PATCH, { method: "PATCH", user: member, org: orgA, params: { id }, body: { headers: {} } })).status).toBe(403);
+  });
+
+  it("keeps what a disabled endpoint missed, counts it, and replays it after enabling", async () => {
+    const { endpoint: created } = await createEndpointAs(owner);
+    const id = created.id;
+    await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { status: "disabled" } });
+    const key = await ingestKey();
+    for (const idempotencyKey of ["missed-1", "missed-2"]) {
+      const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "order.updated", idempotencyKey, data: {} } });
+      expect(sent.body).toMatchObject({ deliveries: 0 });
+    }
+    expect((await call(recover.GET, { user: owner, org: orgA, params: { id } })).body).toMatchObject({ missed: 2 });
+    expect((await call(recover.POST, { user: owner, org: orgA, params: { id }, body: { missed: true } })).status).toBe(409);
+    await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { status: "active" } });
+    const replayed = await call(recover.POST, { user: owner, org: orgA, params: { id }, body: { missed: true } });
+    expect(replayed.body).toEqual({ requeued: 2 });
+    expect(await prisma.auditLogEntry.count({ where: { action: "endpoint.missed_replayed", targetId: id } })).toBe(1);
+    await processDueDeliveries();
+    expect(receiver.requests.map((request) => JSON.parse(request.body).idempotencyKey).sort()).toEqual(["missed-1", "missed-2"]);
+    expect((await call(recover.POST, { user: owner, org: orgA, params: { id }, body: { missed: true, since: new Date().toISOString() } })).status).toBe(400);
+    expect((await call(recover.POST, { user: owner, org: orgA, params: { id }, body: {} })).status).toBe(400);
+    expect((await call(recover.GET, { user: member, org: orgA, params: { id } })).status).toBe(403);
+  });
+});
+
 describe("ingest API", () => {
   it("accepts events with an API key, 202 then 200 for the same idempotency key", async () => {
     await createEndpointAs(owner);

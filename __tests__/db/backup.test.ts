@@ -16,6 +16,7 @@ import { rotateEndpointSecret, sendWebhookNotification } from "@/lib/webhooks";
 import { decryptSecret, generateKeyRingEntry, loadKeyRing, parseKeyRing, resetKeyRing } from "@/lib/webhooks/secrets";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
 import { makeEndpoint, makeOrganization } from "../helpers/fixtures";
+import { openHeaders } from "@/lib/webhooks/endpoint-headers";
 
 /**
  * A body a re-serialisation would change: key order, spaces, an escaped and a
@@ -68,7 +69,7 @@ async function seed(): Promise<Map<string, string>> {
   const secrets = new Map<string, string>();
   // Ordered, so its deliveries carry their places in a key's queue (orderSeq) across the move.
   const a = await makeEndpoint({ organizationId: acme.id, url: "https://example.com/hooks/acme", eventTypes: ["invoice.paid"], ordering: "ordered", rateLimitPerSecond: 5 });
-  const b = await makeEndpoint({ organizationId: globex.id, url: "https://example.com/hooks/globex" });
+  const b = await makeEndpoint({ organizationId: globex.id, url: "https://example.com/hooks/globex", headers: { Authorization: "Bearer backup-check" } });
   const rotated = await rotateEndpointSecret({ organizationId: globex.id, endpointId: b.endpoint.id });
   secrets.set(a.endpoint.id, a.secret).set(b.endpoint.id, rotated.secret);
 
@@ -163,6 +164,9 @@ async function expectSameData(target: Database, keyRing: ReturnType<typeof loadK
   expect(endpoints).toHaveLength(2);
   for (const endpoint of endpoints) expect(decryptSecret(endpoint.secretEncrypted, endpoint.id, keyRing)).toBe(secrets.get(endpoint.id));
   expect(endpoints.some((endpoint) => endpoint.previousSecretEncrypted !== null)).toBe(true);
+  // Custom headers travel sealed and open with the target's key.
+  const withHeaders = endpoints.find((endpoint) => endpoint.headersEncrypted !== null)!;
+  expect(openHeaders(withHeaders, keyRing)).toEqual({ Authorization: "Bearer backup-check" });
 }
 
 async function rejection(promise: Promise<unknown>): Promise<BackupError> {

@@ -39,6 +39,7 @@ function input(delivery: { id: string; organizationId: string; endpointId: strin
     sent: {
       outcome: { status: 200, headers: { "x-reply": "yes" }, body: "ok", bodyTruncated: false, durationMs: 7 },
       headers: { "webhook-id": delivery.id, "webhook-signature": "v1,abc", "x-webhook-signature": "0123456789abcdef" },
+      customHeaderNames: [],
       durationMs: 7,
     },
     startedAt: at,

@@ -150,7 +150,12 @@ describe("notifyAlerts", () => {
 
     const events = await prisma.webhookEvent.findMany({ where: { organizationId: org.id }, include: { deliveries: true } });
     expect(events).toEqual([expect.objectContaining({ eventType: "endpoint.disabled" })]);
-    expect(events[0]!.deliveries.map((d) => d.endpointId)).toEqual([subscribed.endpoint.id]);
+    // To the subscribed endpoint; the disabled one keeps it as missed, for a replay once it is enabled again.
+    const byEndpoint = Object.fromEntries(events[0]!.deliveries.map((d) => [d.endpointId, { status: d.status, cancelReason: d.cancelReason }]));
+    expect(byEndpoint).toEqual({
+      [subscribed.endpoint.id]: { status: "pending", cancelReason: null },
+      [gone.endpoint.id]: { status: "cancelled", cancelReason: "endpoint_disabled" },
+    });
     expect(JSON.parse(events[0]!.body).data).toMatchObject({ endpointId: gone.endpoint.id, severity: "warning" });
   });
 });

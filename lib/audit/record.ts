@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   "endpoint.secret_revealed",
   "endpoint.secret_rotated",
   "endpoint.deliveries_recovered",
+  "endpoint.missed_replayed",
   "delivery.redelivered",
   "api_key.created",
   "api_key.revoked",

@@ -93,6 +93,7 @@ async function encryptionKeyIds(session: SqlSession, tables: string[]): Promise<
     `SELECT DISTINCT split_part(stored, '.', 2) AS id FROM (
        SELECT "secretEncrypted" AS stored FROM "WebhookEndpoint"
        UNION ALL SELECT "previousSecretEncrypted" FROM "WebhookEndpoint" WHERE "previousSecretEncrypted" IS NOT NULL
+       UNION ALL SELECT "headersEncrypted" FROM "WebhookEndpoint" WHERE "headersEncrypted" IS NOT NULL
      ) AS secrets ORDER BY 1`,
   );
   return rows.map((row) => row.id);

@@ -11,6 +11,7 @@ import type { Database } from "@/lib/database/connect";
 import { applyMigrations, readMigrations, type SqlSession } from "@/lib/database/migrate";
 import { readOrCreateFile } from "@/lib/local-file";
 import { decryptSecret, parseKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
+import { headersOpenWith } from "@/lib/webhooks/endpoint-headers";
 
 /** Rows per INSERT, and the most JSON text one INSERT carries (event bodies can be 256 KiB). */
 export const IMPORT_BATCH_ROWS = 1_000;
@@ -123,6 +124,10 @@ async function verify(options: ImportOptions): Promise<{ header: BackupHeader; w
       } catch {
         throw missingKey(header!, options, `endpoint ${id}'s ${column} does not decrypt with the target's key of that id (a different key)`);
       }
+    }
+    const headers = item.row.headersEncrypted;
+    if (typeof headers === "string" && !headersOpenWith(headers, id, ring!)) {
+      throw missingKey(header!, options, `endpoint ${id}'s headersEncrypted does not decrypt with the target's key of that id (a different key)`);
     }
   });
   return { header: header!, writes };

@@ -1,3 +1,4 @@
+import { HEADER_VALUE_MASK } from "@/lib/webhooks/endpoint-headers";
 import { displayUrl, type EndpointView } from "@/lib/webhooks/endpoints";
 import type { EndpointActivity } from "@/lib/webhooks/endpoint-activity";
 
@@ -22,6 +23,9 @@ export function endpointJson(endpoint: EndpointView, activity?: EndpointActivity
     ordering: endpoint.ordering,
     rateLimitPerSecond: endpoint.rateLimitPerSecond,
     retryPreset: endpoint.retryPreset,
+    /** Custom headers by name; values are never shown after saving. */
+    headers: Object.fromEntries(endpoint.headerNames.map((name) => [name, HEADER_VALUE_MASK])),
+    lastDisabledAt: endpoint.lastDisabledAt,
     ...(activity ? { activity } : {}),
   };
 }

@@ -62,7 +62,7 @@ export async function attemptDelivery(delivery: LoadedDelivery, options: Attempt
   if (delivery.endpoint.status !== "active") {
     const changed = await db.$executeRawUnsafe(
       `UPDATE "WebhookDelivery" SET "status" = 'cancelled', "nextAttemptAt" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
-              "lastError" = 'Endpoint disabled', "updatedAt" = $3::timestamp(3)
+              "lastError" = 'Endpoint disabled', "cancelReason" = 'endpoint_disabled', "updatedAt" = $3::timestamp(3)
         WHERE "id" = $1 AND "leaseOwner" = $2`,
       delivery.id,
       leaseOwner,
@@ -115,7 +115,7 @@ export type AttemptTarget = Pick<LoadedDelivery, "id" | "organizationId" | "endp
   status: "pending" | "delivered" | "failed" | "cancelled";
   endpoint: StoredSecrets &
     Pick<WebhookEndpoint, "organizationId" | "url" | "status" | "failingSince" | "lastSuccessAt" | "rateLimitPerSecond"> &
-    Pick<LoadedDelivery["endpoint"], "retryPreset">;
+    Pick<LoadedDelivery["endpoint"], "retryPreset" | "headersEncrypted">;
   /** What the caller knows of the endpoint's circuit; `undefined`: unknown (the breaker is always written). */
   circuit?: LoadedDelivery["circuit"];
 };

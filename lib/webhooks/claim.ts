@@ -16,7 +16,7 @@ import type { RetryPresetName } from "@/lib/webhooks/retry-presets";
  */
 export const LEASED_COLUMNS = `d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."leaseExpiresAt", d."createdAt", d."orderingKey",
   e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
-  e."failingSince", e."lastSuccessAt", e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset",
+  e."failingSince", e."lastSuccessAt", e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted",
   v."body", v."createdAt" AS "eventCreatedAt",
   c."state"::text AS "circuitState", c."consecutiveFailures" AS "circuitFailures"`;
 
@@ -47,6 +47,8 @@ export interface LoadedDelivery {
     /** At most this many attempts start per second to the endpoint (rate-limit.ts); null: no limit. */
     rateLimitPerSecond: number | null;
     retryPreset: RetryPresetName;
+    /** Sealed custom headers (endpoint-headers.ts); null: none. */
+    headersEncrypted: string | null;
   };
   webhookEvent: { body: string; createdAt: Date };
   circuit: { state: string; consecutiveFailures: number } | null;
@@ -76,6 +78,7 @@ export function toLoadedDelivery(row: LeasedRow): LoadedDelivery {
       lastSuccessAt: row.lastSuccessAt as Date | null,
       rateLimitPerSecond: row.rateLimitPerSecond === null || row.rateLimitPerSecond === undefined ? null : Number(row.rateLimitPerSecond),
       retryPreset: (row.retryPreset as RetryPresetName | undefined) ?? "standard",
+      headersEncrypted: (row.headersEncrypted as string | null | undefined) ?? null,
     },
     webhookEvent: { body: row.body as string, createdAt: row.eventCreatedAt as Date },
     circuit: row.circuitState ? { state: row.circuitState as string, consecutiveFailures: Number(row.circuitFailures) } : null,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ORDERING_MODES } from "@/lib/webhooks/ordering";
 import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND } from "@/lib/webhooks/rate-limit";
 import { RETRY_PRESETS } from "@/lib/webhooks/retry-presets";
+import { ENDPOINT_HEADERS_MAX } from "@/lib/webhooks/endpoint-headers";
 
 /** The delivery controls of an endpoint as the JSON API accepts them (create and update). */
 export const deliveryControlsFields = {
@@ -14,4 +15,16 @@ export const deliveryControlsFields = {
     .nullable()
     .optional(),
   retryPreset: z.enum(RETRY_PRESETS).optional(),
+};
+
+/** Custom headers as the JSON API accepts them; names and values are checked by endpoint-headers.ts (422 invalid_headers). */
+const headerMap = z.record(z.string(), z.string());
+
+/** `headers` on create; on update `headers` replaces the set and `headerChanges` edits single headers. */
+export const endpointHeadersFields = {
+  headers: headerMap.optional(),
+};
+export const endpointHeaderChangesFields = {
+  ...endpointHeadersFields,
+  headerChanges: z.object({ set: headerMap.optional(), remove: z.array(z.string()).max(ENDPOINT_HEADERS_MAX).optional() }).strict().optional(),
 };

@@ -9,7 +9,9 @@ import { decryptSecret, encryptSecret, generateSecret, getKeyRing } from "@/lib/
 import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 import { ORDERING_MODES, type OrderingMode, requeueForOrdering } from "@/lib/webhooks/ordering";
 import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND, resetRateLimit } from "@/lib/webhooks/rate-limit";
+import { MISSED_CANCEL_REASON } from "@/lib/webhooks/outcomes";
 import { RETRY_PRESETS, type RetryPresetName } from "@/lib/webhooks/retry-presets";
+import { applyHeaderChanges, type EndpointHeaders, type HeaderChanges, normaliseHeaders, openHeaders, sealHeaders } from "@/lib/webhooks/endpoint-headers";
 
 /** How long the previous secret keeps signing after a rotation. */
 export const SECRET_ROTATION_GRACE_SECONDS = 24 * 60 * 60;
@@ -45,6 +47,10 @@ export interface EndpointView {
   rateLimitPerSecond: number | null;
   /** Which retry schedule failed deliveries follow (retry-presets.ts). */
   retryPreset: RetryPresetName;
+  /** Names of the custom headers sent on every attempt; their values are never shown after saving. */
+  headerNames: string[];
+  /** When the latest disabled period began (kept after re-enabling: what was missed is counted from it). */
+  lastDisabledAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -64,6 +70,8 @@ export interface CreateEndpointOptions extends DeliveryControls {
   url: string;
   description?: string;
   eventTypes?: string[];
+  /** Custom headers sent on every attempt (endpoint-headers.ts): at most 20, 4 KiB in all; sealed at rest. */
+  headers?: EndpointHeaders;
   prisma?: DbClient;
   /** Endpoints the organization may have; default WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION. */
   maxEndpoints?: number;
@@ -75,6 +83,10 @@ export interface UpdateEndpointOptions extends DeliveryControls {
   url?: string;
   description?: string;
   eventTypes?: string[];
+  /** Replaces every custom header (`{}` removes them all). */
+  headers?: EndpointHeaders;
+  /** Adds, replaces or removes single headers, keeping the rest; not together with `headers`. */
+  headerChanges?: HeaderChanges;
   prisma?: DbClient;
 }
 
@@ -104,6 +116,8 @@ export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): En
     ordering: row.ordering,
     rateLimitPerSecond: row.rateLimitPerSecond,
     retryPreset: row.retryPreset,
+    headerNames: row.headerNames ?? [],
+    lastDisabledAt: row.lastDisabledAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -157,8 +171,8 @@ async function findOwned(db: DbClient, organizationId: string, endpointId: strin
 
 /**
  * Creates an endpoint with a fresh signing secret. The secret is returned only
- * here (and by {@link revealEndpointSecret}); it is stored encrypted.
- * Throws WebhookValidationError (invalid_url, invalid_event_type, invalid_input),
+ * here (and by {@link revealEndpointSecret}); it is stored encrypted, like the custom headers.
+ * Throws WebhookValidationError (invalid_url, invalid_event_type, invalid_input, invalid_headers),
  * WebhookNotFoundError (organization_not_found) or WebhookQuotaError
  * (endpoint_limit_reached: the organization has `maxEndpoints` already).
  */
@@ -168,6 +182,7 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
   const description = normaliseDescription(options.description) ?? "";
   const eventTypes = normaliseEventTypes(options.eventTypes) ?? [];
   const controls = normaliseControls(options);
+  const headers = options.headers === undefined ? {} : normaliseHeaders(options.headers);
   const maxEndpoints = options.maxEndpoints ?? getEnv().maxEndpointsPerOrganization;
   // The organization row is locked first, so two concurrent creates cannot both pass the cap. The count is
   // its own statement: read committed gives it a snapshot taken after the lock, which sees the other's insert.
@@ -186,13 +201,16 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
         endpoints,
       );
     }
-    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes, controls });
+    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes, controls, headers });
   };
   return "$transaction" in db ? db.$transaction(create) : create(db);
 }
 
-async function insertEndpoint(db: DbClient, fields: { organizationId: string; url: string; description: string; eventTypes: string[]; controls: DeliveryControls }) {
-  const { organizationId, url, description, eventTypes, controls } = fields;
+async function insertEndpoint(
+  db: DbClient,
+  fields: { organizationId: string; url: string; description: string; eventTypes: string[]; controls: DeliveryControls; headers: EndpointHeaders },
+) {
+  const { organizationId, url, description, eventTypes, controls, headers } = fields;
   const id = newId("ep");
   const secret = generateSecret();
   const row = await db.webhookEndpoint.create({
@@ -204,13 +222,14 @@ async function insertEndpoint(db: DbClient, fields: { organizationId: string; ur
       eventTypes,
       ...controls,
       secretEncrypted: encryptSecret(secret, id, getKeyRing()),
+      ...sealHeaders(headers, id),
     },
   });
   return { endpoint: toEndpointView(row), secret };
 }
 
 /**
- * Changes URL, description, subscriptions or delivery controls. Turning ordering on
+ * Changes URL, description, subscriptions, custom headers or delivery controls. Turning ordering on
  * queues the pending backlog by key in enqueue order; turning it off lets it go in
  * parallel; removing a rate limit frees its next start. Same errors as
  * {@link createEndpoint}, plus endpoint_not_found.
@@ -220,11 +239,17 @@ export async function updateEndpoint(options: UpdateEndpointOptions): Promise<En
   const description = normaliseDescription(options.description);
   const eventTypes = normaliseEventTypes(options.eventTypes);
   const controls = normaliseControls(options);
+  if (options.headers !== undefined && options.headerChanges !== undefined) {
+    throw new WebhookValidationError("invalid_headers", "Give headers (the whole set) or headerChanges (single headers), not both");
+  }
+  const replaced = options.headers === undefined ? undefined : normaliseHeaders(options.headers);
   const update = async (db: DbClient) => {
     const before = await findOwned(db, options.organizationId, options.endpointId);
+    // Changes apply to the headers as stored now (read in this transaction): opening them needs their key.
+    const headers = replaced ?? (options.headerChanges === undefined ? undefined : applyHeaderChanges(openHeaders(before), options.headerChanges));
     const row = await db.webhookEndpoint.update({
       where: { id: options.endpointId },
-      data: { url, description, eventTypes, ...controls },
+      data: { url, description, eventTypes, ...controls, ...(headers === undefined ? {} : sealHeaders(headers, before.id)) },
     });
     if (controls.ordering !== undefined && controls.ordering !== before.ordering) await requeueForOrdering(db, row.id, controls.ordering);
     if (controls.rateLimitPerSecond === null && before.rateLimitPerSecond !== null) await resetRateLimit(db, row.id);
@@ -256,7 +281,7 @@ export async function disableEndpoint(ref: EndpointRef & { reason?: string }): P
     const now = ref.now?.() ?? new Date();
     const row = await db.webhookEndpoint.update({
       where: { id: ref.endpointId },
-      data: { status: "disabled", disabledReason: ref.reason ?? "Disabled by an administrator", disabledAt: now },
+      data: { status: "disabled", disabledReason: ref.reason ?? "Disabled by an administrator", disabledAt: now, lastDisabledAt: now },
     });
     await cancelPendingDeliveries(db, ref.endpointId, `Endpoint disabled: ${row.disabledReason}`, now);
     return toEndpointView(row);
@@ -265,12 +290,12 @@ export async function disableEndpoint(ref: EndpointRef & { reason?: string }): P
   return "$transaction" in db ? db.$transaction(run) : run(db);
 }
 
-/** Marks an endpoint's pending deliveries cancelled; returns how many. */
+/** Marks a disabled endpoint's pending deliveries cancelled (reason `endpoint_disabled`, so they can be replayed); returns how many. */
 export async function cancelPendingDeliveries(db: DbClient, endpointId: string, reason: string, now: Date): Promise<number> {
   return db.$executeRawUnsafe(
     `UPDATE "WebhookDelivery"
         SET "status" = 'cancelled', "nextAttemptAt" = NULL, "leaseOwner" = NULL, "leaseExpiresAt" = NULL,
-            "lastError" = $2, "updatedAt" = $3::timestamp(3)
+            "lastError" = $2, "cancelReason" = '${MISSED_CANCEL_REASON}', "updatedAt" = $3::timestamp(3)
       WHERE "endpointId" = $1 AND "status" = 'pending'`,
     endpointId,
     reason,
@@ -278,7 +303,10 @@ export async function cancelPendingDeliveries(db: DbClient, endpointId: string, 
   );
 }
 
-/** Re-enables an endpoint; its failure history starts afresh. Cancelled deliveries stay cancelled (recover them explicitly). */
+/**
+ * Re-enables an endpoint; its failure history starts afresh. What it missed while disabled stays
+ * cancelled until someone replays it ({@link recoverDeliveries} with `{ missed: true }`).
+ */
 export async function enableEndpoint(ref: EndpointRef): Promise<EndpointView> {
   const db = ref.prisma ?? sharedPrisma;
   await findOwned(db, ref.organizationId, ref.endpointId);

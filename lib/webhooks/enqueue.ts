@@ -6,6 +6,7 @@ import { reserveLocalSlot, type LocalSlots } from "@/lib/webhooks/local-handoff"
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
 import { assertOrderingKey, unparkHeads } from "@/lib/webhooks/ordering";
+import { MISSED_CANCEL_REASON } from "@/lib/webhooks/outcomes";
 import { groupCommit } from "@/lib/database/group-commit";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { EventEmitter } from "node:events";
@@ -41,7 +42,10 @@ export interface EnqueueResult {
 
 /**
  * Durably records an event and one delivery per enabled endpoint of the
- * organization subscribed to it, in one transaction. The envelope
+ * organization subscribed to it, in one transaction. A disabled endpoint
+ * subscribed to it gets a delivery too, cancelled at once with reason
+ * `endpoint_disabled`: what it missed, which can be replayed when it is enabled
+ * again (`recoverDeliveries`). Those are not in the result's `deliveries`. The envelope
  * `{event, idempotencyKey, timestamp, data}` is serialised here, once; those
  * bytes are what every attempt signs and sends.
  *
@@ -130,9 +134,14 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
         endpointId: endpoint.id,
         endpoint,
         orderingKey: queueOf(endpoint, row),
+        // Missed: stored cancelled, to be replayed if the endpoint is enabled again.
+        missed: endpoint.status === "disabled",
         // Committed work only (never inside a caller's transaction), to a healthy endpoint that
         // neither orders nor rate-limits its deliveries (the claim decides those).
-        local: options.handOver && endpoint.healthy && endpoint.ordering === "none" && endpoint.rateLimitPerSecond === null ? reserveLocalSlot(endpoint.id, row.organizationId) : undefined,
+        local:
+          options.handOver && endpoint.status === "active" && endpoint.healthy && endpoint.ordering === "none" && endpoint.rateLimitPerSecond === null
+            ? reserveLocalSlot(endpoint.id, row.organizationId)
+            : undefined,
       })),
     };
   });
@@ -152,6 +161,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
       event_id: eventId,
       endpoint_id: delivery.endpointId,
       ordering_key: delivery.orderingKey,
+      missed: delivery.missed,
       lease_owner: delivery.local?.slots.workerId ?? null,
       lease_expires_at: delivery.local ? sqlTime(delivery.local.leaseUntil) : null,
     })),
@@ -180,7 +190,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
         return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
       }
       if (inserted.has(eventId)) {
-        const result = { eventId, deliveries: deliveries.map(({ id, endpointId }) => ({ id, endpointId })), duplicate: false };
+        const result = { eventId, deliveries: deliveries.filter((delivery) => !delivery.missed).map(({ id, endpointId }) => ({ id, endpointId })), duplicate: false };
         const local = deliveries.filter((delivery) => delivery.local);
         for (const delivery of local) delivery.local!.slots.start(leasedDelivery(row, delivery));
         if (local.length > 0) handedOver.set(result, local.length);
@@ -188,7 +198,10 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
       }
       const existing = await db.webhookEvent.findUniqueOrThrow({
         where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
-        select: { id: true, deliveries: { select: { id: true, endpointId: true }, orderBy: { id: "asc" } } },
+        select: {
+          id: true,
+          deliveries: { where: { NOT: { status: "cancelled", cancelReason: MISSED_CANCEL_REASON } }, select: { id: true, endpointId: true }, orderBy: { id: "asc" } },
+        },
       });
       return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
     }),
@@ -196,7 +209,8 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
 }
 
 /** An enqueued endpoint with what an attempt needs (the claim's endpoint columns), and whether a local worker may take its delivery at once. */
-interface SubscribedEndpoint extends Omit<LoadedDelivery["endpoint"], "status"> {
+type LoadedEndpoint = LoadedDelivery["endpoint"];
+interface SubscribedEndpoint extends LoadedEndpoint {
   eventTypes: string[];
   ordering: "none" | "ordered";
   /** Circuit closed (or never opened) and the secret can be opened: no reason to hold its deliveries. */
@@ -230,6 +244,7 @@ function leasedDelivery(row: EventRow, delivery: { id: string; endpoint: Subscri
       lastSuccessAt: endpoint.lastSuccessAt,
       rateLimitPerSecond: endpoint.rateLimitPerSecond,
       retryPreset: endpoint.retryPreset,
+      headersEncrypted: endpoint.headersEncrypted,
     },
     webhookEvent: { body: row.body, createdAt: row.createdAt },
     circuit: null,
@@ -241,6 +256,9 @@ function queueOf(endpoint: SubscribedEndpoint, row: EventRow): string | null {
   return endpoint.ordering === "ordered" ? (row.orderingKey ?? "") : null;
 }
 
+/** What a missed delivery's history says (its `lastError`). */
+const MISSED_ERROR = "Not sent: the endpoint was disabled";
+
 /** Channel for "new deliveries are due": pg_notify inside the enqueue transaction. */
 export const DELIVERY_CHANNEL = "webhook_deliveries";
 
@@ -248,10 +266,10 @@ const SUBSCRIBED_ENDPOINTS = hotStatement(
   "webhook_subscribed_endpoints",
   `SELECT e."id", e."organizationId", e."eventTypes", e."url", e."secretEncrypted", e."previousSecretEncrypted",
           e."previousSecretExpiresAt", e."failingSince", e."lastSuccessAt", e."ordering"::text AS "ordering",
-          e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset",
+          e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."status"::text AS "status",
           (e."signingBlockedAt" IS NULL AND (c."state" IS NULL OR c."state" = 'closed')) AS "healthy"
      FROM "WebhookEndpoint" e LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
-    WHERE e."organizationId" = ANY($1::text[]) AND e."status" = 'active'
+    WHERE e."organizationId" = ANY($1::text[])
     ORDER BY e."id"`,
 );
 
@@ -262,7 +280,7 @@ const WRITE_EVENTS = hotStatement(
          AS r(event_id text, organization_id text, event text, idempotency_key text, ordering_key text, body text, created_at text)
      ), planned AS (
        SELECT r.*, n.position FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n(item, position)
-        CROSS JOIN LATERAL jsonb_to_record(n.item) AS r(id text, event_id text, endpoint_id text, ordering_key text, lease_owner text, lease_expires_at text)
+        CROSS JOIN LATERAL jsonb_to_record(n.item) AS r(id text, event_id text, endpoint_id text, ordering_key text, missed boolean, lease_owner text, lease_expires_at text)
      ), org AS (
        SELECT "id" FROM "Organization" WHERE "id" IN (SELECT organization_id FROM input) AND "deletionScheduledAt" IS NULL
      ), event AS (
@@ -275,10 +293,13 @@ const WRITE_EVENTS = hotStatement(
        RETURNING "id"
      ), delivery AS (
        INSERT INTO "WebhookDelivery" ("id", "organizationId", "eventId", "endpointId", "event", "idempotencyKey",
-                                      "nextAttemptAt", "createdAt", "updatedAt", "leaseOwner", "leaseExpiresAt", "orderingKey", "orderSeq")
+                                      "nextAttemptAt", "createdAt", "updatedAt", "leaseOwner", "leaseExpiresAt", "orderingKey", "orderSeq",
+                                      "status", "lastError", "cancelReason")
        SELECT p.id, i.organization_id, p.event_id, p.endpoint_id, i.event, i.idempotency_key,
               -- Parked (no due time) behind an earlier pending delivery of its key, in the table or in this batch.
-              CASE WHEN p.ordering_key IS NOT NULL AND $3::boolean
+              -- (A disabled endpoint's deliveries all miss together: never parked, never due.)
+              CASE WHEN p.missed THEN NULL
+                   WHEN p.ordering_key IS NOT NULL AND $3::boolean
                         AND (ROW_NUMBER() OVER (PARTITION BY p.endpoint_id, p.ordering_key ORDER BY p.position) > 1
                              OR EXISTS (SELECT 1 FROM "WebhookDelivery" q
                                          WHERE q."endpointId" = p.endpoint_id AND q."status" = 'pending' AND q."orderingKey" = p.ordering_key))
@@ -287,14 +308,18 @@ const WRITE_EVENTS = hotStatement(
               -- Leased at once to a worker slot in this process (see local-handoff.ts): no claim needed.
               p.lease_owner, p.lease_expires_at::timestamp(3),
               -- Enqueue order in its key's queue (ordering.ts): numbered after the sort, in input order.
-              p.ordering_key, CASE WHEN p.ordering_key IS NOT NULL THEN nextval('"WebhookDelivery_orderSeq_seq"') END
+              p.ordering_key, CASE WHEN p.ordering_key IS NOT NULL THEN nextval('"WebhookDelivery_orderSeq_seq"') END,
+              -- Missed while its endpoint is disabled: kept, cancelled, for a replay (manual.ts recoverDeliveries).
+              CASE WHEN p.missed THEN 'cancelled' ELSE 'pending' END::"DeliveryStatus",
+              CASE WHEN p.missed THEN '${MISSED_ERROR}' END,
+              CASE WHEN p.missed THEN '${MISSED_CANCEL_REASON}' END
          FROM planned p JOIN event ON event."id" = p.event_id JOIN input i ON i.event_id = p.event_id
         ORDER BY p.position
-       RETURNING "id", "leaseOwner", "endpointId", "orderingKey", "nextAttemptAt" IS NULL AS "parked"
+       RETURNING "id", "leaseOwner", "endpointId", "orderingKey", "status" = 'pending' AS "due", "nextAttemptAt" IS NULL AND "status" = 'pending' AS "parked"
      ), notify AS (
        -- Delivered to listeners only when (and if) the surrounding transaction commits; only
        -- deliveries no local worker took need waking anyone.
-       SELECT pg_notify('${DELIVERY_CHANNEL}', '') FROM (SELECT 1 FROM delivery WHERE "leaseOwner" IS NULL LIMIT 1) AS any_delivery
+       SELECT pg_notify('${DELIVERY_CHANNEL}', '') FROM (SELECT 1 FROM delivery WHERE "leaseOwner" IS NULL AND "due" LIMIT 1) AS any_delivery
      )
      SELECT (SELECT array_agg("id") FROM org) AS "organizations",
             (SELECT array_agg("id") FROM event) AS "inserted",

@@ -15,6 +15,7 @@ export type WebhookErrorCode =
   | "delivery_not_found"
   | "api_key_not_found"
   | "invalid_input"
+  | "invalid_headers"
   | "delivery_in_progress"
   | "endpoint_disabled"
   | "signing_key_missing"

@@ -32,6 +32,8 @@ export {
   type CreateEndpointOptions,
   type UpdateEndpointOptions,
 } from "@/lib/webhooks/endpoints";
+export { recoverDeliveries, countRecoverable, type RecoverFilter } from "@/lib/webhooks/manual";
+export { ENDPOINT_HEADERS_MAX, ENDPOINT_HEADERS_MAX_BYTES, type EndpointHeaders, type HeaderChanges } from "@/lib/webhooks/endpoint-headers";
 export { WebhookCircuitBreaker, CIRCUIT_OPEN_AFTER_FAILURES } from "@/lib/webhooks/circuit-breaker";
 export { RETRY_SCHEDULE_SECONDS } from "@/lib/webhooks/retry-policy";
 export {

@@ -9,8 +9,9 @@ import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE, serializeEnvelope, type WebhookEnvelope } from "@/lib/webhooks/events";
 import { describeOutcome } from "@/lib/webhooks/record";
-import { TEST_EVENT_TYPE } from "@/lib/webhooks/outcomes";
+import { MISSED_CANCEL_REASON, TEST_EVENT_TYPE } from "@/lib/webhooks/outcomes";
 import { signingSecrets } from "@/lib/webhooks/secrets";
+import { openHeaders } from "@/lib/webhooks/endpoint-headers";
 
 /** How long a manual attempt holds its delivery; longer than any attempt's deadline. */
 const MANUAL_LEASE_SECONDS = 120;
@@ -49,9 +50,10 @@ const RESPONSE_SNIPPET_CHARS = 1_000;
  * a secret no configured key opens is a state the admin must fix (restore the
  * key), not a server error, and must not leave a delivery leased for nothing.
  */
-function assertSecretsOpen(endpoint: Parameters<typeof signingSecrets>[0], at: Date): void {
+function assertSecretsOpen(endpoint: Parameters<typeof signingSecrets>[0] & { headersEncrypted: string | null }, at: Date): void {
   try {
     signingSecrets(endpoint, at);
+    openHeaders(endpoint);
   } catch (error) {
     if (!(error instanceof SecretError)) throw error;
     throw new WebhookConflictError(
@@ -255,28 +257,71 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
 }
 
 /**
- * "Recover failed since …": puts an endpoint's failed deliveries created at or
- * after `since` back on the queue with a fresh retry schedule (same ids, so
- * receivers can still deduplicate). Returns how many were re-queued.
+ * Which of an endpoint's unsent deliveries {@link recoverDeliveries} puts back on the queue:
+ * - `failed`: "Recover failed since …": failed and cancelled deliveries created at or after `since`;
+ * - `missed`: "Replay what was missed": deliveries cancelled because the endpoint was disabled
+ *   (created while it was, or pending when it was), since its latest disabled period began.
  */
-export async function recoverFailedDeliveries(options: ManualOptions & { endpointId: string; since: Date }): Promise<number> {
+export type RecoverFilter = { failedSince: Date } | { missed: true };
+
+/** The WHERE clause (after the endpoint) of each filter, and its one parameter. */
+function recoverCondition(filter: RecoverFilter, endpoint: { lastDisabledAt: Date | null }): { sql: string; since: Date | null } {
+  if ("failedSince" in filter) return { sql: `"status" IN ('failed', 'cancelled') AND "createdAt" >= $2::timestamp(3)`, since: filter.failedSince };
+  // Cancelled when the endpoint was disabled (updatedAt = that moment) or created cancelled afterwards.
+  return { sql: `"status" = 'cancelled' AND "cancelReason" = '${MISSED_CANCEL_REASON}' AND "updatedAt" >= $2::timestamp(3)`, since: endpoint.lastDisabledAt };
+}
+
+async function ownedEndpoint(db: DbClient, organizationId: string, endpointId: string) {
+  const endpoint = await db.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId } });
+  if (!endpoint) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${endpointId} not found`);
+  return endpoint;
+}
+
+/**
+ * How many deliveries {@link recoverDeliveries} would re-queue now: the number behind "replay
+ * the N events since it was disabled". One delivery per event and endpoint, so it is also the
+ * number of events. Throws WebhookNotFoundError (another org's id too).
+ */
+export async function countRecoverable(options: { organizationId: string; endpointId: string; filter: RecoverFilter; prisma?: DbClient }): Promise<number> {
+  const db = options.prisma ?? sharedPrisma;
+  const endpoint = await ownedEndpoint(db, options.organizationId, options.endpointId);
+  const condition = recoverCondition(options.filter, endpoint);
+  if (!condition.since) return 0;
+  const [row] = await db.$queryRawUnsafe<{ count: number }[]>(
+    `SELECT count(*)::int AS "count" FROM "WebhookDelivery" WHERE "endpointId" = $1 AND ${condition.sql}`,
+    endpoint.id,
+    sqlTime(condition.since),
+  );
+  return Number(row?.count ?? 0);
+}
+
+/**
+ * Puts an endpoint's unsent deliveries chosen by `filter` back on the queue with a fresh retry
+ * schedule, through the normal pipeline: same ids (each keeps its own `webhook-id`, so receivers
+ * can still deduplicate), the endpoint's order by key and rate limit apply as to any delivery.
+ * Returns how many were re-queued. Throws WebhookValidationError (a `failedSince` that is not a
+ * time in the past), WebhookNotFoundError (another org's id too) or WebhookConflictError
+ * (`endpoint_disabled`: enable it first).
+ */
+export async function recoverDeliveries(options: ManualOptions & { endpointId: string; filter: RecoverFilter }): Promise<number> {
   const db = options.prisma ?? sharedPrisma;
   const now = (options.now ?? (() => new Date()))();
-  if (Number.isNaN(options.since.getTime()) || options.since > now) {
+  if ("failedSince" in options.filter && (Number.isNaN(options.filter.failedSince.getTime()) || options.filter.failedSince > now)) {
     throw new WebhookValidationError("invalid_input", "since must be a valid time in the past");
   }
-  const endpoint = await db.webhookEndpoint.findFirst({ where: { id: options.endpointId, organizationId: options.organizationId } });
-  if (!endpoint) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${options.endpointId} not found`);
+  const endpoint = await ownedEndpoint(db, options.organizationId, options.endpointId);
   if (endpoint.status !== "active") {
-    throw new WebhookConflictError("endpoint_disabled", "The endpoint is disabled; enable it before recovering deliveries");
+    throw new WebhookConflictError("endpoint_disabled", "The endpoint is disabled; enable it before recovering or replaying deliveries");
   }
+  const condition = recoverCondition(options.filter, endpoint);
+  if (!condition.since) return 0;
   const count = await db.$executeRawUnsafe(
     `UPDATE "WebhookDelivery"
         SET "status" = 'pending', "attempts" = 0, "nextAttemptAt" = $3::timestamp(3), "leaseOwner" = NULL,
-            "leaseExpiresAt" = NULL, "updatedAt" = $3::timestamp(3)
-      WHERE "endpointId" = $1 AND "status" IN ('failed', 'cancelled') AND "createdAt" >= $2::timestamp(3)`,
+            "leaseExpiresAt" = NULL, "cancelReason" = NULL, "updatedAt" = $3::timestamp(3)
+      WHERE "endpointId" = $1 AND ${condition.sql}`,
     endpoint.id,
-    sqlTime(options.since),
+    sqlTime(condition.since),
     sqlTime(now),
   );
   if (count > 0) signalDeliveriesDue();

@@ -15,6 +15,12 @@ import type { Prisma } from "@/generated/prisma/client";
  * **failed** means it gave up: no attempt is left. **cancelled**: its endpoint was
  * disabled or deleted before it was delivered.
  */
+/**
+ * The cancel reason of a delivery its endpoint was disabled for — created while it was, or
+ * pending when it was: what it missed, which "replay" puts back on the queue.
+ */
+export const MISSED_CANCEL_REASON = "endpoint_disabled";
+
 export const DELIVERY_OUTCOMES = ["pending", "retrying", "held", "delivered", "failed", "cancelled"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 

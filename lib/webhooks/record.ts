@@ -5,6 +5,7 @@ import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { LeaseLostError, TransportError } from "@/lib/webhooks/errors";
 import { unparkHeads } from "@/lib/webhooks/ordering";
 import { groupCommit, type GroupCommitOptions } from "@/lib/database/group-commit";
+import { maskCustomHeaders } from "@/lib/webhooks/endpoint-headers";
 import type { SignedSendResult } from "@/lib/webhooks/send";
 import type { TransportResponse } from "@/lib/webhooks/transport";
 
@@ -70,7 +71,7 @@ function toRow(input: RecordInput) {
     started_at: sqlTime(input.startedAt),
     duration_ms: Math.round(input.sent.durationMs),
     url: input.url,
-    request_headers: maskSignatureHeaders(input.sent.headers),
+    request_headers: maskCustomHeaders(maskSignatureHeaders(input.sent.headers), input.sent.customHeaderNames),
     response_headers: response ? storableHeaders(response.headers) : null,
     response_body: storable(response?.body ?? null),
     response_body_truncated: response?.bodyTruncated ?? false,

@@ -1,6 +1,7 @@
 import type { LookupFunction } from "node:net";
 import { newId } from "@/lib/ids";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { openHeaders } from "@/lib/webhooks/endpoint-headers";
 import { signingSecrets, type KeyRing } from "@/lib/webhooks/secrets";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
 import { postWebhook, type TransportResponse } from "@/lib/webhooks/transport";
@@ -16,6 +17,8 @@ export interface SignedSendResult {
   outcome: TransportResponse | TransportError;
   /** Headers as sent. */
   headers: Record<string, string>;
+  /** Which of `headers` are the endpoint's custom headers (their values are credentials: logs mask them). */
+  customHeaderNames: string[];
   durationMs: number;
 }
 
@@ -29,6 +32,8 @@ export interface SignedSendInput {
   /** Newest first; any non-empty strings (see signStandardWebhook for how each becomes a key). */
   secrets: string[];
   attemptAt: Date;
+  /** The endpoint's custom headers (endpoint-headers.ts), sent before the platform's own. */
+  customHeaders?: Record<string, string>;
   timeoutMs?: number;
   lookup?: LookupFunction;
 }
@@ -40,31 +45,33 @@ export interface SignedSendInput {
  * network outcomes: a failed exchange comes back as a TransportError outcome.
  */
 export async function sendSigned(input: SignedSendInput): Promise<SignedSendResult> {
-  const headers = buildWebhookHeaders({
-    messageId: input.messageId,
-    eventType: input.eventType,
-    eventTimestamp: input.eventTimestamp,
-    body: input.body,
-    secrets: input.secrets,
-    attemptAt: input.attemptAt,
-  });
+  const customHeaders = input.customHeaders ?? {};
+  // Custom names never collide with the platform's (endpoint-headers.ts refuses those), and ours come last regardless.
+  const headers = {
+    ...customHeaders,
+    ...buildWebhookHeaders({
+      messageId: input.messageId,
+      eventType: input.eventType,
+      eventTimestamp: input.eventTimestamp,
+      body: input.body,
+      secrets: input.secrets,
+      attemptAt: input.attemptAt,
+    }),
+  };
+  const customHeaderNames = Object.keys(customHeaders);
   const started = performance.now();
   try {
     const response = await postWebhook({ url: input.url, headers, body: input.body, timeoutMs: input.timeoutMs, lookup: input.lookup });
-    return { outcome: response, headers, durationMs: response.durationMs };
+    return { outcome: response, headers, customHeaderNames, durationMs: response.durationMs };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
-    if (error instanceof TransportError) return { outcome: error, headers, durationMs };
+    if (error instanceof TransportError) return { outcome: error, headers, customHeaderNames, durationMs };
     // A stored URL the transport cannot use is this attempt's (permanent) outcome, not a crash.
-    if (error instanceof WebhookValidationError) return { outcome: new TransportError("invalid_url", error.message), headers, durationMs };
+    if (error instanceof WebhookValidationError) return { outcome: new TransportError("invalid_url", error.message), headers, customHeaderNames, durationMs };
     throw error;
   }
 }
 
-/**
- * The stored delivery's exact body, signed with the endpoint's current secrets, through {@link sendSigned}.
- * Throws SecretError, before anything is sent, when `keyRing` (default: the process's) cannot open a secret.
- */
 /** How a send reaches the receiver: deadline, DNS lookup (tests), key ring for the secrets. */
 export interface SendOptions {
   timeoutMs?: number;
@@ -73,11 +80,16 @@ export interface SendOptions {
   keyRing?: KeyRing;
 }
 
+/**
+ * The stored delivery's exact body, signed with the endpoint's current secrets and carrying its
+ * custom headers, through {@link sendSigned}. Throws SecretError, before anything is sent, when
+ * `keyRing` (default: the process's) cannot open a secret or the sealed headers.
+ */
 export function sendStoredDelivery(
   delivery: {
     id: string;
     event: string;
-    endpoint: Parameters<typeof signingSecrets>[0] & { url: string };
+    endpoint: Parameters<typeof signingSecrets>[0] & { url: string; headersEncrypted: string | null };
     webhookEvent: { body: string; createdAt: Date };
   },
   attemptAt: Date,
@@ -85,6 +97,7 @@ export function sendStoredDelivery(
 ): Promise<SignedSendResult> {
   // Decrypted before the call, so a SecretError is thrown here, synchronously, with nothing sent.
   const secrets = signingSecrets(delivery.endpoint, attemptAt, options.keyRing);
+  const customHeaders = openHeaders(delivery.endpoint, options.keyRing);
   return sendSigned({
     url: delivery.endpoint.url,
     body: delivery.webhookEvent.body,
@@ -93,6 +106,7 @@ export function sendStoredDelivery(
     eventTimestamp: delivery.webhookEvent.createdAt.toISOString(),
     secrets,
     attemptAt,
+    customHeaders,
     timeoutMs: options.timeoutMs,
     lookup: options.lookup,
   });

@@ -3,6 +3,7 @@ import { logger } from "@/lib/logger";
 import type { DbClient } from "@/lib/database/db-types";
 import { decryptSecret, encryptSecret, getKeyRing, type KeyRing, needsReencryption, signingSecrets, type StoredSecrets } from "@/lib/webhooks/secrets";
 import { SecretError } from "@/lib/webhooks/errors";
+import { openHeaders, resealHeaders } from "@/lib/webhooks/endpoint-headers";
 import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 
 /**
@@ -17,10 +18,14 @@ import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 /** Shown for a stored secret that is not in the `v1.<keyId>.<data>` format. */
 const UNKNOWN_KEY_ID = "(not v1)";
 
-/** The key id of the first of `row`'s signing secrets that `ring` cannot open; `undefined` when all open. */
-export function unopenableKeyId(row: StoredSecrets, now: Date, ring: KeyRing): string | undefined {
+/**
+ * The key id of the first of `row`'s signing secrets (or of its sealed custom headers, which
+ * every attempt sends too) that `ring` cannot open; `undefined` when all open.
+ */
+export function unopenableKeyId(row: StoredSecrets & { headersEncrypted?: string | null }, now: Date, ring: KeyRing): string | undefined {
   try {
     signingSecrets(row, now, ring);
+    openHeaders({ id: row.id, headersEncrypted: row.headersEncrypted ?? null }, ring);
     return undefined;
   } catch (error) {
     if (error instanceof SecretError) return error.keyId ?? UNKNOWN_KEY_ID;
@@ -78,7 +83,7 @@ export async function recheckBlockedSigning(options: SigningCheckOptions = {}): 
   const now = options.now?.() ?? new Date();
   const rows = await db.webhookEndpoint.findMany({
     where: { signingBlockedAt: { not: null } },
-    select: { id: true, organizationId: true, secretEncrypted: true, previousSecretEncrypted: true, previousSecretExpiresAt: true, signingBlockedAt: true },
+    select: { id: true, organizationId: true, secretEncrypted: true, previousSecretEncrypted: true, previousSecretExpiresAt: true, headersEncrypted: true, signingBlockedAt: true },
   });
   let cleared = 0;
   for (const row of rows) {
@@ -128,7 +133,7 @@ export async function checkStoredSecretsDecryptable(options: SigningCheckOptions
       where: cursor ? { id: { gt: cursor } } : {},
       orderBy: { id: "asc" },
       take: options.batchSize ?? 1_000,
-      select: { id: true, secretEncrypted: true, previousSecretEncrypted: true, previousSecretExpiresAt: true },
+      select: { id: true, secretEncrypted: true, previousSecretEncrypted: true, previousSecretExpiresAt: true, headersEncrypted: true },
     });
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.id;
@@ -153,7 +158,7 @@ export async function checkStoredSecretsDecryptable(options: SigningCheckOptions
 }
 
 /**
- * Re-encrypts every endpoint secret (current and previous) that is not under
+ * Re-encrypts every endpoint secret (current and previous) and sealed custom headers not under
  * the key ring's primary key. Run after putting a new key first in
  * WEBHOOK_ENCRYPTION_KEYS; once it reports 0 remaining, the old key can go.
  * Each endpoint is updated only if its ciphertext did not change meanwhile.
@@ -170,7 +175,7 @@ export async function reencryptSecrets(options: { prisma?: DbClient; ring?: KeyR
       where: cursor ? { id: { gt: cursor } } : {},
       orderBy: { id: "asc" },
       take: batchSize,
-      select: { id: true, secretEncrypted: true, previousSecretEncrypted: true },
+      select: { id: true, secretEncrypted: true, previousSecretEncrypted: true, headersEncrypted: true },
     });
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.id;
@@ -178,10 +183,12 @@ export async function reencryptSecrets(options: { prisma?: DbClient; ring?: KeyR
     for (const row of rows) {
       const current = needsReencryption(row.secretEncrypted, ring);
       const previous = row.previousSecretEncrypted !== null && needsReencryption(row.previousSecretEncrypted, ring);
-      if (!current && !previous) continue;
+      const headers = row.headersEncrypted !== null && needsReencryption(row.headersEncrypted, ring);
+      if (!current && !previous && !headers) continue;
       const { count } = await db.webhookEndpoint.updateMany({
-        where: { id: row.id, secretEncrypted: row.secretEncrypted, previousSecretEncrypted: row.previousSecretEncrypted },
+        where: { id: row.id, secretEncrypted: row.secretEncrypted, previousSecretEncrypted: row.previousSecretEncrypted, headersEncrypted: row.headersEncrypted },
         data: {
+          headersEncrypted: headers && row.headersEncrypted ? resealHeaders(row.headersEncrypted, row.id, ring) : undefined,
           secretEncrypted: current ? encryptSecret(decryptSecret(row.secretEncrypted, row.id, ring), row.id, ring) : undefined,
           previousSecretEncrypted:
             previous && row.previousSecretEncrypted ? encryptSecret(decryptSecret(row.previousSecretEncrypted, row.id, ring), row.id, ring) : undefined,

@@ -35,6 +35,8 @@ export function makeEndpointJson(overrides: Partial<EndpointJson> = {}): Endpoin
     ordering: "none",
     rateLimitPerSecond: null,
     retryPreset: "standard",
+    headers: {},
+    lastDisabledAt: null,
     ...overrides,
   };
 }

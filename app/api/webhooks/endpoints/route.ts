@@ -7,7 +7,7 @@ import { apiRoute } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { createEndpoint, listEndpoints } from "@/lib/webhooks";
 import { endpointActivity } from "@/lib/webhooks/endpoint-activity";
-import { deliveryControlsFields } from "@/lib/webhooks/delivery-controls-schema";
+import { deliveryControlsFields, endpointHeadersFields } from "@/lib/webhooks/delivery-controls-schema";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +25,7 @@ const createBody = z.object({
   description: z.string().max(ENDPOINT_DESCRIPTION_MAX_LENGTH).optional(),
   eventTypes: z.array(z.string()).max(ENDPOINT_EVENT_TYPES_MAX).optional(),
   ...deliveryControlsFields,
+  ...endpointHeadersFields,
 });
 
 /** Creates an endpoint; the signing secret is in this response only. */

@@ -5,7 +5,7 @@ import { urlHost } from "@/lib/audit/record";
 import { withAudit, type AuditNote } from "@/lib/audit/route";
 import { apiRoute, schemas } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
-import { deliveryControlsFields } from "@/lib/webhooks/delivery-controls-schema";
+import { deliveryControlsFields, endpointHeaderChangesFields } from "@/lib/webhooks/delivery-controls-schema";
 import { deleteEndpoint, disableEndpoint, enableEndpoint, getEndpoint, updateEndpoint } from "@/lib/webhooks";
 
 export const dynamic = "force-dynamic";
@@ -23,6 +23,7 @@ const patchBody = z
     eventTypes: z.array(z.string()).max(ENDPOINT_EVENT_TYPES_MAX).optional(),
     status: z.enum(["active", "disabled"]).optional(),
     ...deliveryControlsFields,
+    ...endpointHeaderChangesFields,
   })
   .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
 
@@ -38,7 +39,11 @@ export const PATCH = apiRoute({ access: "manager", params, body: patchBody }, as
       if (Object.keys(fields).length > 0) {
         const before = endpoint;
         endpoint = await updateEndpoint({ ...ref, ...fields });
-        const changed = Object.keys(fields).filter((field) => JSON.stringify(before[field as keyof typeof before]) !== JSON.stringify(endpoint[field as keyof typeof endpoint]));
+        // Header values never reach the audit log: a header change is noted by the word alone.
+        const changed = [
+          ...Object.keys(fields).filter((field) => JSON.stringify(before[field as keyof typeof before]) !== JSON.stringify(endpoint[field as keyof typeof endpoint])),
+          ...(fields.headers !== undefined || fields.headerChanges !== undefined ? ["headers"] : []),
+        ];
         notes.push({ action: "endpoint.updated", target, details: { changed, host: urlHost(endpoint.url) } });
       }
       if (status === "disabled" && endpoint.status !== "disabled") {

@@ -3,21 +3,33 @@ import { recordFromRoute } from "@/lib/audit/route";
 import { prisma } from "@/lib/db";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute, schemas } from "@/lib/http/route";
-import { recoverFailedDeliveries } from "@/lib/webhooks/manual";
+import { countRecoverable, recoverDeliveries, type RecoverFilter } from "@/lib/webhooks/manual";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute(
-  { access: "manager", params: z.object({ id: schemas.id("ep") }), body: z.object({ since: schemas.isoDate }) },
-  async ({ request, actor, params, body }) => {
-    await enforceRateLimit("recoveries", actor.organizationId);
-    // Not inside a transaction: the re-queue wakes workers at once, which must see it committed.
-    const requeued = await recoverFailedDeliveries({ organizationId: actor.organizationId, endpointId: params.id, since: body.since });
-    await recordFromRoute(prisma, { request, actor }, {
-      action: "endpoint.deliveries_recovered",
-      target: { type: "endpoint", id: params.id },
-      details: { since: body.since.toISOString(), requeued },
-    });
-    return { requeued };
-  },
-);
+const params = z.object({ id: schemas.id("ep") });
+
+/** `{ since }`: failed and cancelled deliveries created since then; `{ missed: true }`: what the endpoint missed while disabled. */
+const body = z
+  .object({ since: schemas.isoDate.optional(), missed: z.literal(true).optional() })
+  .refine((value) => (value.since === undefined) !== (value.missed === undefined), "give either since (recover failed deliveries) or missed: true (replay what was missed while disabled)");
+
+/** How many deliveries a replay of what was missed would re-queue now. */
+export const GET = apiRoute({ access: "manager", params }, async ({ actor, params }) => {
+  const endpoint = await prisma.webhookEndpoint.findFirst({ where: { id: params.id, organizationId: actor.organizationId }, select: { lastDisabledAt: true } });
+  const missed = await countRecoverable({ organizationId: actor.organizationId, endpointId: params.id, filter: { missed: true } });
+  return { missed, since: endpoint?.lastDisabledAt ?? null };
+});
+
+export const POST = apiRoute({ access: "manager", params, body }, async ({ request, actor, params, body }) => {
+  await enforceRateLimit("recoveries", actor.organizationId);
+  const filter: RecoverFilter = body.since ? { failedSince: body.since } : { missed: true };
+  // Not inside a transaction: the re-queue wakes workers at once, which must see it committed.
+  const requeued = await recoverDeliveries({ organizationId: actor.organizationId, endpointId: params.id, filter });
+  await recordFromRoute(prisma, { request, actor }, {
+    action: body.since ? "endpoint.deliveries_recovered" : "endpoint.missed_replayed",
+    target: { type: "endpoint", id: params.id },
+    details: body.since ? { since: body.since.toISOString(), requeued } : { requeued },
+  });
+  return { requeued };
+});
