@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ENDPOINT_HEADERS_MAX, ENDPOINT_HEADERS_MAX_BYTES, HEADER_VALUE_MASK } from "@/lib/webhooks/endpoint-headers";
 import type { ReactNode } from "react";
 import { bytesText, durationText, formatPercent, humaniseSeconds, millisecondsText, roughDuration } from "@/app/_components/format";
 import { cardClassName } from "@/app/_components/card";
@@ -159,6 +160,34 @@ const ORDERING_INGEST_EXAMPLE = `curl -X POST https://your-app.example/api/v1/ev
   -H "Authorization: Bearer whk_…" -H "Content-Type: application/json" \\
   -d '{"event":"order.updated","idempotencyKey":"order-42-v7","orderingKey":"order-42","data":{"orderId":"42","status":"shipped"}}'`;
 
+const CUSTOM_HEADERS_EXAMPLE = `curl -X POST https://your-app.example/api/webhooks/endpoints \\
+  -H "Cookie: …" -H "X-Organization-Id: org_…" -H "Content-Type: application/json" \\
+  -d '{"url":"https://gateway.example.com/hooks","headers":{"Authorization":"Bearer gw_live_…","X-Tenant":"acme"}}'
+
+# Later: replace one value and drop another, keeping the rest
+curl -X PATCH https://your-app.example/api/webhooks/endpoints/ep_… \\
+  -H "Cookie: …" -H "X-Organization-Id: org_…" -H "Content-Type: application/json" \\
+  -d '{"headerChanges":{"set":{"Authorization":"Bearer gw_live_new…"},"remove":["X-Tenant"]}}'`;
+
+const CUSTOM_HEADERS_LIBRARY_EXAMPLE = `import { createEndpoint, updateEndpoint } from "@/lib/webhooks";
+
+const { endpoint } = await createEndpoint({
+  organizationId,
+  url: "https://gateway.example.com/hooks",
+  headers: { Authorization: \`Bearer \${gatewayToken}\` },
+});
+// endpoint.headerNames → ["Authorization"]; the value is never returned again.
+await updateEndpoint({ organizationId, endpointId: endpoint.id, headerChanges: { set: { Authorization: \`Bearer \${newToken}\` } } });`;
+
+const REPLAY_EXAMPLE = `# How many events did the endpoint miss while it was disabled?
+curl https://your-app.example/api/webhooks/endpoints/ep_…/recover -H "Cookie: …" -H "X-Organization-Id: org_…"
+# → {"missed":3,"since":"2026-12-01T10:00:00.000Z"}
+
+# After enabling it, replay them (each keeps its own webhook-id)
+curl -X POST https://your-app.example/api/webhooks/endpoints/ep_…/recover \\
+  -H "Cookie: …" -H "X-Organization-Id: org_…" -H "Content-Type: application/json" -d '{"missed":true}'
+# → {"requeued":3}`;
+
 const CONTROLS_PATCH_EXAMPLE = JSON.stringify({ ordering: "ordered", rateLimitPerSecond: 20, retryPreset: "short" }, null, 2);
 
 /** One row per attempt: its wait and the rough time since the event (no jitter, no response time). */
@@ -307,6 +336,22 @@ export default function WebhookDocsPage() {
                 </tr>
               ))}
             </Table>
+            <h3 id="custom-headers" className="mt-8 scroll-mt-8 text-xl font-semibold">
+              Custom headers per endpoint
+            </h3>
+            <P>
+              An endpoint can carry up to {ENDPOINT_HEADERS_MAX} headers of its own on every attempt (scheduled, redelivered or
+              test), for example an <C>Authorization</C> header for a receiver behind an API gateway. Set them on the endpoint&apos;s{" "}
+              <strong>Settings</strong> tab, through the JSON API or with <C>createEndpoint</C> / <C>updateEndpoint</C>. Values are
+              encrypted at rest like the signing secret and never shown again after saving: pages, the API and the attempt log show{" "}
+              <C>{HEADER_VALUE_MASK}</C> in their place. Names and values together may hold {bytesText(ENDPOINT_HEADERS_MAX_BYTES)}.
+              Refused: <C>host</C>, <C>content-length</C>, <C>content-type</C>, <C>user-agent</C>, connection (hop-by-hop) headers,
+              and anything starting with <C>webhook-</C> or <C>x-webhook-</C>, which carry the id and signatures; a value must be
+              printable ASCII on one line. A refusal is a <C>422 invalid_headers</C> that names the header. The signature covers the
+              body, not these headers, so keep verifying signatures even behind a gateway.
+            </P>
+            <CodeBlock title="JSON API" language="bash" code={CUSTOM_HEADERS_EXAMPLE} />
+            <CodeBlock title="Backend code" language="ts" code={CUSTOM_HEADERS_LIBRARY_EXAMPLE} />
           </Section>
 
           <Section id="verifying-signatures">
@@ -464,9 +509,22 @@ export default function WebhookDocsPage() {
             <P>
               An endpoint that has not had one successful attempt for {humaniseSeconds(DISABLE_AFTER_FAILING_SECONDS)} is
               disabled at its next failure, as is one that answers <C>410 Gone</C>. Disabling cancels its pending deliveries,
-              and a disabled endpoint receives nothing until someone enables it again in the webhook settings. Cancelled
-              deliveries are not resent automatically when it is enabled.
+              and a disabled endpoint receives nothing until someone enables it again in the webhook settings.
             </P>
+            <h3 id="replay" className="mt-8 scroll-mt-8 text-xl font-semibold">
+              Replaying what was missed
+            </h3>
+            <P>
+              Nothing is lost while an endpoint is disabled: each event it subscribes to still gets a delivery, recorded as{" "}
+              <strong>cancelled</strong> with the reason <C>endpoint_disabled</C> (shown in the delivery history, and left out of
+              success rates, which count only attempted deliveries). Deliveries pending when it was disabled are kept the same way.
+              When the endpoint is enabled again, its Settings tab offers to replay the events since it was disabled. Replayed
+              deliveries go through the normal queue — with a fresh retry schedule, the endpoint&apos;s order by key and rate limit —
+              and each keeps its own <C>webhook-id</C>, so a receiver that saw one before can still recognise it. Nothing is resent
+              until someone asks. The Danger zone&apos;s &ldquo;Recover failed deliveries since …&rdquo; is the same operation with
+              another filter: failed and cancelled deliveries created since a time you choose.
+            </P>
+            <CodeBlock title="JSON API" language="bash" code={REPLAY_EXAMPLE} />
           </Section>
 
           <Section id="idempotency">

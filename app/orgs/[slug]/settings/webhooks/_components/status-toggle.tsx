@@ -41,7 +41,7 @@ export function StatusToggle({ endpointId, status }: { endpointId: string; statu
         <ConfirmButton
           title="Disable this endpoint?"
           confirmLabel="Disable endpoint"
-          description="No new deliveries will be sent to it, and its pending deliveries are cancelled. You can enable it again and recover cancelled deliveries later."
+          description="No new deliveries will be sent to it, and its pending deliveries are cancelled. What it misses is kept: when you enable it again you can replay it."
           onConfirm={() => setStatus("disabled")}
         >
           Disable endpoint

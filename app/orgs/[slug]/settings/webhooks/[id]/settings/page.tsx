@@ -10,18 +10,36 @@ import { eventOptions } from "../../_components/event-options";
 import { StatusToggle } from "../../_components/status-toggle";
 import { DeliveryControlsForm } from "../../_components/delivery-controls-form";
 import { describeDeliveryControls, RATE_LIMIT_RANGE, retryPresetOptions } from "../../_components/delivery-controls-text";
+import { EndpointHeadersForm } from "../../_components/endpoint-headers-form";
+import { ReplayMissed } from "../../_components/replay-missed";
+import { ENDPOINT_HEADERS_MAX, HEADER_VALUE_MASK } from "@/lib/webhooks/endpoint-headers";
+import { countRecoverable } from "@/lib/webhooks/manual";
 import { EndpointFrame, loadEndpointPage } from "../_components/endpoint-frame";
 
 export const metadata: Metadata = { title: "Endpoint settings" };
 
 /**
  * An endpoint's Settings: URL, description and events, its delivery controls (order, rate
- * limit, retries), and whether it receives anything; read-only for members.
+ * limit, retries), its custom headers, and whether it receives anything — with the offer to
+ * replay what it missed while disabled; read-only for members.
  */
 export default async function EndpointSettingsPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
   const page = await loadEndpointPage(params);
   const { organization, endpoint } = page;
   const controls = describeDeliveryControls(endpoint);
+  const missed = endpoint.lastDisabledAt ? await countRecoverable({ organizationId: organization.id, endpointId: endpoint.id, filter: { missed: true } }) : 0;
+  const headerList =
+    endpoint.headerNames.length > 0 ? (
+      <ul className="space-y-1">
+        {endpoint.headerNames.map((name) => (
+          <li key={name} className="break-all font-mono">
+            {name}: <span className="text-slate-500">{HEADER_VALUE_MASK}</span>
+          </li>
+        ))}
+      </ul>
+    ) : (
+      <span className="italic text-slate-500">None</span>
+    );
 
   if (!organization.canManage) {
     return (
@@ -39,6 +57,7 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
             <Detail label="Order">{controls.order}</Detail>
             <Detail label="Rate limit">{controls.rate}</Detail>
             <Detail label="Retries">{controls.retries}</Detail>
+            <Detail label="Custom headers">{headerList}</Detail>
             <Detail label="Receives deliveries">{endpoint.status === "active" ? "Yes" : `No, disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ""}`}</Detail>
           </dl>
         </Section>
@@ -70,15 +89,27 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
         />
       </Section>
       <Section
+        id="headers"
+        title="Custom headers"
+        description="Sent with every delivery to this endpoint, for example an Authorization header for a receiver behind a gateway."
+      >
+        <EndpointHeadersForm endpointId={endpoint.id} names={endpoint.headerNames} mask={HEADER_VALUE_MASK} max={ENDPOINT_HEADERS_MAX} />
+      </Section>
+      <Section
         id="status"
         title={endpoint.status === "active" ? "Pause deliveries" : "Resume deliveries"}
         description={
           endpoint.status === "active"
-            ? "A disabled endpoint receives nothing until it is enabled again."
-            : "Enabling starts a fresh failure history. Deliveries cancelled while it was disabled stay cancelled; recover them in the danger zone."
+            ? "A disabled endpoint receives nothing until it is enabled again. Events it subscribes to meanwhile are kept as missed, to replay when you enable it."
+            : `Enabling starts a fresh failure history. ${missed === 1 ? "1 event was" : `${missed} events were`} missed so far; once it is enabled you can replay them.`
         }
       >
-        <StatusToggle endpointId={endpoint.id} status={endpoint.status} />
+        <div className="space-y-4">
+          {endpoint.status === "active" && missed > 0 && endpoint.lastDisabledAt ? (
+            <ReplayMissed endpointId={endpoint.id} count={missed} since={endpoint.lastDisabledAt.toISOString()} />
+          ) : null}
+          <StatusToggle endpointId={endpoint.id} status={endpoint.status} />
+        </div>
       </Section>
     </EndpointFrame>
   );

@@ -1,0 +1,56 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Alert } from "@/app/_components/alert";
+import { errorMessage } from "@/app/_components/api";
+import { Button } from "@/app/_components/button";
+import { plural } from "@/app/_components/format";
+import { useApiFetch } from "@/app/_components/organization-context";
+import { DateTime } from "@/app/_components/time";
+
+/**
+ * The offer an endpoint's page makes once it is enabled again: "replay the N events since it
+ * was disabled". They go through the normal queue, each with its own webhook-id.
+ */
+export function ReplayMissed({ endpointId, count, since }: { endpointId: string; count: number; since: string }) {
+  const router = useRouter();
+  const apiFetch = useApiFetch();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function replay() {
+    setPending(true);
+    setError(null);
+    try {
+      const { requeued } = await apiFetch<{ requeued: number }>(`/api/webhooks/endpoints/${endpointId}/recover`, { method: "POST", body: { missed: true } });
+      setMessage(`${plural(requeued, "event", "events")} queued for delivery again.`);
+      router.refresh();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <div className="space-y-3 rounded-md border border-amber-200 bg-amber-50 p-4">
+      {message ? null : (
+        <>
+          <p className="text-sm text-slate-800">
+            While this endpoint was disabled (since <DateTime value={since} />), {plural(count, "event", "events")} it subscribes to {count === 1 ? "was" : "were"} not
+            sent to it.
+          </p>
+          <Button variant="secondary" size="sm" loading={pending} onClick={() => void replay()}>
+            Replay the {plural(count, "event", "events")} since it was disabled
+          </Button>
+        </>
+      )}
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <p role="status" className="text-sm font-medium text-green-700">
+        {message}
+      </p>
+    </div>
+  );
+}
