@@ -155,6 +155,14 @@ const envSchema = z.object({
   WEBHOOK_ORGANIZATION_CONCURRENCY: intInRange(0, 100_000, 0),
   /** Endpoints one organization may have. */
   WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION: intInRange(1, 100_000, 50),
+  /** `allow` (default): event types outside the catalogue are sent as given; `refuse`: they are a 422 `undeclared_event_type`. */
+  WEBHOOK_UNDECLARED_EVENT_TYPES: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => (value ? value : "allow"))
+    .pipe(z.enum(["allow", "refuse"], { message: 'must be "allow" or "refuse"' })),
   /** Shared by every process on the database (lib/limits/rate-limiter.ts). */
   RATE_LIMIT_INGEST_PER_KEY: rateLimit("500/1s"),
   RATE_LIMIT_INGEST_PER_ORGANIZATION: rateLimit("1000/1s"),
@@ -227,6 +235,8 @@ export type Env = Readonly<{
   /** 0: no cap. */
   organizationConcurrency: number;
   maxEndpointsPerOrganization: number;
+  /** Whether event types outside the catalogue (lib/webhooks/event-catalogue.ts) may be sent. */
+  undeclaredEventTypes: "allow" | "refuse";
   /** null: that limit is off. */
   rateLimits: Readonly<Record<RateLimitName, RateLimitSpec | null>>;
   embeddedWorker: boolean;
@@ -308,6 +318,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     endpointConcurrency: value.WEBHOOK_ENDPOINT_CONCURRENCY,
     organizationConcurrency: value.WEBHOOK_ORGANIZATION_CONCURRENCY,
     maxEndpointsPerOrganization: value.WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION,
+    undeclaredEventTypes: value.WEBHOOK_UNDECLARED_EVENT_TYPES,
     rateLimits: Object.freeze({
       ingestPerKey: value.RATE_LIMIT_INGEST_PER_KEY,
       ingestPerOrganization: value.RATE_LIMIT_INGEST_PER_ORGANIZATION,

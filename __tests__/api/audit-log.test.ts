@@ -96,7 +96,7 @@ describe("what the audit log records", () => {
     expect((await call(rotate.POST, { user: owner, org, params: { id }, body: {} })).status).toBe(200);
     const key = await call(apiKeys.POST, { user: owner, org, body: { name: "backend" } });
     expect(key.status).toBe(201);
-    const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key.body.key}` }, body: { event: "invoice.paid", idempotencyKey: "a-1", data: {} } });
+    const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key.body.key}` }, body: { event: "invoice.settled", idempotencyKey: "a-1", data: {} } });
     expect(sent.status).toBe(202);
     await processDueDeliveries();
     const deliveryId = (await prisma.webhookDelivery.findFirstOrThrow({ where: { organizationId: org } })).id;

@@ -79,7 +79,7 @@ describe("session-cookie writes from another site", () => {
     const request = new Request(`${SELF}/api/v1/events`, {
       method: "POST",
       headers: { authorization: `Bearer ${created.body.key}`, origin: "https://elsewhere.example", "sec-fetch-site": "cross-site", "content-type": "application/json" },
-      body: JSON.stringify({ event: "invoice.paid", idempotencyKey: "csrf-1", data: {} }),
+      body: JSON.stringify({ event: "invoice.settled", idempotencyKey: "csrf-1", data: {} }),
     });
     expect((await ingest.POST(request, noParams)).status).toBe(202);
   });

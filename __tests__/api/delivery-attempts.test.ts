@@ -20,7 +20,7 @@ beforeAll(async () => {
   owner = await signUp("attempts@a.example");
   org = await createOrganization(owner, "Attempts Org");
   const { endpoint } = await makeEndpoint({ organizationId: org, url: "https://hooks.example.com/in" });
-  const { deliveries } = await sendWebhookNotification(org, "invoice.paid", "paged-1", { n: 1 });
+  const { deliveries } = await sendWebhookNotification(org, "invoice.settled", "paged-1", { n: 1 });
   deliveryId = deliveries[0]!.id;
   const start = Date.now();
   await prisma.webhookAttempt.createMany({

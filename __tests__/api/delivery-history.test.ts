@@ -15,8 +15,8 @@ beforeAll(async () => {
   owner = await signUp("history@a.example");
   org = await createOrganization(owner, "History Org");
   await makeEndpoint({ organizationId: org, url: "https://hooks.example.com/in" });
-  for (let i = 0; i < 5; i++) await sendWebhookNotification(org, i % 2 ? "invoice.created" : "invoice.paid", `order-${i}`, { i });
-  await sendWebhookNotification(org, "user.created", "user-1", { id: 1 });
+  for (let i = 0; i < 5; i++) await sendWebhookNotification(org, i % 2 ? "invoice.created" : "invoice.settled", `order-${i}`, { i });
+  await sendWebhookNotification(org, "user.joined", "user-1", { id: 1 });
 });
 
 const keys = (body: { items: { idempotencyKey: string }[] }) => body.items.map((item) => item.idempotencyKey);
@@ -46,7 +46,7 @@ it("filters by derived status and by event-type prefix", async () => {
   expect((await list({ status: "retrying" })).body).toMatchObject({ items: [], count: 0 });
   expect(keys((await list({ eventType: "invoice." })).body)).toEqual(["order-4", "order-3", "order-2", "order-1", "order-0"]);
   expect(keys((await list({ eventType: "invoice.*" })).body)).toHaveLength(5);
-  expect(keys((await list({ eventType: "invoice.paid" })).body)).toEqual(["order-4", "order-2", "order-0"]);
+  expect(keys((await list({ eventType: "invoice.settled" })).body)).toEqual(["order-4", "order-2", "order-0"]);
   expect((await list({ eventType: "invoice%*" })).body.count).toBe(0);
 });
 

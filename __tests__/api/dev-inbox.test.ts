@@ -62,7 +62,7 @@ async function post(token: string, body: BodyInit | null, headers: Record<string
 }
 
 function signedHeaders(body: string, secrets = [secret], messageId = "msg_01jinboxtest") {
-  return buildWebhookHeaders({ messageId, eventType: "invoice.paid", eventTimestamp: "2026-12-02T12:00:00.000Z", body, secrets, attemptAt: new Date() });
+  return buildWebhookHeaders({ messageId, eventType: "invoice.settled", eventTimestamp: "2026-12-02T12:00:00.000Z", body, secrets, attemptAt: new Date() });
 }
 
 const stored = () => prisma.devInboxRequest.findMany({ orderBy: { seq: "asc" } });
@@ -70,9 +70,9 @@ const stored = () => prisma.devInboxRequest.findMany({ orderBy: { seq: "asc" } }
 describe("the receiver", () => {
   // Bodies whose bytes change if anything parses and re-serialises them, or decodes text carelessly.
   it.each([
-    ["compact JSON", '{"event":"invoice.paid","data":{"invoiceId":"inv_1"}}'],
-    ["spacing, 1.0, an escaped é, a big integer", '{ "event" : "invoice.paid",\n  "data": {"amount": 1.0, "note": "caf\\u00e9 ü", "n": 123456789012345678901234567890} }\n'],
-    ["a byte-order mark", '\uFEFF{"event":"invoice.paid"}'],
+    ["compact JSON", '{"event":"invoice.settled","data":{"invoiceId":"inv_1"}}'],
+    ["spacing, 1.0, an escaped é, a big integer", '{ "event" : "invoice.settled",\n  "data": {"amount": 1.0, "note": "caf\\u00e9 ü", "n": 123456789012345678901234567890} }\n'],
+    ["a byte-order mark", '\uFEFF{"event":"invoice.settled"}'],
   ])("records method, headers and the raw body (%s) byte for byte, and both signatures verify", async (_label, body) => {
     const headers = signedHeaders(body);
     const response = await post(inbox.token, body, headers);
@@ -84,7 +84,7 @@ describe("the receiver", () => {
     expect(view).toMatchObject({
       method: "POST",
       bodyEncoding: "utf8",
-      eventType: "invoice.paid",
+      eventType: "invoice.settled",
       webhookId: "msg_01jinboxtest",
       legacySignatureValid: true,
       standardSignatureValid: true,
@@ -92,7 +92,7 @@ describe("the receiver", () => {
     });
     expect(Buffer.from(view!.body, "utf8").equals(Buffer.from(body, "utf8"))).toBe(true);
     expect(view!.headers).toMatchObject({
-      "x-webhook-event": "invoice.paid",
+      "x-webhook-event": "invoice.settled",
       "x-webhook-signature": headers["x-webhook-signature"],
       "webhook-id": "msg_01jinboxtest",
       "webhook-timestamp": headers["webhook-timestamp"],
@@ -102,7 +102,7 @@ describe("the receiver", () => {
   });
 
   it("says both signatures are invalid for a tampered body, naming the endpoint it checked", async () => {
-    const body = '{"event":"invoice.paid","data":{"amount":4200}}';
+    const body = '{"event":"invoice.settled","data":{"amount":4200}}';
     const headers = signedHeaders(body);
     expect((await post(inbox.token, body.replace("4200", "4201"), headers)).status).toBe(200);
     expect(await stored()).toEqual([
@@ -111,7 +111,7 @@ describe("the receiver", () => {
   });
 
   it("says invalid for another secret, valid for the previous secret during a rotation's grace", async () => {
-    const body = '{"event":"invoice.paid"}';
+    const body = '{"event":"invoice.settled"}';
     await post(inbox.token, body, signedHeaders(body, ["whsec_" + Buffer.alloc(32, 1).toString("base64")]));
     await rotateEndpointSecret({ organizationId: orgId, endpointId });
     await post(inbox.token, body, signedHeaders(body, [secret]));
@@ -139,7 +139,7 @@ describe("the receiver", () => {
     const otherOrg = await prisma.organization.findFirstOrThrow({ where: { name: "Other Org" } });
     const lonely = await createInbox({ organizationId: orgId });
     const foreign = await makeEndpoint({ organizationId: otherOrg.id, url: inboxUrl(APP_URL, lonely.token) });
-    const body = '{"event":"invoice.paid"}';
+    const body = '{"event":"invoice.settled"}';
     await post(lonely.token, body, signedHeaders(body, [foreign.secret]));
     expect(await stored()).toEqual([expect.objectContaining({ legacySignatureValid: null, standardSignatureValid: null, matchedEndpointId: null })]);
   });
@@ -183,7 +183,7 @@ describe("the receiver", () => {
 
   it("answers a failing inbox's status and still records the request", async () => {
     const failing = await createInbox({ organizationId: orgId, failWithStatus: 503 });
-    const response = await post(failing.token, '{"event":"invoice.paid"}');
+    const response = await post(failing.token, '{"event":"invoice.settled"}');
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({ error: "inbox_fails_on_purpose" });
     expect(await prisma.devInboxRequest.count({ where: { inboxId: failing.id } })).toBe(1);
@@ -193,7 +193,7 @@ describe("the receiver", () => {
     ["an unknown token", "A".repeat(32)],
     ["a malformed token", "not-a-token"],
   ])("answers an empty 404 to %s and stores nothing", async (_label, token) => {
-    const response = await post(token, '{"event":"invoice.paid"}');
+    const response = await post(token, '{"event":"invoice.settled"}');
     expect(response.status).toBe(404);
     expect(await response.text()).toBe("");
     expect(await prisma.devInboxRequest.count()).toBe(0);
@@ -217,7 +217,7 @@ it("gives concurrent requests distinct, consecutive sequence numbers", async () 
 
 describe("the JSON listing and the page data", () => {
   it("gives a member the requests newest first, and only newer ones after a seq", async () => {
-    for (const n of [1, 2, 3]) await post(inbox.token, JSON.stringify({ event: "invoice.paid", n }), signedHeaders(JSON.stringify({ event: "invoice.paid", n })));
+    for (const n of [1, 2, 3]) await post(inbox.token, JSON.stringify({ event: "invoice.settled", n }), signedHeaders(JSON.stringify({ event: "invoice.settled", n })));
     const all = await call(requestsRoute.GET as never, { user: owner, params: { token: inbox.token } });
     expect(all.status).toBe(200);
     expect(all.headers.get("cache-control")).toBe("no-store");
@@ -225,11 +225,11 @@ describe("the JSON listing and the page data", () => {
     expect(all.body.requests.map((request: { seq: number }) => request.seq)).toEqual([3, 2, 1]);
     expect(all.body.requests[0]).toMatchObject({
       method: "POST",
-      eventType: "invoice.paid",
+      eventType: "invoice.settled",
       webhookId: "msg_01jinboxtest",
       legacySignatureValid: true,
       standardSignatureValid: true,
-      body: '{"event":"invoice.paid","n":3}',
+      body: '{"event":"invoice.settled","n":3}',
     });
     const newer = await call(requestsRoute.GET as never, { user: owner, params: { token: inbox.token }, query: { after: "2" } });
     expect(newer.body.requests.map((request: { seq: number }) => request.seq)).toEqual([3]);
@@ -243,7 +243,7 @@ describe("the JSON listing and the page data", () => {
   });
 
   it("refuses a signed-in user of another organization with 404, and asks anonymous callers to sign in", async () => {
-    await post(inbox.token, '{"event":"invoice.paid"}');
+    await post(inbox.token, '{"event":"invoice.settled"}');
     const foreign = await call(requestsRoute.GET as never, { user: outsider, params: { token: inbox.token } });
     expect(foreign.status).toBe(404);
     expect(foreign.body).toBeNull();
@@ -278,7 +278,7 @@ describe.each([
   });
 
   it("the receiver answers an empty 404 and records nothing", async () => {
-    const body = '{"event":"invoice.paid"}';
+    const body = '{"event":"invoice.settled"}';
     const response = await post(inbox.token, body, signedHeaders(body));
     expect(response.status).toBe(404);
     expect(await response.text()).toBe("");

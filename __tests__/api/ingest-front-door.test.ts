@@ -37,7 +37,7 @@ describe("the producer's bytes", () => {
     const { secret } = await makeEndpoint({ organizationId: organization.id, url: receiver.url });
     const { key } = await createApiKey({ organizationId: organization.id, name: "backend" });
     const data = `{"id": 9223372036854775807, "amount": 1.50, "z": 1, "a": [1e3, -0.0], "note": "caf\\u00e9"}`;
-    const sent = await send(key, `{"event":"invoice.paid","idempotencyKey":"big-1","data": ${data} }`);
+    const sent = await send(key, `{"event":"invoice.settled","idempotencyKey":"big-1","data": ${data} }`);
     expect(sent.status).toBe(202);
     await processDueDeliveries();
     expect(receiver.requests).toHaveLength(1);
@@ -52,14 +52,14 @@ describe("the producer's bytes", () => {
   it("refuses a body whose data is missing, and keeps nothing", async () => {
     const organization = await makeOrganization();
     const { key } = await createApiKey({ organizationId: organization.id, name: "backend" });
-    expect((await send(key, `{"event":"invoice.paid","idempotencyKey":"x"}`)).status).toBe(400);
-    expect((await send(key, `{"event":"invoice.paid","idempotencyKey":"x","data":`)).status).toBe(400);
+    expect((await send(key, `{"event":"invoice.settled","idempotencyKey":"x"}`)).status).toBe(400);
+    expect((await send(key, `{"event":"invoice.settled","idempotencyKey":"x","data":`)).status).toBe(400);
     expect(await prisma.webhookEvent.count({ where: { organizationId: organization.id } })).toBe(0);
   });
 
   it("lets backend code hand over JSON text with rawJson, checked first", async () => {
     const organization = await makeOrganization();
-    await sendWebhookNotification(organization.id, "invoice.paid", "raw-1", rawJson(`{"cents":12345678901234567890}`));
+    await sendWebhookNotification(organization.id, "invoice.settled", "raw-1", rawJson(`{"cents":12345678901234567890}`));
     const event = await prisma.webhookEvent.findFirstOrThrow({ where: { organizationId: organization.id } });
     expect(event.body).toMatch(/"data":\{"cents":12345678901234567890\}\}$/);
     expect(() => rawJson(`{"cents":}`)).toThrow(expect.objectContaining({ code: "invalid_payload" }));
@@ -70,7 +70,7 @@ describe("API key checks from the process's cache", () => {
   it("stops accepting a key revoked by another process once the cached entry expires", async () => {
     const organization = await makeOrganization();
     const { key, apiKey } = await createApiKey({ organizationId: organization.id, name: "backend" });
-    const body = (n: number) => `{"event":"invoice.paid","idempotencyKey":"rev-${n}","data":{}}`;
+    const body = (n: number) => `{"event":"invoice.settled","idempotencyKey":"rev-${n}","data":{}}`;
     expect((await send(key, body(1))).status).toBe(202);
     // Another process revokes it: this process does not hear of it...
     await prisma.apiKey.update({ where: { id: apiKey.id }, data: { revokedAt: new Date() } });
@@ -85,15 +85,15 @@ describe("API key checks from the process's cache", () => {
     const organization = await makeOrganization();
     const { key, apiKey } = await createApiKey({ organizationId: organization.id, name: "backend" });
     const other = await createApiKey({ organizationId: organization.id, name: "other" });
-    for (let i = 0; i < 5; i++) expect((await send(key, `{"event":"invoice.paid","idempotencyKey":"use-${i}","data":{}}`)).status).toBe(202);
-    expect((await send(other.key, `{"event":"invoice.paid","idempotencyKey":"other","data":{}}`)).status).toBe(202);
+    for (let i = 0; i < 5; i++) expect((await send(key, `{"event":"invoice.settled","idempotencyKey":"use-${i}","data":{}}`)).status).toBe(202);
+    expect((await send(other.key, `{"event":"invoice.settled","idempotencyKey":"other","data":{}}`)).status).toBe(202);
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt).toBeNull();
     await flushKeyUse();
     const first = (await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt;
     expect(first).toBeInstanceOf(Date);
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: other.apiKey.id } })).lastUsedAt).toBeInstanceOf(Date);
     // Used again within the minute: nothing to write.
-    await send(key, `{"event":"invoice.paid","idempotencyKey":"use-again","data":{}}`);
+    await send(key, `{"event":"invoice.settled","idempotencyKey":"use-again","data":{}}`);
     await prisma.apiKey.update({ where: { id: apiKey.id }, data: { lastUsedAt: new Date(0) } });
     await flushKeyUse();
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt).toEqual(new Date(0));

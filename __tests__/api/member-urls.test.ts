@@ -32,7 +32,7 @@ beforeAll(async () => {
   url = `${receiver.url}/in?token=s3cr3t-token`;
   const created = await call(endpoints.POST, { user: owner, org, body: { url } });
   endpointId = created.body.endpoint.id;
-  await sendWebhookNotification(org, "invoice.paid", "member-urls-1", { n: 1 });
+  await sendWebhookNotification(org, "invoice.settled", "member-urls-1", { n: 1 });
   await processDueDeliveries();
   deliveryId = (await call(deliveries.GET, { user: owner, org })).body.items[0].id;
 });

@@ -34,7 +34,7 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   const apiKey = await call(apiKeys.POST, { user: owner, org, body: { name: "backend" } });
   key = apiKey.body.key;
-  await sendWebhookNotification(org, "invoice.paid", "before-deletion", {});
+  await sendWebhookNotification(org, "invoice.settled", "before-deletion", {});
 });
 afterAll(() => closeTransport());
 
@@ -88,11 +88,11 @@ describe("DELETE /api/organization", () => {
       expect(await homeOrganization(user.userId)).toBeNull();
     }
     // API keys stop working.
-    const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.paid", idempotencyKey: "after", data: {} } });
+    const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.settled", idempotencyKey: "after", data: {} } });
     expect(sent.status).toBe(401);
     // Backend code gets organization_not_found, even for a key it used before.
-    await expect(sendWebhookNotification(org, "invoice.paid", "after-deletion", {})).rejects.toMatchObject({ code: "organization_not_found" });
-    await expect(sendWebhookNotification(org, "invoice.paid", "before-deletion", {})).rejects.toMatchObject({ code: "organization_not_found" });
+    await expect(sendWebhookNotification(org, "invoice.settled", "after-deletion", {})).rejects.toMatchObject({ code: "organization_not_found" });
+    await expect(sendWebhookNotification(org, "invoice.settled", "before-deletion", {})).rejects.toMatchObject({ code: "organization_not_found" });
     // Pending deliveries are cancelled.
     const deliveries = await prisma.webhookDelivery.findMany({ where: { organizationId: org } });
     expect(deliveries.map((delivery) => delivery.status)).toEqual(["cancelled"]);

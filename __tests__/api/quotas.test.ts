@@ -57,7 +57,7 @@ async function ingestKey(user = owner, org = orgA): Promise<string> {
 }
 
 const send = (key: string, idempotencyKey: string) =>
-  call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.paid", idempotencyKey, data: {} } });
+  call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.settled", idempotencyKey, data: {} } });
 
 async function endpointIn(org = orgA, user = owner): Promise<string> {
   const response = await call(endpoints.POST, { user, org, body: { url: receiver.url } });

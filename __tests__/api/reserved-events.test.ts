@@ -36,7 +36,7 @@ test.each(RESERVED)("the ingest API answers 422 reserved_event_type for %s", asy
   expect(response.body).toMatchObject({ error: "reserved_event_type" });
 });
 
-test.each(["endpoints.created", "deliveryman.assigned", "webhooks.tested", "invoice.paid"])("%s is a tenant's to send", async (event) => {
+test.each(["endpoints.created", "deliveryman.assigned", "webhooks.tested", "invoice.settled"])("%s is a tenant's to send", async (event) => {
   await expect(sendWebhookNotification(organizationId, event, `ok-${event}`, {})).resolves.toMatchObject({ duplicate: false });
 });
 

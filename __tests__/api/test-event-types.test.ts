@@ -50,7 +50,7 @@ async function createEndpoint(body: Record<string, unknown> = {}, user = owner, 
   return response.body.endpoint.id;
 }
 
-const sample = (name: string) => EVENT_CATALOGUE.find((definition) => definition.name === name)!.sample;
+const sample = (name: string) => EVENT_CATALOGUE.find((definition) => definition.name === name)!.example;
 
 describe("POST /api/webhooks/endpoints/[id]/test with an eventType", () => {
   it("sends the chosen type's sample, marked as a test, and records it as that type", async () => {

@@ -66,7 +66,7 @@ async function ingestKey(user = owner, org = orgA): Promise<string> {
 
 async function deliverOne(): Promise<string> {
   const key = await ingestKey();
-  const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.paid", idempotencyKey: `k-${Math.random()}`, data: { n: 1 } } });
+  const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.settled", idempotencyKey: `k-${Math.random()}`, data: { n: 1 } } });
   expect(sent.status).toBe(202);
   await processDueDeliveries();
   const list = await call(deliveries.GET, { user: owner, org: orgA });
@@ -162,7 +162,7 @@ describe("the organization comes from the request, not the session", () => {
   it("takes an API key's organization from the key, without the header", async () => {
     await createEndpointAs(both, { url: receiver.url }, orgB);
     const key = await ingestKey(both, orgB);
-    const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.paid", idempotencyKey: "key-org", data: {} } });
+    const sent = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "invoice.settled", idempotencyKey: "key-org", data: {} } });
     expect(sent).toMatchObject({ status: 202, body: { deliveries: 1 } });
     expect(await prisma.webhookEvent.findFirstOrThrow()).toMatchObject({ organizationId: orgB });
   });
@@ -198,10 +198,10 @@ describe("another organization", () => {
 
 describe("endpoints API", () => {
   it("creates, reads, updates, disables, rotates and deletes", async () => {
-    const { endpoint: created, secret } = await createEndpointAs(owner, { url: receiver.url, description: "Billing", eventTypes: ["invoice.paid"] });
+    const { endpoint: created, secret } = await createEndpointAs(owner, { url: receiver.url, description: "Billing", eventTypes: ["invoice.settled"] });
     expect(secret).toMatch(/^whsec_/);
     const id = created.id;
-    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id } })).body.endpoint).toMatchObject({ description: "Billing", eventTypes: ["invoice.paid"], status: "active" });
+    expect((await call(endpoint.GET, { user: owner, org: orgA, params: { id } })).body.endpoint).toMatchObject({ description: "Billing", eventTypes: ["invoice.settled"], status: "active" });
     expect(JSON.stringify((await call(endpoints.GET, { user: owner, org: orgA })).body)).not.toContain(secret);
     expect((await call(reveal.GET, { user: owner, org: orgA, params: { id } })).body.secret).toBe(secret);
 
@@ -364,7 +364,7 @@ describe("ingest API", () => {
   it("accepts events with an API key, 202 then 200 for the same idempotency key", async () => {
     await createEndpointAs(owner);
     const key = await ingestKey();
-    const body = { event: "invoice.paid", idempotencyKey: "inv-42", data: { amount: 42 } };
+    const body = { event: "invoice.settled", idempotencyKey: "inv-42", data: { amount: 42 } };
     const first = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body });
     expect(first).toMatchObject({ status: 202, body: { eventId: expect.stringMatching(/^evt_/), deliveries: 1, duplicate: false } });
     const again = await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body });
@@ -372,7 +372,7 @@ describe("ingest API", () => {
   });
 
   it("refuses missing, unknown and revoked keys, and bad events", async () => {
-    const body = { event: "invoice.paid", idempotencyKey: "k", data: {} };
+    const body = { event: "invoice.settled", idempotencyKey: "k", data: {} };
     expect((await call(ingest.POST, { body })).status).toBe(401);
     expect((await call(ingest.POST, { body, headers: { authorization: "Bearer whk_unknown" } })).status).toBe(401);
     const key = await ingestKey();
@@ -391,14 +391,14 @@ describe("history", () => {
     await createEndpointAs(owner);
     const key = await ingestKey();
     for (let i = 0; i < 5; i++) {
-      await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: i % 2 ? "user.created" : "invoice.paid", idempotencyKey: `order-${i}`, data: { i } } });
+      await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: i % 2 ? "user.joined" : "invoice.settled", idempotencyKey: `order-${i}`, data: { i } } });
     }
     await processDueDeliveries();
     const page1 = await call(deliveries.GET, { user: owner, org: orgA, query: { limit: "2" } });
     expect(page1.body.items.map((item: { idempotencyKey: string }) => item.idempotencyKey)).toEqual(["order-4", "order-3"]);
     const page2 = await call(deliveries.GET, { user: owner, org: orgA, query: { limit: "2", cursor: page1.body.nextCursor } });
     expect(page2.body.items.map((item: { idempotencyKey: string }) => item.idempotencyKey)).toEqual(["order-2", "order-1"]);
-    const filtered = await call(deliveries.GET, { user: owner, org: orgA, query: { eventType: "user.created", status: "delivered", idempotencyKey: "ORDER" } });
+    const filtered = await call(deliveries.GET, { user: owner, org: orgA, query: { eventType: "user.joined", status: "delivered", idempotencyKey: "ORDER" } });
     expect(filtered.body.items).toHaveLength(2);
     expect((await call(deliveries.GET, { user: owner, org: orgA, query: { status: "bogus" } })).status).toBe(400);
 

@@ -90,7 +90,7 @@ describePostgres("a worker process whose key ring cannot open an endpoint's secr
     const org = await makeOrganization();
     const { endpoint, secret } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
     await prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { secretEncrypted: encryptSecret(secret, endpoint.id, parseKeyRing(k1)) } });
-    for (let i = 0; i < 3; i++) await sendWebhookNotification(org.id, "invoice.paid", `held-${i}`, { i });
+    for (let i = 0; i < 3; i++) await sendWebhookNotification(org.id, "invoice.settled", `held-${i}`, { i });
 
     const without = startWorkerProcess(k2);
     children.push(without.child);

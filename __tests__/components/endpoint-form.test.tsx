@@ -6,12 +6,13 @@ import { makeEndpointJson, makeOrganization } from "./msw/fixtures";
 import { api } from "./msw/handlers";
 import { received, setupApiServer } from "./msw/server";
 import { renderInOrganization } from "./render";
+import { eventOptions } from "@/app/orgs/[slug]/settings/webhooks/_components/event-options";
 
 const server = setupApiServer();
 
 const EVENTS: EndpointFormProps["events"] = [
-  { name: "invoice.paid", description: "An invoice was paid.", sample: null },
-  { name: "customer.created", description: "A customer signed up.", sample: null },
+  { name: "invoice.paid", description: "An invoice was paid.", sample: null, schema: null },
+  { name: "customer.created", description: "A customer signed up.", sample: null, schema: null },
 ];
 
 function renderForm(props: Partial<EndpointFormProps> = {}) {
@@ -22,6 +23,18 @@ const urlField = () => screen.getByRole("textbox", { name: "Endpoint URL" });
 const descriptionField = () => screen.getByRole("textbox", { name: "Description" });
 
 describe("endpoint form", () => {
+  it("shows each catalogue type's description, example envelope and data schema", async () => {
+    const { user } = renderForm({ events: eventOptions() });
+    await user.click(screen.getByRole("checkbox", { name: /All events/ }));
+    const item = screen.getByRole("checkbox", { name: "invoice.paid" }).closest("li")!;
+    expect(within(item).getByText("An invoice was paid in full.")).toBeTruthy();
+    await user.click(within(item).getByText("Example payload"));
+    expect(JSON.parse(item.querySelectorAll("pre")[0]!.textContent!)).toMatchObject({ event: "invoice.paid", data: { invoiceId: "inv_123", amount: 4200, currency: "usd" } });
+    await user.click(within(item).getByText("Schema of data"));
+    const schema = JSON.parse(item.querySelectorAll("pre")[1]!.textContent!);
+    expect(schema).toMatchObject({ type: "object", required: ["invoiceId", "amount", "currency"], properties: { currency: { pattern: "^[a-z]{3}$" } } });
+  });
+
   it("creates an endpoint from what the user typed and shows its signing secret once", async () => {
     const endpoint = makeEndpointJson({ url: "https://hooks.example.com/billing", eventTypes: ["invoice.paid"] });
     server.use(api.createEndpoint({ endpoint, secret: "whsec_c2VjcmV0LXNpZ25pbmcta2V5" }));

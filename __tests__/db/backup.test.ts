@@ -68,13 +68,13 @@ async function seed(): Promise<Map<string, string>> {
 
   const secrets = new Map<string, string>();
   // Ordered, so its deliveries carry their places in a key's queue (orderSeq) across the move.
-  const a = await makeEndpoint({ organizationId: acme.id, url: "https://example.com/hooks/acme", eventTypes: ["invoice.paid"], ordering: "ordered", rateLimitPerSecond: 5 });
+  const a = await makeEndpoint({ organizationId: acme.id, url: "https://example.com/hooks/acme", eventTypes: ["invoice.settled"], ordering: "ordered", rateLimitPerSecond: 5 });
   const b = await makeEndpoint({ organizationId: globex.id, url: "https://example.com/hooks/globex", headers: { Authorization: "Bearer backup-check" } });
   const rotated = await rotateEndpointSecret({ organizationId: globex.id, endpointId: b.endpoint.id });
   secrets.set(a.endpoint.id, a.secret).set(b.endpoint.id, rotated.secret);
 
   for (let index = 0; index < 5; index++) {
-    await sendWebhookNotification(acme.id, "invoice.paid", `inv-${index}`, { invoiceId: `inv_${index}`, amount: index * 100 }, { orderingKey: "acme-invoices" });
+    await sendWebhookNotification(acme.id, "invoice.settled", `inv-${index}`, { invoiceId: `inv_${index}`, amount: index * 100 }, { orderingKey: "acme-invoices" });
   }
   await sendWebhookNotification(globex.id, "order.created", "ord-1", { order: "ord_1" });
 

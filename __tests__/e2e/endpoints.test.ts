@@ -206,7 +206,7 @@ describeBrowser("endpoints in a browser", () => {
     await page.getByRole("button", { name: "Send test event" }).click();
     await page.getByLabel("Event type").selectOption("invoice.paid");
     const payload = page.getByTestId("test-event-payload");
-    const sample = EVENT_CATALOGUE.find((definition) => definition.name === "invoice.paid")!.sample;
+    const sample = EVENT_CATALOGUE.find((definition) => definition.name === "invoice.paid")!.example;
     await payload.getByText('"invoice.paid"').waitFor();
     expect(await payload.textContent()).toContain('"invoiceId": "inv_123"');
     expect(await payload.textContent()).toContain('"idempotencyKey": "test-');
@@ -255,6 +255,57 @@ describeBrowser("endpoints in a browser", () => {
     await page.getByRole("navigation", { name: "Endpoint sections" }).getByRole("link", { name: "Overview" }).click();
     await page.getByText("In order by ordering key, one at a time per key").waitFor();
     await page.getByText(/At most 20 attempts start per second · Short — 7 attempts over about 63 minutes/).waitFor();
+    failurePage = undefined;
+    await context.close();
+  });
+
+  it("sends a custom header saved on the settings page, shown masked, and replays what a disabled endpoint missed", async () => {
+    const { context, page } = await signedIn();
+    failurePage = page;
+    const billingPath = await addEndpoint(page, `${healthy.url}/gateway`, "Behind a gateway");
+    await page.goto(`${billingPath}/settings`);
+    await page.waitForLoadState("networkidle");
+    const headers = page.getByRole("region", { name: "Custom headers" });
+    await headers.getByLabel("Header name").fill("Authorization");
+    await headers.getByLabel("Value").fill("Bearer gw-e2e-token");
+    await headers.getByRole("button", { name: "Save header" }).click();
+    await headers.getByRole("status").getByText("Authorization added.").waitFor();
+    await headers.getByRole("list", { name: "Saved headers" }).getByText("Authorization: ••••••••").waitFor();
+    expect(await page.content()).not.toContain("gw-e2e-token");
+    await sendTestEvent(page, "webhook.test", /200/);
+    expect(healthy.requests.at(-1)!.headers.authorization).toBe("Bearer gw-e2e-token");
+
+    // Disabled, it misses two events sent through the ingest API ...
+    await page.getByRole("button", { name: "Disable endpoint" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Disable endpoint" }).click();
+    await page.getByRole("button", { name: "Enable endpoint" }).waitFor();
+    await page.goto(base.replace(/\/webhooks$/, "/api-keys"));
+    await page.getByLabel("Key name").fill("replay");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const apiKey = (await page.getByTestId("new-api-key").textContent())?.trim() ?? "";
+    const before = healthy.requests.length;
+    for (const idempotencyKey of ["missed-a", "missed-b"]) {
+      const sent = await fetch(`${app.url}/api/v1/events`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ event: "order.shipped", idempotencyKey, data: { orderId: idempotencyKey } }),
+      });
+      expect(sent.status).toBe(202);
+    }
+    // ... and, enabled again, offers to replay them; they arrive with the header.
+    await page.goto(`${billingPath}/settings`);
+    await page.getByText(/2 events were missed so far/).waitFor();
+    await page.waitForLoadState("networkidle");
+    await page.getByRole("button", { name: "Enable endpoint" }).click();
+    const replay = page.getByRole("button", { name: "Replay the 2 events since it was disabled" });
+    await replay.waitFor();
+    await shot(page, "06-replay-offer");
+    await replay.click();
+    await page.getByText("2 events queued for delivery again.").waitFor();
+    for (let i = 0; i < 60 && healthy.requests.length < before + 2; i++) await page.waitForTimeout(250);
+    const replayed = healthy.requests.slice(before);
+    expect(replayed.map((request) => JSON.parse(request.body).idempotencyKey).sort()).toEqual(["missed-a", "missed-b"]);
+    expect(replayed.every((request) => request.headers.authorization === "Bearer gw-e2e-token")).toBe(true);
     failurePage = undefined;
     await context.close();
   });

@@ -46,7 +46,7 @@ async function attemptBy(trigger: Trigger, status: number) {
   if (trigger === "test") {
     await sendTestEvent({ organizationId: org.id, endpointId: endpoint.id, schedule });
   } else {
-    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", `${trigger}-${status}`, { n: 1 });
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", `${trigger}-${status}`, { n: 1 });
     const deliveryId = deliveries.find((delivery) => delivery.endpointId === endpoint.id)!.id;
     if (trigger === "scheduled") await processDueDeliveries({ schedule, endpointConcurrency: 100 });
     else await redeliver({ organizationId: org.id, deliveryId, schedule });
@@ -92,7 +92,7 @@ it("a failed redelivery by hand neither uses up nor moves the next scheduled att
   const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
   receiver.setResponder(respondWith(503));
   const schedule = [0, 300, 1800];
-  const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "by-hand", {});
+  const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "by-hand", {});
   const deliveryId = deliveries.find((delivery) => delivery.endpointId === endpoint.id)!.id;
   await processDueDeliveries({ schedule, endpointConcurrency: 100 });
   const afterScheduled = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } });
@@ -120,7 +120,7 @@ it("a manual attempt of a delivery that already finished is counted, but does no
   const org = await makeOrganization();
   await makeEndpoint({ organizationId: org.id, url: receiver.url });
   receiver.setResponder(respondWith(200));
-  const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "again", {});
+  const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "again", {});
   await processDueDeliveries({ endpointConcurrency: 100 });
   const attemptsBefore = await counter("attempts", { trigger: "manual", outcome: "success" });
   const deliveredBefore = await counter("deliveries", { outcome: "delivered" });

@@ -36,20 +36,20 @@ describe("a delivery end to end", () => {
   it("sends the stored bytes, signed both ways, and records the attempt", async () => {
     const { org, endpoint, secret, engine } = await setup();
     const data = { amount: 1.0, name: "Zoë", big: "12345678901234567890", nested: { b: 1, a: [true, null] } };
-    const { eventId, deliveries, duplicate } = await sendWebhookNotification(org.id, "invoice.paid", "inv-1", data, { now: engine.now });
+    const { eventId, deliveries, duplicate } = await sendWebhookNotification(org.id, "invoice.settled", "inv-1", data, { now: engine.now });
     expect(duplicate).toBe(false);
     expect(deliveries).toEqual([{ id: expect.stringMatching(/^msg_/), endpointId: endpoint.id }]);
 
     expect(await processDueDeliveries(engine)).toBe(1);
 
     const stored = await prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
-    expect(JSON.parse(stored.body)).toEqual({ event: "invoice.paid", idempotencyKey: "inv-1", timestamp: "2026-11-28T12:00:00.000Z", data });
+    expect(JSON.parse(stored.body)).toEqual({ event: "invoice.settled", idempotencyKey: "inv-1", timestamp: "2026-11-28T12:00:00.000Z", data });
     expect(receiver.requests).toHaveLength(1);
     const [request] = receiver.requests;
     expect(request!.body).toBe(stored.body);
     expect(request!.headers).toMatchObject({
       "content-type": "application/json",
-      "x-webhook-event": "invoice.paid",
+      "x-webhook-event": "invoice.settled",
       "x-webhook-timestamp": "2026-11-28T12:00:00.000Z",
       "x-webhook-signature": generateHmacSignature(stored.body, secret),
       "webhook-id": deliveries[0]!.id,
@@ -74,7 +74,7 @@ describe("a delivery end to end", () => {
 
   it("retries 500 on the schedule with the same webhook-id and fresh signatures, then succeeds", async () => {
     const { org, secret, engine, clock } = await setup(respondInSequence(500, 200));
-    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "inv-2", { id: 2 }, { now: engine.now });
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "inv-2", { id: 2 }, { now: engine.now });
     expect(await processDueDeliveries(engine)).toBe(1);
 
     let delivery = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } });
@@ -108,7 +108,7 @@ describe("a delivery end to end", () => {
     ["999999", 24 * 60 * 60], // never later than a day
   ])("honours Retry-After %s on 429, clamped (%i s)", async (header, seconds) => {
     const { org, engine, clock } = await setup(respondWith(429, { "Retry-After": header }));
-    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", `ra-${header}`, {}, { now: engine.now });
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", `ra-${header}`, {}, { now: engine.now });
     await processDueDeliveries(engine);
     const delivery = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } });
     expect(delivery.status).toBe("pending");
@@ -117,7 +117,7 @@ describe("a delivery end to end", () => {
 
   it("fails at once on a 4xx other than 408/429", async () => {
     const { org, engine } = await setup(respondWith(400));
-    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "bad-request", {}, { now: engine.now });
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "bad-request", {}, { now: engine.now });
     await processDueDeliveries(engine);
     expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } })).toMatchObject({
       status: "failed",
@@ -130,7 +130,7 @@ describe("a delivery end to end", () => {
   it("treats a redirect as a failed attempt and never follows it", async () => {
     const target = await harness.receiver();
     const { org, engine } = await setup(respondWith(302, { Location: target.url }));
-    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "redirect", {}, { now: engine.now });
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "redirect", {}, { now: engine.now });
     await processDueDeliveries(engine);
     expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } })).toMatchObject({ status: "pending", lastStatusCode: 302 });
     expect(target.requests).toHaveLength(0);
@@ -139,7 +139,7 @@ describe("a delivery end to end", () => {
   it("marks a delivery failed after the last scheduled attempt", async () => {
     const { org, engine, clock } = await setup(respondWith(503));
     const schedule = [0, 10, 20];
-    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "exhaust", {}, { now: engine.now });
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "exhaust", {}, { now: engine.now });
     for (let i = 0; i < 3; i++) {
       expect(await processDueDeliveries({ ...engine, schedule })).toBe(1);
       clock.advance(30);
@@ -150,14 +150,14 @@ describe("a delivery end to end", () => {
     // The tenant hears about it through an operational event (once).
     const exhausted = await prisma.webhookEvent.findMany({ where: { eventType: "delivery.exhausted" } });
     expect(exhausted).toHaveLength(1);
-    expect(JSON.parse(exhausted[0]!.body).data).toMatchObject({ deliveryId: deliveries[0]!.id, event: "invoice.paid", attempts: 3 });
+    expect(JSON.parse(exhausted[0]!.body).data).toMatchObject({ deliveryId: deliveries[0]!.id, event: "invoice.settled", attempts: 3 });
   });
 
   it("disables the endpoint on 410 Gone and cancels its other pending deliveries", async () => {
     const { org, endpoint, engine } = await setup(respondWith(410));
-    const first = await sendWebhookNotification(org.id, "invoice.paid", "gone-1", {}, { now: engine.now });
+    const first = await sendWebhookNotification(org.id, "invoice.settled", "gone-1", {}, { now: engine.now });
     expect(await processDueDeliveries({ ...engine, limit: 1 })).toBe(1);
-    const second = await sendWebhookNotification(org.id, "invoice.paid", "gone-2", {}, { now: engine.now });
+    const second = await sendWebhookNotification(org.id, "invoice.settled", "gone-2", {}, { now: engine.now });
     expect(second.deliveries).toHaveLength(0); // disabled endpoints get nothing new
     const row = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(row).toMatchObject({ status: "disabled", disabledReason: expect.stringMatching(/410/) });
@@ -166,8 +166,8 @@ describe("a delivery end to end", () => {
 
   it("cancels pending deliveries when the endpoint is disabled", async () => {
     const { org, endpoint, engine } = await setup(respondWith(410));
-    const a = await sendWebhookNotification(org.id, "invoice.paid", "cancel-a", {}, { now: engine.now });
-    const b = await sendWebhookNotification(org.id, "invoice.paid", "cancel-b", {}, { now: engine.now });
+    const a = await sendWebhookNotification(org.id, "invoice.settled", "cancel-a", {}, { now: engine.now });
+    const b = await sendWebhookNotification(org.id, "invoice.settled", "cancel-b", {}, { now: engine.now });
     await processDueDeliveries({ ...engine, limit: 1 });
     const statuses = await prisma.webhookDelivery.findMany({
       where: { id: { in: [a.deliveries[0]!.id, b.deliveries[0]!.id] } },
@@ -187,7 +187,7 @@ describe("a delivery end to end", () => {
       callback(null, [{ address: "127.0.0.1", family: 4 }])) as never;
     process.env.WEBHOOK_ALLOW_PRIVATE_NETWORK = "false";
     try {
-      const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "rebind", {}, { now: engine.now });
+      const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "rebind", {}, { now: engine.now });
       await processDueDeliveries({ ...engine, lookup });
       expect(receiver.requests).toHaveLength(0);
       expect(await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } })).toMatchObject({ status: "failed" });
@@ -202,7 +202,7 @@ describe("a delivery end to end", () => {
 describe("leases", () => {
   it("lets another worker take over after a crashed worker's lease expires, with the same webhook-id", async () => {
     const { org, engine, clock } = await setup();
-    const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "lease", {}, { now: engine.now });
+    const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "lease", {}, { now: engine.now });
     const crashed = await claimDueDeliveries(10, { ...engine, workerId: "crashed", leaseSeconds: 60 });
     expect(crashed).toEqual([expect.objectContaining({ id: deliveries[0]!.id, leaseOwner: "crashed" })]);
     expect(await claimDueDeliveries(10, { ...engine, workerId: "other", leaseSeconds: 60 })).toEqual([]);
@@ -245,7 +245,7 @@ describe("circuit breaker", () => {
 
   it("holds an endpoint's deliveries without using attempts while its circuit is open", async () => {
     const { org, endpoint, engine, clock } = await setup(respondWith(500));
-    for (let i = 0; i < 5; i++) await sendWebhookNotification(org.id, "invoice.paid", `cb-${i}`, {}, { now: engine.now });
+    for (let i = 0; i < 5; i++) await sendWebhookNotification(org.id, "invoice.settled", `cb-${i}`, {}, { now: engine.now });
     expect(await processDueDeliveries(engine)).toBe(5);
     expect((await new WebhookCircuitBreaker({ now: clock.now }).status(endpoint.id)).state).toBe("open");
 
@@ -265,11 +265,11 @@ describe("circuit breaker", () => {
 
   it("disables an endpoint that has failed every attempt for 5 days", async () => {
     const { org, endpoint, engine, clock } = await setup(respondWith(500));
-    await sendWebhookNotification(org.id, "invoice.paid", "five-days-1", {}, { now: engine.now });
+    await sendWebhookNotification(org.id, "invoice.settled", "five-days-1", {}, { now: engine.now });
     await processDueDeliveries(engine);
     clock.advance(5 * 24 * 60 * 60);
     await prisma.webhookCircuit.deleteMany();
-    await sendWebhookNotification(org.id, "invoice.paid", "five-days-2", {}, { now: engine.now });
+    await sendWebhookNotification(org.id, "invoice.settled", "five-days-2", {}, { now: engine.now });
     await processDueDeliveries(engine);
     expect(await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
       status: "disabled",
@@ -290,11 +290,11 @@ describe("secrets", () => {
     const { org, endpoint, secret: oldSecret, engine, clock } = await setup();
     const { secret: newSecret, endpoint: rotated } = await rotateEndpointSecret({ organizationId: org.id, endpointId: endpoint.id, now: clock.now });
     expect(rotated.previousSecretExpiresAt).toEqual(new Date(clock.now().getTime() + 24 * 60 * 60 * 1000));
-    await sendWebhookNotification(org.id, "invoice.paid", "rotate-1", {}, { now: engine.now });
+    await sendWebhookNotification(org.id, "invoice.settled", "rotate-1", {}, { now: engine.now });
     await processDueDeliveries(engine);
 
     clock.advance(25 * 60 * 60);
-    await sendWebhookNotification(org.id, "invoice.paid", "rotate-2", {}, { now: engine.now });
+    await sendWebhookNotification(org.id, "invoice.settled", "rotate-2", {}, { now: engine.now });
     await processDueDeliveries(engine);
 
     const [during, after] = receiver.requests;

@@ -32,14 +32,14 @@ describe("sendWebhookNotification", () => {
   it("fans out to every enabled endpoint subscribed to the event type", async () => {
     const org = await makeOrganization();
     const all = await makeEndpoint({ organizationId: org.id, url: receiver.url });
-    const invoices = await makeEndpoint({ organizationId: org.id, url: receiver.url, eventTypes: ["invoice.paid"] });
-    await makeEndpoint({ organizationId: org.id, url: receiver.url, eventTypes: ["user.created"] });
+    const invoices = await makeEndpoint({ organizationId: org.id, url: receiver.url, eventTypes: ["invoice.settled"] });
+    await makeEndpoint({ organizationId: org.id, url: receiver.url, eventTypes: ["user.joined"] });
     const disabled = await makeEndpoint({ organizationId: org.id, url: receiver.url });
     await disableEndpoint({ organizationId: org.id, endpointId: disabled.endpoint.id });
     const otherOrg = await makeOrganization("Other");
     await makeEndpoint({ organizationId: otherOrg.id, url: receiver.url });
 
-    const result = await sendWebhookNotification(org.id, "invoice.paid", "fan-out", { n: 1 });
+    const result = await sendWebhookNotification(org.id, "invoice.settled", "fan-out", { n: 1 });
     expect(result.deliveries.map((d) => d.endpointId).sort()).toEqual([all.endpoint.id, invoices.endpoint.id].sort());
     expect(await processDueDeliveries()).toBe(2);
     expect(receiver.requests).toHaveLength(2);
@@ -47,7 +47,7 @@ describe("sendWebhookNotification", () => {
 
   it("records the event with zero deliveries when the organization has no endpoints", async () => {
     const org = await makeOrganization();
-    const result = await sendWebhookNotification(org.id, "user.created", "lonely", { userId: "u1" });
+    const result = await sendWebhookNotification(org.id, "user.joined", "lonely", { userId: "u1" });
     expect(result).toEqual({ eventId: expect.stringMatching(/^evt_/), deliveries: [], duplicate: false });
     expect(await prisma.webhookEvent.count({ where: { organizationId: org.id } })).toBe(1);
   });
@@ -56,7 +56,7 @@ describe("sendWebhookNotification", () => {
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => sendWebhookNotification(org.id, "invoice.paid", "same-key", { attempt: i })),
+      Array.from({ length: 50 }, (_, i) => sendWebhookNotification(org.id, "invoice.settled", "same-key", { attempt: i })),
     );
     expect(new Set(results.map((r) => r.eventId)).size).toBe(1);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -69,16 +69,16 @@ describe("sendWebhookNotification", () => {
     const a = await makeOrganization();
     const b = await makeOrganization();
     const { endpoint: all } = await makeEndpoint({ organizationId: a.id, url: receiver.url });
-    const { endpoint: paidOnly } = await makeEndpoint({ organizationId: a.id, url: receiver.url, eventTypes: ["invoice.paid"] });
+    const { endpoint: paidOnly } = await makeEndpoint({ organizationId: a.id, url: receiver.url, eventTypes: ["invoice.settled"] });
     const { endpoint: other } = await makeEndpoint({ organizationId: b.id, url: receiver.url });
     const client = getDatabase().prisma;
     const spy = jest.spyOn(client, "$queryRawUnsafe");
     try {
       const calls = [
-        ...Array.from({ length: 20 }, (_, i) => sendWebhookNotification(a.id, i % 2 ? "invoice.paid" : "invoice.created", `a-${i}`, { i })),
-        ...Array.from({ length: 20 }, (_, i) => sendWebhookNotification(b.id, "invoice.paid", `b-${i}`, { i })),
-        ...Array.from({ length: 5 }, (_, i) => sendWebhookNotification("org_missing", "invoice.paid", `m-${i}`, { i })),
-        ...Array.from({ length: 5 }, (_, i) => sendWebhookNotification(a.id, "invoice.paid", "same-in-one-batch", { i })),
+        ...Array.from({ length: 20 }, (_, i) => sendWebhookNotification(a.id, i % 2 ? "invoice.settled" : "invoice.created", `a-${i}`, { i })),
+        ...Array.from({ length: 20 }, (_, i) => sendWebhookNotification(b.id, "invoice.settled", `b-${i}`, { i })),
+        ...Array.from({ length: 5 }, (_, i) => sendWebhookNotification("org_missing", "invoice.settled", `m-${i}`, { i })),
+        ...Array.from({ length: 5 }, (_, i) => sendWebhookNotification(a.id, "invoice.settled", "same-in-one-batch", { i })),
       ];
       const outcomes = await Promise.allSettled(calls);
       const value = (index: number) => (outcomes[index] as PromiseFulfilledResult<Awaited<(typeof calls)[number]>>).value;
@@ -106,7 +106,7 @@ describe("sendWebhookNotification", () => {
   it("refuses idempotency keys PostgreSQL could not store as given", async () => {
     const org = await makeOrganization();
     for (const key of ["nul\u0000key", "lone\ud800surrogate"]) {
-      await expect(sendWebhookNotification(org.id, "invoice.paid", key, {})).rejects.toMatchObject({ code: "invalid_idempotency_key" });
+      await expect(sendWebhookNotification(org.id, "invoice.settled", key, {})).rejects.toMatchObject({ code: "invalid_idempotency_key" });
     }
     expect(await prisma.webhookEvent.count()).toBe(0);
   });
@@ -114,8 +114,8 @@ describe("sendWebhookNotification", () => {
   it("keeps idempotency keys per organization", async () => {
     const a = await makeOrganization("A");
     const b = await makeOrganization("B");
-    const first = await sendWebhookNotification(a.id, "invoice.paid", "shared-key", {});
-    const second = await sendWebhookNotification(b.id, "invoice.paid", "shared-key", {});
+    const first = await sendWebhookNotification(a.id, "invoice.settled", "shared-key", {});
+    const second = await sendWebhookNotification(b.id, "invoice.settled", "shared-key", {});
     expect(second.duplicate).toBe(false);
     expect(second.eventId).not.toBe(first.eventId);
   });
@@ -126,38 +126,38 @@ describe("sendWebhookNotification", () => {
 
     await expect(
       prisma.$transaction(async (tx) => {
-        await sendWebhookNotification(org.id, "invoice.paid", "rolled-back", { n: 1 }, { tx });
+        await sendWebhookNotification(org.id, "invoice.settled", "rolled-back", { n: 1 }, { tx });
         throw new Error("business logic failed");
       }),
     ).rejects.toThrow("business logic failed");
     expect(await prisma.webhookEvent.count()).toBe(0);
     expect(await processDueDeliveries()).toBe(0);
 
-    const committed = await prisma.$transaction((tx) => sendWebhookNotification(org.id, "invoice.paid", "committed", { n: 2 }, { tx }));
+    const committed = await prisma.$transaction((tx) => sendWebhookNotification(org.id, "invoice.settled", "committed", { n: 2 }, { tx }));
     expect(await processDueDeliveries()).toBe(1);
     expect(receiver.requests.map((r) => JSON.parse(r.body).idempotencyKey)).toEqual(["committed"]);
     expect(receiver.requests[0]!.headers["webhook-id"]).toBe(committed.deliveries[0]!.id);
   });
 
   it.each<[string, () => Promise<unknown>, string]>([
-    ["unknown organization", () => sendWebhookNotification("org_missing", "invoice.paid", "k", {}), "organization_not_found"],
+    ["unknown organization", () => sendWebhookNotification("org_missing", "invoice.settled", "k", {}), "organization_not_found"],
     ["event without a dot", async () => sendWebhookNotification((await makeOrganization()).id, "invoice", "k", {}), "invalid_event_type"],
     ["upper-case event", async () => sendWebhookNotification((await makeOrganization()).id, "Invoice.Paid", "k", {}), "invalid_event_type"],
     ["event with a space", async () => sendWebhookNotification((await makeOrganization()).id, "invoice. paid", "k", {}), "invalid_event_type"],
-    ["empty idempotency key", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.paid", "", {}), "invalid_idempotency_key"],
-    ["256-char idempotency key", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.paid", "k".repeat(256), {}), "invalid_idempotency_key"],
-    ["BigInt data", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.paid", "k", { n: BigInt(1) }), "invalid_payload"],
-    ["undefined data", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.paid", "k", undefined), "invalid_payload"],
+    ["empty idempotency key", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.settled", "", {}), "invalid_idempotency_key"],
+    ["256-char idempotency key", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.settled", "k".repeat(256), {}), "invalid_idempotency_key"],
+    ["BigInt data", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.settled", "k", { n: BigInt(1) }), "invalid_payload"],
+    ["undefined data", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.settled", "k", undefined), "invalid_payload"],
     [
       "circular data",
       async () => {
         const data: Record<string, unknown> = {};
         data.self = data;
-        return sendWebhookNotification((await makeOrganization()).id, "invoice.paid", "k", data);
+        return sendWebhookNotification((await makeOrganization()).id, "invoice.settled", "k", data);
       },
       "invalid_payload",
     ],
-    ["body over 256 KiB", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.paid", "k", { blob: "x".repeat(MAX_PAYLOAD_BYTES) }), "payload_too_large"],
+    ["body over 256 KiB", async () => sendWebhookNotification((await makeOrganization()).id, "invoice.settled", "k", { blob: "x".repeat(MAX_PAYLOAD_BYTES) }), "payload_too_large"],
   ])("rejects %s with a typed error", async (_label, call, code) => {
     const error = await call().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(WebhookError);
@@ -167,7 +167,7 @@ describe("sendWebhookNotification", () => {
 
   it("accepts a 255-char idempotency key", async () => {
     const org = await makeOrganization();
-    await expect(sendWebhookNotification(org.id, "invoice.paid", "k".repeat(255), {})).resolves.toMatchObject({ duplicate: false });
+    await expect(sendWebhookNotification(org.id, "invoice.settled", "k".repeat(255), {})).resolves.toMatchObject({ duplicate: false });
   });
 });
 
@@ -210,10 +210,10 @@ describe("endpoints", () => {
 
   it("returns the secret once at creation, normalises subscriptions and updates fields", async () => {
     const org = await makeOrganization();
-    const { endpoint, secret } = await createEndpoint({ organizationId: org.id, url: "https://example.com/a", eventTypes: ["user.created", "invoice.paid", "invoice.paid"] });
+    const { endpoint, secret } = await createEndpoint({ organizationId: org.id, url: "https://example.com/a", eventTypes: ["user.joined", "invoice.settled", "invoice.settled"] });
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(endpoint).not.toHaveProperty("secretEncrypted");
-    expect(endpoint.eventTypes).toEqual(["invoice.paid", "user.created"]);
+    expect(endpoint.eventTypes).toEqual(["invoice.settled", "user.joined"]);
     const updated = await updateEndpoint({ organizationId: org.id, endpointId: endpoint.id, url: "https://example.com/b", eventTypes: [] });
     expect(updated).toMatchObject({ url: "https://example.com/b", eventTypes: [] });
     await deleteEndpoint({ organizationId: org.id, endpointId: endpoint.id });

@@ -29,7 +29,7 @@ describe("new deliveries go straight to a free local slot", () => {
     const worker = startWorker({ workerId: "local-a", pollIntervalMs: 600_000, listen: false, concurrency: 2 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const { deliveries } = await sendWebhookNotification(org.id, "invoice.paid", "handed-1", {});
+      const { deliveries } = await sendWebhookNotification(org.id, "invoice.settled", "handed-1", {});
       // Leased as it was stored: the committed row already names the worker.
       expect(await lease(deliveries[0]!.id)).toMatchObject({ leaseOwner: "local-a", status: "pending", leaseExpiresAt: expect.any(Date) });
       await eventually(() => target.requests.length === 1, 10_000, "the handed-over attempt");
@@ -51,7 +51,7 @@ describe("new deliveries go straight to a free local slot", () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const sent = [];
-      for (let i = 0; i < 4; i++) sent.push((await sendWebhookNotification(org.id, "invoice.paid", `slots-${i}`, {})).deliveries[0]!.id);
+      for (let i = 0; i < 4; i++) sent.push((await sendWebhookNotification(org.id, "invoice.settled", `slots-${i}`, {})).deliveries[0]!.id);
       const owners = await Promise.all(sent.map(async (id) => (await lease(id)).leaseOwner));
       expect(owners.filter((owner) => owner === "local-b")).toHaveLength(2);
       release();
@@ -73,18 +73,18 @@ describe("new deliveries go straight to a free local slot", () => {
     try {
       await new Promise((resolve) => setTimeout(resolve, 100));
       // Inside a transaction that could still roll back: stored unleased, left to the claim.
-      const inTx = await prisma.$transaction((tx) => sendWebhookNotification(org.id, "invoice.paid", "in-tx", {}, { tx }));
+      const inTx = await prisma.$transaction((tx) => sendWebhookNotification(org.id, "invoice.settled", "in-tx", {}, { tx }));
       expect((await lease(inTx.deliveries[0]!.id)).leaseOwner).toBeNull();
 
-      const first = await sendWebhookNotification(org.id, "invoice.paid", "repeat", {});
+      const first = await sendWebhookNotification(org.id, "invoice.settled", "repeat", {});
       await eventually(async () => (await lease(first.deliveries[0]!.id)).status === "delivered", 10_000, "first delivered");
-      const repeat = await sendWebhookNotification(org.id, "invoice.paid", "repeat", {});
+      const repeat = await sendWebhookNotification(org.id, "invoice.settled", "repeat", {});
       expect(repeat.duplicate).toBe(true);
       // The repeat's reservation was given back: the worker has nothing in flight.
       await eventually(() => worker.inFlight() === 0, 5_000, "worker idle");
 
       await prisma.webhookCircuit.create({ data: { key: endpoint.id, state: "open", consecutiveFailures: 5, openedAt: new Date(), probeAt: new Date(Date.now() + 600_000) } });
-      const held = await sendWebhookNotification(org.id, "invoice.paid", "circuit-open", {});
+      const held = await sendWebhookNotification(org.id, "invoice.settled", "circuit-open", {});
       expect((await lease(held.deliveries[0]!.id)).leaseOwner).toBeNull();
       expect(target.requests.map((request) => request.headers["webhook-id"])).not.toContain(held.deliveries[0]!.id);
     } finally {

@@ -22,7 +22,7 @@ async function populated(name: string) {
   await prisma.apiKey.create({ data: { id: newId("key"), organizationId: org.id, name: "k", prefix: "whk_x", hash: `hash-${org.id}` } });
   await prisma.user.update({ where: { id: user.id }, data: { lastOrganizationId: org.id } });
   const { endpoint } = await makeEndpoint({ organizationId: org.id, url: "http://127.0.0.1:9/hook" });
-  for (let index = 0; index < 3; index++) await sendWebhookNotification(org.id, "invoice.paid", `${name}-${index}`, {});
+  for (let index = 0; index < 3; index++) await sendWebhookNotification(org.id, "invoice.settled", `${name}-${index}`, {});
   const delivery = await prisma.webhookDelivery.findFirstOrThrow({ where: { organizationId: org.id } });
   await prisma.webhookAttempt.create({
     data: { id: newId("att"), organizationId: org.id, deliveryId: delivery.id, endpointId: endpoint.id, number: 1, trigger: "scheduled", startedAt: new Date(), durationMs: 1, url: endpoint.url, requestHeaders: {}, success: false },

@@ -86,13 +86,13 @@ beforeAll(async () => {
     const status = pick(["pending", "pending", "delivered", "delivered", "delivered", "failed", "cancelled"] as const);
     const attempts = status === "pending" ? pick([0, 0, 1, 3, 7]) : status === "cancelled" ? pick([0, 2]) : status === "failed" ? pick([0, 1, 8]) : pick([1, 1, 2, 4]);
     const eventId = newId("evt");
-    events.push({ id: eventId, organizationId, eventType: "invoice.paid", idempotencyKey: eventId, body: "{}", createdAt });
+    events.push({ id: eventId, organizationId, eventType: "invoice.settled", idempotencyKey: eventId, body: "{}", createdAt });
     rows.push({
       id: newId("msg"),
       organizationId,
       eventId,
       endpointId,
-      event: "invoice.paid",
+      event: "invoice.settled",
       idempotencyKey: eventId,
       status,
       attempts,
@@ -106,13 +106,13 @@ beforeAll(async () => {
   for (let index = 0; index < 30; index++) {
     const eventId = newId("evt");
     const createdAt = new Date(NOW.getTime() - (index + 1) * 60_000);
-    events.push({ id: eventId, organizationId: organizations[0]!, eventType: "invoice.paid", idempotencyKey: eventId, body: "{}", createdAt });
+    events.push({ id: eventId, organizationId: organizations[0]!, eventType: "invoice.settled", idempotencyKey: eventId, body: "{}", createdAt });
     rows.push({
       id: newId("msg"),
       organizationId: organizations[0]!,
       eventId,
       endpointId: endpoints[organizations[0]!]![0]!,
-      event: "invoice.paid",
+      event: "invoice.settled",
       idempotencyKey: eventId,
       status: index % 3 === 0 ? "failed" : "pending",
       attempts: index % 3 === 0 ? 8 : 2,

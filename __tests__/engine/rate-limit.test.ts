@@ -25,7 +25,7 @@ describe("endpoint rate limit", () => {
     try {
       const org = await makeOrganization();
       const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url, rateLimitPerSecond: 5 });
-      for (let i = 0; i < 20; i++) await sendWebhookNotification(org.id, "invoice.paid", `rate-${i}`, { i });
+      for (let i = 0; i < 20; i++) await sendWebhookNotification(org.id, "invoice.settled", `rate-${i}`, { i });
       const workers = ["rate-a", "rate-b"].map((workerId) =>
         startWorker({ workerId, concurrency: 10, endpointConcurrency: 10, pollIntervalMs: 20, schedule: [0, 0.2, 0.2, 0.2, 0.2] }),
       );
@@ -60,7 +60,7 @@ describe("endpoint rate limit", () => {
     const receiver = await harness.receiver(respondWith(200));
     const org = await makeOrganization();
     const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url, rateLimitPerSecond: 2 });
-    const sent = await sendWebhookNotification(org.id, "invoice.paid", "wait", {});
+    const sent = await sendWebhookNotification(org.id, "invoice.settled", "wait", {});
     const [lease] = await claimDueDeliveries(5, { workerId: "w" });
     expect(lease?.id).toBe(sent.deliveries[0]!.id);
     // Another worker took every start for the next 5 s meanwhile.
@@ -86,7 +86,7 @@ describe("endpoint rate limit", () => {
     const receiver = await harness.receiver(respondWith(200));
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url, rateLimitPerSecond: 2 });
-    for (let i = 0; i < 10; i++) await sendWebhookNotification(org.id, "invoice.paid", `cap-${i}`, {});
+    for (let i = 0; i < 10; i++) await sendWebhookNotification(org.id, "invoice.settled", `cap-${i}`, {});
     // 2 per second, 1.05 s / 2 = 525 ms apart: starts at now and now + 525 ms fall within the next second.
     expect(await claimDueDeliveries(10, { workerId: "w", endpointConcurrency: 10 })).toHaveLength(2);
   });
@@ -95,7 +95,7 @@ describe("endpoint rate limit", () => {
     const receiver = await harness.receiver(respondWith(429, { "retry-after": "120" }));
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url, rateLimitPerSecond: 10 });
-    await sendWebhookNotification(org.id, "invoice.paid", "slow-down", {});
+    await sendWebhookNotification(org.id, "invoice.settled", "slow-down", {});
     const [lease] = await claimDueDeliveries(1, { workerId: "w" });
     const before = Date.now();
     await attemptDelivery(lease!);
@@ -108,7 +108,7 @@ describe("endpoint rate limit", () => {
     const receiver = await harness.receiver(respondWith(200));
     const org = await makeOrganization();
     const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url, rateLimitPerSecond: 1 });
-    const sent = await sendWebhookNotification(org.id, "invoice.paid", "by-hand", {});
+    const sent = await sendWebhookNotification(org.id, "invoice.settled", "by-hand", {});
     const first = await redeliver({ organizationId: org.id, deliveryId: sent.deliveries[0]!.id });
     const startedAt = Date.now();
     const second = await redeliver({ organizationId: org.id, deliveryId: sent.deliveries[0]!.id });
@@ -124,7 +124,7 @@ describe("endpoint rate limit", () => {
     const receiver = await harness.receiver(respondWith(200));
     const org = await makeOrganization();
     const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url, rateLimitPerSecond: 1 });
-    const sent = await sendWebhookNotification(org.id, "invoice.paid", "too-long", {});
+    const sent = await sendWebhookNotification(org.id, "invoice.settled", "too-long", {});
     const far = new Date(Date.now() + 60_000);
     await prisma.webhookRateLimit.create({ data: { endpointId: endpoint.id, nextStartAt: far } });
     await expect(redeliver({ organizationId: org.id, deliveryId: sent.deliveries[0]!.id })).rejects.toMatchObject({ code: "endpoint_rate_limited" });

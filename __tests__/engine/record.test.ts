@@ -25,7 +25,7 @@ async function claimMany(count: number, workerId = "w1") {
   const clock = makeClock();
   const org = await makeOrganization();
   const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
-  for (let i = 0; i < count; i++) await sendWebhookNotification(org.id, "invoice.paid", `k-${i}`, { i }, { now: clock.now });
+  for (let i = 0; i < count; i++) await sendWebhookNotification(org.id, "invoice.settled", `k-${i}`, { i }, { now: clock.now });
   const claimed = await claimDueDeliveries(count, { now: clock.now, workerId, endpointConcurrency: 1_000 });
   return { clock, org, endpoint, claimed };
 }
@@ -55,7 +55,7 @@ describe("recording attempts", () => {
     expect(claimed).toHaveLength(2);
     for (const delivery of claimed) {
       expect(delivery).toMatchObject({ leaseOwner: "w1", attempts: 0, endpoint: { id: endpoint.id, url: receiver.url, status: "active" }, circuit: null });
-      expect(JSON.parse(delivery.webhookEvent.body)).toMatchObject({ event: "invoice.paid" });
+      expect(JSON.parse(delivery.webhookEvent.body)).toMatchObject({ event: "invoice.settled" });
       expect(delivery.leaseExpiresAt).toBeInstanceOf(Date);
     }
   });

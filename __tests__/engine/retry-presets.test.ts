@@ -28,7 +28,7 @@ describe("retry presets", () => {
     const receiver = await harness.receiver(respondWith(503));
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url, retryPreset: "none" });
-    const sent = await sendWebhookNotification(org.id, "invoice.paid", "once", {});
+    const sent = await sendWebhookNotification(org.id, "invoice.settled", "once", {});
     await processDueDeliveries();
     const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: sent.deliveries[0]!.id } });
     expect(row).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null });
@@ -41,7 +41,7 @@ describe("retry presets", () => {
     const clock = makeClock();
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url, retryPreset: "short" });
-    const sent = await sendWebhookNotification(org.id, "invoice.paid", "short", {}, { now: clock.now });
+    const sent = await sendWebhookNotification(org.id, "invoice.settled", "short", {}, { now: clock.now });
     const delays: number[] = [];
     for (let attempt = 0; attempt < SHORT_RETRY_SCHEDULE_SECONDS.length; attempt++) {
       // The circuit would hold the endpoint after five failures in a row; this test is about the schedule.
@@ -62,7 +62,7 @@ describe("retry presets", () => {
     const clock = makeClock();
     const org = await makeOrganization();
     const { endpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
-    const sent = await sendWebhookNotification(org.id, "invoice.paid", "standard", {}, { now: clock.now });
+    const sent = await sendWebhookNotification(org.id, "invoice.settled", "standard", {}, { now: clock.now });
     await processDueDeliveries({ now: clock.now, random: noJitter, schedule: [0, 42, 42] });
     const row = await prisma.webhookDelivery.findUniqueOrThrow({ where: { id: sent.deliveries[0]!.id } });
     expect((row.nextAttemptAt!.getTime() - clock.now().getTime()) / 1000).toBe(42);

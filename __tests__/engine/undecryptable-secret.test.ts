@@ -57,7 +57,7 @@ async function endpointSealedWith(ring: KeyRing, count: number) {
   const org = await makeOrganization();
   const { endpoint, secret } = await makeEndpoint({ organizationId: org.id, url: receiver.url });
   await prisma.webhookEndpoint.update({ where: { id: endpoint.id }, data: { secretEncrypted: encryptSecret(secret, endpoint.id, ring) } });
-  for (let i = 0; i < count; i++) await sendWebhookNotification(org.id, "invoice.paid", `inv-${i}`, { i });
+  for (let i = 0; i < count; i++) await sendWebhookNotification(org.id, "invoice.settled", `inv-${i}`, { i });
   return { org, endpoint, secret };
 }
 

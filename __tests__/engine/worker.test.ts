@@ -16,7 +16,7 @@ describe("the worker", () => {
     const worker = startWorker({ pollIntervalMs: 60_000, concurrency: 4 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 100)); // let it go idle
-      await sendWebhookNotification(org.id, "invoice.paid", "wake-up", {});
+      await sendWebhookNotification(org.id, "invoice.settled", "wake-up", {});
       await eventually(() => target.requests.length === 1, 10_000);
     } finally {
       await worker.stop();
@@ -30,7 +30,7 @@ describe("the worker", () => {
     const worker = startWorker({ pollIntervalMs: 60_000, concurrency: 4 });
     try {
       await new Promise((resolve) => setTimeout(resolve, 300)); // LISTEN is up and the worker is idle
-      await prisma.$transaction((tx) => sendWebhookNotification(org.id, "invoice.paid", "via-notify", {}, { tx }));
+      await prisma.$transaction((tx) => sendWebhookNotification(org.id, "invoice.settled", "via-notify", {}, { tx }));
       await eventually(() => target.requests.length === 1, 10_000);
     } finally {
       await worker.stop();
@@ -43,7 +43,7 @@ describe("the worker", () => {
     await makeEndpoint({ organizationId: org.id, url: target.url });
     const total = 200;
     for (let i = 0; i < total; i += 50) {
-      await Promise.all(Array.from({ length: 50 }, (_, j) => sendWebhookNotification(org.id, "invoice.paid", `k-${i + j}`, { i: i + j })));
+      await Promise.all(Array.from({ length: 50 }, (_, j) => sendWebhookNotification(org.id, "invoice.settled", `k-${i + j}`, { i: i + j })));
     }
     const workers = [
       startWorker({ workerId: "worker-a", concurrency: 8, endpointConcurrency: 100, pollIntervalMs: 50 }),
@@ -101,11 +101,11 @@ describe("the worker", () => {
     });
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: target.url });
-    await sendWebhookNotification(org.id, "invoice.paid", "in-flight", {});
+    await sendWebhookNotification(org.id, "invoice.settled", "in-flight", {});
     const worker = startWorker({ concurrency: 2, pollIntervalMs: 50 });
     await eventually(() => target.requests.length === 1);
     const stopped = worker.stop();
-    await sendWebhookNotification(org.id, "invoice.paid", "after-stop", {});
+    await sendWebhookNotification(org.id, "invoice.settled", "after-stop", {});
     release();
     await stopped;
     expect(worker.inFlight()).toBe(0);

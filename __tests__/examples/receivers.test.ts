@@ -194,7 +194,7 @@ for (const example of examples) {
 
     /** Enqueues one event, lets the engine deliver it, and returns the delivery with its stored body. */
     async function deliverEvent(idempotencyKey: string) {
-      const { eventId, deliveries } = await sendWebhookNotification(organizationId, "invoice.paid", idempotencyKey, DATA);
+      const { eventId, deliveries } = await sendWebhookNotification(organizationId, "invoice.settled", idempotencyKey, DATA);
       expect(deliveries).toHaveLength(1);
       expect(await processDueDeliveries()).toBe(1);
       const stored = await prisma.webhookEvent.findUniqueOrThrow({ where: { id: eventId } });
@@ -206,7 +206,7 @@ for (const example of examples) {
     async function postSigned(options: { id: string; body: string; createdAt: Date; attemptAt: Date; sendBody?: string; headers?: Record<string, string> }) {
       const headers = buildWebhookHeaders({
         messageId: options.id,
-        eventType: "invoice.paid",
+        eventType: "invoice.settled",
         eventTimestamp: options.createdAt.toISOString(),
         body: options.body,
         secrets: [secret],

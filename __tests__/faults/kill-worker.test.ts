@@ -48,7 +48,7 @@ describePostgres("a worker killed with SIGKILL mid-run", () => {
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url });
     for (let i = 0; i < TOTAL; i += 100) {
-      await Promise.all(Array.from({ length: Math.min(100, TOTAL - i) }, (_, j) => sendWebhookNotification(org.id, "invoice.paid", `kill-${i + j}`, { i: i + j })));
+      await Promise.all(Array.from({ length: Math.min(100, TOTAL - i) }, (_, j) => sendWebhookNotification(org.id, "invoice.settled", `kill-${i + j}`, { i: i + j })));
     }
     const delivered = () => prisma.webhookDelivery.count({ where: { status: "delivered" } });
 

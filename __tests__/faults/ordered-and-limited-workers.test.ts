@@ -59,14 +59,14 @@ describePostgres("two worker processes", () => {
     limited = await startProcessReceiver([200, 200, 200, 503]);
     const org = await makeOrganization();
     const { endpoint: orderedEndpoint } = await makeEndpoint({ organizationId: org.id, url: receiver.url, ordering: "ordered", eventTypes: ["order.updated"] });
-    const { endpoint: limitedEndpoint } = await makeEndpoint({ organizationId: org.id, url: limited.url, rateLimitPerSecond: 10, eventTypes: ["invoice.paid"] });
+    const { endpoint: limitedEndpoint } = await makeEndpoint({ organizationId: org.id, url: limited.url, rateLimitPerSecond: 10, eventTypes: ["invoice.settled"] });
     const keys = ["a", "b", "c"];
     startWorkerProcess();
     startWorkerProcess();
     // Warm up: both processes running, and each endpoint reached once, before the measured run.
     await eventually(async () => (await prisma.workerHeartbeat.count()) === 2, 60_000, "two workers", 100);
     await sendWebhookNotification(org.id, "order.updated", "warm-up", { key: "warm-up", n: 0 }, { orderingKey: "warm-up" });
-    await sendWebhookNotification(org.id, "invoice.paid", "warm-up-limited", {});
+    await sendWebhookNotification(org.id, "invoice.settled", "warm-up-limited", {});
     await eventually(async () => (await prisma.webhookDelivery.count({ where: { status: "delivered" } })) === 2, 60_000, "warm-up delivered", 100).catch(async (error) => {
       console.log(JSON.stringify(await prisma.webhookDelivery.findMany({ select: { status: true, attempts: true, lastError: true, leaseOwner: true, nextAttemptAt: true, orderingKey: true } })), JSON.stringify(await prisma.webhookEndpoint.findMany({ select: { signingBlockedAt: true } })));
       throw error;
@@ -76,7 +76,7 @@ describePostgres("two worker processes", () => {
     // Enqueues here and records in both processes race all through the run: no queue's head may stay parked.
     const watch = watchParkedHeads((sql) => prisma.$queryRawUnsafe(sql));
     // A backlog of both while the workers run; more ordered events arrive as they work through it.
-    for (let i = 0; i < 60; i++) await sendWebhookNotification(org.id, "invoice.paid", `limited-${i}`, { i });
+    for (let i = 0; i < 60; i++) await sendWebhookNotification(org.id, "invoice.settled", `limited-${i}`, { i });
     for (let n = 0; n < 40; n++) {
       await Promise.all(keys.map((key) => sendWebhookNotification(org.id, "order.updated", `${key}-${n}`, { key, n }, { orderingKey: key })));
     }

@@ -84,7 +84,7 @@ describeServer("PostgreSQL restarted in the middle of a run", () => {
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url });
     for (let i = 0; i < TOTAL; i += 100) {
-      await Promise.all(Array.from({ length: Math.min(100, TOTAL - i) }, (_, j) => sendWebhookNotification(org.id, "invoice.paid", `restart-${i + j}`, { i: i + j })));
+      await Promise.all(Array.from({ length: Math.min(100, TOTAL - i) }, (_, j) => sendWebhookNotification(org.id, "invoice.settled", `restart-${i + j}`, { i: i + j })));
     }
     startWorkerProcess();
     startWorkerProcess();

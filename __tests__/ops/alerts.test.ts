@@ -20,14 +20,14 @@ const silent = async () => {};
 async function seedDeliveries(organizationId: string, endpointId: string, statuses: ("delivered" | "failed" | "pending")[], createdAt: Date) {
   for (const status of statuses) {
     const eventId = newId("evt");
-    await prisma.webhookEvent.create({ data: { id: eventId, organizationId, eventType: "invoice.paid", idempotencyKey: eventId, body: "{}", createdAt } });
+    await prisma.webhookEvent.create({ data: { id: eventId, organizationId, eventType: "invoice.settled", idempotencyKey: eventId, body: "{}", createdAt } });
     await prisma.webhookDelivery.create({
       data: {
         id: newId("msg"),
         organizationId,
         eventId,
         endpointId,
-        event: "invoice.paid",
+        event: "invoice.settled",
         idempotencyKey: eventId,
         status,
         attempts: 1,

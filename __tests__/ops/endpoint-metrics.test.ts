@@ -24,14 +24,14 @@ async function seed(organizationId: string, endpointId: string, rows: Row[]) {
   for (const row of rows) {
     const eventId = newId("evt");
     const createdAt = ago(row.createdSecondsAgo);
-    await prisma.webhookEvent.create({ data: { id: eventId, organizationId, eventType: "invoice.paid", idempotencyKey: eventId, body: "{}", createdAt } });
+    await prisma.webhookEvent.create({ data: { id: eventId, organizationId, eventType: "invoice.settled", idempotencyKey: eventId, body: "{}", createdAt } });
     await prisma.webhookDelivery.create({
       data: {
         id: newId("msg"),
         organizationId,
         eventId,
         endpointId,
-        event: "invoice.paid",
+        event: "invoice.settled",
         idempotencyKey: eventId,
         status: row.status,
         attempts: row.attempts,

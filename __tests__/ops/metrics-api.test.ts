@@ -31,7 +31,7 @@ beforeAll(async () => {
   const other = await signUp("other@metrics.example");
   orgB = await createOrganization(other, "Metrics B");
   await makeEndpoint({ organizationId: orgA, url: receiver.url });
-  for (const key of ["a", "b", "c"]) await sendWebhookNotification(orgA, "invoice.paid", key, { key });
+  for (const key of ["a", "b", "c"]) await sendWebhookNotification(orgA, "invoice.settled", key, { key });
   await processDueDeliveries();
 });
 afterAll(async () => {

@@ -202,7 +202,7 @@ export function toResponse(error: unknown): Response {
   }
   if (error instanceof WebhookValidationError) {
     const status = error.code === "payload_too_large" ? 413 : 422;
-    return json(status, errorBody(error.code, error.message));
+    return json(status, errorBody(error.code, error.message, error.issues ? { issues: error.issues } : {}));
   }
   if (error instanceof WebhookError && error.code === "invalid_input") return json(422, errorBody(error.code, error.message));
   logger.error({ err: error }, "unhandled error in route handler");

@@ -6,6 +6,7 @@ import { reserveLocalSlot, type LocalSlots } from "@/lib/webhooks/local-handoff"
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { assertEventType, assertIdempotencyKey, assertNotReservedEventType, serializeEnvelope } from "@/lib/webhooks/events";
 import { assertOrderingKey, unparkHeads } from "@/lib/webhooks/ordering";
+import { assertEventData } from "@/lib/webhooks/event-catalogue";
 import { MISSED_CANCEL_REASON } from "@/lib/webhooks/outcomes";
 import { groupCommit } from "@/lib/database/group-commit";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
@@ -68,6 +69,7 @@ export async function sendWebhookNotification(
 ): Promise<EnqueueResult> {
   assertEventType(event);
   assertNotReservedEventType(event);
+  assertEventData(event, data);
   return enqueueEvent(organizationId, event, idempotencyKey, data, options);
 }
 

@@ -9,6 +9,7 @@ export type WebhookErrorCode =
   | "invalid_idempotency_key"
   | "invalid_ordering_key"
   | "invalid_payload"
+  | "undeclared_event_type"
   | "payload_too_large"
   | "organization_not_found"
   | "endpoint_not_found"
@@ -65,9 +66,20 @@ export class LeaseLostError extends WebhookError {
   }
 }
 
-/** Bad input from the caller: maps to HTTP 400/422. */
+/** One thing wrong with a value, where in it (`["data", "amount"]`), and why. */
+export interface ValidationIssue {
+  path: (string | number)[];
+  message: string;
+  code: string;
+}
+
+/** Bad input from the caller: maps to HTTP 400/422. `issues` says what was wrong where, when known (an event's data against its schema). */
 export class WebhookValidationError extends WebhookError {
-  constructor(code: WebhookErrorCode, message: string) {
+  constructor(
+    code: WebhookErrorCode,
+    message: string,
+    readonly issues?: ValidationIssue[],
+  ) {
     super(code, message);
     this.name = "WebhookValidationError";
   }

@@ -87,24 +87,5 @@ export function serializeEnvelope(envelope: WebhookEnvelope): string {
   return body;
 }
 
-export interface EventTypeDefinition {
-  name: string;
-  description: string;
-  sample: Record<string, unknown>;
-}
-
-/**
- * The events this product emits, for the settings UI and the docs. Backend code
- * may send other well-formed names; endpoints subscribed to "all" receive them.
- */
-export const EVENT_CATALOGUE: readonly EventTypeDefinition[] = [
-  { name: "webhook.test", description: "Sent when someone presses \"Send test event\".", sample: { message: "This is a test event." } },
-  { name: "user.created", description: "A user joined the organization.", sample: { userId: "usr_123", email: "ada@example.com" } },
-  { name: "user.deleted", description: "A user was removed from the organization.", sample: { userId: "usr_123" } },
-  { name: "invoice.paid", description: "An invoice was paid in full.", sample: { invoiceId: "inv_123", amount: 4200, currency: "usd" } },
-  { name: "invoice.payment_failed", description: "A payment attempt for an invoice failed.", sample: { invoiceId: "inv_123", reason: "card_declined" } },
-  { name: "subscription.updated", description: "A subscription changed plan, quantity or status.", sample: { subscriptionId: "sub_123", status: "active", plan: "pro" } },
-  { name: "endpoint.disabled", description: "One of your endpoints was disabled after failing for too long.", sample: { endpointId: "ep_123", reason: "failing for 5 days" } },
-  { name: "endpoint.failing", description: "One of your endpoints is failing most deliveries.", sample: { endpointId: "ep_123", failureRate: 0.8 } },
-  { name: "delivery.exhausted", description: "A delivery used up every retry without success.", sample: { deliveryId: "msg_123", endpointId: "ep_123", event: "invoice.paid" } },
-];
+/** The declared event types, with a schema and an example each (event-catalogue.ts). */
+export { EVENT_CATALOGUE, type EventTypeDefinition } from "@/lib/webhooks/event-catalogue";

@@ -2,7 +2,7 @@
  * The webhook platform's public surface. Backend code imports from here:
  *
  *   import { sendWebhookNotification } from "@/lib/webhooks";
- *   await sendWebhookNotification(orgId, "invoice.paid", `invoice-${id}-paid`, { invoiceId: id });
+ *   await sendWebhookNotification(orgId, "invoice.paid", `invoice-${id}-paid`, { invoiceId: id, amount: 4200, currency: "usd" });
  */
 export {
   generateHmacSignature,
@@ -46,7 +46,8 @@ export {
   type DeliveryState,
   type EndpointHealth,
 } from "@/lib/webhooks/outcomes";
-export { EVENT_CATALOGUE, EVENT_TYPE_PATTERN, MAX_PAYLOAD_BYTES, type WebhookEnvelope } from "@/lib/webhooks/events";
+export { EVENT_TYPE_PATTERN, MAX_PAYLOAD_BYTES, type WebhookEnvelope } from "@/lib/webhooks/events";
+export { EVENT_CATALOGUE, declaredEventType, publishedEventType, type EventTypeDefinition } from "@/lib/webhooks/event-catalogue";
 export {
   WebhookError,
   WebhookValidationError,

@@ -161,7 +161,7 @@ export function testEnvelope(options: { eventType?: string; messageId: string; t
   if (!definition) {
     throw new WebhookValidationError("invalid_event_type", `A test event must be one of the catalogue's event types (${CATALOGUE_NAMES.join(", ")}); got ${JSON.stringify(eventType).slice(0, 80)}`);
   }
-  const data = eventType === TEST_EVENT_TYPE && options.endpointId ? { ...definition.sample, endpointId: options.endpointId } : definition.sample;
+  const data = eventType === TEST_EVENT_TYPE && options.endpointId ? { ...(definition.example as Record<string, unknown>), endpointId: options.endpointId } : definition.example;
   return { event: eventType, idempotencyKey: `${TEST_IDEMPOTENCY_KEY_PREFIX}${options.messageId}`, timestamp: options.timestamp.toISOString(), data };
 }
 

@@ -12,14 +12,13 @@ export const EXAMPLE_PREVIOUS_SECRET = "whsec_dGhlIHByZXZpb3VzIGRvY3MgZXhhbXBsZS
 export const EXAMPLE_DELIVERY_ID = "msg_01m8h33makf22b6xqmathnmgc0";
 const EXAMPLE_EVENT_TIME = new Date("2026-01-15T09:30:00.000Z");
 
-const exampleDefinition = EVENT_CATALOGUE.find((definition) => definition.name === "invoice.paid") ??
-  EVENT_CATALOGUE[0] ?? { name: "invoice.paid", description: "", sample: { invoiceId: "inv_123" } };
+const exampleDefinition = EVENT_CATALOGUE.find((definition) => definition.name === "invoice.paid") ?? EVENT_CATALOGUE[0]!;
 
 export const EXAMPLE_ENVELOPE: WebhookEnvelope = {
   event: exampleDefinition.name,
   idempotencyKey: "invoice-inv_123-paid",
   timestamp: EXAMPLE_EVENT_TIME.toISOString(),
-  data: exampleDefinition.sample,
+  data: exampleDefinition.example,
 };
 
 /** The body exactly as it goes over the wire: compact JSON, no whitespace. */

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { publishedEventType } from "@/lib/webhooks/event-catalogue";
 import { ENDPOINT_HEADERS_MAX, ENDPOINT_HEADERS_MAX_BYTES, HEADER_VALUE_MASK } from "@/lib/webhooks/endpoint-headers";
 import type { ReactNode } from "react";
 import { bytesText, durationText, formatPercent, humaniseSeconds, millisecondsText, roughDuration } from "@/app/_components/format";
@@ -188,6 +189,10 @@ curl -X POST https://your-app.example/api/webhooks/endpoints/ep_…/recover \\
   -H "Cookie: …" -H "X-Organization-Id: org_…" -H "Content-Type: application/json" -d '{"missed":true}'
 # → {"requeued":3}`;
 
+const EVENT_TYPES_EXAMPLE = `curl https://your-app.example/api/v1/event-types -H "Authorization: Bearer whk_…"
+# → {"eventTypes":[{"name":"invoice.paid","description":"…","schema":{"type":"object","properties":{…},"required":[…]},"example":{…}}, …],
+#    "undeclaredEventTypes":"allow"}`;
+
 const CONTROLS_PATCH_EXAMPLE = JSON.stringify({ ordering: "ordered", rateLimitPerSecond: 20, retryPreset: "short" }, null, 2);
 
 /** One row per attempt: its wait and the rough time since the event (no jitter, no response time). */
@@ -299,14 +304,29 @@ export default function WebhookDocsPage() {
             </h3>
             <P>
               The events below are the ones we emit today; more may be added at any time. Answer 2xx to event types you do not
-              handle, so they are not retried. The JSON is an example of the envelope’s <C>data</C> field.
+              handle, so they are not retried. Each type&apos;s <C>data</C> has a JSON Schema (draft 2020-12), checked when the
+              event is sent: an event whose data does not match is refused (<C>422 invalid_payload</C>, with the issues and where
+              they are) and never reaches you. Objects may carry properties the schema does not name yet, so ignore what you do not
+              know. <C>GET /api/v1/event-types</C> (with an API key) returns every type with its schema and example, to generate
+              types or validate in tests.
             </P>
+            <P>
+              Backend code may also send types outside the catalogue (they are delivered as given, unchecked); an installation
+              started with <C>WEBHOOK_UNDECLARED_EVENT_TYPES=refuse</C> refuses them with <C>422 undeclared_event_type</C>.
+            </P>
+            <CodeBlock title="GET /api/v1/event-types" language="bash" code={EVENT_TYPES_EXAMPLE} />
             <div className="mt-4 space-y-4">
               {EVENT_CATALOGUE.map((definition) => (
                 <article key={definition.name} id={`event-${definition.name}`} className={cardClassName("md", "scroll-mt-8")}>
                   <h4 className="font-mono text-base font-semibold text-slate-900">{definition.name}</h4>
                   <p className="mt-1 text-sm text-slate-600">{definition.description}</p>
-                  <CodeBlock title="data" language="json" code={prettyJson(definition.sample)} />
+                  <CodeBlock title="data (example)" language="json" code={prettyJson(definition.example)} />
+                  <details className="mt-3 text-sm">
+                    <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
+                      JSON Schema of <C>data</C>
+                    </summary>
+                    <CodeBlock title="schema" language="json" code={prettyJson(publishedEventType(definition).schema)} />
+                  </details>
                 </article>
               ))}
             </div>

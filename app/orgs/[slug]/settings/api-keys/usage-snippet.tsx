@@ -10,7 +10,7 @@ export function UsageSnippet() {
     `curl -X POST ${origin}/api/v1/events \\`,
     `  -H "Authorization: Bearer whk_…" \\`,
     `  -H "Content-Type: application/json" \\`,
-    `  -d '{"event":"invoice.paid","idempotencyKey":"inv_123","data":{"invoiceId":"inv_123","amount":4200}}'`,
+    `  -d '{"event":"invoice.paid","idempotencyKey":"inv_123","data":{"invoiceId":"inv_123","amount":4200,"currency":"usd"}}'`,
   ].join("\n");
   return (
     <div className="relative">

@@ -11,11 +11,12 @@ import { OrgLink, useApiFetch } from "@/app/_components/organization-context";
 import { cardClassName } from "@/app/_components/card";
 import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
 
-/** One checkbox of the event list; `sample` is pretty-printed JSON, prepared on the server. */
+/** One checkbox of the event list; `sample` (the envelope) and `schema` (its data's JSON Schema) are pretty-printed JSON, prepared on the server. */
 export interface EventOption {
   name: string;
   description: string;
   sample: string | null;
+  schema: string | null;
 }
 
 export interface EndpointFormProps {
@@ -82,7 +83,7 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
     ...events,
     ...(endpoint?.eventTypes ?? [])
       .filter((name) => !events.some((event) => event.name === name))
-      .map((name) => ({ name, description: "Not in the event catalogue.", sample: null })),
+      .map((name) => ({ name, description: "Not in the event catalogue.", sample: null, schema: null })),
   ];
 
   function toggle(name: string, checked: boolean) {
@@ -270,13 +271,26 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
                       {option.sample ? (
                         <details className="mt-1 text-sm">
                           <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
-                            Sample payload
+                            Example payload
                           </summary>
                           <pre
                             tabIndex={0}
                             className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
                           >
                             {option.sample}
+                          </pre>
+                        </details>
+                      ) : null}
+                      {option.schema ? (
+                        <details className="mt-1 text-sm">
+                          <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
+                            Schema of data
+                          </summary>
+                          <pre
+                            tabIndex={0}
+                            className="mt-2 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
+                          >
+                            {option.schema}
                           </pre>
                         </details>
                       ) : null}

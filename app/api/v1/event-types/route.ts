@@ -1,0 +1,15 @@
+import { apiRoute } from "@/lib/http/route";
+import { getEnv } from "@/lib/env";
+import { EVENT_CATALOGUE, publishedEventType } from "@/lib/webhooks/event-catalogue";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * The event catalogue for backend code and receivers' tooling (API key): each declared type
+ * with its description, its data's JSON Schema (draft 2020-12) and an example, and whether
+ * this installation accepts types outside it.
+ */
+export const GET = apiRoute({ access: "api_key" }, async () => ({
+  eventTypes: EVENT_CATALOGUE.map(publishedEventType),
+  undeclaredEventTypes: getEnv().undeclaredEventTypes,
+}));
