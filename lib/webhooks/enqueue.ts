@@ -67,35 +67,22 @@ export async function sendWebhookNotification(
   data: unknown,
   options: EnqueueOptions = {},
 ): Promise<EnqueueResult> {
-  assertEventType(event);
-  assertNotReservedEventType(event);
-  assertEventData(event, data);
-  return enqueueEvent(organizationId, event, idempotencyKey, data, options);
+  const row = prepareEvent(organizationId, event, idempotencyKey, data, { orderingKey: options.orderingKey, now: options.now });
+  return enqueueEvent(row, { tx: options.tx });
 }
 
-/**
- * Stores an event and its deliveries without the reserved-name check: the one
- * writer behind {@link sendWebhookNotification} and the platform's own events
- * (platform-events.ts). Not part of the public surface.
- */
-export async function enqueueEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: EnqueueOptions = {}): Promise<EnqueueResult> {
-  assertIdempotencyKey(idempotencyKey);
-  const orderingKey = options.orderingKey === undefined ? null : assertOrderingKey(options.orderingKey);
-  const createdAt = (options.now ?? (() => new Date()))();
-  const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });
-
-  const row = { organizationId, event, idempotencyKey, orderingKey, body, createdAt };
-  // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
-  const result = options.tx ? await writeEvent(options.tx, row) : await sharedWriter()(row);
-  // Deliveries handed to a local worker need no wake-up; the rest wake this process's workers.
-  if (!options.tx && !result.duplicate && result.deliveries.length > (handedOver.get(result) ?? 0)) signalDeliveriesDue();
-  return result;
+/** What {@link prepareEvent} takes besides the event itself. */
+export interface PrepareOptions {
+  /** See {@link EnqueueOptions.orderingKey}. */
+  orderingKey?: string;
+  /** Clock, injectable for tests. */
+  now?: () => Date;
+  /** The platform's own events (platform-events.ts) may use the reserved names; nobody else. */
+  platformEvent?: boolean;
 }
 
-/** How many of a result's deliveries went straight to a local worker's slot. */
-const handedOver = new WeakMap<EnqueueResult, number>();
-
-interface EventRow {
+/** An event checked and serialised, ready to be written. */
+export interface EventRow {
   organizationId: string;
   event: string;
   idempotencyKey: string;
@@ -103,6 +90,64 @@ interface EventRow {
   body: string;
   createdAt: Date;
 }
+
+/**
+ * The one place an event is checked and its envelope serialised, for single
+ * sends, batches and the platform's own events alike. Throws
+ * WebhookValidationError (invalid_event_type, reserved_event_type,
+ * invalid_idempotency_key, invalid_ordering_key, invalid_payload (also a
+ * declared type's data that does not match its schema, with the issues),
+ * undeclared_event_type, payload_too_large); touches no database.
+ */
+export function prepareEvent(organizationId: string, event: string, idempotencyKey: string, data: unknown, options: PrepareOptions = {}): EventRow {
+  assertEventType(event);
+  if (!options.platformEvent) assertNotReservedEventType(event);
+  assertIdempotencyKey(idempotencyKey);
+  const orderingKey = options.orderingKey === undefined ? null : assertOrderingKey(options.orderingKey);
+  // A declared type's data against its schema (event-catalogue.ts). The platform's own events are built by
+  // the engine, and tests check them against their schemas.
+  if (!options.platformEvent) assertEventData(event, data);
+  const createdAt = (options.now ?? (() => new Date()))();
+  const body = serializeEnvelope({ event, idempotencyKey, timestamp: createdAt.toISOString(), data });
+  return { organizationId, event, idempotencyKey, orderingKey, body, createdAt };
+}
+
+/**
+ * Stores one prepared event and its deliveries: the writer behind
+ * {@link sendWebhookNotification} and the platform's own events
+ * (platform-events.ts). Not part of the public surface.
+ */
+export async function enqueueEvent(row: EventRow, options: { tx?: DbClient } = {}): Promise<EnqueueResult> {
+  // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
+  if (options.tx) return writeEvent(options.tx, row);
+  const result = await sharedWriter()(row);
+  wakeWorkers([result]);
+  return result;
+}
+
+/**
+ * Stores prepared events (their idempotency keys distinct) and their deliveries
+ * in one statement — inside the caller's transaction with `tx`. Returns, in
+ * order, each event's result, or its own error (organization_not_found). Not
+ * part of the public surface: batch.ts is its caller.
+ */
+export async function enqueueEvents(rows: readonly EventRow[], options: { tx?: DbClient } = {}): Promise<(EnqueueResult | Error)[]> {
+  if (options.tx) return writeEvents(options.tx, rows, { handOver: false });
+  const results = await writeEvents(sharedPrisma, rows, { handOver: true });
+  wakeWorkers(results.filter((result): result is EnqueueResult => !(result instanceof Error)));
+  return results;
+}
+
+/**
+ * After committed writes: deliveries handed to a local worker need no wake-up;
+ * any others wake this process's workers (other processes hear the NOTIFY).
+ */
+function wakeWorkers(results: readonly EnqueueResult[]): void {
+  if (results.some((result) => !result.duplicate && result.deliveries.length > (handedOver.get(result) ?? 0))) signalDeliveriesDue();
+}
+
+/** How many of a result's deliveries went straight to a local worker's slot. */
+const handedOver = new WeakMap<EnqueueResult, number>();
 
 /** One event alone (inside a caller's transaction). */
 async function writeEvent(db: DbClient, row: EventRow): Promise<EnqueueResult> {
@@ -118,10 +163,11 @@ async function writeEvent(db: DbClient, row: EventRow): Promise<EnqueueResult> {
  * idempotency key), a delivery per endpoint for each event that was new, and
  * the NOTIFY — atomic on its own, or inside the caller's transaction. A
  * concurrent insert of the same key (in this statement or another) wins or
- * waits; the loser inserts nothing and reports the winner's event, so repeats
- * never fail. Returns, in order, each event's result or its own error.
+ * waits; the loser inserts nothing and reports the winner's event (all the
+ * repeats of a write read back by one query), so repeats never fail. Returns,
+ * in order, each event's result or its own error.
  */
-async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { handOver: boolean }): Promise<(EnqueueResult | WebhookNotFoundError)[]> {
+async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { handOver: boolean }): Promise<(EnqueueResult | Error)[]> {
   const organizationIds = [...new Set(rows.map((row) => row.organizationId))];
   const endpoints = await runHot<SubscribedEndpoint>(db, SUBSCRIBED_ENDPOINTS, [organizationIds]);
   const planned = rows.map((row) => {
@@ -185,29 +231,51 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
   }
   const organizations = new Set(outcome?.organizations ?? []);
   const inserted = new Set(outcome?.inserted ?? []);
-  return Promise.all(
-    planned.map(async ({ row, eventId, deliveries }) => {
-      if (!organizations.has(row.organizationId) || !inserted.has(eventId)) release(deliveries);
-      if (!organizations.has(row.organizationId)) {
-        return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
-      }
-      if (inserted.has(eventId)) {
-        const result = { eventId, deliveries: deliveries.filter((delivery) => !delivery.missed).map(({ id, endpointId }) => ({ id, endpointId })), duplicate: false };
-        const local = deliveries.filter((delivery) => delivery.local);
-        for (const delivery of local) delivery.local!.slots.start(leasedDelivery(row, delivery));
-        if (local.length > 0) handedOver.set(result, local.length);
-        return result;
-      }
-      const existing = await db.webhookEvent.findUniqueOrThrow({
-        where: { organizationId_idempotencyKey: { organizationId: row.organizationId, idempotencyKey: row.idempotencyKey } },
-        select: {
-          id: true,
-          deliveries: { where: { NOT: { status: "cancelled", cancelReason: MISSED_CANCEL_REASON } }, select: { id: true, endpointId: true }, orderBy: { id: "asc" } },
-        },
-      });
-      return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
-    }),
+  const stored = await storedEvents(
+    db,
+    planned.filter(({ row, eventId }) => organizations.has(row.organizationId) && !inserted.has(eventId)).map(({ row }) => row),
   );
+  return planned.map(({ row, eventId, deliveries }) => {
+    if (!organizations.has(row.organizationId) || !inserted.has(eventId)) release(deliveries);
+    if (!organizations.has(row.organizationId)) {
+      return new WebhookNotFoundError("organization_not_found", `Organization ${row.organizationId} not found`);
+    }
+    if (inserted.has(eventId)) {
+      const result = { eventId, deliveries: deliveries.filter((delivery) => !delivery.missed).map(({ id, endpointId }) => ({ id, endpointId })), duplicate: false };
+      const local = deliveries.filter((delivery) => delivery.local);
+      for (const delivery of local) delivery.local!.slots.start(leasedDelivery(row, delivery));
+      if (local.length > 0) handedOver.set(result, local.length);
+      return result;
+    }
+    const existing = stored.get(eventKey(row));
+    // Only a deletion between the statement and this read (the organization's purge) gets here.
+    if (!existing) return new Error(`The stored event with idempotency key ${JSON.stringify(row.idempotencyKey)} could not be read back`);
+    return { eventId: existing.id, deliveries: existing.deliveries, duplicate: true };
+  });
+}
+
+/** (organization, idempotency key) as one map key; neither can hold U+0000. */
+const eventKey = (row: { organizationId: string; idempotencyKey: string }) => `${row.organizationId}\u0000${row.idempotencyKey}`;
+
+/**
+ * The stored events with the keys of `rows` (the repeats a write inserted
+ * nothing for), with their deliveries: one query however many there are.
+ */
+async function storedEvents(db: DbClient, rows: readonly EventRow[]): Promise<Map<string, { id: string; deliveries: EnqueuedDelivery[] }>> {
+  if (rows.length === 0) return new Map();
+  const keys = new Map<string, string[]>();
+  for (const row of rows) keys.set(row.organizationId, [...(keys.get(row.organizationId) ?? []), row.idempotencyKey]);
+  const events = await db.webhookEvent.findMany({
+    where: { OR: [...keys].map(([organizationId, idempotencyKeys]) => ({ organizationId, idempotencyKey: { in: idempotencyKeys } })) },
+    select: {
+      id: true,
+      organizationId: true,
+      idempotencyKey: true,
+      // As for a new event: a disabled endpoint's missed delivery is not among them.
+      deliveries: { where: { NOT: { status: "cancelled", cancelReason: MISSED_CANCEL_REASON } }, select: { id: true, endpointId: true }, orderBy: { id: "asc" } },
+    },
+  });
+  return new Map(events.map((event) => [eventKey(event), { id: event.id, deliveries: event.deliveries }]));
 }
 
 /** An enqueued endpoint with what an attempt needs (the claim's endpoint columns), and whether a local worker may take its delivery at once. */

@@ -1,6 +1,5 @@
 import { logger } from "@/lib/logger";
-import { enqueueEvent, type EnqueueResult } from "@/lib/webhooks/enqueue";
-import { assertEventType } from "@/lib/webhooks/events";
+import { enqueueEvent, prepareEvent, type EnqueueOptions, type EnqueueResult } from "@/lib/webhooks/enqueue";
 
 /**
  * Operational events: what the platform itself tells a tenant's endpoints
@@ -13,9 +12,15 @@ import { assertEventType } from "@/lib/webhooks/events";
  * that `sendWebhookNotification` refuses from everyone else. Same guarantees.
  * Not part of the public surface (lib/webhooks/index.ts).
  */
-export async function emitPlatformEvent(...args: Parameters<typeof enqueueEvent>): Promise<EnqueueResult> {
-  assertEventType(args[1]);
-  return enqueueEvent(...args);
+export async function emitPlatformEvent(
+  organizationId: string,
+  event: string,
+  idempotencyKey: string,
+  data: unknown,
+  options: EnqueueOptions = {},
+): Promise<EnqueueResult> {
+  const row = prepareEvent(organizationId, event, idempotencyKey, data, { orderingKey: options.orderingKey, now: options.now, platformEvent: true });
+  return enqueueEvent(row, { tx: options.tx });
 }
 
 /**
