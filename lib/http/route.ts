@@ -188,6 +188,11 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   return bytes.toString("utf8");
 }
 
+/** The status of a validation error: 413 for what is too big (an event body, a batch), 422 for the rest. */
+export function validationStatus(error: WebhookValidationError): 413 | 422 {
+  return error.code === "payload_too_large" || error.code === "batch_too_large" ? 413 : 422;
+}
+
 /** Maps any error to a JSON response; unexpected ones are logged and answered 500 without details. */
 export function toResponse(error: unknown): Response {
   if (error instanceof HttpError) {
@@ -200,10 +205,7 @@ export function toResponse(error: unknown): Response {
     // Revealing or rotating a secret whose key was removed: the operator must restore the key.
     return json(409, errorBody("signing_key_missing", "The encryption key of this endpoint's secret is missing from WEBHOOK_ENCRYPTION_KEYS. Restore the key, then try again."));
   }
-  if (error instanceof WebhookValidationError) {
-    const status = error.code === "payload_too_large" ? 413 : 422;
-    return json(status, errorBody(error.code, error.message, error.issues ? { issues: error.issues } : {}));
-  }
+  if (error instanceof WebhookValidationError) return json(validationStatus(error), errorBody(error.code, error.message, error.issues ? { issues: error.issues } : {}));
   if (error instanceof WebhookError && error.code === "invalid_input") return json(422, errorBody(error.code, error.message));
   logger.error({ err: error }, "unhandled error in route handler");
   return json(500, errorBody("internal_error", "Something went wrong on our side"));

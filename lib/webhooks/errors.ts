@@ -11,6 +11,7 @@ export type WebhookErrorCode =
   | "invalid_payload"
   | "undeclared_event_type"
   | "payload_too_large"
+  | "batch_too_large"
   | "organization_not_found"
   | "endpoint_not_found"
   | "delivery_not_found"
@@ -73,7 +74,10 @@ export interface ValidationIssue {
   code: string;
 }
 
-/** Bad input from the caller: maps to HTTP 400/422. `issues` says what was wrong where, when known (an event's data against its schema). */
+/**
+ * Bad input from the caller: maps to HTTP 422 (413 for payload_too_large and batch_too_large).
+ * `issues` says what was wrong where, when known (an event's data against its schema).
+ */
 export class WebhookValidationError extends WebhookError {
   constructor(
     code: WebhookErrorCode,

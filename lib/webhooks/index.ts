@@ -15,6 +15,15 @@ export {
 export { validateWebhookUrl, assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 export { sendWebhook, type SendWebhookOptions, type SendWebhookResult } from "@/lib/webhooks/send";
 export { sendWebhookNotification, type EnqueueOptions, type EnqueueResult } from "@/lib/webhooks/enqueue";
+export {
+  sendWebhookNotifications,
+  isBatchItemError,
+  BATCH_MAX_ITEMS,
+  type BatchItem,
+  type BatchItemError,
+  type BatchItemResult,
+  type BatchOptions,
+} from "@/lib/webhooks/batch";
 export { RawJson, rawJson } from "@/lib/webhooks/raw-json";
 export { processDueDeliveries, startWorker, type WorkerHandle, type WorkerOptions } from "@/lib/webhooks/worker";
 export {
