@@ -1,4 +1,4 @@
-import { memberSource, RawJson, rawJson } from "@/lib/webhooks/raw-json";
+import { elementSources, memberSource, RawJson, rawJson } from "@/lib/webhooks/raw-json";
 import { serializeEnvelope } from "@/lib/webhooks/events";
 import { WebhookValidationError } from "@/lib/webhooks/errors";
 
@@ -17,6 +17,33 @@ describe("memberSource", () => {
     expect(memberSource(`{"nested":{"data":1}}`, "data")).toBeUndefined();
     expect(memberSource(`[{"data":1}]`, "data")).toBeUndefined();
     expect(memberSource(`{}`, "data")).toBeUndefined();
+  });
+});
+
+describe("elementSources", () => {
+  it("returns the exact bytes of each element, in order, whatever they hold", () => {
+    const text = ` [ {"data": 9223372036854775807} ,"s ] , [ \\\" {",1.50, -0.0e-1 ,[[], {}], {"a": [1, {"b": "]"}]}, null,true ,false ]\n`;
+    expect(elementSources(text)).toEqual([`{"data": 9223372036854775807}`, `"s ] , [ \\\" {"`, "1.50", "-0.0e-1", "[[], {}]", `{"a": [1, {"b": "]"}]}`, "null", "true", "false"]);
+    // Each element is exactly what JSON.parse saw there.
+    expect(elementSources(text)!.map((element) => JSON.parse(element))).toEqual(JSON.parse(text));
+  });
+
+  test.each([
+    ["[]", []],
+    [" [ \n ] ", []],
+    ["[1]", ["1"]],
+    [`[""]`, [`""`]],
+    [`{"items":[]}`, undefined],
+    [`"[1,2]"`, undefined],
+    ["12", undefined],
+  ])("%p → %p", (text, expected) => {
+    expect(elementSources(text)).toEqual(expected);
+  });
+
+  it("finds each item's data in a batch body, byte for byte", () => {
+    const body = `{"items":[{"event":"a.b","data":{"n":9223372036854775807}},{"data":1.50,"event":"a.c"},{"event":"a.d"}],"items2":[]}`;
+    const items = elementSources(memberSource(body, "items")!)!;
+    expect(items.map((item) => memberSource(item, "data"))).toEqual([`{"n":9223372036854775807}`, "1.50", undefined]);
   });
 });
 

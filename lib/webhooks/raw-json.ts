@@ -67,6 +67,26 @@ export function memberSource(text: string, name: string): string | undefined {
   return found;
 }
 
+/**
+ * The source text of each element of the JSON array `text`, in order — their
+ * exact bytes — or undefined when `text` is not an array. With
+ * {@link memberSource}, a batch's items and then each item's `data` are found
+ * in the producer's own bytes. `text` must already be valid JSON.
+ */
+export function elementSources(text: string): string[] | undefined {
+  let i = skipSpace(text, 0);
+  if (text[i] !== "[") return undefined;
+  i = skipSpace(text, i + 1);
+  const elements: string[] = [];
+  while (i < text.length && text[i] !== "]") {
+    const end = skipValue(text, i);
+    elements.push(text.slice(i, end));
+    i = skipSpace(text, end);
+    if (text[i] === ",") i = skipSpace(text, i + 1);
+  }
+  return elements;
+}
+
 function skipSpace(text: string, i: number): number {
   while (i < text.length && WHITESPACE.has(text[i]!)) i++;
   return i;
