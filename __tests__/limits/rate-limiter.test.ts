@@ -66,6 +66,22 @@ describe("a limiter shared through the database", () => {
     expect(await second.take("shared", HOUR)).toMatchObject({ allowed: true });
   });
 
+  it("counts a cost as that many uses, across limiters, and a cost above the budget as the whole budget", async () => {
+    const time = clock();
+    const first = new SharedRateLimiter({ now: time.now });
+    const second = new SharedRateLimiter({ now: time.now });
+    expect(await first.take("costly", HOUR, 3)).toMatchObject({ allowed: true });
+    expect(await second.take("costly", HOUR, 3)).toMatchObject({ allowed: false });
+    // What the refused request leased is not lost: it pays for the next ones.
+    expect(await second.take("costly", HOUR, 2)).toMatchObject({ allowed: true });
+    expect(await first.take("costly", HOUR)).toMatchObject({ allowed: false });
+
+    expect(await first.take("whole", HOUR, 50)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(await second.take("whole", HOUR)).toMatchObject({ allowed: false });
+    time.advance(3600);
+    expect(await second.take("whole", HOUR, 50)).toMatchObject({ allowed: true });
+  });
+
   it("keeps keys apart", async () => {
     const limiter = new SharedRateLimiter();
     for (let i = 0; i < 5; i++) await limiter.take("key-a", HOUR);

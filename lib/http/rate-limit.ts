@@ -15,15 +15,16 @@ export const RATE_LIMITS: Readonly<Record<RateLimitName, { what: string; per: st
 const limiter = new SharedRateLimiter();
 
 /**
- * Counts one use of the named limit for `subject` (an API key id or an
- * organization id), shared by every process on the database. Throws HttpError
+ * Counts one use — or `cost` uses: a batch counts each of its events — of the
+ * named limit for `subject` (an API key id or an organization id), shared by
+ * every process on the database. Throws HttpError
  * 429 `rate_limited` with `Retry-After` once the window's budget is spent; does
  * nothing when the limit is configured `off`.
  */
-export async function enforceRateLimit(name: RateLimitName, subject: string, options: { limiter?: SharedRateLimiter } = {}): Promise<void> {
+export async function enforceRateLimit(name: RateLimitName, subject: string, options: { limiter?: SharedRateLimiter; cost?: number } = {}): Promise<void> {
   const spec = getEnv().rateLimits[name];
   if (!spec) return;
-  const decision = await (options.limiter ?? limiter).take(`${name}:${subject}`, spec);
+  const decision = await (options.limiter ?? limiter).take(`${name}:${subject}`, spec, options.cost);
   if (decision.allowed) return;
   const { what, per } = RATE_LIMITS[name];
   const retryAfter = decision.retryAfterSeconds;

@@ -34,10 +34,14 @@ export class SharedRateLimiter {
   }
 
   /**
-   * Counts one use of `key` against `spec`. Resolves `{ allowed: true }`, or
-   * `{ allowed: false, retryAfterSeconds }` once the window's budget is spent.
+   * Counts `cost` uses of `key` against `spec` (one by default; a batch counts
+   * its events). Resolves `{ allowed: true }`, or `{ allowed: false,
+   * retryAfterSeconds }` once the window's budget cannot cover them. A cost
+   * above the whole budget counts as the whole budget, so it needs a window of
+   * its own rather than never passing.
    */
-  async take(key: string, spec: RateLimitSpec): Promise<RateLimitDecision> {
+  async take(key: string, spec: RateLimitSpec, cost = 1): Promise<RateLimitDecision> {
+    const uses = Math.min(Math.max(1, Math.ceil(cost)), spec.max);
     for (;;) {
       const now = this.now();
       let window = this.local.get(key);
@@ -47,10 +51,11 @@ export class SharedRateLimiter {
         window = undefined;
       }
       if (window) {
-        if (window.tokens > 0) {
-          window.tokens--;
+        if (window.tokens >= uses) {
+          window.tokens -= uses;
           return { allowed: true, remaining: window.tokens };
         }
+        // Uses leased for a refused request stay here, for the next ones in this window.
         if (window.exhausted) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.endsAt - now) / 1000)) };
         // Another request of this process is leasing already: wait for its slice, then look again.
         if (window.leasing) {
@@ -58,13 +63,14 @@ export class SharedRateLimiter {
           continue;
         }
       }
-      await this.lease(key, spec, window);
+      await this.lease(key, spec, window, uses - (window?.tokens ?? 0));
     }
   }
 
-  private lease(key: string, spec: RateLimitSpec, current: LocalWindow | undefined): Promise<void> {
+  private lease(key: string, spec: RateLimitSpec, current: LocalWindow | undefined, shortfall: number): Promise<void> {
     const largest = Math.max(1, Math.floor(spec.max * MAX_SLICE_FRACTION));
-    const slice = Math.min(largest, current ? current.nextSlice : 1);
+    // A costly request leases what it lacks in one go.
+    const slice = Math.max(shortfall, Math.min(largest, current ? current.nextSlice : 1));
     const window: LocalWindow = current ?? { endsAt: Number.POSITIVE_INFINITY, tokens: 0, exhausted: false, nextSlice: 1 };
     if (!current) this.local.set(key, window);
     window.leasing = leaseSlice(this.db(), key, spec, slice, this.now())
