@@ -5,6 +5,7 @@ import * as deliveries from "@/app/api/webhooks/deliveries/route";
 import * as redeliverRoute from "@/app/api/webhooks/deliveries/[id]/redeliver/route";
 import * as classicTest from "@/app/api/webhooks/test/route";
 import * as ingest from "@/app/api/v1/events/route";
+import * as ingestBatch from "@/app/api/v1/events/batch/route";
 import * as apiKeys from "@/app/api/api-keys/route";
 import { prisma } from "@/lib/db";
 import { processDueDeliveries } from "@/lib/webhooks";
@@ -94,6 +95,25 @@ describe("ingest rate limits", () => {
     expect(refused.body.message).toMatch(/for this organization: the limit is 5\/1h/);
     const keyB = await ingestKey(other, orgB);
     expect((await send(keyB, "b-1")).status).toBe(202);
+  });
+
+  it("counts a batch as the events it holds, against the key's and the organization's budgets", async () => {
+    await endpointIn();
+    const sendBatch = (key: string, keys: string[]) =>
+      call(ingestBatch.POST, { headers: { authorization: `Bearer ${key}` }, body: { items: keys.map((idempotencyKey) => ({ event: "invoice.paid", idempotencyKey, data: {} })) } });
+    const key = await ingestKey();
+    expect((await sendBatch(key, ["b-1", "b-2"])).status).toBe(200);
+    // One event of the key's three is left: a batch of two is refused whole, a single send passes.
+    const refused = await sendBatch(key, ["b-3", "b-4"]);
+    expect(refused.status).toBe(429);
+    expect(refused.body.message).toMatch(/for this API key: the limit is 3\/1h/);
+    expect((await send(key, "b-5")).status).toBe(202);
+    expect((await send(key, "b-6")).status).toBe(429);
+    // Three of the organization's five are spent: a new key's batch of three passes its own limit, not the organization's.
+    const overOrganization = await sendBatch(await ingestKey(), ["b-7", "b-8", "b-9"]);
+    expect(overOrganization.status).toBe(429);
+    expect(overOrganization.body.message).toMatch(/for this organization: the limit is 5\/1h/);
+    expect((await prisma.webhookEvent.findMany({ where: { organizationId: orgA }, select: { idempotencyKey: true } })).map((row) => row.idempotencyKey).sort()).toEqual(["b-1", "b-2", "b-5"]);
   });
 });
 

@@ -1,18 +1,18 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { ZodType } from "zod";
+import type { ZodError, ZodType } from "zod";
 import { getEnv } from "@/lib/env";
 import { authenticateApiKey } from "@/lib/api-keys";
 import { findMembership } from "@/lib/auth/membership";
 import { getViewer } from "@/lib/auth/session";
 import { ownerMissingTwoFactor, twoFactorRequiredError } from "@/lib/auth/two-factor-policy";
 import type { OrgRole } from "@/lib/auth/server";
-import { errorBody, HttpError } from "@/lib/http/errors";
+import { errorBody, HttpError, type ErrorIssue } from "@/lib/http/errors";
 import { schemas } from "@/lib/http/schemas";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { readBodyCapped } from "@/lib/http/read-body";
 import { appOrigins, assertSameOriginWrite } from "@/lib/http/same-origin";
 import { logger } from "@/lib/logger";
-import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookQuotaError, WebhookValidationError, type WebhookErrorCode } from "@/lib/webhooks/errors";
 
 /** Largest JSON body a route accepts unless it says otherwise. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -161,12 +161,13 @@ function requestedOrganization(request: Request): string {
 
 function parse<T>(schema: ZodType<T>, value: unknown, where: "params" | "query" | "body"): T {
   const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new HttpError(400, "invalid_request", `The request ${where} is not valid`, {
-      issues: result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)], message: issue.message, code: issue.code })),
-    });
-  }
+  if (!result.success) throw new HttpError(400, "invalid_request", `The request ${where} is not valid`, { issues: reportedIssues(result.error, [where]) });
   return result.data;
+}
+
+/** Zod's issues as the API reports them, each path starting with `prefix` ("body", …). */
+export function reportedIssues(error: ZodError, prefix: readonly string[]): ErrorIssue[] {
+  return error.issues.map((issue) => ({ path: [...prefix, ...issue.path.map(String)], message: issue.message, code: issue.code }));
 }
 
 async function readJson(request: Request, maxBytes: number): Promise<{ text: string; value: unknown }> {
@@ -188,9 +189,9 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   return bytes.toString("utf8");
 }
 
-/** The status of a validation error: 413 for what is too big (an event body, a batch), 422 for the rest. */
-export function validationStatus(error: WebhookValidationError): 413 | 422 {
-  return error.code === "payload_too_large" || error.code === "batch_too_large" ? 413 : 422;
+/** The status of a validation error's code: 413 for what is too big (an event body, a batch), 422 for the rest. */
+export function validationStatus(code: WebhookErrorCode): 413 | 422 {
+  return code === "payload_too_large" || code === "batch_too_large" ? 413 : 422;
 }
 
 /** Maps any error to a JSON response; unexpected ones are logged and answered 500 without details. */
@@ -205,7 +206,7 @@ export function toResponse(error: unknown): Response {
     // Revealing or rotating a secret whose key was removed: the operator must restore the key.
     return json(409, errorBody("signing_key_missing", "The encryption key of this endpoint's secret is missing from WEBHOOK_ENCRYPTION_KEYS. Restore the key, then try again."));
   }
-  if (error instanceof WebhookValidationError) return json(validationStatus(error), errorBody(error.code, error.message, error.issues ? { issues: error.issues } : {}));
+  if (error instanceof WebhookValidationError) return json(validationStatus(error.code), errorBody(error.code, error.message, error.issues ? { issues: error.issues } : {}));
   if (error instanceof WebhookError && error.code === "invalid_input") return json(422, errorBody(error.code, error.message));
   logger.error({ err: error }, "unhandled error in route handler");
   return json(500, errorBody("internal_error", "Something went wrong on our side"));

@@ -1,20 +1,11 @@
-import { z } from "zod";
+import { ingestEvent } from "@/lib/http/ingest";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute } from "@/lib/http/route";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { memberSource, rawJson } from "@/lib/webhooks/raw-json";
-import { ORDERING_KEY_MAX_LENGTH } from "@/lib/webhooks/ordering";
-import { EVENT_TYPE_MAX_LENGTH, IDEMPOTENCY_KEY_MAX_LENGTH, MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
+import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
 
 export const dynamic = "force-dynamic";
-
-const body = z.object({
-  event: z.string().min(1).max(EVENT_TYPE_MAX_LENGTH),
-  idempotencyKey: z.string().min(1).max(IDEMPOTENCY_KEY_MAX_LENGTH),
-  data: z.unknown().refine((value) => value !== undefined, "is required"),
-  /** Deliveries with the same key reach an ordered endpoint one at a time, in order. */
-  orderingKey: z.string().min(1).max(ORDERING_KEY_MAX_LENGTH).optional(),
-});
 
 /**
  * Ingest API for backend code in any language: `Authorization: Bearer <org API
@@ -24,7 +15,7 @@ const body = z.object({
  * `data` is delivered as the producer sent it, byte for byte (large integers,
  * number formats and key order survive): it is checked, never rebuilt.
  */
-export const POST = apiRoute({ access: "api_key", body, maxBodyBytes: MAX_PAYLOAD_BYTES + 1024 }, async ({ actor, body, rawBody }) => {
+export const POST = apiRoute({ access: "api_key", body: ingestEvent, maxBodyBytes: MAX_PAYLOAD_BYTES + 1024 }, async ({ actor, body, rawBody }) => {
   await enforceRateLimit("ingestPerKey", actor.apiKeyId!);
   await enforceRateLimit("ingestPerOrganization", actor.organizationId);
   // The body parsed as an object with `data`, so its source is there.
