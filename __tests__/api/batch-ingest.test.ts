@@ -1,7 +1,7 @@
 import * as batch from "@/app/api/v1/events/batch/route";
 import { createApiKey } from "@/lib/api-keys";
 import { prisma } from "@/lib/db";
-import { BATCH_MAX_BODY_BYTES } from "@/lib/http/ingest";
+import { BATCH_MAX_BODY_BYTES } from "@/lib/webhooks/batch";
 import { BATCH_MAX_ITEMS, processDueDeliveries, sendWebhookNotification, verifyStandardWebhookSignature } from "@/lib/webhooks";
 import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
 import { closeTransport } from "@/lib/webhooks/transport";

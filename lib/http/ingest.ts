@@ -19,9 +19,6 @@ export const ingestEvent = z.object({
   orderingKey: z.string().min(1).max(ORDERING_KEY_MAX_LENGTH).optional(),
 });
 
-/** Largest body of `POST /api/v1/events/batch`: room for many events, not for 500 of the largest. */
-export const BATCH_MAX_BODY_BYTES = 5 * 1024 * 1024;
-
 /** One item's answer in a batch: what `POST /api/v1/events` would have answered for it alone. */
 export type BatchAnswer =
   | { status: 200 | 202; eventId: string; deliveries: number; duplicate: boolean }

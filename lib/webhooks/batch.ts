@@ -5,6 +5,9 @@ import { WebhookValidationError, type WebhookErrorCode } from "@/lib/webhooks/er
 /** Most events in one {@link sendWebhookNotifications} call (and one `POST /api/v1/events/batch`). */
 export const BATCH_MAX_ITEMS = 500;
 
+/** Largest body of `POST /api/v1/events/batch`: room for many events, not for 500 of the largest. */
+export const BATCH_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
 export interface BatchItem {
   event: string;
   idempotencyKey: string;

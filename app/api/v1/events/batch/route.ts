@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { BATCH_MAX_BODY_BYTES, ingestBatch } from "@/lib/http/ingest";
+import { ingestBatch } from "@/lib/http/ingest";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute } from "@/lib/http/route";
-import { assertBatchSize } from "@/lib/webhooks/batch";
+import { assertBatchSize, BATCH_MAX_BODY_BYTES } from "@/lib/webhooks/batch";
 import { elementSources, memberSource } from "@/lib/webhooks/raw-json";
 
 export const dynamic = "force-dynamic";
