@@ -14,6 +14,7 @@ import { USER_AGENT } from "@/lib/webhooks/sign";
 import { DEFAULT_TIMEOUT_MS, RESPONSE_BODY_CAP_BYTES } from "@/lib/webhooks/transport";
 import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND, RATE_SPACING_NUMERATOR_US } from "@/lib/webhooks/rate-limit";
 import { RETRY_PRESETS, retrySchedule } from "@/lib/webhooks/retry-presets";
+import { BATCH_MAX_BODY_BYTES, BATCH_MAX_ITEMS } from "@/lib/webhooks/batch";
 import { C, CodeBlock } from "./code-block";
 import {
   EXAMPLE_BODY,
@@ -44,6 +45,7 @@ const SECTIONS = [
   { id: "retries", title: "Retries and failures" },
   { id: "idempotency", title: "Idempotency and ordering" },
   { id: "delivery-controls", title: "Ordering, rate limits and retry presets" },
+  { id: "batch-send", title: "Batch send" },
   { id: "timeouts", title: "Timeouts and responses" },
   { id: "testing", title: "Testing locally" },
   { id: "examples", title: "Receiver examples" },
@@ -192,6 +194,34 @@ curl -X POST https://your-app.example/api/webhooks/endpoints/ep_…/recover \\
 const EVENT_TYPES_EXAMPLE = `curl https://your-app.example/api/v1/event-types -H "Authorization: Bearer whk_…"
 # → {"eventTypes":[{"name":"invoice.paid","description":"…","schema":{"type":"object","properties":{…},"required":[…]},"example":{…}}, …],
 #    "undeclaredEventTypes":"allow"}`;
+
+const BATCH_INGEST_EXAMPLE = `curl -X POST https://your-app.example/api/v1/events/batch \\
+  -H "Authorization: Bearer whk_…" -H "Content-Type: application/json" \\
+  -d '{"items":[
+        {"event":"invoice.paid","idempotencyKey":"inv_1-paid","data":{"invoiceId":"inv_1","amount":4200,"currency":"usd"}},
+        {"event":"invoice.paid","idempotencyKey":"inv_2-paid","data":{"invoiceId":"inv_2","amount":990,"currency":"usd"},"orderingKey":"customer-42"},
+        {"event":"invoice.paid","idempotencyKey":"inv_1-paid","data":{"invoiceId":"inv_1","amount":4200,"currency":"usd"}},
+        {"event":"invoice.paid","idempotencyKey":"inv_3-paid","data":{"invoiceId":"inv_3","amount":"12.00","currency":"usd"}}
+      ]}'`;
+
+const BATCH_RESPONSE_EXAMPLE = `{
+  "results": [
+    { "status": 202, "eventId": "evt_01jf…", "deliveries": 2, "duplicate": false },
+    { "status": 202, "eventId": "evt_01jg…", "deliveries": 2, "duplicate": false },
+    { "status": 200, "eventId": "evt_01jf…", "deliveries": 2, "duplicate": true },
+    { "status": 422, "error": { "code": "invalid_payload", "message": "The data of invoice.paid does not match its schema: data.amount: …",
+                                "issues": [{ "path": ["data", "amount"], "code": "invalid_type", "message": "Invalid input: expected number, received string" }] } }
+  ]
+}`;
+
+const BATCH_LIBRARY_EXAMPLE = `import { isBatchItemError, sendWebhookNotifications } from "@/lib/webhooks";
+
+const results = await sendWebhookNotifications(orgId, invoices.map((invoice) => ({
+  event: "invoice.paid",
+  idempotencyKey: \`invoice-\${invoice.id}-paid\`,
+  data: { invoiceId: invoice.id, amount: invoice.amountCents, currency: "usd" },
+})), { tx }); // optional: all or nothing with your transaction
+const refused = results.filter(isBatchItemError); // [{ error: { code, message } }, …]`;
 
 const CONTROLS_PATCH_EXAMPLE = JSON.stringify({ ordering: "ordered", rateLimitPerSecond: 20, retryPreset: "short" }, null, 2);
 
@@ -608,6 +638,26 @@ export default function WebhookDocsPage() {
               <C>standard</C> is the schedule in <a className="text-indigo-700 underline" href="#retries">Retries and failures</a>; a
               change of preset applies from a delivery&apos;s next failure.
             </P>
+          </Section>
+
+          <Section id="batch-send">
+            <P>
+              Producers with many events at once — an import, a nightly job — can send up to {BATCH_MAX_ITEMS} of them in one request of
+              at most {bytesText(BATCH_MAX_BODY_BYTES)}, each item what <C>POST /api/v1/events</C> takes. They are stored together, by one
+              write. Your endpoint still receives each event as its own delivery, with its own <C>webhook-id</C>; the events of a batch share
+              one <C>timestamp</C>, and events with the same <C>orderingKey</C> are queued in the order of the batch.
+            </P>
+            <CodeBlock title="POST /api/v1/events/batch" language="bash" code={BATCH_INGEST_EXAMPLE} />
+            <CodeBlock title="200 OK" language="json" code={BATCH_RESPONSE_EXAMPLE} />
+            <P>
+              Each result, in the order of the items, says what that item alone would have got: <C>202</C> stored, <C>200</C> a repeat of an
+              idempotency key (sent before, or earlier in the same batch: the first one counts), <C>400</C> malformed (with the{" "}
+              <C>issues</C>), <C>422</C> refused, <C>413</C> over {bytesText(MAX_PAYLOAD_BYTES)}. A bad item never holds back the others.
+              The whole request fails only when the body is not JSON or has no <C>items</C> array (<C>400</C>), holds more than{" "}
+              {BATCH_MAX_ITEMS} items or {bytesText(BATCH_MAX_BODY_BYTES)} (<C>413</C>), or passes the ingest rate limits (<C>429</C>): a
+              batch counts as many events as it holds. Each item&apos;s <C>data</C> is delivered byte for byte as sent.
+            </P>
+            <CodeBlock title="Backend code" language="ts" code={BATCH_LIBRARY_EXAMPLE} />
           </Section>
 
           <Section id="timeouts">
