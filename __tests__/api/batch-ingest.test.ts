@@ -36,15 +36,15 @@ async function producer() {
   return { organization, endpoint, secret, key };
 }
 
-const event = (idempotencyKey: string, more: Record<string, unknown> = {}) => ({ event: "invoice.paid", idempotencyKey, data: { key: idempotencyKey }, ...more });
+const event = (idempotencyKey: string, more: Record<string, unknown> = {}) => ({ event: "invoice.settled", idempotencyKey, data: { key: idempotencyKey }, ...more });
 
 describe("POST /api/v1/events/batch", () => {
   it("answers every item in input order with its own status; a bad item does not fail the others", async () => {
     const { organization, key } = await producer();
-    const stored = await sendWebhookNotification(organization.id, "invoice.paid", "already-sent", {});
+    const stored = await sendWebhookNotification(organization.id, "invoice.settled", "already-sent", {});
     const items = [
       event("new-1"),
-      { event: "invoice.paid", idempotencyKey: "no-data" },
+      { event: "invoice.settled", idempotencyKey: "no-data" },
       event("new-1"),
       event("already-sent"),
       { idempotencyKey: "no-event", data: {} },
@@ -54,11 +54,14 @@ describe("POST /api/v1/events/batch", () => {
       event("reserved", { event: "endpoint.disabled" }),
       event("too-big", { data: { blob: "x".repeat(MAX_PAYLOAD_BYTES) } }),
       event("ordered", { orderingKey: "customer-1" }),
+      // A declared type's data is checked against its schema, item by item.
+      { event: "invoice.paid", idempotencyKey: "declared-ok", data: { invoiceId: "inv_1", amount: 4200, currency: "usd" } },
+      { event: "invoice.paid", idempotencyKey: "declared-bad", data: { invoiceId: "inv_2", amount: "12.00", currency: "usd" } },
     ];
     const response = await send(key, JSON.stringify({ items }));
     expect(response.status).toBe(200);
     const { results } = response.body;
-    expect(results.map((result: { status: number }) => result.status)).toEqual([202, 400, 200, 200, 400, 400, 400, 422, 422, 413, 202]);
+    expect(results.map((result: { status: number }) => result.status)).toEqual([202, 400, 200, 200, 400, 400, 400, 422, 422, 413, 202, 202, 422]);
     expect(results[0]).toEqual({ status: 202, eventId: expect.stringMatching(/^evt_/), deliveries: 1, duplicate: false });
     expect(results[2]).toEqual({ ...results[0], status: 200, duplicate: true });
     expect(results[3]).toEqual({ status: 200, eventId: stored.eventId, deliveries: 1, duplicate: true });
@@ -72,11 +75,12 @@ describe("POST /api/v1/events/batch", () => {
     expect(results[7].error).toEqual({ code: "invalid_event_type", message: expect.any(String) });
     expect(results[8].error.code).toBe("reserved_event_type");
     expect(results[9].error.code).toBe("payload_too_large");
+    expect(results[12].error).toMatchObject({ code: "invalid_payload", issues: [{ path: ["data", "amount"], code: "invalid_type" }] });
 
     const events = await prisma.webhookEvent.findMany({ where: { organizationId: organization.id }, select: { id: true, idempotencyKey: true, orderingKey: true } });
-    expect(events.map((row) => row.idempotencyKey).sort()).toEqual(["already-sent", "new-1", "ordered"]);
+    expect(events.map((row) => row.idempotencyKey).sort()).toEqual(["already-sent", "declared-ok", "new-1", "ordered"]);
     expect(events.find((row) => row.idempotencyKey === "ordered")!.orderingKey).toBe("customer-1");
-    expect(await processDueDeliveries()).toBe(3);
+    expect(await processDueDeliveries()).toBe(4);
   });
 
   it("delivers each item's data exactly as sent: big integers, number formats, key order and spacing survive", async () => {
@@ -85,9 +89,9 @@ describe("POST /api/v1/events/batch", () => {
     const second = `[ 1.0 ,{"b":2,"a":1} ]`;
     const third = `12345678901234567890.000`;
     const body = `{ "items" : [
-      {"data": ${first}, "event":"invoice.paid","idempotencyKey":"raw-1"} ,
-      {"event":"invoice.paid","idempotencyKey":"raw-2","data":${second}},
-      {"event":"invoice.paid","idempotencyKey":"raw-3","data":   ${third}   }
+      {"data": ${first}, "event":"invoice.settled","idempotencyKey":"raw-1"} ,
+      {"event":"invoice.settled","idempotencyKey":"raw-2","data":${second}},
+      {"event":"invoice.settled","idempotencyKey":"raw-3","data":   ${third}   }
     ] }`;
     const response = await send(key, body);
     expect(response.body.results.map((result: { status: number }) => result.status)).toEqual([202, 202, 202]);
@@ -131,7 +135,7 @@ describe("POST /api/v1/events/batch", () => {
     ["not JSON", `{"items": [`, "invalid_json"],
     ["no items", `{"events": []}`, "invalid_request"],
     ["items that are not an array", `{"items": {"0": {}}}`, "invalid_request"],
-    ["a bare array", `[{"event":"invoice.paid","idempotencyKey":"k","data":{}}]`, "invalid_request"],
+    ["a bare array", `[{"event":"invoice.settled","idempotencyKey":"k","data":{}}]`, "invalid_request"],
   ])("refuses %s as a whole (400)", async (_label, body, code) => {
     const { key } = await producer();
     const response = await send(key, body);

@@ -21,7 +21,7 @@ import { makeClock, makeEndpoint, makeOrganization } from "../helpers/fixtures";
 const harness = setupEngineTest();
 
 const item = (idempotencyKey: string, data: unknown = { key: idempotencyKey }, more: Partial<BatchItem> = {}): BatchItem => ({
-  event: "invoice.paid",
+  event: "invoice.settled",
   idempotencyKey,
   data,
   ...more,
@@ -122,7 +122,7 @@ describe("sendWebhookNotifications", () => {
     const receiver = await harness.receiver();
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url });
-    const before = await Promise.all(["old-1", "old-2", "old-3"].map((key) => sendWebhookNotification(org.id, "invoice.paid", key, { key })));
+    const before = await Promise.all(["old-1", "old-2", "old-3"].map((key) => sendWebhookNotification(org.id, "invoice.settled", key, { key })));
     const count = countStatements();
     let results: BatchItemResult[];
     try {
@@ -145,7 +145,7 @@ describe("sendWebhookNotifications", () => {
     const receiver = await harness.receiver();
     const org = await makeOrganization();
     await makeEndpoint({ organizationId: org.id, url: receiver.url });
-    await makeEndpoint({ organizationId: org.id, url: receiver.url, eventTypes: ["invoice.paid"] });
+    await makeEndpoint({ organizationId: org.id, url: receiver.url, eventTypes: ["invoice.settled"] });
     const items = Array.from({ length: BATCH_MAX_ITEMS }, (_, i) => item(`bulk-${i}`, { i }));
     const count = countStatements();
     let results: BatchItemResult[];

@@ -1,6 +1,6 @@
 import type { DbClient } from "@/lib/database/db-types";
 import { enqueueEvents, prepareEvent, type EnqueueResult, type EventRow } from "@/lib/webhooks/enqueue";
-import { WebhookValidationError, type WebhookErrorCode } from "@/lib/webhooks/errors";
+import { WebhookValidationError, type ValidationIssue, type WebhookErrorCode } from "@/lib/webhooks/errors";
 
 /** Most events in one {@link sendWebhookNotifications} call (and one `POST /api/v1/events/batch`). */
 export const BATCH_MAX_ITEMS = 500;
@@ -24,9 +24,9 @@ export interface BatchOptions {
   now?: () => Date;
 }
 
-/** One item's refusal: the code and message its single send would have thrown. */
+/** One item's refusal: the code and message its single send would have thrown, and its issues when the data broke its type's schema. */
 export interface BatchItemError {
-  error: { code: WebhookErrorCode; message: string };
+  error: { code: WebhookErrorCode; message: string; issues?: ValidationIssue[] };
 }
 
 export type BatchItemResult = EnqueueResult | BatchItemError;
@@ -45,7 +45,8 @@ export function assertBatchSize(count: number): void {
  * input order — what `sendWebhookNotification` would have returned for it, or
  * `{ error }` with the code it would have thrown (invalid_event_type,
  * reserved_event_type, invalid_idempotency_key, invalid_ordering_key,
- * invalid_payload, payload_too_large). A bad item never holds back the others.
+ * invalid_payload — with `issues` when a declared type's data broke its schema —,
+ * undeclared_event_type, payload_too_large). A bad item never holds back the others.
  *
  * Idempotent per key like single sends: a key already stored comes back
  * `duplicate: true` with the stored event; a key repeated inside the batch is
@@ -76,7 +77,7 @@ export async function sendWebhookNotifications(organizationId: string, items: re
       }
     } catch (error) {
       if (!(error instanceof WebhookValidationError)) throw error;
-      outcomes.push({ error: { code: error.code, message: error.message } });
+      outcomes.push({ error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } });
     }
   }
   const written = rows.length === 0 ? [] : await enqueueEvents(rows, { tx: options.tx });

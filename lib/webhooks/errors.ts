@@ -67,9 +67,9 @@ export class LeaseLostError extends WebhookError {
   }
 }
 
-/** One thing wrong with a value, where in it (`["data", "amount"]`), and why. */
+/** One thing wrong with a value, where in it (`["data", "lines", "0", "amount"]`, from the event), and why. */
 export interface ValidationIssue {
-  path: (string | number)[];
+  path: string[];
   message: string;
   code: string;
 }

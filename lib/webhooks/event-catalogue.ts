@@ -147,7 +147,7 @@ export function assertEventData(event: string, data: unknown, undeclared: "allow
   }
   const result = definition.schema.safeParse(value);
   if (result.success) return;
-  const issues = result.error.issues.slice(0, MAX_ISSUES).map((issue) => ({ path: ["data", ...issue.path.map((part) => (typeof part === "symbol" ? String(part) : part))], message: issue.message, code: issue.code }));
+  const issues = result.error.issues.slice(0, MAX_ISSUES).map((issue) => ({ path: ["data", ...issue.path.map((part) => String(part))], message: issue.message, code: issue.code }));
   const first = issues[0]!;
   throw new WebhookValidationError(
     "invalid_payload",
