@@ -100,7 +100,7 @@ describe("ingest rate limits", () => {
   it("counts a batch as the events it holds, against the key's and the organization's budgets", async () => {
     await endpointIn();
     const sendBatch = (key: string, keys: string[]) =>
-      call(ingestBatch.POST, { headers: { authorization: `Bearer ${key}` }, body: { items: keys.map((idempotencyKey) => ({ event: "invoice.paid", idempotencyKey, data: {} })) } });
+      call(ingestBatch.POST, { headers: { authorization: `Bearer ${key}` }, body: { items: keys.map((idempotencyKey) => ({ event: "invoice.settled", idempotencyKey, data: {} })) } });
     const key = await ingestKey();
     expect((await sendBatch(key, ["b-1", "b-2"])).status).toBe(200);
     // One event of the key's three is left: a batch of two is refused whole, a single send passes.

@@ -17,6 +17,7 @@ const option = (name: string, data: object): TestEventOption => ({
   name,
   description: `${name} sample`,
   payload: JSON.stringify({ event: name, idempotencyKey: "test-msg_…", timestamp: "(the time of sending)", data }, null, 2),
+  schema: JSON.stringify({ type: "object", title: `${name} data` }, null, 2),
 });
 const options = [option("webhook.test", { endpointId: endpoint.id }), option("user.created", { userId: "usr_1" }), option("invoice.paid", { invoiceId: "inv_1" })];
 
@@ -40,6 +41,8 @@ describe("send test event", () => {
     const payload = JSON.parse(screen.getByTestId("test-event-payload").textContent!);
     expect(payload).toMatchObject({ event: "invoice.paid", idempotencyKey: expect.stringMatching(/^test-/), data: { invoiceId: "inv_1" } });
     expect(screen.getByText("invoice.paid sample")).toBeTruthy();
+    await user.click(screen.getByText("Schema of invoice.paid's data"));
+    expect(JSON.parse(screen.getByTestId("test-event-schema").textContent!)).toEqual({ type: "object", title: "invoice.paid data" });
     expect(received).toEqual([]);
   });
 

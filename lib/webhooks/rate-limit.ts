@@ -30,7 +30,7 @@ export const RATE_HORIZON_MS = 1_000;
 export const LATE_START_TOLERANCE_MS = 25;
 export const RATE_LIMIT_MIN_PER_SECOND = 1;
 export const RATE_LIMIT_MAX_PER_SECOND = 1_000;
-/** How many late wake-ups in a row an attempt tolerates before it gives its turn back. */
+/** How many late wake-ups in a row a scheduled attempt tolerates before it gives its turn back (a person's wait goes on to its deadline). */
 const MAX_LATE_RETRIES = 5;
 
 /**
@@ -105,10 +105,13 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function takeRateSlot(db: DbClient, input: RateSlotInput): Promise<RateSlot> {
   const sleep = input.sleep ?? defaultSleep;
   const spacing = spacingMicros(input.perSecond);
-  const aheadMs = input.mode === "queue" ? RATE_HORIZON_MS : (input.maxWaitMs ?? 10_000);
+  // A person's wait ends at one deadline however often a busy process wakes late; the queue retries a few times.
+  const deadline = input.now().getTime() + (input.maxWaitMs ?? 10_000);
   let waitedMs = 0;
-  for (let late = 0; late <= MAX_LATE_RETRIES; late++) {
+  for (let late = 0; input.mode === "wait" || late <= MAX_LATE_RETRIES; late++) {
     const now = input.now();
+    const aheadMs = input.mode === "queue" ? RATE_HORIZON_MS : deadline - now.getTime();
+    if (aheadMs < 0) break;
     const [taken] = await runHot<{ startMs: number }>(db, TAKE_START, [input.endpointId, sqlTime(now), spacing, sqlTime(new Date(now.getTime() + aheadMs))]);
     if (!taken) {
       const [next] = await runHot<{ nextMs: number }>(db, NEXT_START, [input.endpointId]);

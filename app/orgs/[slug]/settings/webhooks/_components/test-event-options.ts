@@ -1,12 +1,13 @@
 import type { EndpointView } from "@/lib/webhooks/endpoints";
-import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
+import { EVENT_CATALOGUE, publishedEventType } from "@/lib/webhooks/event-catalogue";
 import { receivesTestEventType, testEnvelope } from "@/lib/webhooks/manual";
 
-/** One choice of the test-event picker: the type, what it means, and the body that will be sent, pretty-printed. */
+/** One choice of the test-event picker: the type, what it means, the body that will be sent and its data's JSON Schema, pretty-printed. */
 export interface TestEventOption {
   name: string;
   description: string;
   payload: string;
+  schema: string;
 }
 
 /**
@@ -21,6 +22,7 @@ export function testEventOptions(endpoint: Pick<EndpointView, "id" | "eventTypes
       name: definition.name,
       description: definition.description,
       payload: JSON.stringify({ ...envelope, timestamp: "(the time of sending)" }, null, 2),
+      schema: JSON.stringify(publishedEventType(definition).schema, null, 2),
     };
   });
 }

@@ -69,6 +69,18 @@ export function TestEventPicker({ endpointId, options }: { endpointId: string; o
               >
                 {selected.payload}
               </pre>
+              <details className="mt-2 text-sm">
+                <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
+                  Schema of {selected.name}&apos;s data
+                </summary>
+                <pre
+                  tabIndex={0}
+                  data-testid="test-event-schema"
+                  className="mt-1.5 max-h-72 overflow-auto whitespace-pre-wrap break-all rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
+                >
+                  {selected.schema}
+                </pre>
+              </details>
             </div>
           ) : null}
           <Button type="submit" loading={pending}>
