@@ -57,8 +57,9 @@ export interface EnqueueResult {
  * ones — returns the first event with `duplicate: true` and never errors.
  * Throws WebhookValidationError (invalid_event_type, reserved_event_type for the
  * platform's own names such as `endpoint.disabled`, invalid_idempotency_key,
- * invalid_ordering_key, invalid_payload, payload_too_large) or WebhookNotFoundError
- * (organization_not_found).
+ * invalid_ordering_key, invalid_payload — also a declared type's data that does
+ * not match its schema, with `issues` —, undeclared_event_type, payload_too_large)
+ * or WebhookNotFoundError (organization_not_found).
  */
 export async function sendWebhookNotification(
   organizationId: string,

@@ -268,32 +268,8 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
                       <p id={`${inputId}-description`} className="text-sm text-slate-600">
                         {option.description}
                       </p>
-                      {option.sample ? (
-                        <details className="mt-1 text-sm">
-                          <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
-                            Example payload
-                          </summary>
-                          <pre
-                            tabIndex={0}
-                            className="mt-2 overflow-x-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
-                          >
-                            {option.sample}
-                          </pre>
-                        </details>
-                      ) : null}
-                      {option.schema ? (
-                        <details className="mt-1 text-sm">
-                          <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">
-                            Schema of data
-                          </summary>
-                          <pre
-                            tabIndex={0}
-                            className="mt-2 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
-                          >
-                            {option.schema}
-                          </pre>
-                        </details>
-                      ) : null}
+                      {option.sample ? <JsonDetails summary="Example payload" json={option.sample} /> : null}
+                      {option.schema ? <JsonDetails summary="Schema of data" json={option.schema} /> : null}
                     </div>
                   </div>
                 </li>
@@ -335,4 +311,19 @@ function serverErrors(error: unknown): FormErrors {
   else if (error.code === "invalid_input" && /description/i.test(error.message)) result.description = error.message;
   else if (Object.keys(result).length === 0) result.form = error.message;
   return result;
+}
+
+/** Pretty-printed JSON behind a summary line, scrolling inside its box (never the page). */
+function JsonDetails({ summary, json }: { summary: string; json: string }) {
+  return (
+    <details className="mt-1 text-sm">
+      <summary className="cursor-pointer text-indigo-700 hover:text-indigo-600 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600">{summary}</summary>
+      <pre
+        tabIndex={0}
+        className="mt-2 max-h-80 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
+      >
+        {json}
+      </pre>
+    </details>
+  );
 }
