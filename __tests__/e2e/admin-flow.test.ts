@@ -163,7 +163,7 @@ describeBrowser("org admin in a browser", () => {
     const ingest = await fetch(`${app.url}/api/v1/events`, {
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ event: "invoice.paid", idempotencyKey: "inv-1001", data: { invoiceId: "inv_1001", amount: 4200 } }),
+      body: JSON.stringify({ event: "invoice.paid", idempotencyKey: "inv-1001", data: { invoiceId: "inv_1001", amount: 4200, currency: "usd" } }),
     });
     expect(ingest.status).toBe(202);
 

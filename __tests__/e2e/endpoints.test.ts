@@ -231,7 +231,7 @@ describeBrowser("endpoints in a browser", () => {
     await context.close();
   });
 
-  it("keeps the delivery controls set on the settings page, and shows them on the overview", async () => {
+  it("keeps the delivery controls set on the settings page and shows them on the overview; sends a custom header, shown masked; replays what a disabled endpoint missed", async () => {
     const { context, page } = await signedIn();
     failurePage = page;
     await page.goto(`${ordersPath}/settings`);
@@ -255,13 +255,8 @@ describeBrowser("endpoints in a browser", () => {
     await page.getByRole("navigation", { name: "Endpoint sections" }).getByRole("link", { name: "Overview" }).click();
     await page.getByText("In order by ordering key, one at a time per key").waitFor();
     await page.getByText(/At most 20 attempts start per second · Short — 7 attempts over about 63 minutes/).waitFor();
-    failurePage = undefined;
-    await context.close();
-  });
 
-  it("sends a custom header saved on the settings page, shown masked, and replays what a disabled endpoint missed", async () => {
-    const { context, page } = await signedIn();
-    failurePage = page;
+    // Custom headers and replay, in the same session (sign-ins are limited to 5 a minute per address).
     const billingPath = await addEndpoint(page, `${healthy.url}/gateway`, "Behind a gateway");
     await page.goto(`${billingPath}/settings`);
     await page.waitForLoadState("networkidle");
@@ -302,8 +297,10 @@ describeBrowser("endpoints in a browser", () => {
     await shot(page, "06-replay-offer");
     await replay.click();
     await page.getByText("2 events queued for delivery again.").waitFor();
-    for (let i = 0; i < 60 && healthy.requests.length < before + 2; i++) await page.waitForTimeout(250);
-    const replayed = healthy.requests.slice(before);
+    // The other endpoints on this receiver got the events when they were sent; the gateway only now.
+    const atGateway = () => healthy.requests.slice(before).filter((request) => request.path.endsWith("/gateway"));
+    for (let i = 0; i < 60 && atGateway().length < 2; i++) await page.waitForTimeout(250);
+    const replayed = atGateway();
     expect(replayed.map((request) => JSON.parse(request.body).idempotencyKey).sort()).toEqual(["missed-a", "missed-b"]);
     expect(replayed.every((request) => request.headers.authorization === "Bearer gw-e2e-token")).toBe(true);
     failurePage = undefined;

@@ -219,6 +219,8 @@ describeBrowser("the app shell in a browser", () => {
     expect(box!.y).toBeGreaterThanOrEqual(0);
     expect(box!.y).toBeLessThan(900);
     expect(await ada.evaluate(() => window.scrollY)).toBeGreaterThan(900);
+    // Code blocks folded away (each event type's schema) count too: open them first.
+    await ada.locator("main details").evaluateAll((folds) => folds.forEach((fold) => ((fold as HTMLDetailsElement).open = true)));
     const blocks = await ada.locator("figure pre").count();
     expect(blocks).toBeGreaterThan(3);
     await expect(ada.locator("figure").getByRole("button", { name: /^Copy / }).count()).resolves.toBe(blocks);

@@ -58,7 +58,10 @@ export const EVENT_CATALOGUE: readonly EventTypeDefinition[] = [
     schema: z.looseObject({
       invoiceId: id("inv", "The invoice"),
       amount: z.number().int().nonnegative().describe("Amount paid, in the currency's smallest unit (cents)"),
-      currency: z.string().regex(/^[a-z]{3}$/, "must be a three-letter ISO 4217 code in lower case, such as usd").describe("ISO 4217, lower case"),
+      currency: z
+        .string()
+        .regex(/^([a-z]{3}|[A-Z]{3})$/, "must be a three-letter ISO 4217 code, such as usd or EUR")
+        .describe("ISO 4217 code, in lower or upper case (usd, EUR)"),
     }),
     example: { invoiceId: "inv_123", amount: 4200, currency: "usd" },
   }),
