@@ -1,7 +1,8 @@
 import os from "node:os";
-import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/database/db-types";
+import { outcomeCaseSql } from "@/lib/webhooks/outcomes";
 
 /** One process's metrics as prom-client JSON (`registry.getMetricsAsJSON()`). */
 export type MetricsSnapshot = Awaited<ReturnType<Registry["getMetricsAsJSON"]>>;
@@ -15,6 +16,8 @@ function create() {
   const processId = `${os.hostname()}:${process.pid}`;
   const registry = new Registry();
   registry.setDefaultLabels({ process: processId });
+  // The runtime's own numbers beside ours (CPU, memory, event-loop lag, GC, handles), read at each scrape.
+  collectDefaultMetrics({ register: registry });
   const registers = [registry];
   return {
     processId,
@@ -96,7 +99,8 @@ export const WORKER_STALE_SECONDS = 60;
  * The whole Prometheus exposition: every live process's own series (this one
  * plus the heartbeats of the others, each labelled `process`) followed by the
  * numbers that live in the database, read now: backlog, oldest pending age,
- * open circuits, disabled endpoints, live workers.
+ * how long the most overdue due delivery has waited, open circuits, disabled
+ * endpoints, live workers.
  */
 export async function renderPrometheus(options: { prisma?: DbClient; now?: () => Date } = {}): Promise<string> {
   const db = options.prisma ?? sharedPrisma;
@@ -111,6 +115,10 @@ export async function renderPrometheus(options: { prisma?: DbClient; now?: () =>
        (SELECT count(*)::int FROM "WebhookDelivery" WHERE "status" = 'pending') AS "pending",
        (SELECT count(*)::int FROM "WebhookDelivery" WHERE "status" = 'pending' AND "nextAttemptAt" <= $1::timestamp(3)) AS "due",
        (SELECT min("createdAt") FROM "WebhookDelivery" WHERE "status" = 'pending') AS "oldest",
+       -- Due and not held (an open circuit or an unopenable secret holds a delivery on purpose): what workers owe.
+       (SELECT min(d."nextAttemptAt") FROM "WebhookDelivery" d
+          JOIN "WebhookEndpoint" e ON e."id" = d."endpointId" LEFT JOIN "WebhookCircuit" c ON c."key" = d."endpointId"
+         WHERE d."status" = 'pending' AND d."nextAttemptAt" <= $1::timestamp(3) AND ${outcomeCaseSql("d", "e", "c")} <> 'held') AS "overdueSince",
        (SELECT count(*)::int FROM "WebhookCircuit" WHERE "state" <> 'closed') AS "openCircuits",
        (SELECT count(*)::int FROM "WebhookEndpoint" WHERE "status" = 'disabled') AS "disabled",
        (SELECT count(*)::int FROM "WebhookAlert" WHERE "resolvedAt" IS NULL) AS "alerts"`,
@@ -122,6 +130,12 @@ export async function renderPrometheus(options: { prisma?: DbClient; now?: () =>
   gauge("webhook_backlog_due_deliveries", "Pending deliveries whose next attempt is due now", Number(row?.due ?? 0));
   const oldest = row?.oldest as Date | null | undefined;
   gauge("webhook_oldest_pending_age_seconds", "Age of the oldest pending delivery", oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0);
+  const overdueSince = row?.overdueSince as Date | null | undefined;
+  gauge(
+    "webhook_oldest_due_wait_seconds",
+    "How long the most overdue delivery that is due and not held has waited past its time: workers down or behind",
+    overdueSince ? Math.max(0, (now.getTime() - overdueSince.getTime()) / 1000) : 0,
+  );
   gauge("webhook_open_circuits", "Endpoints whose circuit breaker is open or half-open", Number(row?.openCircuits ?? 0));
   gauge("webhook_disabled_endpoints", "Disabled endpoints", Number(row?.disabled ?? 0));
   gauge("webhook_open_alerts", "Alerts currently open", Number(row?.alerts ?? 0));
