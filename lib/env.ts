@@ -155,6 +155,12 @@ const envSchema = z.object({
   WEBHOOK_ORGANIZATION_CONCURRENCY: intInRange(0, 100_000, 0),
   /** Endpoints one organization may have. */
   WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION: intInRange(1, 100_000, 50),
+  /** An HTTP proxy every delivery tunnels through (CONNECT), for static outbound addresses (lib/webhooks/transport.ts). */
+  WEBHOOK_EGRESS_PROXY: serviceUrl(["http:", "https:"], {
+    notUrl: "is not a URL; expected http://proxy.internal:3128",
+    scheme: (protocol) => `uses "${protocol}" but the egress proxy must be an http:// or https:// proxy`,
+    noHost: "must name the proxy's host",
+  }),
   /** `allow` (default): event types outside the catalogue are sent as given; `refuse`: they are a 422 `undeclared_event_type`. */
   WEBHOOK_UNDECLARED_EVENT_TYPES: z
     .string()
@@ -235,6 +241,8 @@ export type Env = Readonly<{
   /** 0: no cap. */
   organizationConcurrency: number;
   maxEndpointsPerOrganization: number;
+  /** The egress proxy deliveries tunnel through; undefined: straight out. */
+  webhookEgressProxy: string | undefined;
   /** Whether event types outside the catalogue (lib/webhooks/event-catalogue.ts) may be sent. */
   undeclaredEventTypes: "allow" | "refuse";
   /** null: that limit is off. */
@@ -319,6 +327,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     organizationConcurrency: value.WEBHOOK_ORGANIZATION_CONCURRENCY,
     maxEndpointsPerOrganization: value.WEBHOOK_MAX_ENDPOINTS_PER_ORGANIZATION,
     undeclaredEventTypes: value.WEBHOOK_UNDECLARED_EVENT_TYPES,
+    webhookEgressProxy: value.WEBHOOK_EGRESS_PROXY,
     rateLimits: Object.freeze({
       ingestPerKey: value.RATE_LIMIT_INGEST_PER_KEY,
       ingestPerOrganization: value.RATE_LIMIT_INGEST_PER_ORGANIZATION,

@@ -24,6 +24,12 @@ describe("parseEnv", () => {
     expect(parseEnv({ DATABASE_URL: url }).databaseMode).toBe(mode);
   });
 
+  it("reads the egress proxy and the undeclared-types setting", () => {
+    expect(parseEnv({ WEBHOOK_EGRESS_PROXY: " http://proxy.internal:3128 " })).toMatchObject({ webhookEgressProxy: "http://proxy.internal:3128" });
+    expect(parseEnv({})).toMatchObject({ webhookEgressProxy: undefined, undeclaredEventTypes: "allow" });
+    expect(parseEnv({ WEBHOOK_UNDECLARED_EVENT_TYPES: "REFUSE" }).undeclaredEventTypes).toBe("refuse");
+  });
+
   it("reads pool size, port, data folder and log level", () => {
     const env = parseEnv({ DATABASE_POOL_SIZE: "25", PORT: "8080", DATA_DIR: "/var/lib/webhooks", LOG_LEVEL: "DEBUG" });
     expect(env).toMatchObject({ databasePoolSize: 25, port: 8080, dataDir: "/var/lib/webhooks", logLevel: "debug" });
@@ -36,6 +42,9 @@ describe("parseEnv", () => {
     [{ DATABASE_POOL_SIZE: "0" }, /DATABASE_POOL_SIZE must be at least 1/],
     [{ DATABASE_POOL_SIZE: "ten" }, /DATABASE_POOL_SIZE must be a whole number/],
     [{ PORT: "70000" }, /PORT must be at most 65535/],
+    [{ WEBHOOK_EGRESS_PROXY: "socks5://proxy.internal:1080" }, /WEBHOOK_EGRESS_PROXY uses "socks5:" but the egress proxy must be an http/],
+    [{ WEBHOOK_EGRESS_PROXY: "proxy.internal:3128" }, /WEBHOOK_EGRESS_PROXY (is not a URL|uses)/],
+    [{ WEBHOOK_UNDECLARED_EVENT_TYPES: "sometimes" }, /WEBHOOK_UNDECLARED_EVENT_TYPES must be "allow" or "refuse"/],
     [{ LOG_LEVEL: "verbose" }, /LOG_LEVEL must be one of fatal, error/],
     [{ NODE_ENV: "staging" }, /NODE_ENV/],
   ])("rejects %j with a message naming the variable", (source, message) => {

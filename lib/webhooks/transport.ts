@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
-import { Agent, buildConnector } from "undici";
+import { Agent, buildConnector, type Dispatcher, ProxyAgent } from "undici";
 import { TransportError, WebhookValidationError } from "./errors";
 import { currentNetworkPolicy, isDestinationAllowed, type NetworkPolicy } from "./url-guard";
 
@@ -25,6 +25,17 @@ export type AddressPolicy = Pick<NetworkPolicy, "allowPrivateNetwork" | "allowed
 
 /** Cached keep-alive agents, keyed by address policy and then by `lookup` function identity. */
 const agents = new Map<string, Map<LookupFunction, Agent>>();
+/** Cached agents that tunnel through an egress proxy, by the proxy's URL. */
+const proxyAgents = new Map<string, ProxyAgent>();
+
+/**
+ * The HTTP proxy deliveries leave through (`WEBHOOK_EGRESS_PROXY`, validated at start by
+ * lib/env.ts), read at call time like the rest of the network policy; undefined: straight out.
+ */
+export function egressProxy(): string | undefined {
+  const value = process.env.WEBHOOK_EGRESS_PROXY?.trim();
+  return value ? value : undefined;
+}
 
 export interface TransportRequest {
   url: string;
@@ -43,6 +54,13 @@ export interface TransportRequest {
    * address; link-local and metadata addresses are refused whatever is given.
    */
   allowPrivateNetwork?: boolean | AddressPolicy;
+  /**
+   * An HTTP proxy to tunnel through (CONNECT), for static outbound addresses. Default
+   * {@link egressProxy}; null: none. Through a proxy the name is resolved and dialled by
+   * the proxy, so only IP-literal hosts are checked here: the proxy must enforce the
+   * network policy itself (as Stripe's smokescreen does).
+   */
+  proxy?: string | null;
 }
 
 export interface TransportResponse {
@@ -79,8 +97,11 @@ export async function postWebhook(request: TransportRequest): Promise<TransportR
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const cap = request.maxResponseBytes ?? RESPONSE_BODY_CAP_BYTES;
   const policy = addressPolicy(request.allowPrivateNetwork);
+  const proxy = request.proxy === undefined ? egressProxy() : (request.proxy ?? undefined);
+  // Through a proxy no name is resolved here; an address written in the URL is still ours to refuse.
+  if (proxy && isIP(host) !== 0 && !isDestinationAllowed(host, policy)) throw blockedAddress(host);
 
-  const agent = agentFor(request.lookup ?? (dnsLookup as LookupFunction), policy);
+  const agent = proxy ? proxyAgentFor(proxy) : agentFor(request.lookup ?? (dnsLookup as LookupFunction), policy);
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -109,7 +130,7 @@ export async function postWebhook(request: TransportRequest): Promise<TransportR
 }
 
 async function send(
-  agent: Agent,
+  agent: Dispatcher,
   url: URL,
   request: TransportRequest,
   cap: number,
@@ -158,8 +179,9 @@ async function send(
 
 /** Closes every cached connection pool. Later calls to {@link postWebhook} build new ones. */
 export async function closeTransport(): Promise<void> {
-  const all = [...agents.values()].flatMap((cache) => [...cache.values()]);
+  const all: Dispatcher[] = [...[...agents.values()].flatMap((cache) => [...cache.values()]), ...proxyAgents.values()];
   agents.clear();
+  proxyAgents.clear();
   await Promise.all(all.map((agent) => agent.close()));
 }
 
@@ -205,6 +227,20 @@ function agentFor(lookup: LookupFunction, policy: AddressPolicy): Agent {
   }
   const agent = new Agent({ connect: guardedConnector(lookup, policy) });
   cache.set(lookup, agent);
+  return agent;
+}
+
+/**
+ * One tunnelling agent per proxy. The tunnel to the proxy is not checked against the network
+ * policy (the operator chose that address, usually a private one); the target's TLS is
+ * verified end to end through the tunnel.
+ */
+function proxyAgentFor(proxy: string): ProxyAgent {
+  let agent = proxyAgents.get(proxy);
+  if (!agent) {
+    agent = new ProxyAgent({ uri: proxy, proxyTunnel: true, requestTls: { rejectUnauthorized: true }, connectTimeout: CONNECT_TIMEOUT_MS });
+    proxyAgents.set(proxy, agent);
+  }
   return agent;
 }
 
