@@ -346,10 +346,10 @@ const SUBSCRIBED_ENDPOINTS = hotStatement(
 
 const WRITE_EVENTS = hotStatement(
   "webhook_write_events",
-  `WITH input AS (
+  `WITH input AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS r(event_id text, organization_id text, event text, idempotency_key text, ordering_key text, body text, created_at text)
-     ), planned AS (
+     ), planned AS MATERIALIZED (
        SELECT r.*, n.position FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n(item, position)
         CROSS JOIN LATERAL jsonb_to_record(n.item) AS r(id text, event_id text, endpoint_id text, ordering_key text, missed boolean, lease_owner text, lease_expires_at text)
      ), org AS (
