@@ -57,9 +57,9 @@ describe("replay what was missed while disabled", () => {
     await expect(recoverDeliveries({ ...ref, filter: { missed: true } })).rejects.toMatchObject({ code: "endpoint_disabled" });
     clock.advance(60);
     await enableEndpoint(ref);
-    expect(await countRecoverable({ ...ref, filter: { missed: true } })).toBe(4);
+    expect((await countRecoverable({ ...ref, filter: { missed: true } })).count).toBe(4);
     expect(await recoverDeliveries({ ...ref, filter: { missed: true }, now: clock.now })).toBe(4);
-    expect(await countRecoverable({ ...ref, filter: { missed: true } })).toBe(0);
+    expect((await countRecoverable({ ...ref, filter: { missed: true } })).count).toBe(0);
     while ((await processDueDeliveries(engine)) > 0);
     const ids = receiver.requests.map((request) => request.headers["webhook-id"]);
     const expected = [pendingAtDisable, ...missed].map((result) => stored.find((delivery) => delivery.eventId === result.eventId)!.id);
@@ -88,15 +88,15 @@ describe("replay what was missed while disabled", () => {
     await sendWebhookNotification(org.id, "order.shipped", "second-period", {}, engine);
     clock.advance(10);
     await enableEndpoint(ref);
-    expect(await countRecoverable({ ...ref, filter: { missed: true } })).toBe(1);
+    expect((await countRecoverable({ ...ref, filter: { missed: true } })).count).toBe(1);
 
     // A failed delivery is "recover failed since"'s, not the replay's; the older missed one is too.
     const failed = await sendWebhookNotification(org.id, "order.shipped", "failed", {}, engine);
     await prisma.webhookDelivery.update({ where: { id: failed.deliveries[0]!.id }, data: { status: "failed", attempts: 8 } });
-    expect(await countRecoverable({ ...ref, filter: { missed: true } })).toBe(1);
+    expect((await countRecoverable({ ...ref, filter: { missed: true } })).count).toBe(1);
     clock.advance(10);
     expect(await recoverDeliveries({ ...ref, filter: { failedSince: new Date(clock.now().getTime() - 3_600_000) }, now: clock.now })).toBe(3);
-    expect(await countRecoverable({ ...ref, filter: { missed: true } })).toBe(0);
+    expect((await countRecoverable({ ...ref, filter: { missed: true } })).count).toBe(0);
     await expect(recoverDeliveries({ ...ref, filter: { failedSince: new Date(clock.now().getTime() + 60_000) }, now: clock.now })).rejects.toMatchObject({ code: "invalid_input" });
   });
 

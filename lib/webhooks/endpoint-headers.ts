@@ -1,5 +1,5 @@
 import { WebhookValidationError } from "@/lib/webhooks/errors";
-import { decryptSecret, encryptSecret, getKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
+import { decryptSecret, encryptSecret, getKeyRing, type KeyRing, signingSecrets, type StoredSecrets } from "@/lib/webhooks/secrets";
 
 /**
  * Custom headers an endpoint sends on every attempt (an `Authorization` for a receiver
@@ -110,6 +110,20 @@ export function sealHeaders(headers: EndpointHeaders, endpointId: string, ring: 
 export function openHeaders(row: { id: string; headersEncrypted: string | null }, ring: KeyRing = getKeyRing()): EndpointHeaders {
   if (!row.headersEncrypted) return {};
   return JSON.parse(decryptSecret(row.headersEncrypted, headersAad(row.id), ring)) as EndpointHeaders;
+}
+
+/**
+ * Everything sealed that an attempt at `at` needs, opened: the signing secrets (the previous one
+ * during its grace) and the custom headers. The one answer to "can this endpoint be sent to?",
+ * for the send itself, the checks before a manual send, and the key-ring health check. Throws
+ * SecretError `decryption_failed` when `ring` cannot open one of them.
+ */
+export function openAttemptCredentials(
+  row: StoredSecrets & { headersEncrypted?: string | null },
+  at: Date,
+  ring: KeyRing = getKeyRing(),
+): { secrets: string[]; headers: EndpointHeaders } {
+  return { secrets: signingSecrets(row, at, ring), headers: openHeaders({ id: row.id, headersEncrypted: row.headersEncrypted ?? null }, ring) };
 }
 
 /** `sealed` opened and sealed again under the ring's primary key (key rotation). */

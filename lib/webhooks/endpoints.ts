@@ -162,7 +162,8 @@ function normaliseControls(controls: DeliveryControls): DeliveryControls {
   return out;
 }
 
-async function findOwned(db: DbClient, organizationId: string, endpointId: string): Promise<WebhookEndpoint> {
+/** The organization's endpoint row; throws WebhookNotFoundError `endpoint_not_found` for a missing one or another organization's. */
+export async function findOwned(db: DbClient, organizationId: string, endpointId: string): Promise<WebhookEndpoint> {
   const row = await db.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId } });
   // Another organization's endpoint is indistinguishable from a missing one.
   if (!row) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${endpointId} not found`);

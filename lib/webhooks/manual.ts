@@ -5,13 +5,14 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { makeAttempt } from "@/lib/webhooks/attempt";
+import { findOwned } from "@/lib/webhooks/endpoints";
 import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE, serializeEnvelope, type WebhookEnvelope } from "@/lib/webhooks/events";
 import { describeOutcome } from "@/lib/webhooks/record";
 import { MISSED_CANCEL_REASON, TEST_EVENT_TYPE } from "@/lib/webhooks/outcomes";
-import { signingSecrets } from "@/lib/webhooks/secrets";
-import { openHeaders } from "@/lib/webhooks/endpoint-headers";
+import type { StoredSecrets } from "@/lib/webhooks/secrets";
+import { openAttemptCredentials } from "@/lib/webhooks/endpoint-headers";
 
 /** How long a manual attempt holds its delivery; longer than any attempt's deadline. */
 const MANUAL_LEASE_SECONDS = 120;
@@ -50,10 +51,9 @@ const RESPONSE_SNIPPET_CHARS = 1_000;
  * a secret no configured key opens is a state the admin must fix (restore the
  * key), not a server error, and must not leave a delivery leased for nothing.
  */
-function assertSecretsOpen(endpoint: Parameters<typeof signingSecrets>[0] & { headersEncrypted: string | null }, at: Date): void {
+function assertSecretsOpen(endpoint: StoredSecrets & { headersEncrypted: string | null }, at: Date): void {
   try {
-    signingSecrets(endpoint, at);
-    openHeaders(endpoint);
+    openAttemptCredentials(endpoint, at);
   } catch (error) {
     if (!(error instanceof SecretError)) throw error;
     throw new WebhookConflictError(
@@ -183,8 +183,7 @@ export function receivesTestEventType(endpoint: { eventTypes: readonly string[] 
 export async function sendTestEvent(options: ManualOptions & { endpointId: string; eventType?: string }): Promise<ManualAttemptResult> {
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
-  const endpoint = await db.webhookEndpoint.findFirst({ where: { id: options.endpointId, organizationId: options.organizationId } });
-  if (!endpoint) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${options.endpointId} not found`);
+  const endpoint = await findOwned(db, options.organizationId, options.endpointId);
   const eventType = options.eventType ?? TEST_EVENT_TYPE;
   const createdAt = now();
   const deliveryId = newId("msg");
@@ -271,28 +270,23 @@ function recoverCondition(filter: RecoverFilter, endpoint: { lastDisabledAt: Dat
   return { sql: `"status" = 'cancelled' AND "cancelReason" = '${MISSED_CANCEL_REASON}' AND "updatedAt" >= $2::timestamp(3)`, since: endpoint.lastDisabledAt };
 }
 
-async function ownedEndpoint(db: DbClient, organizationId: string, endpointId: string) {
-  const endpoint = await db.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId } });
-  if (!endpoint) throw new WebhookNotFoundError("endpoint_not_found", `Endpoint ${endpointId} not found`);
-  return endpoint;
-}
-
 /**
- * How many deliveries {@link recoverDeliveries} would re-queue now: the number behind "replay
- * the N events since it was disabled". One delivery per event and endpoint, so it is also the
- * number of events. Throws WebhookNotFoundError (another org's id too).
+ * How many deliveries {@link recoverDeliveries} would re-queue now, and since when (the filter's
+ * time, or the latest disabled period's start): the numbers behind "replay the N events since it
+ * was disabled". One delivery per event and endpoint, so `count` is also the number of events.
+ * Throws WebhookNotFoundError (another org's id too).
  */
-export async function countRecoverable(options: { organizationId: string; endpointId: string; filter: RecoverFilter; prisma?: DbClient }): Promise<number> {
+export async function countRecoverable(options: { organizationId: string; endpointId: string; filter: RecoverFilter; prisma?: DbClient }): Promise<{ count: number; since: Date | null }> {
   const db = options.prisma ?? sharedPrisma;
-  const endpoint = await ownedEndpoint(db, options.organizationId, options.endpointId);
+  const endpoint = await findOwned(db, options.organizationId, options.endpointId);
   const condition = recoverCondition(options.filter, endpoint);
-  if (!condition.since) return 0;
+  if (!condition.since) return { count: 0, since: null };
   const [row] = await db.$queryRawUnsafe<{ count: number }[]>(
     `SELECT count(*)::int AS "count" FROM "WebhookDelivery" WHERE "endpointId" = $1 AND ${condition.sql}`,
     endpoint.id,
     sqlTime(condition.since),
   );
-  return Number(row?.count ?? 0);
+  return { count: Number(row?.count ?? 0), since: condition.since };
 }
 
 /**
@@ -309,7 +303,7 @@ export async function recoverDeliveries(options: ManualOptions & { endpointId: s
   if ("failedSince" in options.filter && (Number.isNaN(options.filter.failedSince.getTime()) || options.filter.failedSince > now)) {
     throw new WebhookValidationError("invalid_input", "since must be a valid time in the past");
   }
-  const endpoint = await ownedEndpoint(db, options.organizationId, options.endpointId);
+  const endpoint = await findOwned(db, options.organizationId, options.endpointId);
   if (endpoint.status !== "active") {
     throw new WebhookConflictError("endpoint_disabled", "The endpoint is disabled; enable it before recovering or replaying deliveries");
   }

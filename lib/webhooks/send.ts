@@ -1,8 +1,8 @@
 import type { LookupFunction } from "node:net";
 import { newId } from "@/lib/ids";
 import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
-import { openHeaders } from "@/lib/webhooks/endpoint-headers";
-import { signingSecrets, type KeyRing } from "@/lib/webhooks/secrets";
+import { openAttemptCredentials } from "@/lib/webhooks/endpoint-headers";
+import type { KeyRing, StoredSecrets } from "@/lib/webhooks/secrets";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
 import { postWebhook, type TransportResponse } from "@/lib/webhooks/transport";
 import { classify } from "@/lib/webhooks/retry-policy";
@@ -89,15 +89,14 @@ export function sendStoredDelivery(
   delivery: {
     id: string;
     event: string;
-    endpoint: Parameters<typeof signingSecrets>[0] & { url: string; headersEncrypted: string | null };
+    endpoint: StoredSecrets & { url: string; headersEncrypted: string | null };
     webhookEvent: { body: string; createdAt: Date };
   },
   attemptAt: Date,
   options: SendOptions = {},
 ): Promise<SignedSendResult> {
   // Decrypted before the call, so a SecretError is thrown here, synchronously, with nothing sent.
-  const secrets = signingSecrets(delivery.endpoint, attemptAt, options.keyRing);
-  const customHeaders = openHeaders(delivery.endpoint, options.keyRing);
+  const { secrets, headers: customHeaders } = openAttemptCredentials(delivery.endpoint, attemptAt, options.keyRing);
   return sendSigned({
     url: delivery.endpoint.url,
     body: delivery.webhookEvent.body,

@@ -1,9 +1,9 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { logger } from "@/lib/logger";
 import type { DbClient } from "@/lib/database/db-types";
-import { decryptSecret, encryptSecret, getKeyRing, type KeyRing, needsReencryption, signingSecrets, type StoredSecrets } from "@/lib/webhooks/secrets";
+import { decryptSecret, encryptSecret, getKeyRing, type KeyRing, needsReencryption, type StoredSecrets } from "@/lib/webhooks/secrets";
 import { SecretError } from "@/lib/webhooks/errors";
-import { openHeaders, resealHeaders } from "@/lib/webhooks/endpoint-headers";
+import { openAttemptCredentials, resealHeaders } from "@/lib/webhooks/endpoint-headers";
 import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 
 /**
@@ -24,8 +24,7 @@ const UNKNOWN_KEY_ID = "(not v1)";
  */
 export function unopenableKeyId(row: StoredSecrets & { headersEncrypted?: string | null }, now: Date, ring: KeyRing): string | undefined {
   try {
-    signingSecrets(row, now, ring);
-    openHeaders({ id: row.id, headersEncrypted: row.headersEncrypted ?? null }, ring);
+    openAttemptCredentials(row, now, ring);
     return undefined;
   } catch (error) {
     if (error instanceof SecretError) return error.keyId ?? UNKNOWN_KEY_ID;

@@ -16,9 +16,8 @@ const body = z
 
 /** How many deliveries a replay of what was missed would re-queue now. */
 export const GET = apiRoute({ access: "manager", params }, async ({ actor, params }) => {
-  const endpoint = await prisma.webhookEndpoint.findFirst({ where: { id: params.id, organizationId: actor.organizationId }, select: { lastDisabledAt: true } });
-  const missed = await countRecoverable({ organizationId: actor.organizationId, endpointId: params.id, filter: { missed: true } });
-  return { missed, since: endpoint?.lastDisabledAt ?? null };
+  const { count, since } = await countRecoverable({ organizationId: actor.organizationId, endpointId: params.id, filter: { missed: true } });
+  return { missed: count, since };
 });
 
 export const POST = apiRoute({ access: "manager", params, body }, async ({ request, actor, params, body }) => {

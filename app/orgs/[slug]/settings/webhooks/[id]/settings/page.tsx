@@ -27,7 +27,7 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
   const page = await loadEndpointPage(params);
   const { organization, endpoint } = page;
   const controls = describeDeliveryControls(endpoint);
-  const missed = endpoint.lastDisabledAt ? await countRecoverable({ organizationId: organization.id, endpointId: endpoint.id, filter: { missed: true } }) : 0;
+  const missed = endpoint.lastDisabledAt ? await countRecoverable({ organizationId: organization.id, endpointId: endpoint.id, filter: { missed: true } }) : { count: 0, since: null };
   const headerList =
     endpoint.headerNames.length > 0 ? (
       <ul className="space-y-1">
@@ -101,12 +101,12 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
         description={
           endpoint.status === "active"
             ? "A disabled endpoint receives nothing until it is enabled again. Events it subscribes to meanwhile are kept as missed, to replay when you enable it."
-            : `Enabling starts a fresh failure history. ${missed === 1 ? "1 event was" : `${missed} events were`} missed so far; once it is enabled you can replay them.`
+            : `Enabling starts a fresh failure history. ${missed.count === 1 ? "1 event was" : `${missed.count} events were`} missed so far; once it is enabled you can replay them.`
         }
       >
         <div className="space-y-4">
-          {endpoint.status === "active" && missed > 0 && endpoint.lastDisabledAt ? (
-            <ReplayMissed endpointId={endpoint.id} count={missed} since={endpoint.lastDisabledAt.toISOString()} />
+          {endpoint.status === "active" && missed.count > 0 && missed.since ? (
+            <ReplayMissed endpointId={endpoint.id} count={missed.count} since={missed.since.toISOString()} />
           ) : null}
           <StatusToggle endpointId={endpoint.id} status={endpoint.status} />
         </div>
