@@ -15,11 +15,9 @@
  * Needs DATABASE_URL (a server: a scratch database is created and dropped).
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { runPostgresBenchCli } from "./cli";
 import { scratchPostgres } from "./scratch-database";
 
-const root = path.resolve(__dirname, "../..");
 
 export interface BatchBenchOptions {
   databaseUrl: string;
@@ -125,25 +123,8 @@ export async function runBatchBench(options: BatchBenchOptions): Promise<BatchBe
   };
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const flag = (name: string) => {
-    const index = args.indexOf(name);
-    return index >= 0 ? Number(args[index + 1]) : undefined;
-  };
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error("bench:batch needs DATABASE_URL (a PostgreSQL server; a scratch database is created and dropped)");
-  const result = await runBatchBench({ databaseUrl, events: flag("--events"), batch: flag("--batch"), endpoints: flag("--endpoints"), runs: flag("--runs") });
-  const out = path.join(root, "bench-results");
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "batch.json"), JSON.stringify(result, null, 2));
-  console.log(JSON.stringify(result, null, 2));
-  process.exit(0);
-}
-
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  runPostgresBenchCli("batch", "batch.json", (databaseUrl, flag) =>
+    runBatchBench({ databaseUrl, events: flag("--events"), batch: flag("--batch"), endpoints: flag("--endpoints"), runs: flag("--runs") }),
+  );
 }

@@ -18,12 +18,10 @@
  * Writes bench-results/controls.json.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { runPostgresBenchCli } from "./cli";
 import { scratchPostgres } from "./scratch-database";
 import { type ReceivedRequest, spawnWorker, startReceiver, stopWorker, waitFor } from "./processes";
 
-const root = path.resolve(__dirname, "../..");
 
 export interface ControlsBenchOptions {
   databaseUrl: string;
@@ -226,25 +224,8 @@ export async function runControlsBench(options: ControlsBenchOptions): Promise<C
   return { ordering, rateLimit, deepQueueClaimMs };
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const flag = (name: string) => {
-    const index = args.indexOf(name);
-    return index >= 0 ? Number(args[index + 1]) : undefined;
-  };
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error("bench:controls needs DATABASE_URL (a PostgreSQL server; a scratch database is created and dropped)");
-  const result = await runControlsBench({ databaseUrl, keys: flag("--keys"), perKey: flag("--per-key"), rate: flag("--rate"), rateDeliveries: flag("--rate-n") });
-  const out = path.join(root, "bench-results");
-  mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, "controls.json"), JSON.stringify(result, null, 2));
-  console.log(JSON.stringify(result, null, 2));
-  process.exit(0);
-}
-
 if (require.main === module) {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  runPostgresBenchCli("controls", "controls.json", (databaseUrl, flag) =>
+    runControlsBench({ databaseUrl, keys: flag("--keys"), perKey: flag("--per-key"), rate: flag("--rate"), rateDeliveries: flag("--rate-n") }),
+  );
 }
