@@ -12,7 +12,7 @@ import type { DbClient } from "@/lib/database/db-types";
 const MANAGER_ROLES: readonly OrgRole[] = ["owner", "admin"];
 
 /** Alerts the organization itself can act on; the others are for whoever runs the servers (ops webhook). */
-export const MAILED_ALERT_KINDS: readonly AlertKind[] = ["endpoint_disabled", "failure_rate"];
+export const MAILED_ALERT_KINDS: readonly AlertKind[] = ["endpoint_disabled", "failure_rate", "certificate_expiring"];
 
 /**
  * Mails a newly opened alert to the owners and admins of its organization

@@ -6,9 +6,10 @@ import { logger } from "@/lib/logger";
 import { mailAlertToManagers } from "@/lib/mail/alert-mail";
 import { emitPlatformEvent } from "@/lib/webhooks/platform-events";
 import { sendWebhook } from "@/lib/webhooks/send";
+import { CERTIFICATE_WARNING_DAYS } from "@/lib/webhooks/diagnose-advice";
 import { outcomeCaseSql, outcomeCountColumns, OUTCOME_PREDICATES, readOutcomeCounts } from "@/lib/webhooks/outcomes";
 
-export type AlertKind = "failure_rate" | "backlog_age" | "endpoint_disabled" | "circuit_open" | "secret_undecryptable";
+export type AlertKind = "failure_rate" | "backlog_age" | "endpoint_disabled" | "circuit_open" | "secret_undecryptable" | "certificate_expiring";
 
 export interface AlertView {
   id: string;
@@ -181,6 +182,28 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
       message:
         `Deliveries to ${hostOf(endpoint.url)} are on hold (${endpoint.waiting} waiting): no key in WEBHOOK_ENCRYPTION_KEYS opens its signing secret` +
         (endpoint.keyId ? ` (encrypted with key "${endpoint.keyId}"); restore that key` : ""),
+    });
+  }
+  // Read by Diagnose and the daily certificate check (certificate-check.ts); renewed certificates clear it there.
+  const certificates = await db.$queryRawUnsafe<{ endpointId: string; organizationId: string; url: string; expiresAt: Date }[]>(
+    `SELECT e."id" AS "endpointId", e."organizationId", e."url", e."tlsCertificateExpiresAt" AS "expiresAt"
+       FROM "WebhookEndpoint" e
+      WHERE e."status" = 'active' AND e."url" LIKE 'https://%' AND e."tlsCertificateExpiresAt" <= $1::timestamp(3)`,
+    sqlTime(new Date(now.getTime() + CERTIFICATE_WARNING_DAYS * 86_400_000)),
+  );
+  for (const endpoint of certificates) {
+    const expiresAt = new Date(endpoint.expiresAt);
+    const days = Math.floor((expiresAt.getTime() - now.getTime()) / 86_400_000);
+    const expired = expiresAt.getTime() <= now.getTime();
+    conditions.push({
+      organizationId: endpoint.organizationId,
+      kind: "certificate_expiring",
+      subject: endpoint.endpointId,
+      severity: days < 3 ? "critical" : "warning",
+      message: expired
+        ? `The TLS certificate of ${hostOf(endpoint.url)} expired on ${expiresAt.toISOString()}: every delivery to it fails until it is renewed`
+        : `The TLS certificate of ${hostOf(endpoint.url)} expires on ${expiresAt.toISOString()} (in ${days === 1 ? "1 day" : `${days} days`}): renew it before then, or deliveries to it will fail`,
+      endpointIds: [endpoint.endpointId],
     });
   }
   return conditions;

@@ -250,7 +250,15 @@ export async function updateEndpoint(options: UpdateEndpointOptions): Promise<En
     const headers = replaced ?? (options.headerChanges === undefined ? undefined : applyHeaderChanges(openHeaders(before), options.headerChanges));
     const row = await db.webhookEndpoint.update({
       where: { id: options.endpointId },
-      data: { url, description, eventTypes, ...controls, ...(headers === undefined ? {} : sealHeaders(headers, before.id)) },
+      data: {
+        url,
+        description,
+        eventTypes,
+        ...controls,
+        ...(headers === undefined ? {} : sealHeaders(headers, before.id)),
+        // The certificate read belongs to the old address: the next check reads the new one's.
+        ...(url !== undefined && url !== before.url ? { tlsCertificateExpiresAt: null, tlsCertificateCheckedAt: null } : {}),
+      },
     });
     if (controls.ordering !== undefined && controls.ordering !== before.ordering) await requeueForOrdering(db, row.id, controls.ordering);
     if (controls.rateLimitPerSecond === null && before.rateLimitPerSecond !== null) await resetRateLimit(db, row.id);

@@ -4,6 +4,7 @@ import { logger } from "@/lib/logger";
 import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhooks/alerting";
 import { eraseDeletedOrganizations } from "@/lib/organizations/deletion";
 import { recheckBlockedSigning } from "@/lib/webhooks/stored-secrets";
+import { checkCertificates } from "@/lib/webhooks/certificate-check";
 import { pruneRateLimitBudgets } from "@/lib/limits/rate-limiter";
 import type { DbClient } from "@/lib/database/db-types";
 
@@ -41,7 +42,9 @@ export async function runRetentionIfDue(
  * and the last-run time make each job run once per interval across all
  * workers, whichever process gets there first. Every tick also re-checks
  * endpoints marked for an unopenable secret with this process's key ring, so
- * restoring a key resumes their deliveries within a minute. Returns a stop function.
+ * restoring a key resumes their deliveries within a minute, and reads the TLS
+ * certificates of endpoints last checked over a day ago (certificate-check.ts).
+ * Returns a stop function.
  */
 export function startMaintenance(options: { tickMs?: number } = {}): () => void {
   const tick = async () => {
@@ -51,6 +54,7 @@ export function startMaintenance(options: { tickMs?: number } = {}): () => void 
       if (health.ran) logger.info({ opened: health.opened.length, resolved: health.resolved.length, open: health.stillOpen + health.opened.length }, "health check ran");
       const retention = await runRetentionIfDue();
       if (retention.ran) logger.info({ events: retention.events, alerts: retention.alerts, previousSecrets: retention.previousSecrets, erasedOrganizations: retention.erasedOrganizations }, "retention ran");
+      await checkCertificates();
     } catch (error) {
       logger.warn({ err: error }, "maintenance tick failed");
     }

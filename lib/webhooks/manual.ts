@@ -22,6 +22,8 @@ export interface ManualOptions {
   prisma?: DbClient;
   now?: () => Date;
   lookup?: LookupFunction;
+  /** Certificate authorities trusted besides the system's (tests). */
+  ca?: readonly string[];
   timeoutMs?: number;
   schedule?: readonly number[];
 }
@@ -32,6 +34,8 @@ export interface ManualAttemptResult {
   success: boolean;
   statusCode?: number;
   error?: string;
+  /** Why no HTTP exchange happened (TransportError code: timeout, dns_failure, connection_failed, …). */
+  errorCode?: string;
   durationMs: number;
   /** The first 1 000 characters of the response body. */
   responseSnippet?: string;
@@ -120,12 +124,13 @@ function summarise(
   durationMs: number,
   status: ManualAttemptResult["status"],
 ): ManualAttemptResult {
-  const { statusCode, error } = describeOutcome(outcome);
+  const { statusCode, error, errorCode } = describeOutcome(outcome);
   return {
     deliveryId,
     success: status === "delivered" && !(outcome instanceof TransportError),
     statusCode,
     error,
+    ...(errorCode ? { errorCode } : {}),
     durationMs: Math.round(durationMs),
     responseSnippet: outcome instanceof TransportError ? undefined : outcome.body.slice(0, RESPONSE_SNIPPET_CHARS),
     status,

@@ -36,6 +36,8 @@ export interface SignedSendInput {
   customHeaders?: Record<string, string>;
   timeoutMs?: number;
   lookup?: LookupFunction;
+  /** Certificate authorities trusted besides the system's (transport.ts). */
+  ca?: readonly string[];
 }
 
 /**
@@ -61,7 +63,7 @@ export async function sendSigned(input: SignedSendInput): Promise<SignedSendResu
   const customHeaderNames = Object.keys(customHeaders);
   const started = performance.now();
   try {
-    const response = await postWebhook({ url: input.url, headers, body: input.body, timeoutMs: input.timeoutMs, lookup: input.lookup });
+    const response = await postWebhook({ url: input.url, headers, body: input.body, timeoutMs: input.timeoutMs, lookup: input.lookup, ca: input.ca });
     return { outcome: response, headers, customHeaderNames, durationMs: response.durationMs };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
@@ -72,10 +74,11 @@ export async function sendSigned(input: SignedSendInput): Promise<SignedSendResu
   }
 }
 
-/** How a send reaches the receiver: deadline, DNS lookup (tests), key ring for the secrets. */
+/** How a send reaches the receiver: deadline, DNS lookup and extra trusted CAs (tests), key ring for the secrets. */
 export interface SendOptions {
   timeoutMs?: number;
   lookup?: LookupFunction;
+  ca?: readonly string[];
   /** Opens the endpoint secrets; default the process's key ring. */
   keyRing?: KeyRing;
 }
@@ -108,6 +111,7 @@ export function sendStoredDelivery(
     customHeaders,
     timeoutMs: options.timeoutMs,
     lookup: options.lookup,
+    ca: options.ca,
   });
 }
 

@@ -1,6 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import { readFileSync } from "node:fs";
 import { isIP, type LookupFunction } from "node:net";
 import { performance } from "node:perf_hooks";
+import tls from "node:tls";
 import { Agent, buildConnector, type Dispatcher, ProxyAgent } from "undici";
 import { TransportError, WebhookValidationError } from "./errors";
 import { currentNetworkPolicy, isDestinationAllowed, type NetworkPolicy } from "./url-guard";
@@ -61,6 +63,11 @@ export interface TransportRequest {
    * network policy itself (as Stripe's smokescreen does).
    */
   proxy?: string | null;
+  /**
+   * Certificate authorities trusted besides the system's (and `NODE_EXTRA_CA_CERTS`), PEM; tests
+   * inject the CA they made. Certificates are verified either way.
+   */
+  ca?: readonly string[];
 }
 
 export interface TransportResponse {
@@ -101,7 +108,7 @@ export async function postWebhook(request: TransportRequest): Promise<TransportR
   // Through a proxy no name is resolved here; an address written in the URL is still ours to refuse.
   if (proxy && isIP(host) !== 0 && !isDestinationAllowed(host, policy)) throw blockedAddress(host);
 
-  const agent = proxy ? proxyAgentFor(proxy) : agentFor(request.lookup ?? (dnsLookup as LookupFunction), policy);
+  const agent = proxy ? proxyAgentFor(proxy) : agentFor(request.lookup ?? (dnsLookup as LookupFunction), policy, request.ca);
   const controller = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
@@ -208,9 +215,9 @@ function policyKey(policy: AddressPolicy): string {
   return `${policy.allowPrivateNetwork}|${policy.allowedPrivateCidrs.map(([range, bits]) => `${range.toString()}/${bits}`).join(",")}`;
 }
 
-/** Keep-alive pools are reused per (lookup, policy) so the hot path never builds an Agent. */
-function agentFor(lookup: LookupFunction, policy: AddressPolicy): Agent {
-  const key = policyKey(policy);
+/** Keep-alive pools are reused per (lookup, policy, extra CAs) so the hot path never builds an Agent. */
+function agentFor(lookup: LookupFunction, policy: AddressPolicy, ca?: readonly string[]): Agent {
+  const key = ca?.length ? `${policyKey(policy)}|${ca.join("")}` : policyKey(policy);
   let cache = agents.get(key);
   if (!cache) {
     cache = new Map();
@@ -225,7 +232,7 @@ function agentFor(lookup: LookupFunction, policy: AddressPolicy): Agent {
     // close() lets in-flight requests finish before the sockets go.
     oldest.close().catch(() => undefined);
   }
-  const agent = new Agent({ connect: guardedConnector(lookup, policy) });
+  const agent = new Agent({ connect: guardedConnector(lookup, policy, ca) });
   cache.set(lookup, agent);
   return agent;
 }
@@ -250,12 +257,13 @@ function proxyAgentFor(proxy: string): ProxyAgent {
  * that is dialled (a DNS answer that changes between a check and the connect — rebinding —
  * cannot slip through). Node skips `lookup` for IP literals, so those are checked here.
  */
-function guardedConnector(lookup: LookupFunction, policy: AddressPolicy): buildConnector.connector {
+function guardedConnector(lookup: LookupFunction, policy: AddressPolicy, ca?: readonly string[]): buildConnector.connector {
   const connect = buildConnector({
     lookup: guardedLookup(lookup, policy),
     timeout: CONNECT_TIMEOUT_MS,
     // Explicit so NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment cannot turn verification off.
     rejectUnauthorized: true,
+    ...(ca?.length ? { ca: [...tls.rootCertificates, ...extraCaCertificates(), ...ca] } : {}),
   });
   return (options, callback) => {
     const { hostname } = options;
@@ -304,6 +312,20 @@ function guardedLookup(resolve: LookupFunction, policy: AddressPolicy): LookupFu
       done(new TransportError("dns_failure", `could not resolve ${hostname}`, { cause: error }));
     }
   };
+}
+
+/**
+ * `NODE_EXTRA_CA_CERTS`' certificates: Node adds them to its default store, but an explicit `ca`
+ * list replaces that store, so a caller that adds its own CAs keeps these by reading them here.
+ */
+export function extraCaCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return [readFileSync(file, "utf8")];
+  } catch {
+    return [];
+  }
 }
 
 function blockedAddress(host: string): TransportError {

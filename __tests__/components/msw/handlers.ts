@@ -2,6 +2,7 @@ import { http, type HttpHandler } from "msw";
 import type { ApiKeyView } from "@/lib/api-keys";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import type { ManualAttemptResult } from "@/lib/webhooks/manual";
+import type { DiagnosisJson } from "@/app/orgs/[slug]/settings/webhooks/_components/diagnose-panel";
 import type { OrganizationSecurity } from "@/lib/auth/two-factor-policy";
 import type { EndpointJson } from "./fixtures";
 import type { Invitation, Member } from "better-auth/plugins/organization";
@@ -44,6 +45,7 @@ export const api = {
   rotateSecret: route<{ endpoint: EndpointJson; secret: string }>("post", "/api/webhooks/endpoints/:id/rotate-secret"),
   sendTestEvent: route<{ result: ManualAttemptResult }>("post", "/api/webhooks/endpoints/:id/test"),
   recoverDeliveries: route<{ requeued: number }>("post", "/api/webhooks/endpoints/:id/recover"),
+  diagnoseEndpoint: route<{ diagnosis: DiagnosisJson }>("post", "/api/webhooks/endpoints/:id/diagnose"),
   redeliver: route<{ result: ManualAttemptResult }>("post", "/api/webhooks/deliveries/:id/redeliver"),
   createApiKey: route<{ apiKey: ApiKeyView; key: string }>("post", "/api/api-keys", 201),
   revokeApiKey: route<{ apiKey: ApiKeyView }>("delete", "/api/api-keys/:id"),

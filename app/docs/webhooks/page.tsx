@@ -16,6 +16,7 @@ import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND, RATE_SPACING_NUME
 import { RETRY_PRESETS, retrySchedule } from "@/lib/webhooks/retry-presets";
 import { BATCH_MAX_BODY_BYTES, BATCH_MAX_ITEMS } from "@/lib/webhooks/batch";
 import { C, CodeBlock } from "./code-block";
+import { Troubleshooting } from "./troubleshooting";
 import {
   EXAMPLE_BODY,
   EXAMPLE_DELIVERY_ID,
@@ -49,6 +50,7 @@ const SECTIONS = [
   { id: "timeouts", title: "Timeouts and responses" },
   { id: "testing", title: "Testing locally" },
   { id: "examples", title: "Receiver examples" },
+  { id: "troubleshooting", title: "Troubleshooting" },
 ] as const;
 
 type SectionId = (typeof SECTIONS)[number]["id"];
@@ -707,6 +709,10 @@ export default function WebhookDocsPage() {
             <CodeBlock title="server.mjs" language="js" code={NODE_RECEIVER} />
             <h3 className="mt-8 text-xl font-semibold">Python (Flask, standard library only for the check)</h3>
             <CodeBlock title="app.py" language="python" code={PYTHON_RECEIVER} />
+          </Section>
+
+          <Section id="troubleshooting">
+            <Troubleshooting timeout={TIMEOUT} />
           </Section>
         </main>
       </div>

@@ -9,6 +9,7 @@ import { endpointHealth } from "@/lib/webhooks/outcomes";
 import { BackLink } from "../../_components/detail";
 import { orNotFound } from "../../_components/or-not-found";
 import { type EndpointTab, endpointTabs, TabNav } from "../../_components/tab-nav";
+import { DiagnosePanel } from "../../_components/diagnose-panel";
 import { TestEventPicker } from "../../_components/test-event-picker";
 import { testEventOptions } from "../../_components/test-event-options";
 
@@ -41,8 +42,8 @@ export async function loadEndpointPage(params: Promise<{ slug: string; id: strin
 
 /**
  * An endpoint's page around one section: the way back, the header (the URL in full, or
- * its host for members; the description; the health badge; "Send test event" for owners
- * and admins) and the section tabs.
+ * its host for members; the description; the health badge; "Send test event" and
+ * "Diagnose" for owners and admins) and the section tabs.
  */
 export function EndpointFrame({ page, tab, children }: { page: EndpointPageData; tab: EndpointTab; children: ReactNode }) {
   const { organization, endpoint, activity } = page;
@@ -62,7 +63,12 @@ export function EndpointFrame({ page, tab, children }: { page: EndpointPageData;
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <EndpointHealthBadge health={health} />
-          {organization.canManage ? <TestEventPicker endpointId={endpoint.id} options={testEventOptions(endpoint)} /> : null}
+          {organization.canManage ? (
+            <>
+              <TestEventPicker endpointId={endpoint.id} options={testEventOptions(endpoint)} />
+              <DiagnosePanel endpointId={endpoint.id} />
+            </>
+          ) : null}
         </div>
       </div>
       <TabNav label="Endpoint sections" tabs={endpointTabs(page.path, organization.canManage)} current={tab} />
