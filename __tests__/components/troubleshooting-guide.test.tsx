@@ -13,6 +13,8 @@ describe("the troubleshooting guide", () => {
   it("has a section for every topic Diagnose links to", () => {
     const { container } = render(<Troubleshooting timeout="30 seconds" />);
     for (const anchor of Object.values(TROUBLESHOOTING_ANCHORS)) expect(container.querySelector(`h3#${anchor}`)).not.toBeNull();
+    // …and links to Diagnose: the viewer's endpoints (/settings/webhooks goes to their organization's).
+    expect(screen.getByRole("link", { name: "your endpoints" }).getAttribute("href")).toBe("/settings/webhooks");
   });
 
   it("shows bytes whose signatures are real: the header we send verifies the body as sent, and none of the re-serialised ones", () => {

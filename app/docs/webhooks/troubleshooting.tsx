@@ -114,8 +114,11 @@ export function Troubleshooting({ timeout }: { timeout: string }) {
   return (
     <>
       <P>
-        Start with <strong>Diagnose</strong>: on an endpoint&apos;s page (Settings → Webhooks → the endpoint), owners and admins
-        press <strong>Diagnose</strong>. It runs the checks below in order against the endpoint, from our servers, through the
+        Start with <strong>Diagnose</strong>: on an endpoint&apos;s page (
+        <a href="/settings/webhooks" className="text-indigo-700 underline hover:text-indigo-500">
+          your endpoints
+        </a>
+        , then the endpoint), owners and admins press <strong>Diagnose</strong>. It runs the checks below in order against the endpoint, from our servers, through the
         same network guard as every delivery: DNS, the TCP connection, the TLS certificate, then a signed test request
         (kept in the delivery history like <strong>Send test event</strong>) and whether your server accepted its signature.
         Each step shows how long it took, what it found, and links back here. The first failed step is the one to fix.
