@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -49,6 +50,25 @@ export function stampPath(root: string): string {
   return path.join(root, STAMP);
 }
 
+/** What `.next` holds: a build of exactly these sources, a build of other sources, or none. */
+export type BuildState = "current" | "stale" | "missing";
+
+export function buildState(root: string): BuildState {
+  if (isBuildCurrent(root)) return "current";
+  return existsSync(path.join(root, ".next", "BUILD_ID")) ? "stale" : "missing";
+}
+
+/** Runs `next build` in `root` (NODE_ENV=production, output to this terminal); throws when it fails. */
+export function nextBuild(root: string): void {
+  const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], {
+    cwd: root,
+    stdio: "inherit",
+    // Next.js phones home with usage data unless told not to; a self-hosted product should not.
+    env: { NEXT_TELEMETRY_DISABLED: "1", ...process.env, NODE_ENV: "production" },
+  });
+  if (build.status !== 0) throw new Error(`next build failed with exit code ${build.status}`);
+}
+
 /** Held (a folder, made atomically) while one process builds; beside `.next`, which `next build` empties. */
 const BUILD_LOCK = ".next-build.lock";
 
@@ -73,17 +93,17 @@ function holderAlive(lock: string): boolean {
 }
 
 /**
- * Builds when `.next` does not hold a build of exactly these sources. Two starts at
- * once on one checkout (two terminals, or tests) build once: the second waits for
- * the first's lock, then finds the build current. A lock left by a dead process is
- * taken over. Returns whether this call built.
+ * Builds when `.next` does not hold a build of exactly these sources (`force`: in any
+ * case). Two starts at once on one checkout (two terminals, or tests) build once: the
+ * second waits for the first's lock, then finds the build current. A lock left by a
+ * dead process is taken over. Returns whether this call built.
  */
-export async function ensureBuild(root: string, build: () => void, options: { waitMs?: number; pollMs?: number } = {}): Promise<boolean> {
+export async function ensureBuild(root: string, build: () => void, options: { waitMs?: number; pollMs?: number; force?: boolean } = {}): Promise<boolean> {
   const lock = path.join(root, BUILD_LOCK);
   const deadline = Date.now() + (options.waitMs ?? 20 * 60_000);
   for (;;) {
     const hash = sourceHash(root);
-    if (isBuildCurrent(root, hash)) return false;
+    if (!options.force && isBuildCurrent(root, hash)) return false;
     try {
       mkdirSync(lock);
     } catch (error) {
@@ -99,7 +119,7 @@ export async function ensureBuild(root: string, build: () => void, options: { wa
     try {
       writeFileSync(path.join(lock, "pid"), String(process.pid));
       // Another process may have finished a build between our check and taking the lock.
-      if (isBuildCurrent(root, hash)) return false;
+      if (!options.force && isBuildCurrent(root, hash)) return false;
       build();
       writeFileSync(stampPath(root), hash);
       return true;

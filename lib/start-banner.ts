@@ -2,9 +2,19 @@ import type { Env } from "@/lib/env";
 import { describeRateLimit } from "@/lib/limits/spec";
 import type { RunModeDecision } from "@/lib/run-mode";
 
+/** Where deliveries are made: in this process, in worker processes (turned off here), or never here (a web-only process). */
+export type WorkerPlacement = "here" | "off" | "web-only";
+
+const WORKER: Record<WorkerPlacement, string> = {
+  here: "running in this process",
+  off: "off here (WEBHOOK_EMBEDDED_WORKER=false): run `npm run worker`",
+  "web-only": "none in this process (a web process): deliveries are made by `npm run worker` processes",
+};
+
 export interface StartBannerInput {
   decision: RunModeDecision;
-  env: Pick<Env, "appUrl" | "databaseMode" | "dataDir" | "allowedPrivateCidrs" | "embeddedWorker" | "maxEndpointsPerOrganization" | "rateLimits">;
+  env: Pick<Env, "appUrl" | "databaseMode" | "dataDir" | "allowedPrivateCidrs" | "maxEndpointsPerOrganization" | "rateLimits">;
+  worker: WorkerPlacement;
   /** The demo sign-in, when demo data was seeded. */
   demo?: { email: string; password: string | null; organizationName: string };
   /** Extra lines (e.g. where the development request inspector lives). */
@@ -21,7 +31,7 @@ const FROM: Record<RunModeDecision["from"], string> = {
  * What `npm start` prints once it serves: the run mode and what it implies
  * (which receivers are allowed, whether demo data was seeded), and how to sign in.
  */
-export function startBanner({ decision, env, demo, notes = [] }: StartBannerInput): string {
+export function startBanner({ decision, env, worker, demo, notes = [] }: StartBannerInput): string {
   const production = decision.mode === "production";
   const receivers = production
     ? env.allowedPrivateCidrs.length
@@ -34,7 +44,7 @@ export function startBanner({ decision, env, demo, notes = [] }: StartBannerInpu
     `  Mode:       ${decision.mode} (${FROM[decision.from]})`,
     `  Receivers:  ${receivers}; link-local and cloud metadata addresses never`,
     `  Database:   ${database}`,
-    `  Worker:     ${env.embeddedWorker ? "running in this process" : "off here (WEBHOOK_EMBEDDED_WORKER=false): run `npm run worker`"}`,
+    `  Worker:     ${WORKER[worker]}`,
     `  Limits:     ${env.maxEndpointsPerOrganization} endpoints per organization; ingest ${describeRateLimit(env.rateLimits.ingestPerKey)} per API key, ` +
       `${describeRateLimit(env.rateLimits.ingestPerOrganization)} per organization (RATE_LIMIT_*, see the README)`,
     demo

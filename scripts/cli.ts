@@ -1,9 +1,18 @@
 import { EnvError, getEnv } from "@/lib/env";
+import { logger } from "@/lib/logger";
 import { establishRunMode } from "@/lib/run-mode";
 import { BackupError } from "@/lib/database/backup-format";
 import { EmbeddedDatabaseBusyError } from "@/lib/database/embedded-lock";
 import { MigrationError } from "@/lib/database/migrate";
 import { SecretError } from "@/lib/webhooks/errors";
+
+/** A refusal whose message says everything the operator needs: printed as one line, exit code 1. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliError";
+  }
+}
 
 /**
  * Runs a command-line entry point: validates the configuration, decides the run
@@ -21,6 +30,7 @@ export function runCli(main: () => Promise<void>): void {
     })
     .catch((error: unknown) => {
       if (error instanceof EnvError ||
+        error instanceof CliError ||
         error instanceof EmbeddedDatabaseBusyError ||
         error instanceof MigrationError ||
         error instanceof BackupError ||
@@ -31,6 +41,27 @@ export function runCli(main: () => Promise<void>): void {
       }
       process.exit(1);
     });
+}
+
+/**
+ * Stops a long-running process on its first SIGTERM or SIGINT (a second is ignored while it
+ * stops): runs `stop`, then exits 0 when it resolved, or logs what it threw and exits 1.
+ */
+export function onStopSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", handler);
+  process.on("SIGINT", handler);
 }
 
 /**

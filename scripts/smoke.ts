@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Webhook } from "standardwebhooks";
+import { appClient } from "./app-client";
 
 /**
  * The lived-in smoke test, over HTTP against a running `npm start`, as a
@@ -37,39 +38,13 @@ function check(condition: unknown, message: string): asserts condition {
 
 /** Runs every step; throws an Error naming the first step that failed. */
 export async function livedInSmoke(appUrl: string, dataDir: string, log: (line: string) => void = () => {}): Promise<SmokeResult> {
-  const origin = new URL(appUrl).origin;
   const password = readFileSync(path.join(dataDir, "demo-credentials"), "utf8").trim();
-  let cookie = "";
-  const call = async (route: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
-    const response = await fetch(new URL(route, origin), {
-      method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-      headers: {
-        origin,
-        accept: "application/json",
-        ...(cookie ? { cookie } : {}),
-        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
-        ...init.headers,
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      redirect: "manual",
-    });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> | undefined };
-  };
+  const client = appClient(appUrl);
+  const call = client.call;
 
   const signIn = await call("/api/auth/sign-in/email", { body: { email: DEMO_EMAIL, password } });
   check(signIn.status === 200, `sign-in as ${DEMO_EMAIL} answered ${signIn.status}: ${signIn.text.slice(0, 200)}`);
-  cookie = signIn.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
-  check(cookie.includes("session_token"), "sign-in set no session cookie");
+  check(client.keepCookies(signIn).some((line) => line.includes("session_token")), "sign-in set no session cookie");
   log(`signed in as ${DEMO_EMAIL}`);
 
   const organizations = await call("/api/auth/organization/list");

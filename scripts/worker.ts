@@ -6,7 +6,7 @@ import { closeTransport } from "@/lib/webhooks/transport";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { checkStoredSecretsDecryptable } from "@/lib/webhooks/stored-secrets";
 import { startWorker } from "@/lib/webhooks/worker";
-import { runCli } from "./cli";
+import { onStopSignal, runCli } from "./cli";
 
 /**
  * `npm run worker`: a delivery worker process. Run as many as you like against
@@ -27,24 +27,11 @@ runCli(async () => {
   const stopMaintenance = startMaintenance();
   logger.info({ workerId: worker.workerId, concurrency: env.workerConcurrency, mode: env.databaseMode, runMode: env.runMode }, "delivery worker started");
 
-  let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignal(async (signal) => {
     logger.info({ signal, inFlight: worker.inFlight() }, "stopping: finishing attempts in flight");
     stopMaintenance();
-    worker
-      .stop()
-      .then(() => Promise.all([closeTransport(), closeDatabase()]))
-      .then(() => {
-        logger.info({ stats: worker.stats(), usage: worker.usage() }, "worker stopped");
-        process.exit(0);
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, "worker shutdown failed");
-        process.exit(1);
-      });
-  };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+    await worker.stop();
+    await Promise.all([closeTransport(), closeDatabase()]);
+    logger.info({ stats: worker.stats(), usage: worker.usage() }, "worker stopped");
+  });
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBuild, isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
+import { buildState, ensureBuild, isBuildCurrent, sourceHash, stampPath } from "@/lib/build-stamp";
 
 /** A checkout with one source file and no build yet. */
 function checkout(): string {
@@ -21,7 +21,7 @@ const roots: string[] = [];
 afterEach(() => roots.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
 
 describe("ensureBuild", () => {
-  it("builds once, stamps the sources, and does not build again while they are unchanged", async () => {
+  it("builds once, stamps the sources, and builds again only when they change or when forced", async () => {
     const root = checkout();
     roots.push(root);
     let builds = 0;
@@ -35,6 +35,10 @@ describe("ensureBuild", () => {
     writeFileSync(path.join(root, "app", "page.tsx"), "export default function Page() { return 1; }\n");
     expect(await ensureBuild(root, build)).toBe(true);
     expect(builds).toBe(2);
+    // `npm run build -- --force`: a build of these very sources is made again.
+    expect(await ensureBuild(root, build, { force: true })).toBe(true);
+    expect(builds).toBe(3);
+    expect(isBuildCurrent(root)).toBe(true);
   });
 
   it("waits while another live process holds the lock, then uses the build it made", async () => {
@@ -62,5 +66,25 @@ describe("ensureBuild", () => {
     writeFileSync(path.join(lock, "pid"), "2147483646"); // no such process
     expect(await ensureBuild(root, () => fakeBuild(root), { pollMs: 20 })).toBe(true);
     expect(isBuildCurrent(root)).toBe(true);
+  });
+
+});
+
+describe("buildState (what npm run start:web refuses)", () => {
+  it("is missing without a build, current after one, stale once a source changes", async () => {
+    const root = checkout();
+    roots.push(root);
+    expect(buildState(root)).toBe("missing");
+    await ensureBuild(root, () => fakeBuild(root));
+    expect(buildState(root)).toBe("current");
+    writeFileSync(path.join(root, "app", "page.tsx"), "export default function Page() { return 2; }\n");
+    expect(buildState(root)).toBe("stale");
+  });
+
+  it("calls a build made without the stamp stale: its sources are unknown", () => {
+    const root = checkout();
+    roots.push(root);
+    fakeBuild(root);
+    expect(buildState(root)).toBe("stale");
   });
 });
