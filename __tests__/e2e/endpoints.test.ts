@@ -163,6 +163,23 @@ describeBrowser("endpoints in a browser", () => {
     // Its own page says so too, in the header every section shares.
     await page.goto(brokenPath);
     await page.getByText("Failing", { exact: true }).first().waitFor();
+
+    // Diagnose says which step fails and what to do: the network is fine, the server answers 500.
+    await page.waitForLoadState("networkidle");
+    await page.getByRole("button", { name: "Diagnose" }).click();
+    await page.getByRole("button", { name: "Run diagnosis" }).click();
+    const diagnosis = page.getByTestId("diagnosis");
+    await diagnosis.getByText("Signed test request failed: deliveries to 127.0.0.1 cannot succeed until it is fixed.").waitFor();
+    const verdicts: [string, string][] = [["dns", "Passed"], ["tcp", "Passed"], ["tls", "Skipped"], ["request", "Failed"], ["signature", "Skipped"]];
+    for (const [step, verdict] of verdicts) {
+      await page.getByTestId(`diagnosis-step-${step}`).getByText(verdict, { exact: true }).waitFor();
+    }
+    const request = page.getByTestId("diagnosis-step-request");
+    await request.getByText(/Your server failed while handling the event/).waitFor();
+    await request.getByText("boom").waitFor();
+    expect(await request.getByRole("link", { name: "More in the guide" }).getAttribute("href")).toBe("/docs/webhooks#troubleshoot-response");
+    expect(broken.requests).toHaveLength(2);
+    await shot(page, "03-diagnose");
     failurePage = undefined;
     await context.close();
   });

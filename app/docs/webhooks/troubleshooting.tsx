@@ -115,6 +115,8 @@ export function Troubleshooting({ timeout }: { timeout: string }) {
     <>
       <P>
         Start with <strong>Diagnose</strong>: on an endpoint&apos;s page (
+        {/* A route handler that redirects to the viewer's organization, not a page: a full navigation. */}
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
         <a href="/settings/webhooks" className="text-indigo-700 underline hover:text-indigo-500">
           your endpoints
         </a>
