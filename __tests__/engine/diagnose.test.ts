@@ -8,6 +8,7 @@ import { SIGNATURE_REJECTED_FIX } from "@/lib/webhooks/diagnose-advice";
 import { createEndpoint, disableEndpoint, updateEndpoint } from "@/lib/webhooks/endpoints";
 import { WebhookNotFoundError } from "@/lib/webhooks/errors";
 import { makeTestCa, startTlsReceiver, type TestCa, type TlsReceiver } from "../helpers/certificates";
+import { startConnectProxy } from "../helpers/connect-proxy";
 import { setupEngineTest } from "../helpers/engine";
 import { makeOrganization } from "../helpers/fixtures";
 import { respondWith } from "../helpers/receiver";
@@ -286,6 +287,36 @@ describe("Diagnose an endpoint", () => {
     expect(statuses(diagnosis)).toMatchObject({ dns: "passed", tcp: "failed", request: "skipped" });
     expect(stepOf(diagnosis, "tcp").summary).toBe(`127.0.0.1:${port} refused the connection.`);
     expect(stepOf(diagnosis, "tcp").fix).toMatch(/Nothing accepts connections on port/);
+  });
+
+  it("through an egress proxy, leaves the network steps to the proxy and sends the signed request through it", async () => {
+    const receiver = await harness.receiver(respondWith(200));
+    const port = Number(new URL(receiver.url).port);
+    const proxy = await startConnectProxy(() => port);
+    const saved = process.env.WEBHOOK_EGRESS_PROXY;
+    process.env.WEBHOOK_EGRESS_PROXY = proxy.url;
+    try {
+      const org = await makeOrganization();
+      const { endpoint } = await createEndpoint({ organizationId: org.id, url: `http://hooks.behind-proxy.test:${port}/hooks` });
+      // This process must resolve nothing: the proxy does.
+      const noLookup: LookupFunction = (hostname) => {
+        throw new Error(`resolved ${hostname} locally`);
+      };
+
+      const diagnosis = await diagnose(org.id, endpoint.id, { lookup: noLookup });
+
+      expect(diagnosis.throughProxy).toBe(true);
+      expect(statuses(diagnosis)).toEqual({ dns: "skipped", tcp: "skipped", tls: "skipped", request: "passed", signature: "passed" });
+      expect(stepOf(diagnosis, "dns").summary).toMatch(/egress proxy/);
+      expect(proxy.tunnels).toEqual([`hooks.behind-proxy.test:${port}`]);
+      expect(receiver.requests).toHaveLength(1);
+      // Nor does the daily certificate check dial receivers itself.
+      expect(await checkCertificates({ lookup: noLookup })).toEqual({ claimed: 0, read: 0 });
+    } finally {
+      if (saved === undefined) delete process.env.WEBHOOK_EGRESS_PROXY;
+      else process.env.WEBHOOK_EGRESS_PROXY = saved;
+      await proxy.close();
+    }
   });
 
   it("does not diagnose another organization's endpoint", async () => {

@@ -1,7 +1,7 @@
-import http from "node:http";
 import net, { type AddressInfo, type LookupFunction } from "node:net";
 import { TransportError } from "@/lib/webhooks/errors";
 import { closeTransport, egressProxy, postWebhook } from "@/lib/webhooks/transport";
+import { startConnectProxy, type ConnectProxy as Proxy } from "../helpers/connect-proxy";
 import { startReceiver, type Receiver } from "../helpers/receiver";
 
 /**
@@ -10,49 +10,6 @@ import { startReceiver, type Receiver } from "../helpers/receiver";
  * resolves every name to 127.0.0.1, so a request for hooks.example.test reaches the
  * receiver only if it really went through the proxy — this process resolves nothing.
  */
-
-interface Proxy {
-  url: string;
-  /** The CONNECT targets asked for, in order. */
-  tunnels: string[];
-  /** Answer CONNECT with this status instead of opening the tunnel. */
-  refuseWith?: number;
-  close(): Promise<void>;
-}
-
-async function startConnectProxy(targetPort: () => number): Promise<Proxy> {
-  const sockets = new Set<net.Socket>();
-  const proxy: Proxy = { url: "", tunnels: [], close: async () => undefined };
-  const server = http.createServer((_req, res) => {
-    res.writeHead(405);
-    res.end("CONNECT only");
-  });
-  server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    proxy.tunnels.push(req.url ?? "");
-    sockets.add(client);
-    if (proxy.refuseWith) {
-      client.end(`HTTP/1.1 ${proxy.refuseWith} Forbidden\r\n\r\n`);
-      return;
-    }
-    // Every name resolves to loopback here, on the receiver's port: only the proxy can reach it.
-    const upstream = net.connect(targetPort(), "127.0.0.1", () => {
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    sockets.add(upstream);
-    upstream.on("error", () => client.destroy());
-    client.on("error", () => upstream.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
-  return proxy;
-}
 
 /** A resolver that fails the test if called: through a proxy, names are the proxy's to resolve. */
 const noLookup: LookupFunction = (hostname) => {
