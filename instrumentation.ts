@@ -8,4 +8,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { establishRunMode } = await import("@/lib/run-mode");
   establishRunMode();
+  // Traces of servers Next starts itself; a no-op where the start script already began them, or with no OTLP endpoint.
+  const { startTracing } = await import("@/lib/webhooks/tracing");
+  startTracing({ role: "web" });
 }

@@ -11,6 +11,14 @@ const nextConfig = {
     "@prisma/client",
     "pino",
     "undici",
+    // One OpenTelemetry API and SDK per process, shared by the start script, Next.js and the routes.
+    "@opentelemetry/api",
+    "@opentelemetry/core",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/semantic-conventions",
   ],
   poweredByHeader: false,
   async headers() {

@@ -113,6 +113,17 @@ const smtpUrl = serviceUrl(["smtp:", "smtps:"], {
   noHost: "has no host; expected smtp://user:password@mail.example.com:587",
 });
 
+/** An OTLP/HTTP collector address (`http://collector:4318`); only the scheme is echoed in an error. */
+const otlpUrl = serviceUrl(["http:", "https:"], {
+  notUrl: "is not a URL; expected the collector's OTLP/HTTP address, e.g. http://otel-collector:4318",
+  scheme: (protocol) => `uses "${protocol}" but traces are sent over OTLP/HTTP: use an http:// or https:// address`,
+  noHost: "must name the collector's host, e.g. http://otel-collector:4318",
+});
+
+/** The standard `OTEL_TRACES_SAMPLER` values this installation understands (lib/webhooks/tracing.ts). */
+export const TRACE_SAMPLERS = ["parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio", "always_on", "always_off", "traceidratio"] as const;
+export type TraceSamplerName = (typeof TRACE_SAMPLERS)[number];
+
 /** `Name <address@host>` or `address@host`, one line (it becomes a header). */
 const MAIL_FROM_PATTERN = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
@@ -218,6 +229,31 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value ? value : "optional"))
     .pipe(z.enum(["optional", "required"], { message: 'must be "optional" or "required"' })),
+  /** OpenTelemetry traces (lib/webhooks/tracing.ts): exported only when one of the two endpoints is set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  /** Used as given (the base endpoint above gets `/v1/traces` appended). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
+  OTEL_SERVICE_NAME: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : "webhook-platform")),
+  /** The SDK's standard off switch: nothing is exported whatever the endpoints say. */
+  OTEL_SDK_DISABLED: booleanFlag(false),
+  OTEL_TRACES_SAMPLER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value) => (value ? value : "parentbased_always_on"))
+    .pipe(z.enum(TRACE_SAMPLERS, { message: `must be one of ${TRACE_SAMPLERS.join(", ")}` })),
+  /** The ratio of the *traceidratio samplers, 0–1 (default 1). */
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value ? value : "1"))
+    .pipe(z.string().regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, "must be a number from 0 to 1, e.g. 0.25").transform(Number)),
 });
 
 /** The rate limits the app enforces, each configured by one RATE_LIMIT_* variable. */
@@ -272,6 +308,8 @@ export type Env = Readonly<{
   mailFrom: string;
   /** "required": no sign-in before the address is verified. */
   emailVerification: "optional" | "required";
+  /** Where and how traces are exported (lib/webhooks/tracing.ts); undefined: tracing is off, nothing is exported. */
+  tracing: Readonly<{ tracesUrl: string; serviceName: string; sampler: TraceSamplerName; samplerRatio: number }> | undefined;
 }>;
 
 /** Thrown for invalid configuration; `message` is one line naming each bad variable. */
@@ -351,7 +389,20 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     smtpUrl: value.SMTP_URL,
     mailFrom: value.MAIL_FROM || `Webhooks <no-reply@${new URL(appUrl).hostname}>`,
     emailVerification: value.EMAIL_VERIFICATION,
+    tracing: tracingConfig(value),
   });
+}
+
+/**
+ * The traces endpoint by the OTLP exporter rules: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` as given,
+ * else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`; neither (or OTEL_SDK_DISABLED): off.
+ */
+function tracingConfig(value: z.infer<typeof envSchema>): Env["tracing"] {
+  if (value.OTEL_SDK_DISABLED) return undefined;
+  const base = value.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl = value.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? `${base.replace(/\/+$/, "")}/v1/traces` : undefined);
+  if (!tracesUrl) return undefined;
+  return Object.freeze({ tracesUrl, serviceName: value.OTEL_SERVICE_NAME, sampler: value.OTEL_TRACES_SAMPLER, samplerRatio: value.OTEL_TRACES_SAMPLER_ARG });
 }
 
 let cached: Env | undefined;

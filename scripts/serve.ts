@@ -14,6 +14,7 @@ import { seedDemoDeliveries } from "@/lib/demo/deliveries";
 import { getKeyRing } from "@/lib/webhooks/secrets";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { checkStoredSecretsDecryptable } from "@/lib/webhooks/stored-secrets";
+import { startTracing, stopTracing } from "@/lib/webhooks/tracing";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
 import { onStopSignal } from "./cli";
 
@@ -54,6 +55,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   const decision = establishRunMode();
   // Fails here, with one line, when production has no WEBHOOK_ENCRYPTION_KEYS.
   getKeyRing();
+  // Before Next loads: its request spans then carry ours (OTEL_EXPORTER_OTLP_ENDPOINT; off when unset).
+  startTracing({ role: options.worker === "here" ? "web+worker" : "web" });
   const root = path.resolve(__dirname, "..");
   await options.prepareBuild(root);
 
@@ -130,8 +133,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     // A client that keeps its connection busy past the grace period loses it.
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
     await Promise.all([closed, worker?.stop()]);
-    // Also writes the API key last-used times seen in the last second.
-    await closeDatabase();
+    // Also writes the API key last-used times seen in the last second; the last spans go too.
+    await Promise.all([closeDatabase(), stopTracing()]);
     logger.info("stopped");
   });
 }

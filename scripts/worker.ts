@@ -5,6 +5,7 @@ import { getKeyRing } from "@/lib/webhooks/secrets";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
 import { checkStoredSecretsDecryptable } from "@/lib/webhooks/stored-secrets";
+import { startTracing, stopTracing } from "@/lib/webhooks/tracing";
 import { startWorker } from "@/lib/webhooks/worker";
 import { onStopSignal, runCli } from "./cli";
 
@@ -22,6 +23,7 @@ runCli(async () => {
   const applied = await getDatabase().migrate();
   if (applied.length) logger.info({ applied }, "migrations applied");
   await checkStoredSecretsDecryptable();
+  startTracing({ role: "worker" });
   const worker = startWorker();
   // Health check every 15 min and hourly retention, once across all workers.
   const stopMaintenance = startMaintenance();
@@ -31,7 +33,7 @@ runCli(async () => {
     logger.info({ signal, inFlight: worker.inFlight() }, "stopping: finishing attempts in flight");
     stopMaintenance();
     await worker.stop();
-    await Promise.all([closeTransport(), closeDatabase()]);
+    await Promise.all([closeTransport(), closeDatabase(), stopTracing()]);
     logger.info({ stats: worker.stats(), usage: worker.usage() }, "worker stopped");
   });
 });

@@ -271,6 +271,28 @@ describe("delivery controls", () => {
     expect((await call(endpoint.PATCH, { method: "PATCH", user: member, org: orgA, params: { id }, body: { rateLimitPerSecond: 5 } })).status).toBe(403);
   });
 
+  it("turns the traceparent header on and off, reads it back and audits the change", async () => {
+    const { endpoint: created } = await createEndpointAs(owner, { url: receiver.url });
+    expect(created).toMatchObject({ sendTraceparent: false });
+    const id = created.id;
+    const on = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { sendTraceparent: true } });
+    expect(on.body.endpoint).toMatchObject({ sendTraceparent: true });
+    expect((await call(endpoint.GET, { user: member, org: orgA, params: { id } })).body.endpoint).toMatchObject({ sendTraceparent: true });
+    const audit = await prisma.auditLogEntry.findFirst({ where: { action: "endpoint.updated", targetId: id }, orderBy: { createdAt: "desc" } });
+    expect(audit?.details).toMatchObject({ changed: ["sendTraceparent"] });
+    const key = await ingestKey();
+    await call(ingest.POST, { headers: { authorization: `Bearer ${key}` }, body: { event: "order.updated", idempotencyKey: "traced", data: {} } });
+    await processDueDeliveries();
+    expect(receiver.requests.at(-1)!.headers.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    const off = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { sendTraceparent: false } });
+    expect(off.body.endpoint).toMatchObject({ sendTraceparent: false });
+    const { endpoint: createdOn } = await createEndpointAs(owner, { url: receiver.url, sendTraceparent: true });
+    expect(createdOn).toMatchObject({ sendTraceparent: true });
+    const refused = await call(endpoint.PATCH, { method: "PATCH", user: owner, org: orgA, params: { id }, body: { sendTraceparent: "yes" } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues[0]).toMatchObject({ path: ["body", "sendTraceparent"] });
+  });
+
   it.each([
     ["a rate limit of 0", { rateLimitPerSecond: 0 }],
     ["a rate limit above 1000", { rateLimitPerSecond: 1001 }],

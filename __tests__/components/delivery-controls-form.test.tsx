@@ -17,7 +17,7 @@ const presets = [
   { name: "none" as const, label: "No retries", schedule: "One attempt" },
 ];
 
-function renderForm(controls: DeliveryControls = { ordering: "none", rateLimitPerSecond: null, retryPreset: "standard" }) {
+function renderForm(controls: DeliveryControls = { ordering: "none", rateLimitPerSecond: null, retryPreset: "standard", sendTraceparent: false }) {
   return renderInOrganization(<DeliveryControlsForm endpointId={endpoint.id} controls={controls} presets={presets} rateLimit={{ min: 1, max: 1000 }} />);
 }
 
@@ -42,7 +42,7 @@ describe("delivery controls form", () => {
 
   it("turning the limit off sends null, and a new preset goes alone", async () => {
     server.use(api.updateEndpoint({ endpoint }));
-    const { user } = renderForm({ ordering: "ordered", rateLimitPerSecond: 5, retryPreset: "standard" });
+    const { user } = renderForm({ ordering: "ordered", rateLimitPerSecond: 5, retryPreset: "standard", sendTraceparent: false });
 
     expect((screen.getByLabelText("Attempts per second") as HTMLInputElement).value).toBe("5");
     await user.click(screen.getByRole("checkbox", { name: /Limit how many attempts start each second/ }));
@@ -54,7 +54,7 @@ describe("delivery controls form", () => {
   });
 
   it.each(["0", "1001", "2.5", ""])("refuses a limit of %j in the browser, without calling the API", async (value) => {
-    const { user } = renderForm({ ordering: "none", rateLimitPerSecond: 10, retryPreset: "standard" });
+    const { user } = renderForm({ ordering: "none", rateLimitPerSecond: 10, retryPreset: "standard", sendTraceparent: false });
     const field = screen.getByLabelText("Attempts per second");
     await user.clear(field);
     if (value) await user.type(field, value);
@@ -68,7 +68,7 @@ describe("delivery controls form", () => {
 
   it("shows the server's answer under the field it concerns", async () => {
     server.use(api.updateEndpoint(invalidBody([{ path: ["rateLimitPerSecond"], message: "Too big: expected number to be <=1000" }])));
-    const { user } = renderForm({ ordering: "none", rateLimitPerSecond: 10, retryPreset: "standard" });
+    const { user } = renderForm({ ordering: "none", rateLimitPerSecond: 10, retryPreset: "standard", sendTraceparent: false });
     const field = screen.getByLabelText("Attempts per second");
     await user.clear(field);
     await user.type(field, "12");
@@ -76,6 +76,30 @@ describe("delivery controls form", () => {
 
     expect(await screen.findByText("Too big: expected number to be <=1000")).toBeTruthy();
     expect(field.getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("the traceparent checkbox shows the setting and sends only its change", async () => {
+    server.use(api.updateEndpoint({ endpoint: { ...endpoint, sendTraceparent: true } }));
+    const { user } = renderForm();
+    const box = screen.getByRole("checkbox", { name: "Send traceparent header" }) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    expect(screen.getByText(/W3C traceparent header/).id).toBe(box.getAttribute("aria-describedby"));
+
+    await user.click(box);
+    await user.click(save());
+    await screen.findByRole("status");
+    expect(received.map((request) => request.body)).toEqual([{ sendTraceparent: true }]);
+  });
+
+  it("turning the traceparent header off sends false", async () => {
+    server.use(api.updateEndpoint({ endpoint }));
+    const { user } = renderForm({ ordering: "none", rateLimitPerSecond: null, retryPreset: "standard", sendTraceparent: true });
+    const box = screen.getByRole("checkbox", { name: "Send traceparent header" }) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    await user.click(box);
+    await user.click(save());
+    await screen.findByRole("status");
+    expect(received.map((request) => request.body)).toEqual([{ sendTraceparent: false }]);
   });
 
   it("says so when nothing changed, and sends nothing", async () => {

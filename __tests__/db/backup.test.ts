@@ -69,7 +69,7 @@ async function seed(): Promise<Map<string, string>> {
   const secrets = new Map<string, string>();
   // Ordered, so its deliveries carry their places in a key's queue (orderSeq) across the move.
   const a = await makeEndpoint({ organizationId: acme.id, url: "https://example.com/hooks/acme", eventTypes: ["invoice.settled"], ordering: "ordered", rateLimitPerSecond: 5 });
-  const b = await makeEndpoint({ organizationId: globex.id, url: "https://example.com/hooks/globex", headers: { Authorization: "Bearer backup-check" } });
+  const b = await makeEndpoint({ organizationId: globex.id, url: "https://example.com/hooks/globex", headers: { Authorization: "Bearer backup-check" }, sendTraceparent: true });
   const rotated = await rotateEndpointSecret({ organizationId: globex.id, endpointId: b.endpoint.id });
   secrets.set(a.endpoint.id, a.secret).set(b.endpoint.id, rotated.secret);
 
@@ -80,7 +80,9 @@ async function seed(): Promise<Map<string, string>> {
 
   oddEventId = newId("evt");
   await prisma.webhookEvent.create({
-    data: { id: oddEventId, organizationId: globex.id, eventType: "order.updated", idempotencyKey: "odd-body", body: ODD_BODY, createdAt: at("2026-11-28T12:00:00.007Z") },
+    data: { id: oddEventId, organizationId: globex.id, eventType: "order.updated", idempotencyKey: "odd-body", body: ODD_BODY, createdAt: at("2026-11-28T12:00:00.007Z"),
+      // The trace its attempts continue travels too.
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
   });
   const deliveryId = newId("msg");
   await prisma.webhookDelivery.create({

@@ -37,6 +37,8 @@ describe("custom header names and values", () => {
     ["TE", "set by the platform"],
     ["Upgrade", "set by the platform"],
     ["Proxy-Authorization", "set by the platform"],
+    ["traceparent", "set by the platform"],
+    ["TraceState", "set by the platform"],
     ["webhook-id", "cannot be set"],
     ["Webhook-Signature", "cannot be set"],
     ["X-Webhook-Signature", "cannot be set"],

@@ -30,6 +30,26 @@ describe("parseEnv", () => {
     expect(parseEnv({ WEBHOOK_UNDECLARED_EVENT_TYPES: "REFUSE" }).undeclaredEventTypes).toBe("refuse");
   });
 
+  it("traces are off unless an OTLP endpoint is set; the traces endpoint is used as given, the base one gets /v1/traces", () => {
+    expect(parseEnv({}).tracing).toBeUndefined();
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector:4318/" }).tracing).toEqual({
+      tracesUrl: "http://otel-collector:4318/v1/traces",
+      serviceName: "webhook-platform",
+      sampler: "parentbased_always_on",
+      samplerRatio: 1,
+    });
+    expect(
+      parseEnv({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector:4318",
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://traces.example.com/otlp/traces",
+        OTEL_SERVICE_NAME: "hooks-eu",
+        OTEL_TRACES_SAMPLER: "ParentBased_TraceIdRatio",
+        OTEL_TRACES_SAMPLER_ARG: "0.25",
+      }).tracing,
+    ).toEqual({ tracesUrl: "https://traces.example.com/otlp/traces", serviceName: "hooks-eu", sampler: "parentbased_traceidratio", samplerRatio: 0.25 });
+    expect(parseEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel-collector:4318", OTEL_SDK_DISABLED: "true" }).tracing).toBeUndefined();
+  });
+
   it("reads pool size, port, data folder and log level", () => {
     const env = parseEnv({ DATABASE_POOL_SIZE: "25", PORT: "8080", DATA_DIR: "/var/lib/webhooks", LOG_LEVEL: "DEBUG" });
     expect(env).toMatchObject({ databasePoolSize: 25, port: 8080, dataDir: "/var/lib/webhooks", logLevel: "debug" });
@@ -47,6 +67,11 @@ describe("parseEnv", () => {
     [{ WEBHOOK_UNDECLARED_EVENT_TYPES: "sometimes" }, /WEBHOOK_UNDECLARED_EVENT_TYPES must be "allow" or "refuse"/],
     [{ LOG_LEVEL: "verbose" }, /LOG_LEVEL must be one of fatal, error/],
     [{ NODE_ENV: "staging" }, /NODE_ENV/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, /OTEL_EXPORTER_OTLP_ENDPOINT (is not a URL|uses)/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" }, /OTEL_EXPORTER_OTLP_ENDPOINT is not a URL; expected the collector's OTLP\/HTTP address/],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "grpc://collector:4317" }, /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT uses "grpc:" but traces are sent over OTLP\/HTTP/],
+    [{ OTEL_TRACES_SAMPLER: "jaeger_remote" }, /OTEL_TRACES_SAMPLER must be one of parentbased_always_on/],
+    [{ OTEL_TRACES_SAMPLER_ARG: "1.5" }, /OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1/],
   ])("rejects %j with a message naming the variable", (source, message) => {
     expect(() => parseEnv(source)).toThrow(EnvError);
     expect(() => parseEnv(source)).toThrow(message);

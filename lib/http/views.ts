@@ -23,6 +23,7 @@ export function endpointJson(endpoint: EndpointView, activity?: EndpointActivity
     ordering: endpoint.ordering,
     rateLimitPerSecond: endpoint.rateLimitPerSecond,
     retryPreset: endpoint.retryPreset,
+    sendTraceparent: endpoint.sendTraceparent,
     /** Custom headers by name; values are never shown after saving. */
     headers: Object.fromEntries(endpoint.headerNames.map((name) => [name, HEADER_VALUE_MASK])),
     lastDisabledAt: endpoint.lastDisabledAt,

@@ -1,3 +1,4 @@
+import type { Span } from "@opentelemetry/api";
 import type { WebhookEndpoint } from "@/generated/prisma/client";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { prisma as sharedPrisma } from "@/lib/db";
@@ -15,6 +16,7 @@ import type { StoredSecrets } from "@/lib/webhooks/secrets";
 import { sendStoredDelivery, type SendOptions, type SignedSendResult } from "@/lib/webhooks/send";
 import { holdForUndecryptableSecret } from "@/lib/webhooks/stored-secrets";
 import { recordAttemptMetrics, telemetry } from "@/lib/webhooks/telemetry";
+import { inAttemptSpan, inSpan, recordAttemptOutcome, SPAN_NAMES, TRACE_ATTRIBUTES } from "@/lib/webhooks/tracing";
 
 /** lastSuccessAt is refreshed at most this often on a healthy endpoint (one write less per delivery). */
 const LAST_SUCCESS_RESOLUTION_MS = 60_000;
@@ -108,14 +110,14 @@ export async function attemptDelivery(delivery: LoadedDelivery, options: Attempt
 export type AttemptTrigger = "scheduled" | "manual" | "test";
 
 /** What one attempt needs: the delivery with its state, its endpoint, the stored body, and its circuit if known. */
-export type AttemptTarget = Pick<LoadedDelivery, "id" | "organizationId" | "endpointId" | "event" | "idempotencyKey" | "attempts" | "createdAt" | "webhookEvent"> & {
+export type AttemptTarget = Pick<LoadedDelivery, "id" | "organizationId" | "endpointId" | "event" | "idempotencyKey" | "attempts" | "createdAt" | "webhookEvent" | "claimSpan"> & {
   /** Its queue on an ordered endpoint, if any: when it finishes, the queue's next delivery is released. */
   orderingKey?: string | null;
   /** The delivery's state before this attempt (`attempts`: how many were made before it). */
   status: "pending" | "delivered" | "failed" | "cancelled";
   endpoint: StoredSecrets &
     Pick<WebhookEndpoint, "organizationId" | "url" | "status" | "failingSince" | "lastSuccessAt" | "rateLimitPerSecond"> &
-    Pick<LoadedDelivery["endpoint"], "retryPreset" | "headersEncrypted">;
+    Pick<LoadedDelivery["endpoint"], "retryPreset" | "headersEncrypted" | "sendTraceparent">;
   /** What the caller knows of the endpoint's circuit; `undefined`: unknown (the breaker is always written). */
   circuit?: LoadedDelivery["circuit"];
 };
@@ -150,6 +152,10 @@ export type AttemptMade = Extract<AttemptResult, { kind: "attempted" }> & { sent
  * (rate-limit.ts): a scheduled one returns `rate_limited`, with nothing sent, when no
  * start is free within the horizon; a manual or test one waits for its start (at most
  * `options.maxRateWaitMs`) and otherwise throws WebhookConflictError `endpoint_rate_limited`.
+ *
+ * What is sent and recorded is traced as a `webhook.attempt` span in the trace of the ingest
+ * that stored the event (tracing.ts), with the record write as its `webhook.record` child;
+ * an endpoint with `sendTraceparent` gets that span's context as a `traceparent` header.
  */
 export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOptions): Promise<AttemptMade | { kind: "lease_lost" } | { kind: "rate_limited"; until: Date }> {
   const db = options.prisma ?? sharedPrisma;
@@ -176,10 +182,35 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
       );
     }
   }
+  const attemptsMade = target.attempts + 1;
+  const described = {
+    deliveryId: target.id,
+    organizationId: target.organizationId,
+    endpointId: target.endpointId,
+    eventType: target.event,
+    url: target.endpoint.url,
+    number: attemptsMade,
+    trigger: options.trigger,
+    traceparent: target.webhookEvent.traceparent,
+    claimSpan: target.claimSpan,
+  };
+  return inAttemptSpan(described, (attemptSpan, traceparent) => sendAndRecord(target, { ...options, prisma: db, now, breaker }, attemptSpan, traceparent));
+}
+
+/** The part of {@link makeAttempt} inside its span: send, classify, record, count, inform the endpoint. */
+async function sendAndRecord(
+  target: AttemptTarget,
+  options: MakeAttemptOptions & { prisma: DbClient; now: () => Date; breaker: WebhookCircuitBreaker },
+  attemptSpan: Span,
+  traceparent: () => string,
+): Promise<AttemptMade | { kind: "lease_lost" }> {
+  const { prisma: db, now, breaker } = options;
   const attemptAt = now();
-  const sent = await sendStoredDelivery(target, attemptAt, options);
+  // Not part of what is signed: the signatures cover the stored body (and id and timestamp) only.
+  const sent = await sendStoredDelivery({ ...target, traceparent: target.endpoint.sendTraceparent ? traceparent() : undefined }, attemptAt, options);
   const finishedAt = now();
   const verdict = classify(sent.outcome, finishedAt);
+  recordAttemptOutcome(attemptSpan, sent.outcome, verdict.kind);
   const attemptsMade = target.attempts + 1;
   let status: AttemptTarget["status"];
   let retryAt: Date | null = null;
@@ -198,7 +229,8 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
 
   try {
     const record = options.record ?? ((input: RecordInput) => recordAttempt(db, input));
-    await record({
+    const recording = { [TRACE_ATTRIBUTES.deliveryId]: target.id };
+    await inSpan(SPAN_NAMES.record, { attributes: recording }, () => record({
       delivery: { id: target.id, organizationId: target.organizationId, endpointId: target.endpointId, orderingKey: target.orderingKey ?? null },
       leaseOwner: options.leaseOwner,
       trigger: options.trigger,
@@ -209,7 +241,7 @@ export async function makeAttempt(target: AttemptTarget, options: MakeAttemptOpt
       status,
       nextAttemptAt: retryAt,
       keepSchedule,
-    });
+    }));
   } catch (caught) {
     if (caught instanceof LeaseLostError) return { kind: "lease_lost" };
     throw caught;

@@ -1,6 +1,7 @@
 import type { DbClient } from "@/lib/database/db-types";
 import { enqueueEvents, prepareEvent, type EnqueueResult, type EventRow } from "@/lib/webhooks/enqueue";
 import { WebhookValidationError, type ValidationIssue, type WebhookErrorCode } from "@/lib/webhooks/errors";
+import { inSpan, SPAN_NAMES, TRACE_ATTRIBUTES } from "@/lib/webhooks/tracing";
 
 /** Most events in one {@link sendWebhookNotifications} call (and one `POST /api/v1/events/batch`). */
 export const BATCH_MAX_ITEMS = 500;
@@ -59,7 +60,20 @@ export function assertBatchSize(count: number): void {
  * nothing is written then. A batch whose items are all invalid never reaches
  * the database, so it reports the items' errors instead.
  */
-export async function sendWebhookNotifications(organizationId: string, items: readonly BatchItem[], options: BatchOptions = {}): Promise<BatchItemResult[]> {
+export function sendWebhookNotifications(organizationId: string, items: readonly BatchItem[], options: BatchOptions = {}): Promise<BatchItemResult[]> {
+  const attributes = { [TRACE_ATTRIBUTES.organizationId]: organizationId, [TRACE_ATTRIBUTES.batchSize]: items.length };
+  return inSpan(SPAN_NAMES.ingest, { attributes }, async (span) => {
+    const results = await sendBatch(organizationId, items, options);
+    const stored = results.filter((result): result is EnqueueResult => !isBatchItemError(result));
+    span.setAttributes({
+      [TRACE_ATTRIBUTES.eventCount]: stored.filter((result) => !result.duplicate).length,
+      [TRACE_ATTRIBUTES.deliveries]: stored.reduce((sum, result) => sum + (result.duplicate ? 0 : result.deliveries.length), 0),
+    });
+    return results;
+  });
+}
+
+async function sendBatch(organizationId: string, items: readonly BatchItem[], options: BatchOptions): Promise<BatchItemResult[]> {
   assertBatchSize(items.length);
   const createdAt = (options.now ?? (() => new Date()))();
   // Each item's refusal, or the row it is written as (a repeated key: the first occurrence's row).

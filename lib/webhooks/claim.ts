@@ -1,3 +1,4 @@
+import type { SpanContext } from "@opentelemetry/api";
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { RATE_HORIZON_MS, spacingMicrosSql } from "@/lib/webhooks/rate-limit";
@@ -16,8 +17,8 @@ import type { RetryPresetName } from "@/lib/webhooks/retry-presets";
  */
 export const LEASED_COLUMNS = `d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."leaseExpiresAt", d."createdAt", d."orderingKey",
   e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
-  e."failingSince", e."lastSuccessAt", e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted",
-  v."body", v."createdAt" AS "eventCreatedAt",
+  e."failingSince", e."lastSuccessAt", e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."sendTraceparent",
+  v."body", v."createdAt" AS "eventCreatedAt", v."traceparent",
   c."state"::text AS "circuitState", c."consecutiveFailures" AS "circuitFailures"`;
 
 export type LeasedRow = Record<string, unknown>;
@@ -49,9 +50,14 @@ export interface LoadedDelivery {
     retryPreset: RetryPresetName;
     /** Sealed custom headers (endpoint-headers.ts); null: none. */
     headersEncrypted: string | null;
+    /** Send a W3C `traceparent` header with each attempt (tracing.ts). */
+    sendTraceparent: boolean;
   };
-  webhookEvent: { body: string; createdAt: Date };
+  /** `traceparent`: the trace context of the enqueue that stored the event, continued by its attempts (tracing.ts). */
+  webhookEvent: { body: string; createdAt: Date; traceparent: string | null };
   circuit: { state: string; consecutiveFailures: number } | null;
+  /** The `webhook.claim` span that leased it, when traced: its attempt links to it. */
+  claimSpan?: SpanContext;
 }
 
 export function toLoadedDelivery(row: LeasedRow): LoadedDelivery {
@@ -79,8 +85,9 @@ export function toLoadedDelivery(row: LeasedRow): LoadedDelivery {
       rateLimitPerSecond: row.rateLimitPerSecond === null || row.rateLimitPerSecond === undefined ? null : Number(row.rateLimitPerSecond),
       retryPreset: (row.retryPreset as RetryPresetName | undefined) ?? "standard",
       headersEncrypted: (row.headersEncrypted as string | null | undefined) ?? null,
+      sendTraceparent: row.sendTraceparent === true,
     },
-    webhookEvent: { body: row.body as string, createdAt: row.eventCreatedAt as Date },
+    webhookEvent: { body: row.body as string, createdAt: row.eventCreatedAt as Date, traceparent: (row.traceparent as string | null | undefined) ?? null },
     circuit: row.circuitState ? { state: row.circuitState as string, consecutiveFailures: Number(row.circuitFailures) } : null,
   };
 }

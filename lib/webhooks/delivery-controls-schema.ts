@@ -15,6 +15,8 @@ export const deliveryControlsFields = {
     .nullable()
     .optional(),
   retryPreset: z.enum(RETRY_PRESETS).optional(),
+  /** Send a W3C `traceparent` header with each attempt. */
+  sendTraceparent: z.boolean().optional(),
 };
 
 /** Custom headers as the JSON API accepts them; names and values are checked by endpoint-headers.ts (422 invalid_headers). */

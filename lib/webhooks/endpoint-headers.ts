@@ -34,6 +34,9 @@ export const REFUSED_HEADER_NAMES: readonly string[] = [
   "transfer-encoding",
   "upgrade",
   "expect",
+  // W3C trace context: the endpoint's traceparent switch sends ours (tracing.ts).
+  "traceparent",
+  "tracestate",
 ];
 /** The signature and id headers (ours and Standard Webhooks'). */
 export const REFUSED_HEADER_PREFIXES: readonly string[] = ["webhook-", "x-webhook-"];

@@ -47,6 +47,8 @@ export interface EndpointView {
   rateLimitPerSecond: number | null;
   /** Which retry schedule failed deliveries follow (retry-presets.ts). */
   retryPreset: RetryPresetName;
+  /** Each attempt carries a W3C `traceparent` header with the attempt's trace context (tracing.ts). */
+  sendTraceparent: boolean;
   /** Names of the custom headers sent on every attempt; their values are never shown after saving. */
   headerNames: string[];
   /** When the latest disabled period began (kept after re-enabling: what was missed is counted from it). */
@@ -63,6 +65,8 @@ export interface DeliveryControls {
   rateLimitPerSecond?: number | null;
   /** Default "standard". */
   retryPreset?: RetryPresetName;
+  /** Send a W3C `traceparent` header with each attempt; default false. */
+  sendTraceparent?: boolean;
 }
 
 export interface CreateEndpointOptions extends DeliveryControls {
@@ -116,6 +120,7 @@ export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): En
     ordering: row.ordering,
     rateLimitPerSecond: row.rateLimitPerSecond,
     retryPreset: row.retryPreset,
+    sendTraceparent: row.sendTraceparent,
     headerNames: row.headerNames ?? [],
     lastDisabledAt: row.lastDisabledAt,
     createdAt: row.createdAt,
@@ -158,6 +163,10 @@ function normaliseControls(controls: DeliveryControls): DeliveryControls {
   if (controls.retryPreset !== undefined) {
     if (!RETRY_PRESETS.includes(controls.retryPreset)) throw new WebhookValidationError("invalid_input", `retryPreset must be one of ${RETRY_PRESETS.join(", ")}`);
     out.retryPreset = controls.retryPreset;
+  }
+  if (controls.sendTraceparent !== undefined) {
+    if (typeof controls.sendTraceparent !== "boolean") throw new WebhookValidationError("invalid_input", "sendTraceparent must be true or false");
+    out.sendTraceparent = controls.sendTraceparent;
   }
   return out;
 }

@@ -12,6 +12,7 @@ import { groupCommit } from "@/lib/database/group-commit";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { EventEmitter } from "node:events";
 import { logger } from "@/lib/logger";
+import { activeTraceparent, inSpan, SPAN_NAMES, SpanKind, TRACE_ATTRIBUTES } from "@/lib/webhooks/tracing";
 
 export interface EnqueueOptions {
   /**
@@ -68,8 +69,13 @@ export async function sendWebhookNotification(
   data: unknown,
   options: EnqueueOptions = {},
 ): Promise<EnqueueResult> {
-  const row = prepareEvent(organizationId, event, idempotencyKey, data, { orderingKey: options.orderingKey, now: options.now });
-  return enqueueEvent(row, { tx: options.tx });
+  const attributes = { [TRACE_ATTRIBUTES.organizationId]: organizationId, [TRACE_ATTRIBUTES.eventType]: event };
+  return inSpan(SPAN_NAMES.ingest, { attributes }, async (span) => {
+    const row = prepareEvent(organizationId, event, idempotencyKey, data, { orderingKey: options.orderingKey, now: options.now });
+    const result = await enqueueEvent(row, { tx: options.tx });
+    span.setAttributes({ [TRACE_ATTRIBUTES.eventId]: result.eventId, [TRACE_ATTRIBUTES.deliveries]: result.deliveries.length, [TRACE_ATTRIBUTES.duplicate]: result.duplicate });
+    return result;
+  });
 }
 
 /** What {@link prepareEvent} takes besides the event itself. */
@@ -90,6 +96,11 @@ export interface EventRow {
   orderingKey: string | null;
   body: string;
   createdAt: Date;
+  /**
+   * The W3C trace context of the enqueue that writes it (tracing.ts), stored with the event
+   * so its attempts continue that trace; set by the enqueue, null when tracing is off.
+   */
+  traceparent?: string | null;
 }
 
 /**
@@ -119,11 +130,19 @@ export function prepareEvent(organizationId: string, event: string, idempotencyK
  * (platform-events.ts). Not part of the public surface.
  */
 export async function enqueueEvent(row: EventRow, options: { tx?: DbClient } = {}): Promise<EnqueueResult> {
-  // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
-  if (options.tx) return writeEvent(options.tx, row);
-  const result = await sharedWriter()(row);
-  wakeWorkers([result]);
-  return result;
+  return inEnqueueSpan(1, async () => {
+    const traced = { ...row, traceparent: activeTraceparent() };
+    // Inside the caller's transaction: written there, alone. Otherwise concurrent calls share a statement.
+    if (options.tx) return writeEvent(options.tx, traced);
+    const result = await sharedWriter()(traced);
+    wakeWorkers([result]);
+    return result;
+  });
+}
+
+/** The `webhook.enqueue` span around a write of `count` events: the context each of them stores. */
+function inEnqueueSpan<T>(count: number, write: () => Promise<T>): Promise<T> {
+  return inSpan(SPAN_NAMES.enqueue, { kind: SpanKind.PRODUCER, attributes: { [TRACE_ATTRIBUTES.eventCount]: count } }, write);
 }
 
 /**
@@ -133,10 +152,14 @@ export async function enqueueEvent(row: EventRow, options: { tx?: DbClient } = {
  * part of the public surface: batch.ts is its caller.
  */
 export async function enqueueEvents(rows: readonly EventRow[], options: { tx?: DbClient } = {}): Promise<(EnqueueResult | Error)[]> {
-  if (options.tx) return writeEvents(options.tx, rows, { handOver: false });
-  const results = await writeEvents(sharedPrisma, rows, { handOver: true });
-  wakeWorkers(results.filter((result): result is EnqueueResult => !(result instanceof Error)));
-  return results;
+  return inEnqueueSpan(rows.length, async () => {
+    const traceparent = activeTraceparent();
+    const traced = rows.map((row) => ({ ...row, traceparent }));
+    if (options.tx) return writeEvents(options.tx, traced, { handOver: false });
+    const results = await writeEvents(sharedPrisma, traced, { handOver: true });
+    wakeWorkers(results.filter((result): result is EnqueueResult => !(result instanceof Error)));
+    return results;
+  });
 }
 
 /**
@@ -203,6 +226,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
     ordering_key: row.orderingKey,
     body: row.body,
     created_at: row.createdAt.toISOString(),
+    traceparent: row.traceparent ?? null,
   }));
   const deliveries = planned.flatMap(({ eventId, deliveries }) =>
     deliveries.map((delivery) => ({
@@ -316,8 +340,9 @@ function leasedDelivery(row: EventRow, delivery: { id: string; endpoint: Subscri
       rateLimitPerSecond: endpoint.rateLimitPerSecond,
       retryPreset: endpoint.retryPreset,
       headersEncrypted: endpoint.headersEncrypted,
+      sendTraceparent: endpoint.sendTraceparent,
     },
-    webhookEvent: { body: row.body, createdAt: row.createdAt },
+    webhookEvent: { body: row.body, createdAt: row.createdAt, traceparent: row.traceparent ?? null },
     circuit: null,
   };
 }
@@ -337,7 +362,7 @@ const SUBSCRIBED_ENDPOINTS = hotStatement(
   "webhook_subscribed_endpoints",
   `SELECT e."id", e."organizationId", e."eventTypes", e."url", e."secretEncrypted", e."previousSecretEncrypted",
           e."previousSecretExpiresAt", e."failingSince", e."lastSuccessAt", e."ordering"::text AS "ordering",
-          e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."status"::text AS "status",
+          e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."sendTraceparent", e."status"::text AS "status",
           (e."signingBlockedAt" IS NULL AND (c."state" IS NULL OR c."state" = 'closed')) AS "healthy"
      FROM "WebhookEndpoint" e LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
     WHERE e."organizationId" = ANY($1::text[])
@@ -348,15 +373,15 @@ const WRITE_EVENTS = hotStatement(
   "webhook_write_events",
   `WITH input AS MATERIALIZED (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
-         AS r(event_id text, organization_id text, event text, idempotency_key text, ordering_key text, body text, created_at text)
+         AS r(event_id text, organization_id text, event text, idempotency_key text, ordering_key text, body text, created_at text, traceparent text)
      ), planned AS MATERIALIZED (
        SELECT r.*, n.position FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS n(item, position)
         CROSS JOIN LATERAL jsonb_to_record(n.item) AS r(id text, event_id text, endpoint_id text, ordering_key text, missed boolean, lease_owner text, lease_expires_at text)
      ), org AS (
        SELECT "id" FROM "Organization" WHERE "id" IN (SELECT organization_id FROM input) AND "deletionScheduledAt" IS NULL
      ), event AS (
-       INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "orderingKey", "body", "createdAt")
-       SELECT i.event_id, i.organization_id, i.event, i.idempotency_key, i.ordering_key, i.body, i.created_at::timestamp(3)
+       INSERT INTO "WebhookEvent" ("id", "organizationId", "eventType", "idempotencyKey", "orderingKey", "body", "createdAt", "traceparent")
+       SELECT i.event_id, i.organization_id, i.event, i.idempotency_key, i.ordering_key, i.body, i.created_at::timestamp(3), i.traceparent
          FROM input i JOIN org ON org."id" = i.organization_id
         -- One order for every statement: two writes sharing keys wait for each other, never deadlock.
         ORDER BY i.organization_id, i.idempotency_key

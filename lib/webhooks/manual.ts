@@ -13,6 +13,7 @@ import { describeOutcome } from "@/lib/webhooks/record";
 import { MISSED_CANCEL_REASON, TEST_EVENT_TYPE } from "@/lib/webhooks/outcomes";
 import type { StoredSecrets } from "@/lib/webhooks/secrets";
 import { openAttemptCredentials } from "@/lib/webhooks/endpoint-headers";
+import { activeTraceparent } from "@/lib/webhooks/tracing";
 
 /** How long a manual attempt holds its delivery; longer than any attempt's deadline. */
 const MANUAL_LEASE_SECONDS = 120;
@@ -93,7 +94,7 @@ export async function redeliver(options: ManualOptions & { deliveryId: string })
   const now = options.now ?? (() => new Date());
   const delivery = await db.webhookDelivery.findFirst({
     where: { id: options.deliveryId, organizationId: options.organizationId },
-    include: { endpoint: true, webhookEvent: { select: { body: true, createdAt: true } } },
+    include: { endpoint: true, webhookEvent: { select: { body: true, createdAt: true, traceparent: true } } },
   });
   if (!delivery) throw new WebhookNotFoundError("delivery_not_found", `Delivery ${options.deliveryId} not found`);
   if (delivery.endpoint.status !== "active") {
@@ -205,6 +206,8 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
   const idempotencyKey = envelope.idempotencyKey;
   const body = serializeEnvelope(envelope);
   const leaseOwner = `test:${randomBytes(6).toString("hex")}`;
+  // The test's attempt joins the trace of the request that asked for it, if any (tracing.ts).
+  const traceparent = activeTraceparent();
   await db.webhookEvent.create({
     data: {
       id: eventId,
@@ -213,6 +216,7 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
       idempotencyKey,
       body,
       createdAt,
+      traceparent,
       deliveries: {
         create: {
           id: deliveryId,
@@ -241,7 +245,7 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
       status: "pending",
       createdAt,
       endpoint,
-      webhookEvent: { body, createdAt },
+      webhookEvent: { body, createdAt, traceparent },
     },
     { ...options, prisma: db, now, trigger: "test", leaseOwner },
     );

@@ -34,11 +34,16 @@ export interface SignedSendInput {
   attemptAt: Date;
   /** The endpoint's custom headers (endpoint-headers.ts), sent before the platform's own. */
   customHeaders?: Record<string, string>;
+  /** A W3C `traceparent` to send (the attempt span's, tracing.ts); not signed, like every header. */
+  traceparent?: string;
   timeoutMs?: number;
   lookup?: LookupFunction;
   /** Certificate authorities trusted besides the system's (transport.ts). */
   ca?: readonly string[];
 }
+
+/** The W3C trace context headers (endpoint-headers.ts refuses them as custom headers). */
+const TRACE_CONTEXT_HEADERS = ["traceparent", "tracestate"];
 
 /**
  * The one send path: every outbound webhook — scheduled attempt, redelivery,
@@ -47,10 +52,13 @@ export interface SignedSendInput {
  * network outcomes: a failed exchange comes back as a TransportError outcome.
  */
 export async function sendSigned(input: SignedSendInput): Promise<SignedSendResult> {
-  const customHeaders = input.customHeaders ?? {};
+  let customHeaders = input.customHeaders ?? {};
+  // A trace context is ours alone: a custom one saved before the names were refused must not travel beside it.
+  if (input.traceparent) customHeaders = Object.fromEntries(Object.entries(customHeaders).filter(([name]) => !TRACE_CONTEXT_HEADERS.includes(name.toLowerCase())));
   // Custom names never collide with the platform's (endpoint-headers.ts refuses those), and ours come last regardless.
   const headers = {
     ...customHeaders,
+    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
     ...buildWebhookHeaders({
       messageId: input.messageId,
       eventType: input.eventType,
@@ -94,6 +102,8 @@ export function sendStoredDelivery(
     event: string;
     endpoint: StoredSecrets & { url: string; headersEncrypted: string | null };
     webhookEvent: { body: string; createdAt: Date };
+    /** Sent as the `traceparent` header when given (the endpoint asked for it). */
+    traceparent?: string;
   },
   attemptAt: Date,
   options: SendOptions = {},
@@ -109,6 +119,7 @@ export function sendStoredDelivery(
     secrets,
     attemptAt,
     customHeaders,
+    traceparent: delivery.traceparent,
     timeoutMs: options.timeoutMs,
     lookup: options.lookup,
     ca: options.ca,

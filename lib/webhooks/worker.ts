@@ -14,6 +14,7 @@ import { DELIVERY_CHANNEL, deliverySignal } from "@/lib/webhooks/enqueue";
 import { offerLocalSlots } from "@/lib/webhooks/local-handoff";
 import { repairParkedHeads } from "@/lib/webhooks/ordering";
 import { processMetricsJson, telemetry } from "@/lib/webhooks/telemetry";
+import { tracedClaim } from "@/lib/webhooks/tracing";
 
 /** How often a worker publishes its metrics and in-flight count to the database. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
@@ -75,18 +76,20 @@ function defaultWorkerId(): string {
 /**
  * Leases up to `limit` due deliveries for this worker, fairly between
  * organizations and within the endpoint and organization caps (see
- * {@link claimLeases}).
+ * {@link claimLeases}). A claim that leased something is traced as one `webhook.claim` span.
  */
 export function claimDueDeliveries(limit: number, options: DeliveryEngineOptions = {}): Promise<LoadedDelivery[]> {
   const config = defaults(options);
-  return claimLeases(config.prisma, {
-    limit,
-    now: config.now(),
-    workerId: config.workerId,
-    leaseSeconds: config.leaseSeconds,
-    endpointConcurrency: config.endpointConcurrency,
-    organizationConcurrency: config.organizationConcurrency,
-  });
+  return tracedClaim({ limit, workerId: config.workerId }, () =>
+    claimLeases(config.prisma, {
+      limit,
+      now: config.now(),
+      workerId: config.workerId,
+      leaseSeconds: config.leaseSeconds,
+      endpointConcurrency: config.endpointConcurrency,
+      organizationConcurrency: config.organizationConcurrency,
+    }),
+  );
 }
 
 /**

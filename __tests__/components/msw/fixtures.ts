@@ -35,6 +35,7 @@ export function makeEndpointJson(overrides: Partial<EndpointJson> = {}): Endpoin
     ordering: "none",
     rateLimitPerSecond: null,
     retryPreset: "standard",
+    sendTraceparent: false,
     headers: {},
     lastDisabledAt: null,
     ...overrides,

@@ -398,6 +398,7 @@ export default function WebhookDocsPage() {
               encrypted at rest like the signing secret and never shown again after saving: pages, the API and the attempt log show{" "}
               <C>{HEADER_VALUE_MASK}</C> in their place. Names and values together may hold {bytesText(ENDPOINT_HEADERS_MAX_BYTES)}.
               Refused: <C>host</C>, <C>content-length</C>, <C>content-type</C>, <C>user-agent</C>, connection (hop-by-hop) headers,
+              <C>traceparent</C> and <C>tracestate</C> (see <a className="text-indigo-700 underline" href="#trace-context">trace context</a>),
               and anything starting with <C>webhook-</C> or <C>x-webhook-</C>, which carry the id and signatures; a value must be
               printable ASCII on one line. A refusal is a <C>422 invalid_headers</C> that names the header. The signature covers the
               body, not these headers, so keep verifying signatures even behind a gateway.
@@ -639,6 +640,20 @@ export default function WebhookDocsPage() {
             <P>
               <C>standard</C> is the schedule in <a className="text-indigo-700 underline" href="#retries">Retries and failures</a>; a
               change of preset applies from a delivery&apos;s next failure.
+            </P>
+            <h3 id="trace-context" className="mt-8 scroll-mt-8 text-xl font-semibold">
+              Trace context (<C>traceparent</C>)
+            </h3>
+            <P>
+              With <C>sendTraceparent: true</C> (off by default; &ldquo;Send traceparent header&rdquo; on the Settings tab) every attempt
+              carries a{" "}
+              <a className="text-indigo-700 underline" href="https://www.w3.org/TR/trace-context/">
+                W3C trace context
+              </a>{" "}
+              header, <C>traceparent: 00-&lt;trace id&gt;-&lt;span id&gt;-&lt;flags&gt;</C>. A receiver instrumented with OpenTelemetry picks
+              it up and its handling of the webhook joins the trace of the event, from the request that sent it; without tracing you can
+              still log it to tell attempts apart. Each attempt has its own span id; retries of one event share the trace id. The header
+              is not signed — the signatures cover the body only — so treat it as a hint for correlation, never as proof of anything.
             </P>
           </Section>
 

@@ -74,6 +74,7 @@ export default async function EndpointOverviewPage({
             <span className="block">{controls.order}</span>
             <span className="block text-slate-600">
               {controls.rate} · {controls.retries}
+              {endpoint.sendTraceparent ? ` · ${controls.trace}` : null}
             </span>
           </Detail>
           <Detail label="Last delivery">

@@ -15,6 +15,7 @@ export interface DeliveryControls {
   ordering: OrderingMode;
   rateLimitPerSecond: number | null;
   retryPreset: RetryPresetName;
+  sendTraceparent: boolean;
 }
 
 export interface DeliveryControlsFormProps {
@@ -29,6 +30,7 @@ interface FormErrors {
   ordering?: string;
   rateLimitPerSecond?: string;
   retryPreset?: string;
+  sendTraceparent?: string;
   form?: string;
 }
 
@@ -45,7 +47,7 @@ const ORDERING_OPTIONS: { value: OrderingMode; label: string; description: strin
 const radioClassName = "mt-0.5 size-4 border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 /**
- * An endpoint's delivery controls — ordering, rate limit, retry schedule — with their
+ * An endpoint's delivery controls — ordering, rate limit, retry schedule, trace context header — with their
  * own Save. Sends only what changed (PATCH); the server's answer to a field goes under it.
  */
 export function DeliveryControlsForm({ endpointId, controls, presets, rateLimit }: DeliveryControlsFormProps) {
@@ -55,6 +57,7 @@ export function DeliveryControlsForm({ endpointId, controls, presets, rateLimit 
   const [limited, setLimited] = useState(controls.rateLimitPerSecond !== null);
   const [rate, setRate] = useState(controls.rateLimitPerSecond === null ? "" : String(controls.rateLimitPerSecond));
   const [retryPreset, setRetryPreset] = useState<RetryPresetName>(controls.retryPreset);
+  const [sendTraceparent, setSendTraceparent] = useState(controls.sendTraceparent);
   const [errors, setErrors] = useState<FormErrors>({});
   const [pending, setPending] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
@@ -82,6 +85,7 @@ export function DeliveryControlsForm({ endpointId, controls, presets, rateLimit 
     if (ordering !== controls.ordering) body.ordering = ordering;
     if (rateLimitPerSecond !== controls.rateLimitPerSecond) body.rateLimitPerSecond = rateLimitPerSecond;
     if (retryPreset !== controls.retryPreset) body.retryPreset = retryPreset;
+    if (sendTraceparent !== controls.sendTraceparent) body.sendTraceparent = sendTraceparent;
     if (Object.keys(body).length === 0) {
       setSaved("Nothing to save: these are the current settings.");
       return;
@@ -204,6 +208,32 @@ export function DeliveryControlsForm({ endpointId, controls, presets, rateLimit 
         ) : null}
       </fieldset>
 
+      <fieldset aria-describedby={errors.sendTraceparent ? "send-traceparent-error" : undefined}>
+        <legend className="text-sm font-medium text-slate-800">Trace context</legend>
+        <label className="mt-2 flex items-start gap-3">
+          <input
+            type="checkbox"
+            name="sendTraceparent"
+            className="mt-0.5 size-4 rounded border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-600"
+            checked={sendTraceparent}
+            aria-describedby="send-traceparent-hint"
+            onChange={(event) => {
+              setSendTraceparent(event.target.checked);
+              touched();
+            }}
+          />
+          <span className="text-sm text-slate-700">Send traceparent header</span>
+        </label>
+        <p id="send-traceparent-hint" className="ml-7 mt-1 text-sm text-slate-600">
+          Each attempt carries a W3C traceparent header, so a receiver with OpenTelemetry continues the delivery&apos;s trace. It is not signed.
+        </p>
+        {errors.sendTraceparent ? (
+          <p id="send-traceparent-error" className="mt-2 text-sm text-red-700">
+            {errors.sendTraceparent}
+          </p>
+        ) : null}
+      </fieldset>
+
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" loading={pending}>
           Save delivery settings
@@ -223,7 +253,7 @@ function serverErrors(error: unknown): FormErrors {
   if (!(error instanceof ApiError)) return { form: errorMessage(error) };
   const byField = fieldErrors(error);
   const result: FormErrors = {};
-  for (const field of ["ordering", "rateLimitPerSecond", "retryPreset"] as const) if (byField[field]) result[field] = byField[field];
+  for (const field of ["ordering", "rateLimitPerSecond", "retryPreset", "sendTraceparent"] as const) if (byField[field]) result[field] = byField[field];
   if (Object.keys(result).length === 0) result.form = error.message;
   return result;
 }

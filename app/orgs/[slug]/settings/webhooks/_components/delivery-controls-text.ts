@@ -28,11 +28,12 @@ export function retryPresetOptions() {
 
 export const RATE_LIMIT_RANGE = { min: RATE_LIMIT_MIN_PER_SECOND, max: RATE_LIMIT_MAX_PER_SECOND };
 
-/** The three controls in words, for the overview and the read-only settings. */
-export function describeDeliveryControls(endpoint: Pick<EndpointView, "ordering" | "rateLimitPerSecond" | "retryPreset">) {
+/** The controls in words, for the overview and the read-only settings. */
+export function describeDeliveryControls(endpoint: Pick<EndpointView, "ordering" | "rateLimitPerSecond" | "retryPreset" | "sendTraceparent">) {
   return {
     order: endpoint.ordering === "ordered" ? "In order by ordering key, one at a time per key" : "In parallel",
     rate: endpoint.rateLimitPerSecond === null ? "No limit" : `At most ${endpoint.rateLimitPerSecond} attempts start per second`,
     retries: `${PRESET_LABELS[endpoint.retryPreset]} — ${scheduleSpanText(retrySchedule(endpoint.retryPreset, getEnv().webhookRetrySchedule))}`,
+    trace: endpoint.sendTraceparent ? "Sends a traceparent header with each attempt" : "No traceparent header",
   };
 }

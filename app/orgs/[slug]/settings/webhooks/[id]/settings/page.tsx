@@ -57,6 +57,7 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
             <Detail label="Order">{controls.order}</Detail>
             <Detail label="Rate limit">{controls.rate}</Detail>
             <Detail label="Retries">{controls.retries}</Detail>
+            <Detail label="Trace context">{controls.trace}</Detail>
             <Detail label="Custom headers">{headerList}</Detail>
             <Detail label="Receives deliveries">{endpoint.status === "active" ? "Yes" : `No, disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ""}`}</Detail>
           </dl>
@@ -83,7 +84,7 @@ export default async function EndpointSettingsPage({ params }: { params: Promise
       >
         <DeliveryControlsForm
           endpointId={endpoint.id}
-          controls={{ ordering: endpoint.ordering, rateLimitPerSecond: endpoint.rateLimitPerSecond, retryPreset: endpoint.retryPreset }}
+          controls={{ ordering: endpoint.ordering, rateLimitPerSecond: endpoint.rateLimitPerSecond, retryPreset: endpoint.retryPreset, sendTraceparent: endpoint.sendTraceparent }}
           presets={retryPresetOptions()}
           rateLimit={RATE_LIMIT_RANGE}
         />
