@@ -1,12 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { Alert } from "@/app/_components/alert";
-import { errorMessage } from "@/app/_components/api";
 import { Badge, type BadgeTone } from "@/app/_components/badge";
 import { Button } from "@/app/_components/button";
-import { OrgLink, useApiFetch } from "@/app/_components/organization-context";
+import { OrgLink } from "@/app/_components/organization-context";
+import { useApiPost } from "@/app/_components/use-api-post";
 import type { Diagnosis, DiagnosisStep, DiagnosisStepStatus } from "@/lib/webhooks/diagnose";
 
 /** A diagnosis as JSON: its dates arrive as strings. */
@@ -27,29 +26,17 @@ const STATUS: Record<DiagnosisStepStatus, { label: string; tone: BadgeTone }> = 
  * timing, what was found and what to do, linked to the matching section of the guide.
  */
 export function DiagnosePanel({ endpointId }: { endpointId: string }) {
-  const router = useRouter();
-  const apiFetch = useApiFetch();
+  const { pending, error, post } = useApiPost();
   const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
   const [diagnosis, setDiagnosis] = useState<DiagnosisJson | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const panelId = useId();
   const headingId = `${panelId}-heading`;
 
   async function run() {
-    setPending(true);
-    setError(null);
     setDiagnosis(null);
-    try {
-      const response = await apiFetch<{ diagnosis: DiagnosisJson }>(`/api/webhooks/endpoints/${endpointId}/diagnose`, { method: "POST", body: {} });
-      setDiagnosis(response.diagnosis);
-      // The signed request is a test delivery: history and figures change.
-      router.refresh();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setPending(false);
-    }
+    // The signed request is a test delivery: the refresh after it updates history and figures.
+    const response = await post<{ diagnosis: DiagnosisJson }>(`/api/webhooks/endpoints/${endpointId}/diagnose`);
+    if (response) setDiagnosis(response.diagnosis);
   }
 
   return (

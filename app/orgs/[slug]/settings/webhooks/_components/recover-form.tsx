@@ -1,22 +1,17 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
-import { useApiFetch } from "@/app/_components/organization-context";
 import { plural, toDateTimeLocalValue } from "@/app/_components/format";
+import { useApiPost } from "@/app/_components/use-api-post";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** "Recover failed deliveries since …": re-queues this endpoint's failed and cancelled deliveries. */
 export function RecoverForm({ endpointId, disabled }: { endpointId: string; disabled: boolean }) {
-  const router = useRouter();
-  const apiFetch = useApiFetch();
   const inputRef = useRef<HTMLInputElement>(null);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, setError, post } = useApiPost();
   const [message, setMessage] = useState<string | null>(null);
 
   // The default (24 h ago) is in the viewer's time zone, which only the browser knows.
@@ -42,20 +37,8 @@ export function RecoverForm({ endpointId, disabled }: { endpointId: string; disa
       inputRef.current?.focus();
       return;
     }
-    setError(null);
-    setPending(true);
-    try {
-      const response = await apiFetch<{ requeued: number }>(`/api/webhooks/endpoints/${endpointId}/recover`, {
-        method: "POST",
-        body: { since: since.toISOString() },
-      });
-      setMessage(`${plural(response.requeued, "delivery", "deliveries")} re-queued`);
-      router.refresh();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setPending(false);
-    }
+    const response = await post<{ requeued: number }>(`/api/webhooks/endpoints/${endpointId}/recover`, { since: since.toISOString() });
+    if (response) setMessage(`${plural(response.requeued, "delivery", "deliveries")} re-queued`);
   }
 
   return (

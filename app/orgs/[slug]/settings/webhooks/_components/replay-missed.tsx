@@ -1,12 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/app/_components/alert";
-import { errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { plural } from "@/app/_components/format";
-import { useApiFetch } from "@/app/_components/organization-context";
+import { useApiPost } from "@/app/_components/use-api-post";
 import { DateTime } from "@/app/_components/time";
 
 /**
@@ -14,24 +12,12 @@ import { DateTime } from "@/app/_components/time";
  * was disabled". They go through the normal queue, each with its own webhook-id.
  */
 export function ReplayMissed({ endpointId, count, since }: { endpointId: string; count: number; since: string }) {
-  const router = useRouter();
-  const apiFetch = useApiFetch();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { pending, error, post } = useApiPost();
   const [message, setMessage] = useState<string | null>(null);
 
   async function replay() {
-    setPending(true);
-    setError(null);
-    try {
-      const { requeued } = await apiFetch<{ requeued: number }>(`/api/webhooks/endpoints/${endpointId}/recover`, { method: "POST", body: { missed: true } });
-      setMessage(`${plural(requeued, "event", "events")} queued for delivery again.`);
-      router.refresh();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setPending(false);
-    }
+    const response = await post<{ requeued: number }>(`/api/webhooks/endpoints/${endpointId}/recover`, { missed: true });
+    if (response) setMessage(`${plural(response.requeued, "event", "events")} queued for delivery again.`);
   }
 
   return (
