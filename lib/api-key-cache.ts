@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import type { ApiKeyScope } from "@/lib/api-key-scopes";
 import { logger } from "@/lib/logger";
 import { sqlTime, type DbClient } from "@/lib/database/db-types";
 
@@ -18,6 +19,7 @@ export interface KnownKey {
   valid: true;
   keyId: string;
   organizationId: string;
+  scopes: readonly ApiKeyScope[];
   lastUsedAt: Date | null;
 }
 export type CachedKey = KnownKey | { valid: false };

@@ -183,6 +183,7 @@ const envSchema = z.object({
   /** Shared by every process on the database (lib/limits/rate-limiter.ts). */
   RATE_LIMIT_INGEST_PER_KEY: rateLimit("500/1s"),
   RATE_LIMIT_INGEST_PER_ORGANIZATION: rateLimit("1000/1s"),
+  RATE_LIMIT_MANAGEMENT_PER_KEY: rateLimit("100/1s"),
   RATE_LIMIT_TEST_SENDS: rateLimit("10/1m"),
   RATE_LIMIT_REDELIVERIES: rateLimit("60/1m"),
   RATE_LIMIT_RECOVERIES: rateLimit("10/1h"),
@@ -257,7 +258,7 @@ const envSchema = z.object({
 });
 
 /** The rate limits the app enforces, each configured by one RATE_LIMIT_* variable. */
-export type RateLimitName = "ingestPerKey" | "ingestPerOrganization" | "testSends" | "redeliveries" | "recoveries";
+export type RateLimitName = "ingestPerKey" | "ingestPerOrganization" | "managementPerKey" | "testSends" | "redeliveries" | "recoveries";
 
 export type Env = Readonly<{
   /** Development or production, by the rule in lib/run-mode.ts. */
@@ -369,6 +370,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     rateLimits: Object.freeze({
       ingestPerKey: value.RATE_LIMIT_INGEST_PER_KEY,
       ingestPerOrganization: value.RATE_LIMIT_INGEST_PER_ORGANIZATION,
+      managementPerKey: value.RATE_LIMIT_MANAGEMENT_PER_KEY,
       testSends: value.RATE_LIMIT_TEST_SENDS,
       redeliveries: value.RATE_LIMIT_REDELIVERIES,
       recoveries: value.RATE_LIMIT_RECOVERIES,

@@ -20,6 +20,7 @@ import { respondWith, startReceiver, type Receiver } from "../helpers/receiver";
 withEnv({
   RATE_LIMIT_INGEST_PER_KEY: "3/1h",
   RATE_LIMIT_INGEST_PER_ORGANIZATION: "5/1h",
+  RATE_LIMIT_MANAGEMENT_PER_KEY: "3/1h",
   RATE_LIMIT_TEST_SENDS: "2/1h",
   RATE_LIMIT_REDELIVERIES: "2/1h",
   RATE_LIMIT_RECOVERIES: "1/1h",
@@ -65,6 +66,22 @@ async function endpointIn(org = orgA, user = owner): Promise<string> {
   expect(response.status).toBe(201);
   return response.body.endpoint.id;
 }
+
+describe("management API rate limit", () => {
+  it("answers a key 429 past its budget, and leaves other keys and signed-in owners alone", async () => {
+    await endpointIn();
+    const make = async () => (await call(apiKeys.POST, { user: owner, org: orgA, body: { name: "ops", scopes: ["endpoints:read"] } })).body.key as string;
+    const key = await make();
+    const list = (bearer: string) => call(endpoints.GET, { headers: { authorization: `Bearer ${bearer}` } });
+    for (let i = 0; i < 3; i++) expect((await list(key)).status).toBe(200);
+    const refused = await list(key);
+    expect(refused).toMatchObject({ status: 429, body: { error: "rate_limited", limit: "3/1h" } });
+    expect(refused.body.message).toMatch(/Too many management API requests for this API key/);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await list(await make())).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await call(endpoints.GET, { user: owner, org: orgA })).status).toBe(200);
+  });
+});
 
 describe("ingest rate limits", () => {
   it("answers 429 with Retry-After past the per-key limit, stores nothing for it, and keeps other keys going", async () => {

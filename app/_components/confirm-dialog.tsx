@@ -135,6 +135,8 @@ export interface ConfirmButtonProps {
   disabled?: boolean;
   /** Accessible name of the trigger when its text is ambiguous in a list ("Revoke key backend"). */
   "aria-label"?: string;
+  /** Runs as the dialog opens (e.g. to reset what `dialogContent` edits to the saved value). */
+  onOpen?: () => void;
 }
 
 /**
@@ -156,6 +158,7 @@ export function ConfirmButton({
   className,
   disabled,
   "aria-label": ariaLabel,
+  onOpen,
 }: ConfirmButtonProps) {
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
@@ -185,6 +188,7 @@ export function ConfirmButton({
         aria-haspopup="dialog"
         onClick={() => {
           setError(null);
+          onOpen?.();
           setOpen(true);
         }}
       >

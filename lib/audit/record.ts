@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   "delivery.redelivered",
   "api_key.created",
   "api_key.revoked",
+  "api_key.scopes_changed",
   "member.invited",
   "member.role_changed",
   "member.removed",

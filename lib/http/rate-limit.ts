@@ -7,6 +7,7 @@ import { describeRateLimit } from "@/lib/limits/spec";
 export const RATE_LIMITS: Readonly<Record<RateLimitName, { what: string; per: string; variable: string }>> = {
   ingestPerKey: { what: "events sent", per: "API key", variable: "RATE_LIMIT_INGEST_PER_KEY" },
   ingestPerOrganization: { what: "events sent", per: "organization", variable: "RATE_LIMIT_INGEST_PER_ORGANIZATION" },
+  managementPerKey: { what: "management API requests", per: "API key", variable: "RATE_LIMIT_MANAGEMENT_PER_KEY" },
   testSends: { what: "test sends", per: "organization", variable: "RATE_LIMIT_TEST_SENDS" },
   redeliveries: { what: "redeliveries", per: "organization", variable: "RATE_LIMIT_REDELIVERIES" },
   recoveries: { what: "recoveries of failed deliveries", per: "organization", variable: "RATE_LIMIT_RECOVERIES" },

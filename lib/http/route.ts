@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ZodError, ZodType } from "zod";
 import { getEnv } from "@/lib/env";
-import { authenticateApiKey } from "@/lib/api-keys";
+import { authenticateApiKey, API_KEY_PREFIX } from "@/lib/api-keys";
+import { scopeAllows, type ApiKeyScope } from "@/lib/api-key-scopes";
 import { findMembership } from "@/lib/auth/membership";
 import { getViewer } from "@/lib/auth/session";
 import { ownerMissingTwoFactor, twoFactorRequiredError } from "@/lib/auth/two-factor-policy";
@@ -10,6 +11,7 @@ import { errorBody, HttpError, type ErrorIssue } from "@/lib/http/errors";
 import { schemas } from "@/lib/http/schemas";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { readBodyCapped } from "@/lib/http/read-body";
+import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { appOrigins, assertSameOriginWrite } from "@/lib/http/same-origin";
 import { logger } from "@/lib/logger";
 import { SecretError, WebhookConflictError, WebhookError, WebhookNotFoundError, WebhookQuotaError, WebhookValidationError, type WebhookErrorCode } from "@/lib/webhooks/errors";
@@ -24,7 +26,7 @@ export type Access =
   | "member"
   /** Owners and admins of the organization named by `X-Organization-Id`. */
   | "manager"
-  /** An organization API key (`Authorization: Bearer whk_…`). */
+  /** An organization API key (`Authorization: Bearer whk_…`) only; with `scope`, a key holding it. */
   | "api_key"
   /** Ops (`Authorization: Bearer $METRICS_TOKEN`, every organization) or an owner/admin (their own). */
   | "metrics"
@@ -37,6 +39,18 @@ export interface Actor {
   userId: string | null;
   role: OrgRole | "api_key" | "ops";
   apiKeyId?: string;
+  /** The key's scopes, when an API key acts. */
+  scopes?: readonly ApiKeyScope[];
+}
+
+/**
+ * Whether the actor sees endpoint URLs whole. URLs often carry tokens, so members, and keys
+ * that may only read, see them masked; owners, admins and keys that may change endpoints see them.
+ */
+export function seesFullUrls(actor: Actor): boolean {
+  if (actor.role === "member") return false;
+  if (actor.role === "api_key") return scopeAllows(actor.scopes ?? [], "endpoints:write");
+  return true;
 }
 
 export interface RouteContext<Body, Query, Params> {
@@ -51,6 +65,12 @@ export interface RouteContext<Body, Query, Params> {
 
 export interface RouteOptions<Body, Query, Params> {
   access: Access;
+  /**
+   * The API key scope that also opens a "member" or "manager" route: a request with
+   * `Authorization: Bearer whk_…` is then authenticated by the key (403 naming the scope when the
+   * key lacks it) instead of a session. With `access: "api_key"`, the scope the key needs.
+   */
+  scope?: ApiKeyScope;
   body?: ZodType<Body>;
   query?: ZodType<Query>;
   params?: ZodType<Params>;
@@ -78,7 +98,7 @@ export function apiRoute<Body = undefined, Query = undefined, Params = undefined
 ) {
   return async (request: Request, context?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     try {
-      const actor = await authenticate(request, options.access);
+      const actor = await authenticate(request, options.access, options.scope);
       const params = options.params ? parse(options.params, (await context?.params) ?? {}, "params") : (undefined as Params);
       const query = options.query
         ? parse(options.query, Object.fromEntries(new URL(request.url).searchParams), "query")
@@ -107,7 +127,24 @@ function isMetricsToken(token: string | undefined): boolean {
   return timingSafeEqual(a, b);
 }
 
-async function authenticate(request: Request, access: Access): Promise<Actor> {
+/**
+ * The organization API key a request presents, checked for `scope`: 401 for an unknown or
+ * revoked key, 403 `missing_scope` naming the scope a valid key lacks.
+ */
+async function authenticateKey(token: string | undefined, scope: ApiKeyScope | undefined): Promise<Actor> {
+  if (!token) throw new HttpError(401, "unauthenticated", "Send an organization API key as Authorization: Bearer <key>");
+  const key = await authenticateApiKey(token);
+  if (!key) throw new HttpError(401, "unauthenticated", "The API key is not valid or has been revoked");
+  if (scope && !scopeAllows(key.scopes, scope)) {
+    throw new HttpError(403, "missing_scope", `This API key lacks the ${scope} scope. An owner or admin can add it on the API keys page.`, {
+      missingScope: scope,
+      scopes: [...key.scopes],
+    });
+  }
+  return { organizationId: key.organizationId, userId: null, role: "api_key", apiKeyId: key.keyId, scopes: key.scopes };
+}
+
+async function authenticate(request: Request, access: Access, scope?: ApiKeyScope): Promise<Actor> {
   if (access === "metrics_token") {
     if (!isMetricsToken(bearer(request))) throw new HttpError(401, "unauthenticated", "Send Authorization: Bearer $METRICS_TOKEN");
     return { organizationId: "", userId: null, role: "ops" };
@@ -120,15 +157,19 @@ async function authenticate(request: Request, access: Access): Promise<Actor> {
     }
     return authenticate(request, "manager");
   }
-  if (access === "api_key") {
-    const token = bearer(request);
-    if (!token) throw new HttpError(401, "unauthenticated", "Send an organization API key as Authorization: Bearer <key>");
-    const key = await authenticateApiKey(token);
-    if (!key) throw new HttpError(401, "unauthenticated", "The API key is not valid or has been revoked");
-    return { organizationId: key.organizationId, userId: null, role: "api_key", apiKeyId: key.keyId };
+  if (access === "api_key") return authenticateKey(bearer(request), scope);
+  const token = bearer(request);
+  if (scope && token !== undefined) {
+    // The management API: a key acts in its own organization; X-Organization-Id is not needed.
+    const actor = await authenticateKey(token, scope);
+    await enforceRateLimit("managementPerKey", actor.apiKeyId!);
+    return actor;
   }
   const viewer = await getViewer(request.headers);
-  if (!viewer) throw new HttpError(401, "unauthenticated", "Sign in first");
+  if (!viewer) {
+    if (token?.startsWith(API_KEY_PREFIX)) throw new HttpError(401, "unauthenticated", "This route does not accept API keys: sign in as an owner or admin");
+    throw new HttpError(401, "unauthenticated", "Sign in first");
+  }
   // A session cookie rides along with any site's request; only our own pages may write with it.
   assertSameOriginWrite(request, appOrigins(getEnv().appUrl));
   const membership = await findMembership(viewer.userId, { id: requestedOrganization(request) });

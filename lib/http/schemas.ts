@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { API_KEY_SCOPES } from "@/lib/api-key-scopes";
 
 /**
  * Common zod pieces for route and query schemas. Only zod, no server code, so
@@ -11,3 +12,9 @@ export const schemas = {
     .refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 date")
     .transform((value) => new Date(value)),
 };
+
+/** An API key's scopes: one or more of API_KEY_SCOPES, each once. */
+export const apiKeyScopes = z
+  .array(z.enum(API_KEY_SCOPES))
+  .min(1, "must name at least one scope")
+  .refine((scopes) => new Set(scopes).size === scopes.length, "must name each scope once");

@@ -56,7 +56,7 @@ export function makeManualAttemptResult(overrides: Partial<ManualAttemptResult> 
 }
 
 export function makeApiKeyView(overrides: Partial<ApiKeyView> = {}): ApiKeyView {
-  return { id: "key_01jd7k9v1xq2w3e4r5t6y7u8i9", name: "billing-service", prefix: "whk_AbCdEfGh", createdAt: CREATED_AT, lastUsedAt: null, revokedAt: null, ...overrides };
+  return { id: "key_01jd7k9v1xq2w3e4r5t6y7u8i9", name: "billing-service", prefix: "whk_AbCdEfGh", scopes: ["events:write"], createdAt: CREATED_AT, lastUsedAt: null, revokedAt: null, ...overrides };
 }
 
 /** An invitation as better-auth's `POST /api/auth/organization/invite-member` answers it. */

@@ -49,6 +49,7 @@ export const api = {
   redeliver: route<{ result: ManualAttemptResult }>("post", "/api/webhooks/deliveries/:id/redeliver"),
   createApiKey: route<{ apiKey: ApiKeyView; key: string }>("post", "/api/api-keys", 201),
   revokeApiKey: route<{ apiKey: ApiKeyView }>("delete", "/api/api-keys/:id"),
+  setApiKeyScopes: route<{ apiKey: ApiKeyView }>("patch", "/api/api-keys/:id"),
   deleteOrganization: route<{ deleted: true; eraseAfter: Date }>("delete", "/api/organization"),
   updateOrganizationSecurity: route<OrganizationSecurity>("patch", "/api/organization/security"),
   /** better-auth's organization plugin (app/api/auth/[...all]), called through lib/auth/client.ts. */

@@ -15,7 +15,7 @@ export const dynamic = "force-dynamic";
  * `data` is delivered as the producer sent it, byte for byte (large integers,
  * number formats and key order survive): it is checked, never rebuilt.
  */
-export const POST = apiRoute({ access: "api_key", body: ingestEvent, maxBodyBytes: MAX_PAYLOAD_BYTES + 1024 }, async ({ actor, body, rawBody }) => {
+export const POST = apiRoute({ access: "api_key", scope: "events:write", body: ingestEvent, maxBodyBytes: MAX_PAYLOAD_BYTES + 1024 }, async ({ actor, body, rawBody }) => {
   await enforceRateLimit("ingestPerKey", actor.apiKeyId!);
   await enforceRateLimit("ingestPerOrganization", actor.organizationId);
   // The body parsed as an object with `data`, so its source is there.

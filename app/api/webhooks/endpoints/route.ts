@@ -3,7 +3,7 @@ import { MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-guard";
 import { z } from "zod";
 import { urlHost } from "@/lib/audit/record";
 import { withAudit } from "@/lib/audit/route";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute, seesFullUrls } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { createEndpoint, listEndpoints } from "@/lib/webhooks";
 import { endpointActivity } from "@/lib/webhooks/endpoint-activity";
@@ -11,12 +11,12 @@ import { deliveryControlsFields, endpointHeadersFields } from "@/lib/webhooks/de
 
 export const dynamic = "force-dynamic";
 
-export const GET = apiRoute({ access: "member" }, async ({ actor }) => {
+export const GET = apiRoute({ access: "member", scope: "endpoints:read" }, async ({ actor }) => {
   const [endpoints, activity] = await Promise.all([
     listEndpoints({ organizationId: actor.organizationId }),
     endpointActivity({ organizationId: actor.organizationId }),
   ]);
-  const fullUrl = actor.role !== "member";
+  const fullUrl = seesFullUrls(actor);
   return { endpoints: endpoints.map((endpoint) => endpointJson(endpoint, activity.get(endpoint.id), { fullUrl })) };
 });
 
@@ -29,7 +29,7 @@ const createBody = z.object({
 });
 
 /** Creates an endpoint; the signing secret is in this response only. */
-export const POST = apiRoute({ access: "manager", body: createBody }, async ({ request, actor, body }) => {
+export const POST = apiRoute({ access: "manager", scope: "endpoints:write", body: createBody }, async ({ request, actor, body }) => {
   const { endpoint, secret } = await withAudit(
     { request, actor },
     (tx) => createEndpoint({ organizationId: actor.organizationId, ...body, prisma: tx }),

@@ -9,7 +9,7 @@ import { upsertDefaultEndpoint } from "@/lib/webhooks/endpoints";
 export const dynamic = "force-dynamic";
 
 /** The classic guide's route: one URL per organization, kept as its default endpoint. */
-export const PUT = apiRoute({ access: "manager", body: z.object({ webhookUrl: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH) }) }, async ({ request, actor, body }) => {
+export const PUT = apiRoute({ access: "manager", scope: "endpoints:write", body: z.object({ webhookUrl: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH) }) }, async ({ request, actor, body }) => {
   const { endpoint, secret, created } = await withAudit(
     { request, actor },
     (tx) => upsertDefaultEndpoint({ organizationId: actor.organizationId, url: body.webhookUrl, prisma: tx }),

@@ -19,7 +19,7 @@ const body = z.object({ webhookUrl: z.string().min(1).max(MAX_WEBHOOK_URL_LENGTH
  * `test-…`) through the guarded transport (quick retries, nothing stored). Signed with the
  * default endpoint's secret when there is one.
  */
-export const POST = apiRoute({ access: "manager", body }, async ({ actor, body }) => {
+export const POST = apiRoute({ access: "manager", scope: "endpoints:write", body }, async ({ actor, body }) => {
   const check = validateWebhookUrl(body.webhookUrl);
   if (!check.valid) throw new HttpError(422, "invalid_url", check.error ?? "URL is not valid");
   await enforceRateLimit("testSends", actor.organizationId);

@@ -20,7 +20,7 @@ const body = z.object({ items: z.array(z.unknown()) });
  * it holds (at least one) against RATE_LIMIT_INGEST_*. Each item's `data` is
  * delivered byte for byte as sent.
  */
-export const POST = apiRoute({ access: "api_key", body, maxBodyBytes: BATCH_MAX_BODY_BYTES }, async ({ actor, body, rawBody }) => {
+export const POST = apiRoute({ access: "api_key", scope: "events:write", body, maxBodyBytes: BATCH_MAX_BODY_BYTES }, async ({ actor, body, rawBody }) => {
   assertBatchSize(body.items.length);
   await enforceRateLimit("ingestPerKey", actor.apiKeyId!, { cost: body.items.length });
   await enforceRateLimit("ingestPerOrganization", actor.organizationId, { cost: body.items.length });

@@ -1,6 +1,6 @@
 import { ATTEMPTS_PAGE_MAX, getDeliveryDetail } from "@/lib/webhooks/history";
 import { z } from "zod";
-import { apiRoute, schemas } from "@/lib/http/route";
+import { apiRoute, schemas, seesFullUrls } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +10,6 @@ const attemptsQuery = z.object({
 });
 
 /** One delivery and a page of its attempts, newest first (`olderAttemptsBefore` pages back). */
-export const GET = apiRoute({ access: "member", params: z.object({ id: schemas.id("msg") }), query: attemptsQuery }, async ({ actor, params, query }) => ({
-  delivery: await getDeliveryDetail({ organizationId: actor.organizationId, deliveryId: params.id, maskUrls: actor.role === "member", ...query }),
+export const GET = apiRoute({ access: "member", scope: "deliveries:read", params: z.object({ id: schemas.id("msg") }), query: attemptsQuery }, async ({ actor, params, query }) => ({
+  delivery: await getDeliveryDetail({ organizationId: actor.organizationId, deliveryId: params.id, maskUrls: !seesFullUrls(actor), ...query }),
 }));

@@ -3,7 +3,7 @@ import { MAX_WEBHOOK_URL_LENGTH } from "@/lib/webhooks/url-guard";
 import { z } from "zod";
 import { urlHost } from "@/lib/audit/record";
 import { withAudit, type AuditNote } from "@/lib/audit/route";
-import { apiRoute, schemas } from "@/lib/http/route";
+import { apiRoute, schemas, seesFullUrls } from "@/lib/http/route";
 import { endpointJson } from "@/lib/http/views";
 import { deliveryControlsFields, endpointHeaderChangesFields } from "@/lib/webhooks/delivery-controls-schema";
 import { deleteEndpoint, disableEndpoint, enableEndpoint, getEndpoint, updateEndpoint } from "@/lib/webhooks";
@@ -12,8 +12,8 @@ export const dynamic = "force-dynamic";
 
 const params = z.object({ id: schemas.id("ep") });
 
-export const GET = apiRoute({ access: "member", params }, async ({ actor, params }) => ({
-  endpoint: endpointJson(await getEndpoint({ organizationId: actor.organizationId, endpointId: params.id }), undefined, { fullUrl: actor.role !== "member" }),
+export const GET = apiRoute({ access: "member", scope: "endpoints:read", params }, async ({ actor, params }) => ({
+  endpoint: endpointJson(await getEndpoint({ organizationId: actor.organizationId, endpointId: params.id }), undefined, { fullUrl: seesFullUrls(actor) }),
 }));
 
 const patchBody = z
@@ -27,7 +27,7 @@ const patchBody = z
   })
   .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
 
-export const PATCH = apiRoute({ access: "manager", params, body: patchBody }, async ({ request, actor, params, body }) => {
+export const PATCH = apiRoute({ access: "manager", scope: "endpoints:write", params, body: patchBody }, async ({ request, actor, params, body }) => {
   const target = { type: "endpoint", id: params.id };
   const { status, ...fields } = body;
   const notes: AuditNote[] = [];
@@ -61,7 +61,7 @@ export const PATCH = apiRoute({ access: "manager", params, body: patchBody }, as
   return { endpoint: endpointJson(endpoint) };
 });
 
-export const DELETE = apiRoute({ access: "manager", params }, async ({ request, actor, params }) => {
+export const DELETE = apiRoute({ access: "manager", scope: "endpoints:write", params }, async ({ request, actor, params }) => {
   await withAudit(
     { request, actor },
     async (tx) => {

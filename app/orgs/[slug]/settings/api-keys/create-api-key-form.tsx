@@ -8,6 +8,8 @@ import { Button } from "@/app/_components/button";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field } from "@/app/_components/field";
 import { useApiFetch } from "@/app/_components/organization-context";
+import { DEFAULT_API_KEY_SCOPES, type ApiKeyScope } from "@/lib/api-key-scopes";
+import { ScopeCheckboxes } from "./scope-checkboxes";
 
 /** Same limit as lib/api-keys.ts (API_KEY_NAME_MAX); that module is server-only. */
 const NAME_MAX = 100;
@@ -15,17 +17,24 @@ const NAME_MAX = 100;
 interface CreatedKey {
   name: string;
   key: string;
+  scopes: ApiKeyScope[];
 }
 
+/** The API's complaint about the scopes (the list, or one of its items), if any. */
+const scopeIssue = (byField: Record<string, string>) => Object.entries(byField).find(([path]) => path === "scopes" || path.startsWith("scopes."))?.[1];
+
 /**
- * Creates an organization API key. The key comes back from the API exactly
- * once (only its hash is stored), so it is shown here until dismissed.
+ * Creates an organization API key with the scopes chosen (sending events by
+ * default). The key comes back from the API exactly once (only its hash is
+ * stored), so it is shown here until dismissed.
  */
 export function CreateApiKeyForm() {
   const router = useRouter();
   const apiFetch = useApiFetch();
   const [name, setName] = useState("");
   const [nameError, setNameError] = useState<string | null>(null);
+  const [scopes, setScopes] = useState<ApiKeyScope[]>([...DEFAULT_API_KEY_SCOPES]);
+  const [scopesError, setScopesError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const [created, setCreated] = useState<CreatedKey | null>(null);
@@ -42,17 +51,28 @@ export function CreateApiKeyForm() {
       return;
     }
     setNameError(null);
+    if (scopes.length === 0) {
+      setScopesError("Choose at least one scope.");
+      return;
+    }
+    setScopesError(null);
     setPending(true);
     try {
-      const result = await apiFetch<{ apiKey: { id: string; name: string }; key: string }>("/api/api-keys", { method: "POST", body: { name: trimmed } });
-      setCreated({ name: result.apiKey.name, key: result.key });
+      const result = await apiFetch<{ apiKey: { id: string; name: string; scopes: ApiKeyScope[] }; key: string }>("/api/api-keys", {
+        method: "POST",
+        body: { name: trimmed, scopes },
+      });
+      setCreated({ name: result.apiKey.name, key: result.key, scopes: result.apiKey.scopes });
       setName("");
+      setScopes([...DEFAULT_API_KEY_SCOPES]);
       router.refresh();
     } catch (error) {
       const byField = fieldErrors(error);
       if (byField.name) {
         setNameError(byField.name);
         nameRef.current?.focus();
+      } else if (scopeIssue(byField)) {
+        setScopesError(scopeIssue(byField)!);
       } else {
         setFormError(errorMessage(error, "Could not create the key. Please try again."));
       }
@@ -69,6 +89,9 @@ export function CreateApiKeyForm() {
           <p className="mt-1 text-sm text-amber-900">
             <strong>Copy it now and store it in your secret manager.</strong> This is the only time it is shown; we keep only a hash. If you lose it,
             revoke it and create another.
+          </p>
+          <p className="mt-1 text-sm text-amber-900">
+            It may: <span className="font-mono">{created.scopes.join(", ")}</span>.
           </p>
           <div className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-center">
             <code data-testid="new-api-key" className="block min-w-0 flex-1 select-all break-all rounded border border-amber-200 bg-white px-3 py-2 font-mono text-sm text-slate-900">
@@ -90,10 +113,9 @@ export function CreateApiKeyForm() {
           </div>
         </div>
       ) : null}
-      <form noValidate onSubmit={(event) => void onSubmit(event)} className="flex flex-col gap-4 sm:flex-row sm:items-start">
+      <form noValidate onSubmit={(event) => void onSubmit(event)} className="space-y-4">
         <Field
           ref={nameRef}
-          className="flex-1"
           label="Key name"
           name="name"
           autoComplete="off"
@@ -108,7 +130,16 @@ export function CreateApiKeyForm() {
             if (nameError) setNameError(null);
           }}
         />
-        <Button type="submit" loading={pending} className="sm:mt-12">
+        <ScopeCheckboxes
+          value={scopes}
+          legend="This key may"
+          error={scopesError}
+          onChange={(next) => {
+            setScopes(next);
+            if (scopesError) setScopesError(null);
+          }}
+        />
+        <Button type="submit" loading={pending}>
           Create key
         </Button>
       </form>

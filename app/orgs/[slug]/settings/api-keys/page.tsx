@@ -11,6 +11,7 @@ import { Section } from "@/app/_components/card";
 import { listApiKeys } from "@/lib/api-keys";
 import { requireOrgViewer } from "@/lib/auth/page";
 import { CreateApiKeyForm } from "./create-api-key-form";
+import { EditScopesButton } from "./edit-scopes-button";
 import { RevokeApiKeyButton } from "./revoke-api-key-button";
 import { UsageSnippet } from "./usage-snippet";
 
@@ -28,7 +29,8 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
         description={
           <>
             Your backend uses an API key to send events to <span className="font-medium text-slate-800">{organization.name}</span>&apos;s webhook
-            endpoints through the ingest API. Keys belong to the organization, not to a person.
+            endpoints through the ingest API, and, with more scopes, to manage endpoints and deliveries. Keys belong to the organization, not to a
+            person; give each only the scopes it needs.
           </>
         }
       />
@@ -48,7 +50,7 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
             ) : (
               <DataTable
                 stacked
-                columns={[{ label: "Name" }, { label: "Key" }, { label: "Created" }, { label: "Last used" }, { label: "Status" }, { label: "Actions", hidden: true, align: "right" }]}
+                columns={[{ label: "Name" }, { label: "Key" }, { label: "Scopes" }, { label: "Created" }, { label: "Last used" }, { label: "Status" }, { label: "Actions", hidden: true, align: "right" }]}
               >
                 {keys.map((key) => (
                   <tr key={key.id} className={key.revokedAt ? "text-slate-500" : undefined}>
@@ -57,6 +59,15 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
                     </DataCell>
                     <DataCell label="Key" className="font-mono text-xs">
                       {key.prefix}…
+                    </DataCell>
+                    <DataCell label="Scopes">
+                      <ul className="flex flex-wrap gap-1" aria-label={`Scopes of ${key.name}`}>
+                        {key.scopes.map((scope) => (
+                          <li key={scope} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700">
+                            {scope}
+                          </li>
+                        ))}
+                      </ul>
                     </DataCell>
                     <DataCell label="Created">
                       <DateTime value={key.createdAt} />
@@ -76,7 +87,14 @@ export default async function ApiKeysPage({ params }: { params: Promise<{ slug: 
                         <StatusBadge status="active" />
                       )}
                     </DataCell>
-                    <DataCell className="text-right">{key.revokedAt ? null : <RevokeApiKeyButton keyId={key.id} name={key.name} />}</DataCell>
+                    <DataCell className="text-right">
+                      {key.revokedAt ? null : (
+                        <span className="inline-flex gap-1">
+                          <EditScopesButton key={key.scopes.join(" ")} keyId={key.id} name={key.name} scopes={key.scopes} />
+                          <RevokeApiKeyButton keyId={key.id} name={key.name} />
+                        </span>
+                      )}
+                    </DataCell>
                   </tr>
                 ))}
               </DataTable>

@@ -7,7 +7,7 @@ import { redeliver } from "@/lib/webhooks/manual";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute({ access: "manager", params: z.object({ id: schemas.id("msg") }) }, async ({ request, actor, params }) => {
+export const POST = apiRoute({ access: "manager", scope: "deliveries:write", params: z.object({ id: schemas.id("msg") }) }, async ({ request, actor, params }) => {
   await enforceRateLimit("redeliveries", actor.organizationId);
   // Not one transaction: the attempt goes over the network. Recorded once it was made.
   const result = await redeliver({ organizationId: actor.organizationId, deliveryId: params.id });

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
  * was accepted, each with its timing and a fix (lib/webhooks/diagnose.ts). The POST is a test send,
  * so it shares RATE_LIMIT_TEST_SENDS with "Send test event".
  */
-export const POST = apiRoute({ access: "manager", params: z.object({ id: schemas.id("ep") }) }, async ({ actor, params }) => {
+export const POST = apiRoute({ access: "manager", scope: "endpoints:write", params: z.object({ id: schemas.id("ep") }) }, async ({ actor, params }) => {
   await enforceRateLimit("testSends", actor.organizationId);
   return { diagnosis: await diagnoseEndpoint({ organizationId: actor.organizationId, endpointId: params.id }) };
 });

@@ -15,12 +15,12 @@ const body = z
   .refine((value) => (value.since === undefined) !== (value.missed === undefined), "give either since (recover failed deliveries) or missed: true (replay what was missed while disabled)");
 
 /** How many deliveries a replay of what was missed would re-queue now. */
-export const GET = apiRoute({ access: "manager", params }, async ({ actor, params }) => {
+export const GET = apiRoute({ access: "manager", scope: "deliveries:read", params }, async ({ actor, params }) => {
   const { count, since } = await countRecoverable({ organizationId: actor.organizationId, endpointId: params.id, filter: { missed: true } });
   return { missed: count, since };
 });
 
-export const POST = apiRoute({ access: "manager", params, body }, async ({ request, actor, params, body }) => {
+export const POST = apiRoute({ access: "manager", scope: "deliveries:write", params, body }, async ({ request, actor, params, body }) => {
   await enforceRateLimit("recoveries", actor.organizationId);
   const filter: RecoverFilter = body.since ? { failedSince: body.since } : { missed: true };
   // Not inside a transaction: the re-queue wakes workers at once, which must see it committed.

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 const body = z.object({ graceSeconds: z.number().int().min(0).max(SECRET_ROTATION_GRACE_MAX_SECONDS).optional() });
 
 /** New secret in this response only; the previous one keeps signing until `previousSecretExpiresAt`. */
-export const POST = apiRoute({ access: "manager", params: z.object({ id: schemas.id("ep") }), body }, async ({ request, actor, params, body }) => {
+export const POST = apiRoute({ access: "manager", scope: "endpoints:write", params: z.object({ id: schemas.id("ep") }), body }, async ({ request, actor, params, body }) => {
   const graceSeconds = body.graceSeconds ?? SECRET_ROTATION_GRACE_SECONDS;
   const { endpoint, secret } = await withAudit(
     { request, actor },

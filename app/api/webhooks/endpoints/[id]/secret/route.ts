@@ -6,7 +6,7 @@ import { revealEndpointSecret } from "@/lib/webhooks";
 export const dynamic = "force-dynamic";
 
 /** "Reveal": the current signing secret, for owners and admins only. */
-export const GET = apiRoute({ access: "manager", params: z.object({ id: schemas.id("ep") }) }, async ({ request, actor, params }) => ({
+export const GET = apiRoute({ access: "manager", scope: "endpoints:write", params: z.object({ id: schemas.id("ep") }) }, async ({ request, actor, params }) => ({
   // Recorded in the same transaction: no reveal without an audit entry.
   secret: await withAudit(
     { request, actor },

@@ -12,7 +12,7 @@ const body = z.object({ eventType: testEventTypeField.optional() });
  * sample is sent, with an idempotency key starting `test-`. Test sends reach someone's server on
  * demand: RATE_LIMIT_TEST_SENDS per organization, shared with the classic test route.
  */
-export const POST = apiRoute({ access: "manager", params: z.object({ id: schemas.id("ep") }), body }, async ({ actor, params, body }) => {
+export const POST = apiRoute({ access: "manager", scope: "endpoints:write", params: z.object({ id: schemas.id("ep") }), body }, async ({ actor, params, body }) => {
   await enforceRateLimit("testSends", actor.organizationId);
   return { result: await sendTestEvent({ organizationId: actor.organizationId, endpointId: params.id, eventType: body.eventType }) };
 });
