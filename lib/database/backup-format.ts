@@ -61,6 +61,7 @@ export const SKIPPED_TABLES: Readonly<Record<string, string>> = {
   RateLimitBudget: "short-lived API rate-limit windows",
   WebhookRateLimit: "when each rate-limited endpoint's next attempt may start; the next attempt sets it again",
   SignInThrottle: "short-lived failed sign-in counters",
+  ListenResult: "a listen CLI's answers in transit between web processes, kept for seconds",
 };
 
 /**

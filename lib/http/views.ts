@@ -27,6 +27,8 @@ export function endpointJson(endpoint: EndpointView, activity?: EndpointActivity
     /** Custom headers by name; values are never shown after saving. */
     headers: Object.fromEntries(endpoint.headerNames.map((name) => [name, HEADER_VALUE_MASK])),
     lastDisabledAt: endpoint.lastDisabledAt,
+    kind: endpoint.kind,
+    listenSeenAt: endpoint.listenSeenAt,
     ...(activity ? { activity } : {}),
   };
 }

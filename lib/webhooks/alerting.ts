@@ -137,7 +137,7 @@ async function findConditions(db: DbClient, now: Date): Promise<Condition[]> {
     });
   }
 
-  const disabled = await db.webhookEndpoint.findMany({ where: { status: "disabled", disabledAt: { not: null } }, select: { id: true, organizationId: true, url: true, disabledReason: true } });
+  const disabled = await db.webhookEndpoint.findMany({ where: { status: "disabled", disabledAt: { not: null }, kind: "http" }, select: { id: true, organizationId: true, url: true, disabledReason: true } });
   for (const endpoint of disabled) {
     conditions.push({
       organizationId: endpoint.organizationId,

@@ -53,6 +53,10 @@ export interface EndpointView {
   headerNames: string[];
   /** When the latest disabled period began (kept after re-enabling: what was missed is counted from it). */
   lastDisabledAt: Date | null;
+  /** `cli`: a `listen` session's endpoint, reached down the CLI's stream (listen.ts), not over the network. */
+  kind: "http" | "cli";
+  /** A `cli` endpoint: when its stream last connected or was last seen alive. */
+  listenSeenAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -123,6 +127,8 @@ export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): En
     sendTraceparent: row.sendTraceparent,
     headerNames: row.headerNames ?? [],
     lastDisabledAt: row.lastDisabledAt,
+    kind: row.kind,
+    listenSeenAt: row.listenSeenAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -255,6 +261,9 @@ export async function updateEndpoint(options: UpdateEndpointOptions): Promise<En
   const replaced = options.headers === undefined ? undefined : normaliseHeaders(options.headers);
   const update = async (db: DbClient) => {
     const before = await findOwned(db, options.organizationId, options.endpointId);
+    if (url !== undefined && before.kind === "cli") {
+      throw new WebhookValidationError("invalid_url", "A listen endpoint has no URL: the listen CLI forwards its deliveries to the address it was given");
+    }
     // Changes apply to the headers as stored now (read in this transaction): opening them needs their key.
     const headers = replaced ?? (options.headerChanges === undefined ? undefined : applyHeaderChanges(openHeaders(before), options.headerChanges));
     const row = await db.webhookEndpoint.update({

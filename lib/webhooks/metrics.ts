@@ -126,7 +126,7 @@ export async function getWebhookMetrics(options: MetricsOptions = {}): Promise<W
       endpoint,
     ),
     db.$queryRawUnsafe<Record<string, unknown>[]>(
-      `SELECT count(*) FILTER (WHERE e."status" = 'disabled')::int AS "disabled",
+      `SELECT count(*) FILTER (WHERE e."status" = 'disabled' AND e."kind" = 'http')::int AS "disabled",
               count(c."key") FILTER (WHERE c."state" <> 'closed')::int AS "openCircuits"
          FROM "WebhookEndpoint" e
          LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"

@@ -38,6 +38,8 @@ export function makeEndpointJson(overrides: Partial<EndpointJson> = {}): Endpoin
     sendTraceparent: false,
     headers: {},
     lastDisabledAt: null,
+    kind: "http",
+    listenSeenAt: null,
     ...overrides,
   };
 }
