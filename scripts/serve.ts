@@ -13,6 +13,7 @@ import { seedDemoAdmin } from "@/lib/auth/demo";
 import { seedDemoDeliveries } from "@/lib/demo/deliveries";
 import { getKeyRing } from "@/lib/webhooks/secrets";
 import { startMaintenance } from "@/lib/webhooks/maintenance";
+import { stopListenStreams } from "@/lib/webhooks/listen";
 import { checkStoredSecretsDecryptable } from "@/lib/webhooks/stored-secrets";
 import { startTracing, stopTracing } from "@/lib/webhooks/tracing";
 import { startWorker, type WorkerHandle } from "@/lib/webhooks/worker";
@@ -129,6 +130,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     stopMaintenance?.();
     for (const res of inFlight) if (!res.headersSent) res.setHeader("connection", "close");
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Listen streams never finish by themselves: end them, so their CLIs reconnect elsewhere.
+    await stopListenStreams();
     server.closeIdleConnections();
     // A client that keeps its connection busy past the grace period loses it.
     setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();

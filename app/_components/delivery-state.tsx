@@ -78,6 +78,7 @@ export function deliveryStateDetail(state: DeliveryState, now: Date = new Date()
       );
     case "held":
       if (state.heldBy === "cannot_sign") return "cannot sign: the encryption key of its secret is missing";
+      if (state.heldBy === "listen_disconnected") return "waiting for the listen CLI to reconnect";
       return state.heldUntil && state.heldUntil.getTime() > now.getTime() ? (
         <>
           circuit open until <DateTime value={state.heldUntil} format="time" />

@@ -117,7 +117,8 @@ export interface ClaimInput {
  * - **Caps.** Organizations with `organizationConcurrency` attempts in flight, and
  *   endpoints with `endpointConcurrency`, are left out before any row is locked.
  * - **Skips** open circuits, endpoints whose secret no key opens
- *   (`signingBlockedAt`, see stored-secrets.ts) and organizations being deleted.
+ *   (`signingBlockedAt`, see stored-secrets.ts), `listen` endpoints (their
+ *   stream's web process attempts those, listen.ts) and organizations being deleted.
  * - **Ordered endpoints** (ordering.ts): a delivery with an ordering key is a
  *   candidate only while no earlier delivery of its key (lower `orderSeq`) is
  *   still pending — leased, waiting for a retry or held — so each key has at most
@@ -214,7 +215,8 @@ const CLAIM = hotStatement(
    SELECT c."key" AS "id" FROM "WebhookCircuit" c
     WHERE (c."state" = 'open' AND c."probeAt" > $1::timestamp(3))
        OR (c."state" = 'half_open' AND c."probeLeaseUntil" > $1::timestamp(3))
-   UNION SELECT b."id" FROM "WebhookEndpoint" b WHERE b."signingBlockedAt" IS NOT NULL
+   -- A listen endpoint's deliveries are the web process's that holds its stream (listen.ts).
+   UNION SELECT b."id" FROM "WebhookEndpoint" b WHERE b."signingBlockedAt" IS NOT NULL OR b."kind" = 'cli'
    UNION SELECT i."endpointId" FROM in_flight i WHERE i."count" >= $3
    -- No start free within the horizon (rate-limit.ts).
    UNION SELECT r."endpointId" FROM "WebhookRateLimit" r WHERE r."nextStartAt" > ${HORIZON_END}

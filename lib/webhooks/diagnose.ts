@@ -1,7 +1,7 @@
 import type { LookupFunction } from "node:net";
 import { prisma as sharedPrisma } from "@/lib/db";
 import type { DbClient } from "@/lib/database/db-types";
-import { findOwned } from "@/lib/webhooks/endpoints";
+import { assertNetworkEndpoint, findOwned } from "@/lib/webhooks/endpoints";
 import { WebhookError } from "@/lib/webhooks/errors";
 import { sendTestEvent, type ManualAttemptResult } from "@/lib/webhooks/manual";
 import { egressProxy } from "@/lib/webhooks/transport";
@@ -112,6 +112,7 @@ export async function diagnoseEndpoint(options: DiagnoseOptions): Promise<Diagno
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
   const endpoint = await findOwned(db, options.organizationId, options.endpointId);
+  assertNetworkEndpoint(endpoint, "be diagnosed");
   const url = new URL(endpoint.url);
   const host = hostOf(url);
   const port = portOf(url);

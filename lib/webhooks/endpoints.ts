@@ -3,7 +3,7 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
-import { WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
+import { WebhookConflictError, WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { assertEventType } from "@/lib/webhooks/events";
 import { decryptSecret, encryptSecret, generateSecret, getKeyRing } from "@/lib/webhooks/secrets";
 import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
@@ -73,9 +73,17 @@ export interface DeliveryControls {
   sendTraceparent?: boolean;
 }
 
+/** What a listen (`cli`) endpoint stores as its URL: it is never dialled (listen.ts forwards its deliveries). */
+export const LISTEN_ENDPOINT_URL = "cli://listen";
+/** A listen endpoint's disabled reason while no CLI stream is connected: its pending deliveries wait. */
+export const LISTEN_DISCONNECTED_REASON = "The listen CLI is not connected";
+
 export interface CreateEndpointOptions extends DeliveryControls {
   organizationId: string;
+  /** Ignored for a `cli` endpoint. */
   url: string;
+  /** `cli`: a listen session's endpoint (listen.ts); default `http`. */
+  kind?: "http" | "cli";
   description?: string;
   eventTypes?: string[];
   /** Custom headers sent on every attempt (endpoint-headers.ts): at most 20, 4 KiB in all; sealed at rest. */
@@ -177,6 +185,16 @@ function normaliseControls(controls: DeliveryControls): DeliveryControls {
   return out;
 }
 
+/**
+ * Refuses an action that reaches an endpoint over the network (a test send, a redelivery by hand,
+ * Diagnose) for a listen endpoint, whose deliveries only its CLI's stream carries.
+ */
+export function assertNetworkEndpoint(endpoint: { kind: "http" | "cli" }, action: string): void {
+  if (endpoint.kind === "cli") {
+    throw new WebhookConflictError("listen_endpoint", `A listen session's deliveries reach the CLI only through its stream, so it cannot ${action}; send an event instead, or re-queue failed deliveries with recover`);
+  }
+}
+
 /** The organization's endpoint row; throws WebhookNotFoundError `endpoint_not_found` for a missing one or another organization's. */
 export async function findOwned(db: DbClient, organizationId: string, endpointId: string): Promise<WebhookEndpoint> {
   const row = await db.webhookEndpoint.findFirst({ where: { id: endpointId, organizationId } });
@@ -194,7 +212,9 @@ export async function findOwned(db: DbClient, organizationId: string, endpointId
  */
 export async function createEndpoint(options: CreateEndpointOptions): Promise<{ endpoint: EndpointView; secret: string }> {
   const db = options.prisma ?? sharedPrisma;
-  const url = assertValidWebhookUrl(options.url);
+  const kind = options.kind ?? "http";
+  // A listen endpoint is never dialled: its URL only says so.
+  const url = kind === "cli" ? LISTEN_ENDPOINT_URL : assertValidWebhookUrl(options.url);
   const description = normaliseDescription(options.description) ?? "";
   const eventTypes = normaliseEventTypes(options.eventTypes) ?? [];
   const controls = normaliseControls(options);
@@ -217,16 +237,16 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
         endpoints,
       );
     }
-    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes, controls, headers });
+    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes, controls, headers, kind });
   };
   return "$transaction" in db ? db.$transaction(create) : create(db);
 }
 
 async function insertEndpoint(
   db: DbClient,
-  fields: { organizationId: string; url: string; description: string; eventTypes: string[]; controls: DeliveryControls; headers: EndpointHeaders },
+  fields: { organizationId: string; url: string; description: string; eventTypes: string[]; controls: DeliveryControls; headers: EndpointHeaders; kind: "http" | "cli" },
 ) {
-  const { organizationId, url, description, eventTypes, controls, headers } = fields;
+  const { organizationId, url, description, eventTypes, controls, headers, kind } = fields;
   const id = newId("ep");
   const secret = generateSecret();
   const row = await db.webhookEndpoint.create({
@@ -239,6 +259,8 @@ async function insertEndpoint(
       ...controls,
       secretEncrypted: encryptSecret(secret, id, getKeyRing()),
       ...sealHeaders(headers, id),
+      // A listen endpoint waits, disabled, until its CLI's stream connects (listen.ts).
+      ...(kind === "cli" ? { kind, status: "disabled" as const, disabledReason: LISTEN_DISCONNECTED_REASON } : {}),
     },
   });
   return { endpoint: toEndpointView(row), secret };

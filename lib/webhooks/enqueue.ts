@@ -211,7 +211,7 @@ async function writeEvents(db: DbClient, rows: readonly EventRow[], options: { h
         // Committed work only (never inside a caller's transaction), to a healthy endpoint that
         // neither orders nor rate-limits its deliveries (the claim decides those).
         local:
-          options.handOver && endpoint.status === "active" && endpoint.healthy && endpoint.ordering === "none" && endpoint.rateLimitPerSecond === null
+          options.handOver && endpoint.kind === "http" && endpoint.status === "active" && endpoint.healthy && endpoint.ordering === "none" && endpoint.rateLimitPerSecond === null
             ? reserveLocalSlot(endpoint.id, row.organizationId)
             : undefined,
       })),
@@ -310,6 +310,8 @@ interface SubscribedEndpoint extends LoadedEndpoint {
   ordering: "none" | "ordered";
   /** Circuit closed (or never opened) and the secret can be opened: no reason to hold its deliveries. */
   healthy: boolean;
+  /** `cli`: a listen endpoint, attempted by the web process holding its stream, never handed to a worker. */
+  kind: "http" | "cli";
 }
 
 /** What the worker needs to attempt a delivery it was leased in the enqueue statement (what the claim would have returned). */
@@ -362,7 +364,7 @@ const SUBSCRIBED_ENDPOINTS = hotStatement(
   "webhook_subscribed_endpoints",
   `SELECT e."id", e."organizationId", e."eventTypes", e."url", e."secretEncrypted", e."previousSecretEncrypted",
           e."previousSecretExpiresAt", e."failingSince", e."lastSuccessAt", e."ordering"::text AS "ordering",
-          e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."sendTraceparent", e."status"::text AS "status",
+          e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."sendTraceparent", e."status"::text AS "status", e."kind"::text AS "kind",
           (e."signingBlockedAt" IS NULL AND (c."state" IS NULL OR c."state" = 'closed')) AS "healthy"
      FROM "WebhookEndpoint" e LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
     WHERE e."organizationId" = ANY($1::text[])

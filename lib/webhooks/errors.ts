@@ -17,6 +17,7 @@ export type WebhookErrorCode =
   | "delivery_not_found"
   | "api_key_not_found"
   | "api_key_revoked"
+  | "listen_endpoint"
   | "invalid_input"
   | "invalid_headers"
   | "delivery_in_progress"
@@ -100,7 +101,7 @@ export class WebhookNotFoundError extends WebhookError {
 
 /** The request conflicts with the current state (a delivery in flight, a disabled endpoint): HTTP 409. */
 export class WebhookConflictError extends WebhookError {
-  constructor(code: "delivery_in_progress" | "endpoint_disabled" | "signing_key_missing" | "endpoint_rate_limited" | "api_key_revoked", message: string) {
+  constructor(code: "delivery_in_progress" | "endpoint_disabled" | "signing_key_missing" | "endpoint_rate_limited" | "api_key_revoked" | "listen_endpoint", message: string) {
     super(code, message);
     this.name = "WebhookConflictError";
   }

@@ -57,14 +57,16 @@ export function attemptsAllowed(preset: RetryPresetName = "standard", standardAt
  * blocked secret are returned, every other endpoint is neither held nor open).
  */
 export async function endpointConditions(db: DbClient, organizationId: string): Promise<Map<string, EndpointCondition>> {
-  const rows = await db.$queryRawUnsafe<{ id: string; signingBlockedAt: Date | null; state: "closed" | "open" | "half_open" | null; probeAt: Date | null }[]>(
-    `SELECT e."id", e."signingBlockedAt", c."state"::text AS "state", c."probeAt"
+  const rows = await db.$queryRawUnsafe<{ id: string; signingBlockedAt: Date | null; listenDisconnected: boolean; state: "closed" | "open" | "half_open" | null; probeAt: Date | null }[]>(
+    `SELECT e."id", e."signingBlockedAt", (e."kind" = 'cli' AND e."status" = 'disabled') AS "listenDisconnected", c."state"::text AS "state", c."probeAt"
        FROM "WebhookEndpoint" e
        LEFT JOIN "WebhookCircuit" c ON c."key" = e."id"
-      WHERE e."organizationId" = $1 AND (e."signingBlockedAt" IS NOT NULL OR c."key" IS NOT NULL)`,
+      WHERE e."organizationId" = $1 AND (e."signingBlockedAt" IS NOT NULL OR e."kind" = 'cli' OR c."key" IS NOT NULL)`,
     organizationId,
   );
-  return new Map(rows.map((row) => [row.id, { signingBlockedAt: row.signingBlockedAt, circuit: row.state ? { state: row.state, probeAt: row.probeAt } : null }]));
+  return new Map(
+    rows.map((row) => [row.id, { signingBlockedAt: row.signingBlockedAt, listenDisconnected: row.listenDisconnected, circuit: row.state ? { state: row.state, probeAt: row.probeAt } : null }]),
+  );
 }
 
 /** The ids of an organization's endpoints whose deliveries are held right now (for the history filter). */

@@ -5,6 +5,7 @@ import { checkWebhookHealth, HEALTH_CHECK_INTERVAL_SECONDS } from "@/lib/webhook
 import { eraseDeletedOrganizations } from "@/lib/organizations/deletion";
 import { recheckBlockedSigning } from "@/lib/webhooks/stored-secrets";
 import { checkCertificates } from "@/lib/webhooks/certificate-check";
+import { sweepListenEndpoints } from "@/lib/webhooks/listen";
 import { pruneRateLimitBudgets } from "@/lib/limits/rate-limiter";
 import type { DbClient } from "@/lib/database/db-types";
 
@@ -43,8 +44,9 @@ export async function runRetentionIfDue(
  * workers, whichever process gets there first. Every tick also re-checks
  * endpoints marked for an unopenable secret with this process's key ring, so
  * restoring a key resumes their deliveries within a minute, and reads the TLS
- * certificates of endpoints last checked over a day ago (certificate-check.ts).
- * Returns a stop function.
+ * certificates of endpoints last checked over a day ago (certificate-check.ts), and
+ * disables listen endpoints whose web process went away and deletes those unused for
+ * a day (listen.ts). Returns a stop function.
  */
 export function startMaintenance(options: { tickMs?: number } = {}): () => void {
   const tick = async () => {
@@ -55,6 +57,8 @@ export function startMaintenance(options: { tickMs?: number } = {}): () => void 
       const retention = await runRetentionIfDue();
       if (retention.ran) logger.info({ events: retention.events, alerts: retention.alerts, previousSecrets: retention.previousSecrets, erasedOrganizations: retention.erasedOrganizations }, "retention ran");
       await checkCertificates();
+      const listen = await sweepListenEndpoints();
+      if (listen.disconnected + listen.deleted > 0) logger.info(listen, "listen endpoints swept");
     } catch (error) {
       logger.warn({ err: error }, "maintenance tick failed");
     }

@@ -5,7 +5,7 @@ import { prisma as sharedPrisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { makeAttempt } from "@/lib/webhooks/attempt";
-import { findOwned } from "@/lib/webhooks/endpoints";
+import { assertNetworkEndpoint, findOwned } from "@/lib/webhooks/endpoints";
 import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
 import { SecretError, TransportError, WebhookConflictError, WebhookNotFoundError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { EVENT_CATALOGUE, serializeEnvelope, type WebhookEnvelope } from "@/lib/webhooks/events";
@@ -97,6 +97,7 @@ export async function redeliver(options: ManualOptions & { deliveryId: string })
     include: { endpoint: true, webhookEvent: { select: { body: true, createdAt: true, traceparent: true } } },
   });
   if (!delivery) throw new WebhookNotFoundError("delivery_not_found", `Delivery ${options.deliveryId} not found`);
+  assertNetworkEndpoint(delivery.endpoint, "be redelivered by hand");
   if (delivery.endpoint.status !== "active") {
     throw new WebhookConflictError("endpoint_disabled", "The endpoint is disabled; enable it before redelivering");
   }
@@ -190,6 +191,7 @@ export async function sendTestEvent(options: ManualOptions & { endpointId: strin
   const db = options.prisma ?? sharedPrisma;
   const now = options.now ?? (() => new Date());
   const endpoint = await findOwned(db, options.organizationId, options.endpointId);
+  assertNetworkEndpoint(endpoint, "be sent a test event from here");
   const eventType = options.eventType ?? TEST_EVENT_TYPE;
   const createdAt = now();
   const deliveryId = newId("msg");

@@ -25,7 +25,7 @@ export const DELIVERY_OUTCOMES = ["pending", "retrying", "held", "delivered", "f
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** Why a held delivery waits. */
-export type HeldBy = "circuit_open" | "cannot_sign";
+export type HeldBy = "circuit_open" | "cannot_sign" | "listen_disconnected";
 
 /** What {@link deliveryState} reads of a delivery. */
 export interface OutcomeInput {
@@ -44,6 +44,8 @@ export interface OutcomeInput {
 /** What {@link deliveryState} reads of the delivery's endpoint right now. */
 export interface EndpointCondition {
   signingBlockedAt?: Date | null;
+  /** A listen endpoint whose CLI is not connected: its deliveries wait for the next connection (listen.ts). */
+  listenDisconnected?: boolean;
   /** The endpoint's circuit row, if it has one. */
   circuit?: { state: "closed" | "open" | "half_open"; probeAt: Date | null } | null;
 }
@@ -78,9 +80,10 @@ export function isTestDelivery(delivery: Pick<OutcomeInput, "id" | "idempotencyK
   return delivery.id !== undefined && delivery.idempotencyKey === `test-${delivery.id}`;
 }
 
-/** True when the endpoint's deliveries are held: its circuit is not closed, or its secret cannot be opened. */
+/** Why the endpoint's deliveries are held, if they are: its secret cannot be opened, its listen CLI is away, or its circuit is not closed. */
 export function isHeld(endpoint: EndpointCondition): HeldBy | null {
   if (endpoint.signingBlockedAt) return "cannot_sign";
+  if (endpoint.listenDisconnected) return "listen_disconnected";
   if (endpoint.circuit && endpoint.circuit.state !== "closed") return "circuit_open";
   return null;
 }
@@ -251,5 +254,5 @@ export function outcomeCaseSql(d: string, e: string, c: string): string {
  * the SQL of {@link isHeld}.
  */
 export function heldSql(e: string, c: string): string {
-  return `(${e}."signingBlockedAt" IS NOT NULL OR (${c}."state" IS NOT NULL AND ${c}."state" <> 'closed'))`;
+  return `(${e}."signingBlockedAt" IS NOT NULL OR (${e}."kind" = 'cli' AND ${e}."status" = 'disabled') OR (${c}."state" IS NOT NULL AND ${c}."state" <> 'closed'))`;
 }

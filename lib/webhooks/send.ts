@@ -4,7 +4,7 @@ import { TransportError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { openAttemptCredentials } from "@/lib/webhooks/endpoint-headers";
 import type { KeyRing, StoredSecrets } from "@/lib/webhooks/secrets";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
-import { postWebhook, type TransportResponse } from "@/lib/webhooks/transport";
+import { postWebhook, type TransportRequest, type TransportResponse } from "@/lib/webhooks/transport";
 import { classify } from "@/lib/webhooks/retry-policy";
 import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
 
@@ -40,7 +40,12 @@ export interface SignedSendInput {
   lookup?: LookupFunction;
   /** Certificate authorities trusted besides the system's (transport.ts). */
   ca?: readonly string[];
+  /** What carries the signed request; default the guarded network transport. A listen stream passes its own (listen.ts). */
+  post?: PostFunction;
 }
+
+/** Carries one signed request and reports the exchange, throwing TransportError when none happened ({@link postWebhook}'s contract). */
+export type PostFunction = (request: TransportRequest) => Promise<TransportResponse>;
 
 /** The W3C trace context headers (endpoint-headers.ts refuses them as custom headers). */
 const TRACE_CONTEXT_HEADERS = ["traceparent", "tracestate"];
@@ -71,7 +76,7 @@ export async function sendSigned(input: SignedSendInput): Promise<SignedSendResu
   const customHeaderNames = Object.keys(customHeaders);
   const started = performance.now();
   try {
-    const response = await postWebhook({ url: input.url, headers, body: input.body, timeoutMs: input.timeoutMs, lookup: input.lookup, ca: input.ca });
+    const response = await (input.post ?? postWebhook)({ url: input.url, headers, body: input.body, timeoutMs: input.timeoutMs, lookup: input.lookup, ca: input.ca });
     return { outcome: response, headers, customHeaderNames, durationMs: response.durationMs };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
@@ -89,6 +94,8 @@ export interface SendOptions {
   ca?: readonly string[];
   /** Opens the endpoint secrets; default the process's key ring. */
   keyRing?: KeyRing;
+  /** What carries the request; default the guarded network transport (see SignedSendInput). */
+  post?: PostFunction;
 }
 
 /**
@@ -123,6 +130,7 @@ export function sendStoredDelivery(
     timeoutMs: options.timeoutMs,
     lookup: options.lookup,
     ca: options.ca,
+    post: options.post,
   });
 }
 

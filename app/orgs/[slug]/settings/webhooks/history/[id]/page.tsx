@@ -42,6 +42,7 @@ function When({ value, fallback }: { value: Date | null; fallback: string }) {
 function NextAttempt({ state }: { state: DeliveryState }): ReactNode {
   if (state.outcome === "held") {
     if (state.heldBy === "cannot_sign") return "Held until the encryption key of the endpoint’s secret is restored";
+    if (state.heldBy === "listen_disconnected") return "Held until the listen CLI connects again";
     return state.heldUntil ? (
       <>
         Held: after the circuit’s next probe, not before <When value={state.heldUntil} fallback="" />
