@@ -53,7 +53,7 @@ export function EndpointFrame({ page, tab, children }: { page: EndpointPageData;
       <BackLink href={page.base}>Endpoints</BackLink>
       <div className="space-y-3">
         <div className="min-w-0">
-          <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">Endpoint</p>
+          <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">{endpoint.kind === "cli" ? "Listen session" : "Endpoint"}</p>
           <h1 className="mt-1 break-all font-mono text-xl font-semibold text-slate-900 sm:text-2xl">{displayUrl(endpoint.url, organization.canManage)}</h1>
           {endpoint.description ? (
             <p className="mt-1 break-words text-sm text-slate-600">{endpoint.description}</p>
@@ -63,7 +63,12 @@ export function EndpointFrame({ page, tab, children }: { page: EndpointPageData;
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <EndpointHealthBadge health={health} />
-          {organization.canManage ? (
+          {endpoint.kind === "cli" ? (
+            <p className="text-sm text-slate-600">
+              Delivered through <code className="font-mono">npm run listen</code> to a developer&apos;s machine while its CLI is connected; waiting deliveries
+              are held until it reconnects. Deleted after 24 hours without a connection.
+            </p>
+          ) : organization.canManage ? (
             <>
               <TestEventPicker endpointId={endpoint.id} options={testEventOptions(endpoint)} />
               <DiagnosePanel endpointId={endpoint.id} />
