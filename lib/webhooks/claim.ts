@@ -197,6 +197,20 @@ const DUE_ORGANIZATIONS = hotStatement(
     WHERE EXISTS (SELECT 1 FROM "WebhookDelivery" d WHERE d."organizationId" = p."id" AND ${ELIGIBLE})`,
 );
 
+/**
+ * The end of a claim statement: leases the rows of its `chosen` CTE (`id`, `endpointId`,
+ * `eventId`) to $4 until $5 and returns each with what its attempt needs ({@link LEASED_COLUMNS}).
+ * The workers' claim and a listen stream's (listen.ts) end alike.
+ */
+export const LEASE_CHOSEN = `UPDATE "WebhookDelivery" d
+    SET "leaseOwner" = $4, "leaseExpiresAt" = $5::timestamp(3)
+   FROM chosen
+   JOIN "WebhookEndpoint" e ON e."id" = chosen."endpointId"
+   JOIN "WebhookEvent" v ON v."id" = chosen."eventId"
+   LEFT JOIN "WebhookCircuit" c ON c."key" = chosen."endpointId"
+  WHERE d."id" = chosen."id"
+ RETURNING ${LEASED_COLUMNS}`;
+
 const CLAIM = hotStatement(
   "webhook_claim_leases",
   `WITH RECURSIVE in_flight AS (
@@ -265,12 +279,5 @@ const CLAIM = hotStatement(
  ), chosen AS (
    SELECT "id", "endpointId", "eventId" FROM by_organization WHERE "share" <= $6 ORDER BY "share", "nextAttemptAt" LIMIT $2
  )
- UPDATE "WebhookDelivery" d
-    SET "leaseOwner" = $4, "leaseExpiresAt" = $5::timestamp(3)
-   FROM chosen
-   JOIN "WebhookEndpoint" e ON e."id" = chosen."endpointId"
-   JOIN "WebhookEvent" v ON v."id" = chosen."eventId"
-   LEFT JOIN "WebhookCircuit" c ON c."key" = chosen."endpointId"
-  WHERE d."id" = chosen."id"
- RETURNING ${LEASED_COLUMNS}`,
+ ${LEASE_CHOSEN}`,
 );

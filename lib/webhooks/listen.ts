@@ -3,7 +3,7 @@ import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { attemptDelivery } from "@/lib/webhooks/attempt";
-import { LEASED_COLUMNS, toLoadedDelivery, type LeasedRow, type LoadedDelivery } from "@/lib/webhooks/claim";
+import { LEASE_CHOSEN, toLoadedDelivery, type LeasedRow, type LoadedDelivery } from "@/lib/webhooks/claim";
 import { deliverySignal, DELIVERY_CHANNEL } from "@/lib/webhooks/enqueue";
 import { findOwned, LISTEN_DISCONNECTED_REASON } from "@/lib/webhooks/endpoints";
 import { TransportError, WebhookNotFoundError } from "@/lib/webhooks/errors";
@@ -323,6 +323,7 @@ export async function claimListenDeliveries(db: DbClient, input: { endpointId: s
        SELECT d."id", d."endpointId", d."eventId"
          FROM "WebhookDelivery" d
         WHERE d."endpointId" = $1 AND d."status" = 'pending' AND d."nextAttemptAt" <= $2::timestamp(3)
+          AND EXISTS (SELECT 1 FROM "WebhookEndpoint" k WHERE k."id" = $1 AND k."kind" = 'cli')
           AND (d."leaseExpiresAt" IS NULL OR d."leaseExpiresAt" <= $2::timestamp(3))
           AND NOT EXISTS (SELECT 1 FROM "WebhookCircuit" oc WHERE oc."key" = d."endpointId"
                            AND ((oc."state" = 'open' AND oc."probeAt" > $2::timestamp(3))
@@ -331,14 +332,7 @@ export async function claimListenDeliveries(db: DbClient, input: { endpointId: s
         LIMIT $3
         FOR UPDATE OF d SKIP LOCKED
      )
-     UPDATE "WebhookDelivery" d
-        SET "leaseOwner" = $4, "leaseExpiresAt" = $5::timestamp(3)
-       FROM chosen
-       JOIN "WebhookEndpoint" e ON e."id" = chosen."endpointId"
-       JOIN "WebhookEvent" v ON v."id" = chosen."eventId"
-       LEFT JOIN "WebhookCircuit" c ON c."key" = chosen."endpointId"
-      WHERE d."id" = chosen."id" AND e."kind" = 'cli'
-     RETURNING ${LEASED_COLUMNS}`,
+     ${LEASE_CHOSEN}`,
     input.endpointId,
     sqlTime(input.now),
     input.limit,
