@@ -313,7 +313,8 @@ describeBrowser("endpoints in a browser", () => {
     await replay.waitFor();
     await shot(page, "06-replay-offer");
     await replay.click();
-    await page.getByText("2 events queued for delivery again.").waitFor();
+    // Said in the offer, then (once the refreshed page no longer offers anything) in the page's notice.
+    await page.getByText("2 events queued for delivery again.").first().waitFor();
     // The other endpoints on this receiver got the events when they were sent; the gateway only now.
     const atGateway = () => healthy.requests.slice(before).filter((request) => request.path.endsWith("/gateway"));
     for (let i = 0; i < 60 && atGateway().length < 2; i++) await page.waitForTimeout(250);

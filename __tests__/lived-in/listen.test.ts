@@ -136,7 +136,11 @@ describeOnPostgres("the listen CLI against a running app", () => {
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(0);
     expect(cli.lines.at(-1)).toContain(`resume it with --endpoint ${endpointId}`);
-    const endpoint = (await (await api(`/api/webhooks/endpoints/${endpointId}`)).json()) as { endpoint: { status: string; kind: string; disabledReason: string } };
+    // The server notices the stream closing a moment later.
+    const endpoint = await until("the endpoint is disabled", async () => {
+      const answer = (await (await api(`/api/webhooks/endpoints/${endpointId}`)).json()) as { endpoint: { status: string; kind: string; disabledReason: string } };
+      return answer.endpoint.status === "disabled" ? answer : undefined;
+    });
     expect(endpoint.endpoint).toMatchObject({ kind: "cli", status: "disabled", disabledReason: "The listen CLI is not connected" });
     const waiting = (await (await api(`/api/webhooks/deliveries?endpointId=${endpointId}&status=held`)).json()) as { items: { status: string }[] };
     expect(waiting.items).toHaveLength(1);

@@ -6,6 +6,7 @@ import { Button } from "@/app/_components/button";
 import { plural } from "@/app/_components/format";
 import { useApiPost } from "@/app/_components/use-api-post";
 import { DateTime } from "@/app/_components/time";
+import { showNotice } from "@/app/_components/flash-notice";
 
 /**
  * The offer an endpoint's page makes once it is enabled again: "replay the N events since it
@@ -17,7 +18,11 @@ export function ReplayMissed({ endpointId, count, since }: { endpointId: string;
 
   async function replay() {
     const response = await post<{ requeued: number }>(`/api/webhooks/endpoints/${endpointId}/recover`, { missed: true });
-    if (response) setMessage(`${plural(response.requeued, "event", "events")} queued for delivery again.`);
+    if (!response) return;
+    const done = `${plural(response.requeued, "event", "events")} queued for delivery again.`;
+    setMessage(done);
+    // The page's refresh drops this offer (nothing is missed any more); the notice outlives it.
+    showNotice(done);
   }
 
   return (
