@@ -1,14 +1,18 @@
 import { prisma } from "@/lib/db";
 import { newId } from "@/lib/ids";
 import { createEndpoint, type CreateEndpointOptions } from "@/lib/webhooks/endpoints";
+import type { SignatureScheme } from "@/lib/webhooks/signing-keys";
 
 export async function makeOrganization(name = "Acme") {
   const id = newId("org");
   return prisma.organization.create({ data: { id, name, slug: `${name.toLowerCase().replace(/\W+/g, "-")}-${id.slice(-8)}` } });
 }
 
-export async function makeEndpoint(options: Partial<CreateEndpointOptions> & { organizationId: string; url: string }) {
-  return createEndpoint({ description: "test endpoint", ...options });
+/** An endpoint with a test description; `signatureScheme: "ed25519"` gives one signing with a key pair (no `secret`). */
+export async function makeEndpoint<S extends SignatureScheme = "hmac">(
+  options: Partial<Omit<CreateEndpointOptions, "signatureScheme">> & { organizationId: string; url: string; signatureScheme?: S },
+) {
+  return createEndpoint<S>({ description: "test endpoint", ...options });
 }
 
 /** A controllable clock for engine tests. */

@@ -10,7 +10,7 @@ import { appliedMigrationNames, applicationTables, nonEmptyTables, quoteIdent, t
 import type { Database } from "@/lib/database/connect";
 import { applyMigrations, readMigrations, type SqlSession } from "@/lib/database/migrate";
 import { readOrCreateFile } from "@/lib/local-file";
-import { decryptSecret, parseKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
+import { openSigningSecret, parseKeyRing, type KeyRing } from "@/lib/webhooks/secrets";
 import { headersOpenWith } from "@/lib/webhooks/endpoint-headers";
 
 /** Rows per INSERT, and the most JSON text one INSERT carries (event bodies can be 256 KiB). */
@@ -116,11 +116,12 @@ async function verify(options: ImportOptions): Promise<{ header: BackupHeader; w
     }
     if (item.table !== "WebhookEndpoint") return;
     const id = String(item.row.id);
-    for (const column of ["secretEncrypted", "previousSecretEncrypted"]) {
+    // Each credential opens with the associated data of its scheme: a whsec_ secret or an Ed25519 private key.
+    for (const [column, schemeColumn] of [["secretEncrypted", "signatureScheme"], ["previousSecretEncrypted", "previousSignatureScheme"]] as const) {
       const stored = item.row[column];
       if (typeof stored !== "string") continue;
       try {
-        decryptSecret(stored, id, ring!);
+        openSigningSecret(stored, id, item.row[schemeColumn] === "ed25519" ? "ed25519" : "hmac", ring!);
       } catch {
         throw missingKey(header!, options, `endpoint ${id}'s ${column} does not decrypt with the target's key of that id (a different key)`);
       }

@@ -16,6 +16,11 @@ export function endpointJson(endpoint: EndpointView, activity?: EndpointActivity
     disabledReason: endpoint.disabledReason,
     disabledAt: endpoint.disabledAt,
     previousSecretExpiresAt: endpoint.previousSecretExpiresAt,
+    /** `hmac` (`v1` entries, a shared secret) or `ed25519` (`v1a` entries, verified with `publicKey`). */
+    signatureScheme: endpoint.signatureScheme,
+    publicKey: endpoint.publicKey,
+    /** The scheme of the previous credential while it still signs (until `previousSecretExpiresAt`). */
+    previousSignatureScheme: endpoint.previousSignatureScheme,
     lastSuccessAt: endpoint.lastSuccessAt,
     lastFailureAt: endpoint.lastFailureAt,
     createdAt: endpoint.createdAt,

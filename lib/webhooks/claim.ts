@@ -3,6 +3,7 @@ import { sqlTime, type DbClient } from "@/lib/database/db-types";
 import { hotStatement, runHot } from "@/lib/database/hot-sql";
 import { RATE_HORIZON_MS, spacingMicrosSql } from "@/lib/webhooks/rate-limit";
 import type { RetryPresetName } from "@/lib/webhooks/retry-presets";
+import type { SignatureScheme } from "@/lib/webhooks/signing-keys";
 
 /**
  * The claim: which due deliveries a worker leases next. Every worker process
@@ -16,7 +17,8 @@ import type { RetryPresetName } from "@/lib/webhooks/retry-presets";
  * delivery costs no extra read.
  */
 export const LEASED_COLUMNS = `d."id", d."organizationId", d."endpointId", d."event", d."idempotencyKey", d."attempts", d."leaseOwner", d."leaseExpiresAt", d."createdAt", d."orderingKey",
-  e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."previousSecretEncrypted", e."previousSecretExpiresAt",
+  e."url", e."status"::text AS "endpointStatus", e."secretEncrypted", e."signatureScheme"::text AS "signatureScheme",
+  e."previousSecretEncrypted", e."previousSignatureScheme"::text AS "previousSignatureScheme", e."previousSecretExpiresAt",
   e."failingSince", e."lastSuccessAt", e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."sendTraceparent",
   v."body", v."createdAt" AS "eventCreatedAt", v."traceparent",
   c."state"::text AS "circuitState", c."consecutiveFailures" AS "circuitFailures"`;
@@ -41,7 +43,9 @@ export interface LoadedDelivery {
     url: string;
     status: "active" | "disabled";
     secretEncrypted: string;
+    signatureScheme: SignatureScheme;
     previousSecretEncrypted: string | null;
+    previousSignatureScheme: SignatureScheme;
     previousSecretExpiresAt: Date | null;
     failingSince: Date | null;
     lastSuccessAt: Date | null;
@@ -78,7 +82,9 @@ export function toLoadedDelivery(row: LeasedRow): LoadedDelivery {
       url: row.url as string,
       status: row.endpointStatus as "active" | "disabled",
       secretEncrypted: row.secretEncrypted as string,
+      signatureScheme: (row.signatureScheme as SignatureScheme | undefined) ?? "hmac",
       previousSecretEncrypted: row.previousSecretEncrypted as string | null,
+      previousSignatureScheme: (row.previousSignatureScheme as SignatureScheme | undefined) ?? "hmac",
       previousSecretExpiresAt: row.previousSecretExpiresAt as Date | null,
       failingSince: row.failingSince as Date | null,
       lastSuccessAt: row.lastSuccessAt as Date | null,

@@ -158,6 +158,21 @@ export const SIGNATURE_REJECTED_FIX =
   "you compute the signature over the raw body bytes, not over JSON you parsed and serialised again; your clock is within 5 minutes (webhook-timestamp); " +
   "and, after a rotation, you accept a request when any of the space-separated webhook-signature entries matches.";
 
+/**
+ * The same check list for an `ed25519` endpoint, whose receiver holds its public key: no
+ * secret is shared, and `v1a` entries are Ed25519 signatures, not HMACs.
+ */
+export const ED25519_SIGNATURE_REJECTED_FIX =
+  "This endpoint signs with an Ed25519 key pair (v1a entries in webhook-signature), so check, in this order: your receiver verifies with this endpoint's current public key " +
+  "(whpk_…, shown on the endpoint's Settings and downloadable as PEM; base64-decode what follows whpk_ for the raw 32-byte key), not a whsec_ secret or an HMAC; " +
+  "it checks the v1a entries, decoding each signature from base64 to 64 bytes; you verify the raw body bytes as `webhook-id.webhook-timestamp.body`, not JSON you parsed and serialised again; " +
+  "your clock is within 5 minutes (webhook-timestamp); and, after a rotation or a change of scheme, you accept a request when any of the space-separated entries verifies.";
+
+/** What to check when a receiver refuses the signed request, for the endpoint's signature scheme. */
+export function signatureRejectedFix(scheme: "hmac" | "ed25519"): string {
+  return scheme === "ed25519" ? ED25519_SIGNATURE_REJECTED_FIX : SIGNATURE_REJECTED_FIX;
+}
+
 /** A 400 whose body talks about signatures is most likely a verification failure too. */
 export function mentionsSignature(body: string | undefined): boolean {
   return body !== undefined && /signature|hmac|webhook-timestamp|timestamp too old|tolerance/i.test(body);

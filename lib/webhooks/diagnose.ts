@@ -12,10 +12,11 @@ import {
   guideHref,
   mentionsSignature,
   responseFix,
-  SIGNATURE_REJECTED_FIX,
+  signatureRejectedFix,
   tcpFailureFix,
   tlsFailureFix,
 } from "@/lib/webhooks/diagnose-advice";
+import type { SignatureScheme } from "@/lib/webhooks/signing-keys";
 import { type CertificateFacts, hostOf, portOf, probeDns, probeTcp, probeTls, type ResolvedAddress } from "@/lib/webhooks/diagnose-probe";
 
 /**
@@ -140,7 +141,7 @@ export async function diagnoseEndpoint(options: DiagnoseOptions): Promise<Diagno
   if (!reachable) {
     steps.push(skipped("request", "Not sent: an earlier step failed, and the request would fail the same way."), skipped("signature", "Not checked: no request was sent."));
   } else {
-    steps.push(...(await requestSteps(options, db, now)));
+    steps.push(...(await requestSteps(options, db, now, endpoint.signatureScheme)));
   }
   return { endpointId: endpoint.id, host, checkedAt, healthy: steps.every((entry) => entry.status !== "failed"), throughProxy, steps };
 }
@@ -204,7 +205,7 @@ function plainHttpStep(): DiagnosisStep {
   return step("tls", "skipped", "The URL uses plain http: nothing is encrypted, and the signature travels in the clear.", "Use an https URL for anything but local testing; production accepts https endpoints only.", null);
 }
 
-async function requestSteps(options: DiagnoseOptions, db: DbClient, now: () => Date): Promise<DiagnosisStep[]> {
+async function requestSteps(options: DiagnoseOptions, db: DbClient, now: () => Date, scheme: SignatureScheme): Promise<DiagnosisStep[]> {
   let result: ManualAttemptResult;
   try {
     result = await sendTestEvent({ organizationId: options.organizationId, endpointId: options.endpointId, prisma: db, now, lookup: options.lookup, ca: options.ca, timeoutMs: options.timeoutMs });
@@ -244,14 +245,22 @@ async function requestSteps(options: DiagnoseOptions, db: DbClient, now: () => D
         response,
         ...(slow ? { guide: guideHref("timeouts") } : {}),
       }),
-      step("signature", "passed", "The receiver accepted the signed request (2xx).", null, null),
+      step(
+        "signature",
+        "passed",
+        scheme === "ed25519"
+          ? "The receiver accepted the signed request (2xx). It was signed with this endpoint's Ed25519 private key (v1a): a receiver that verifies checks it with the endpoint's public key."
+          : "The receiver accepted the signed request (2xx).",
+        null,
+        null,
+      ),
     ];
   }
   const signatureRejected = code === 401 || code === 403 || (code === 400 && mentionsSignature(result.responseSnippet));
   if (signatureRejected) {
     return [
       step("request", "warning", `${answered} The receiver answered, and refused the request.`, null, result.durationMs, { response }),
-      step("signature", "failed", `The receiver refused the signed request with ${code}: most often its signature check failed.`, SIGNATURE_REJECTED_FIX, null),
+      step("signature", "failed", `The receiver refused the signed request with ${code}: most often its signature check failed.`, signatureRejectedFix(scheme), null),
     ];
   }
   return [

@@ -5,7 +5,8 @@ import { newId } from "@/lib/ids";
 import { type DbClient, sqlTime } from "@/lib/database/db-types";
 import { WebhookConflictError, WebhookNotFoundError, WebhookQuotaError, WebhookValidationError } from "@/lib/webhooks/errors";
 import { assertEventType } from "@/lib/webhooks/events";
-import { decryptSecret, encryptSecret, generateSecret, getKeyRing } from "@/lib/webhooks/secrets";
+import { generateSecret, getKeyRing, openSigningSecret, sealSigningSecret } from "@/lib/webhooks/secrets";
+import { generateSigningKeyPair, publicKeyPem, SIGNATURE_SCHEMES, type SignatureScheme } from "@/lib/webhooks/signing-keys";
 import { assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 import { ORDERING_MODES, type OrderingMode, requeueForOrdering } from "@/lib/webhooks/ordering";
 import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND, resetRateLimit } from "@/lib/webhooks/rate-limit";
@@ -33,6 +34,12 @@ export interface EndpointView {
   disabledAt: Date | null;
   /** When the previous secret stops signing (rotation grace), if one is still valid. */
   previousSecretExpiresAt: Date | null;
+  /** How deliveries are signed: `hmac` (a shared `whsec_` secret, `v1`) or `ed25519` (a key pair, `v1a`). */
+  signatureScheme: SignatureScheme;
+  /** An `ed25519` endpoint's public key (`whpk_…`), for its receivers; null for `hmac`. */
+  publicKey: string | null;
+  /** What the previous credential is, while it still signs (a change of scheme shows as a different one); null otherwise. */
+  previousSignatureScheme: SignatureScheme | null;
   failingSince: Date | null;
   lastSuccessAt: Date | null;
   lastFailureAt: Date | null;
@@ -80,6 +87,8 @@ export const LISTEN_DISCONNECTED_REASON = "The listen CLI is not connected";
 
 export interface CreateEndpointOptions extends DeliveryControls {
   organizationId: string;
+  /** How deliveries are signed; default `hmac`. */
+  signatureScheme?: SignatureScheme;
   /** Ignored for a `cli` endpoint. */
   url: string;
   /** `cli`: a listen session's endpoint (listen.ts); default `http`. */
@@ -103,7 +112,13 @@ export interface UpdateEndpointOptions extends DeliveryControls {
   headers?: EndpointHeaders;
   /** Adds, replaces or removes single headers, keeping the rest; not together with `headers`. */
   headerChanges?: HeaderChanges;
+  /**
+   * A different scheme makes a new credential of that scheme; the current one keeps signing
+   * alongside it for {@link SECRET_ROTATION_GRACE_SECONDS} (see {@link updateEndpoint}).
+   */
+  signatureScheme?: SignatureScheme;
   prisma?: DbClient;
+  now?: () => Date;
 }
 
 export interface EndpointRef {
@@ -125,6 +140,9 @@ export function toEndpointView(row: WebhookEndpoint, now: Date = new Date()): En
     disabledReason: row.disabledReason,
     disabledAt: row.disabledAt,
     previousSecretExpiresAt: graceValid ? row.previousSecretExpiresAt : null,
+    signatureScheme: row.signatureScheme,
+    publicKey: row.signatureScheme === "ed25519" ? row.publicKey : null,
+    previousSignatureScheme: graceValid ? row.previousSignatureScheme : null,
     failingSince: row.failingSince,
     lastSuccessAt: row.lastSuccessAt,
     lastFailureAt: row.lastFailureAt,
@@ -203,15 +221,64 @@ export async function findOwned(db: DbClient, organizationId: string, endpointId
   return row;
 }
 
+/** Checks a signature scheme given by a caller; `undefined` stays undefined. Throws WebhookValidationError `invalid_input`. */
+function normaliseScheme(scheme: SignatureScheme | undefined): SignatureScheme | undefined {
+  if (scheme !== undefined && !SIGNATURE_SCHEMES.includes(scheme)) {
+    throw new WebhookValidationError("invalid_input", `signatureScheme must be one of ${SIGNATURE_SCHEMES.join(", ")}`);
+  }
+  return scheme;
+}
+
+/** A new signing credential of `scheme`, sealed for endpoint `id`. */
+interface NewCredential {
+  columns: { secretEncrypted: string; signatureScheme: SignatureScheme; publicKey: string | null };
+  /** `hmac`: the new `whsec_` secret, shown to its owner once. An `ed25519` private key is never shown. */
+  secret?: string;
+}
+
+function newCredential(id: string, scheme: SignatureScheme): NewCredential {
+  const ring = getKeyRing();
+  if (scheme === "ed25519") {
+    const pair = generateSigningKeyPair();
+    return { columns: { secretEncrypted: sealSigningSecret(pair.privateKey, id, scheme, ring), signatureScheme: scheme, publicKey: pair.publicKey } };
+  }
+  const secret = generateSecret();
+  return { columns: { secretEncrypted: sealSigningSecret(secret, id, scheme, ring), signatureScheme: scheme, publicKey: null }, secret };
+}
+
 /**
- * Creates an endpoint with a fresh signing secret. The secret is returned only
- * here (and by {@link revealEndpointSecret}); it is stored encrypted, like the custom headers.
+ * The columns that make `next` the endpoint's credential while the current one keeps signing
+ * for `graceSeconds` (0: it stops at once). Whatever was still in its grace before is dropped.
+ */
+function replaceCredential(row: WebhookEndpoint, next: NewCredential, graceSeconds: number, now: Date) {
+  return {
+    ...next.columns,
+    previousSecretEncrypted: graceSeconds > 0 ? row.secretEncrypted : null,
+    previousSignatureScheme: row.signatureScheme,
+    previousSecretExpiresAt: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
+  };
+}
+
+/**
+ * What {@link createEndpoint} returns: the `whsec_` secret of an `hmac` endpoint (here only, and
+ * by {@link revealEndpointSecret}); an `ed25519` endpoint's public key is `endpoint.publicKey`.
+ */
+export type CreatedEndpoint<S extends SignatureScheme = SignatureScheme> = S extends "ed25519"
+  ? { endpoint: EndpointView; secret?: undefined }
+  : { endpoint: EndpointView; secret: string };
+
+/**
+ * Creates an endpoint with a fresh signing credential: a `whsec_` secret (`hmac`, the default),
+ * returned only here (and by {@link revealEndpointSecret}), or an Ed25519 key pair (`ed25519`),
+ * whose private key is never returned and whose public key is in the view. Credentials are
+ * stored encrypted, like the custom headers.
  * Throws WebhookValidationError (invalid_url, invalid_event_type, invalid_input, invalid_headers),
  * WebhookNotFoundError (organization_not_found) or WebhookQuotaError
  * (endpoint_limit_reached: the organization has `maxEndpoints` already).
  */
-export async function createEndpoint(options: CreateEndpointOptions): Promise<{ endpoint: EndpointView; secret: string }> {
+export async function createEndpoint<S extends SignatureScheme = "hmac">(options: CreateEndpointOptions & { signatureScheme?: S }): Promise<CreatedEndpoint<S>> {
   const db = options.prisma ?? sharedPrisma;
+  const scheme = normaliseScheme(options.signatureScheme) ?? "hmac";
   const kind = options.kind ?? "http";
   // A listen endpoint is never dialled: its URL only says so.
   const url = kind === "cli" ? LISTEN_ENDPOINT_URL : assertValidWebhookUrl(options.url);
@@ -237,18 +304,27 @@ export async function createEndpoint(options: CreateEndpointOptions): Promise<{ 
         endpoints,
       );
     }
-    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes, controls, headers, kind });
+    return insertEndpoint(tx, { organizationId: options.organizationId, url, description, eventTypes, controls, headers, kind, scheme });
   };
-  return "$transaction" in db ? db.$transaction(create) : create(db);
+  return ("$transaction" in db ? db.$transaction(create) : create(db)) as Promise<CreatedEndpoint<S>>;
 }
 
 async function insertEndpoint(
   db: DbClient,
-  fields: { organizationId: string; url: string; description: string; eventTypes: string[]; controls: DeliveryControls; headers: EndpointHeaders; kind: "http" | "cli" },
-) {
-  const { organizationId, url, description, eventTypes, controls, headers, kind } = fields;
+  fields: {
+    organizationId: string;
+    url: string;
+    description: string;
+    eventTypes: string[];
+    controls: DeliveryControls;
+    headers: EndpointHeaders;
+    kind: "http" | "cli";
+    scheme: SignatureScheme;
+  },
+): Promise<{ endpoint: EndpointView; secret?: string }> {
+  const { organizationId, url, description, eventTypes, controls, headers, kind, scheme } = fields;
   const id = newId("ep");
-  const secret = generateSecret();
+  const credential = newCredential(id, scheme);
   const row = await db.webhookEndpoint.create({
     data: {
       id,
@@ -257,19 +333,23 @@ async function insertEndpoint(
       description,
       eventTypes,
       ...controls,
-      secretEncrypted: encryptSecret(secret, id, getKeyRing()),
+      ...credential.columns,
       ...sealHeaders(headers, id),
       // A listen endpoint waits, disabled, until its CLI's stream connects (listen.ts).
       ...(kind === "cli" ? { kind, status: "disabled" as const, disabledReason: LISTEN_DISCONNECTED_REASON } : {}),
     },
   });
-  return { endpoint: toEndpointView(row), secret };
+  return { endpoint: toEndpointView(row), ...(credential.secret === undefined ? {} : { secret: credential.secret }) };
 }
 
 /**
- * Changes URL, description, subscriptions, custom headers or delivery controls. Turning ordering on
- * queues the pending backlog by key in enqueue order; turning it off lets it go in
- * parallel; removing a rate limit frees its next start. Same errors as
+ * Changes URL, description, subscriptions, custom headers, delivery controls or the signature
+ * scheme. Turning ordering on queues the pending backlog by key in enqueue order; turning it off
+ * lets it go in parallel; removing a rate limit frees its next start. A different
+ * `signatureScheme` makes a new credential of that scheme (a key pair, or a `whsec_` secret to
+ * reveal) while the current one keeps signing beside it for {@link SECRET_ROTATION_GRACE_SECONDS},
+ * so a receiver is not broken mid-switch: both signatures travel in `webhook-signature`, and
+ * `x-webhook-signature` comes from whichever of the two is a shared secret. Same errors as
  * {@link createEndpoint}, plus endpoint_not_found.
  */
 export async function updateEndpoint(options: UpdateEndpointOptions): Promise<EndpointView> {
@@ -277,6 +357,7 @@ export async function updateEndpoint(options: UpdateEndpointOptions): Promise<En
   const description = normaliseDescription(options.description);
   const eventTypes = normaliseEventTypes(options.eventTypes);
   const controls = normaliseControls(options);
+  const scheme = normaliseScheme(options.signatureScheme);
   if (options.headers !== undefined && options.headerChanges !== undefined) {
     throw new WebhookValidationError("invalid_headers", "Give headers (the whole set) or headerChanges (single headers), not both");
   }
@@ -288,6 +369,8 @@ export async function updateEndpoint(options: UpdateEndpointOptions): Promise<En
     }
     // Changes apply to the headers as stored now (read in this transaction): opening them needs their key.
     const headers = replaced ?? (options.headerChanges === undefined ? undefined : applyHeaderChanges(openHeaders(before), options.headerChanges));
+    const switching = scheme !== undefined && scheme !== before.signatureScheme;
+    const now = options.now?.() ?? new Date();
     const row = await db.webhookEndpoint.update({
       where: { id: options.endpointId },
       data: {
@@ -296,13 +379,14 @@ export async function updateEndpoint(options: UpdateEndpointOptions): Promise<En
         eventTypes,
         ...controls,
         ...(headers === undefined ? {} : sealHeaders(headers, before.id)),
+        ...(switching ? replaceCredential(before, newCredential(before.id, scheme), SECRET_ROTATION_GRACE_SECONDS, now) : {}),
         // The certificate read belongs to the old address: the next check reads the new one's.
         ...(url !== undefined && url !== before.url ? { tlsCertificateExpiresAt: null, tlsCertificateCheckedAt: null } : {}),
       },
     });
     if (controls.ordering !== undefined && controls.ordering !== before.ordering) await requeueForOrdering(db, row.id, controls.ordering);
     if (controls.rateLimitPerSecond === null && before.rateLimitPerSecond !== null) await resetRateLimit(db, row.id);
-    return toEndpointView(row);
+    return toEndpointView(row, now);
   };
   const db = options.prisma ?? sharedPrisma;
   return "$transaction" in db ? db.$transaction(update) : update(db);
@@ -375,38 +459,77 @@ export async function deleteEndpoint(ref: EndpointRef): Promise<void> {
   await db.webhookCircuit.deleteMany({ where: { key: ref.endpointId } });
 }
 
+/** What a rotation made: the new `whsec_` secret (shown once), or the new key pair's public key. */
+export type RotatedCredential =
+  | { endpoint: EndpointView; signatureScheme: "hmac"; secret: string }
+  | { endpoint: EndpointView; signatureScheme: "ed25519"; publicKey: string };
+
 /**
- * Replaces the signing secret. The old one keeps signing alongside the new one
- * (a second `webhook-signature` entry) for `graceSeconds`, so receivers can
- * switch without dropping deliveries. Returns the new secret.
+ * Replaces the endpoint's signing credential with a new one of the same scheme: a new `whsec_`
+ * secret, or a new Ed25519 key pair. The old one keeps signing alongside the new one (a second
+ * `webhook-signature` entry, newest first) for `graceSeconds`, so receivers can switch without
+ * dropping deliveries; after that the maintenance tick erases it. `graceSeconds: 0` stops it at
+ * once (a leaked credential). Throws WebhookNotFoundError or WebhookValidationError `invalid_input`.
  */
-export async function rotateEndpointSecret(
-  ref: EndpointRef & { graceSeconds?: number },
-): Promise<{ endpoint: EndpointView; secret: string }> {
+export async function rotateEndpointCredential(ref: EndpointRef & { graceSeconds?: number }): Promise<RotatedCredential> {
+  return rotate(ref);
+}
+
+/**
+ * {@link rotateEndpointCredential} for an `hmac` endpoint: returns the new secret. Throws
+ * WebhookConflictError `no_shared_secret`, changing nothing, for an `ed25519` endpoint.
+ */
+export async function rotateEndpointSecret(ref: EndpointRef & { graceSeconds?: number }): Promise<{ endpoint: EndpointView; secret: string }> {
+  const rotated = await rotate(ref, "hmac");
+  if (rotated.signatureScheme !== "hmac") throw noSharedSecret();
+  return { endpoint: rotated.endpoint, secret: rotated.secret };
+}
+
+function noSharedSecret(): WebhookConflictError {
+  return new WebhookConflictError(
+    "no_shared_secret",
+    "This endpoint signs with an Ed25519 key pair: it has no shared secret. Its receivers verify with the public key; rotating makes a new key pair.",
+  );
+}
+
+async function rotate(ref: EndpointRef & { graceSeconds?: number }, only?: "hmac"): Promise<RotatedCredential> {
   const db = ref.prisma ?? sharedPrisma;
   const row = await findOwned(db, ref.organizationId, ref.endpointId);
+  if (only && row.signatureScheme !== only) throw noSharedSecret();
   const now = ref.now?.() ?? new Date();
   const graceSeconds = ref.graceSeconds ?? SECRET_ROTATION_GRACE_SECONDS;
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > SECRET_ROTATION_GRACE_MAX_SECONDS) {
     throw new WebhookValidationError("invalid_input", `graceSeconds must be a whole number from 0 to ${SECRET_ROTATION_GRACE_MAX_SECONDS}`);
   }
-  const secret = generateSecret();
-  const ring = getKeyRing();
-  const updated = await db.webhookEndpoint.update({
-    where: { id: row.id },
-    data: {
-      secretEncrypted: encryptSecret(secret, row.id, ring),
-      previousSecretEncrypted: graceSeconds > 0 ? row.secretEncrypted : null,
-      previousSecretExpiresAt: graceSeconds > 0 ? new Date(now.getTime() + graceSeconds * 1000) : null,
-    },
-  });
-  return { endpoint: toEndpointView(updated, now), secret };
+  const next = newCredential(row.id, row.signatureScheme);
+  const updated = await db.webhookEndpoint.update({ where: { id: row.id }, data: replaceCredential(row, next, graceSeconds, now) });
+  const endpoint = toEndpointView(updated, now);
+  return next.secret === undefined
+    ? { endpoint, signatureScheme: "ed25519", publicKey: next.columns.publicKey! }
+    : { endpoint, signatureScheme: "hmac", secret: next.secret };
 }
 
-/** The current secret in clear, for the settings page's "reveal". */
+/**
+ * The current secret in clear, for the settings page's "reveal". Throws WebhookConflictError
+ * `no_shared_secret` for an `ed25519` endpoint: its private key never leaves the platform.
+ */
 export async function revealEndpointSecret(ref: EndpointRef): Promise<string> {
   const row = await findOwned(ref.prisma ?? sharedPrisma, ref.organizationId, ref.endpointId);
-  return decryptSecret(row.secretEncrypted, row.id, getKeyRing());
+  if (row.signatureScheme !== "hmac") throw noSharedSecret();
+  return openSigningSecret(row.secretEncrypted, row.id, "hmac", getKeyRing());
+}
+
+/**
+ * An `ed25519` endpoint's public key, as `whpk_…` and as PEM. Any member may read it: it is not
+ * secret. Throws WebhookNotFoundError (another organization's id too) or WebhookConflictError
+ * `no_public_key` for an `hmac` endpoint.
+ */
+export async function getEndpointPublicKey(ref: EndpointRef): Promise<{ endpointId: string; publicKey: string; pem: string }> {
+  const row = await findOwned(ref.prisma ?? sharedPrisma, ref.organizationId, ref.endpointId);
+  if (row.signatureScheme !== "ed25519" || !row.publicKey) {
+    throw new WebhookConflictError("no_public_key", "This endpoint signs with a shared HMAC secret, so it has no public key. Set its signatureScheme to ed25519 to sign with a key pair.");
+  }
+  return { endpointId: row.id, publicKey: row.publicKey, pem: publicKeyPem(row.publicKey) };
 }
 
 /**
@@ -426,10 +549,13 @@ export async function upsertDefaultEndpoint(options: { organizationId: string; u
   return { endpoint, secret, created: true };
 }
 
-/** The default endpoint's current secret, if the organization has one. */
+/**
+ * The default endpoint's current signing credential (its `whsec_` secret, or its `whsk_` private
+ * key, which signs `v1a`: see sign.ts), if the organization has one. Stays in this process.
+ */
 export async function defaultEndpointSecret(options: { organizationId: string; prisma?: DbClient }): Promise<string | undefined> {
   const row = await (options.prisma ?? sharedPrisma).webhookEndpoint.findFirst({ where: { organizationId: options.organizationId, isDefault: true } });
-  return row ? decryptSecret(row.secretEncrypted, row.id, getKeyRing()) : undefined;
+  return row ? openSigningSecret(row.secretEncrypted, row.id, row.signatureScheme, getKeyRing()) : undefined;
 }
 
 /**

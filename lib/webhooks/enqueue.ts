@@ -335,7 +335,9 @@ function leasedDelivery(row: EventRow, delivery: { id: string; endpoint: Subscri
       url: endpoint.url,
       status: "active",
       secretEncrypted: endpoint.secretEncrypted,
+      signatureScheme: endpoint.signatureScheme,
       previousSecretEncrypted: endpoint.previousSecretEncrypted,
+      previousSignatureScheme: endpoint.previousSignatureScheme,
       previousSecretExpiresAt: endpoint.previousSecretExpiresAt,
       failingSince: endpoint.failingSince,
       lastSuccessAt: endpoint.lastSuccessAt,
@@ -362,7 +364,8 @@ export const DELIVERY_CHANNEL = "webhook_deliveries";
 
 const SUBSCRIBED_ENDPOINTS = hotStatement(
   "webhook_subscribed_endpoints",
-  `SELECT e."id", e."organizationId", e."eventTypes", e."url", e."secretEncrypted", e."previousSecretEncrypted",
+  `SELECT e."id", e."organizationId", e."eventTypes", e."url", e."secretEncrypted", e."signatureScheme"::text AS "signatureScheme",
+          e."previousSecretEncrypted", e."previousSignatureScheme"::text AS "previousSignatureScheme",
           e."previousSecretExpiresAt", e."failingSince", e."lastSuccessAt", e."ordering"::text AS "ordering",
           e."rateLimitPerSecond", e."retryPreset"::text AS "retryPreset", e."headersEncrypted", e."sendTraceparent", e."status"::text AS "status", e."kind"::text AS "kind",
           (e."signingBlockedAt" IS NULL AND (c."state" IS NULL OR c."state" = 'closed')) AS "healthy"

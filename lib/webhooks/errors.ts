@@ -23,6 +23,8 @@ export type WebhookErrorCode =
   | "delivery_in_progress"
   | "endpoint_disabled"
   | "signing_key_missing"
+  | "no_shared_secret"
+  | "no_public_key"
   | "rate_limited"
   | "endpoint_rate_limited"
   | "lease_lost"
@@ -101,7 +103,10 @@ export class WebhookNotFoundError extends WebhookError {
 
 /** The request conflicts with the current state (a delivery in flight, a disabled endpoint): HTTP 409. */
 export class WebhookConflictError extends WebhookError {
-  constructor(code: "delivery_in_progress" | "endpoint_disabled" | "signing_key_missing" | "endpoint_rate_limited" | "api_key_revoked" | "listen_endpoint", message: string) {
+  constructor(
+    code: "delivery_in_progress" | "endpoint_disabled" | "signing_key_missing" | "endpoint_rate_limited" | "api_key_revoked" | "listen_endpoint" | "no_shared_secret" | "no_public_key",
+    message: string,
+  ) {
     super(code, message);
     this.name = "WebhookConflictError";
   }

@@ -11,7 +11,19 @@ export {
   verifyStandardWebhookSignature,
   buildWebhookHeaders,
   USER_AGENT,
+  type StandardWebhookVerifyInput,
 } from "@/lib/webhooks/sign";
+export {
+  generateSigningKeyPair,
+  publicKeyOf,
+  publicKeyPem,
+  isValidPublicKey,
+  SIGNATURE_SCHEMES,
+  PRIVATE_KEY_PREFIX,
+  PUBLIC_KEY_PREFIX,
+  type SignatureScheme,
+  type SigningKeyPair,
+} from "@/lib/webhooks/signing-keys";
 export { validateWebhookUrl, assertValidWebhookUrl } from "@/lib/webhooks/url-guard";
 export { sendWebhook, type SendWebhookOptions, type SendWebhookResult } from "@/lib/webhooks/send";
 export { sendWebhookNotification, type EnqueueOptions, type EnqueueResult } from "@/lib/webhooks/enqueue";
@@ -35,9 +47,13 @@ export {
   enableEndpoint,
   deleteEndpoint,
   rotateEndpointSecret,
+  rotateEndpointCredential,
   revealEndpointSecret,
+  getEndpointPublicKey,
   SECRET_ROTATION_GRACE_SECONDS,
   type EndpointView,
+  type CreatedEndpoint,
+  type RotatedCredential,
   type CreateEndpointOptions,
   type UpdateEndpointOptions,
 } from "@/lib/webhooks/endpoints";

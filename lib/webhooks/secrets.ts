@@ -3,13 +3,15 @@ import path from "node:path";
 import { readOrCreateFile } from "@/lib/local-file";
 import { SecretError, WebhookError } from "./errors";
 import { getEnv } from "@/lib/env";
+import type { SignatureScheme } from "./signing-keys";
 
 /**
- * Endpoint signing secrets (`whsec_…`) and their encryption at rest.
+ * Endpoint signing secrets (`whsec_…`), and the encryption at rest of every endpoint credential
+ * (those secrets, Ed25519 private keys `whsk_…`, custom headers).
  *
- * Secrets are stored as `v1.<keyId>.<base64url(nonce ‖ ciphertext ‖ tag)>`, sealed with
- * AES-256-GCM under a key from the key ring and bound to the endpoint id, so a row copied
- * onto another endpoint does not decrypt.
+ * Values are stored as `v1.<keyId>.<base64url(nonce ‖ ciphertext ‖ tag)>`, sealed with
+ * AES-256-GCM under a key from the key ring and bound to the endpoint id (and, for anything but
+ * a `whsec_` secret, to what it is), so a row copied onto another endpoint does not decrypt.
  */
 
 export const SECRET_PREFIX = "whsec_";
@@ -236,16 +238,53 @@ export function resetKeyRing(): void {
   holder.__webhookKeyRing = undefined;
 }
 
-/** The stored secrets of an endpoint row. */
-export type StoredSecrets = { id: string; secretEncrypted: string; previousSecretEncrypted: string | null; previousSecretExpiresAt: Date | null };
+/** The stored signing credentials of an endpoint row. */
+export type StoredSecrets = {
+  id: string;
+  /** The current credential, sealed: a `whsec_` secret (`hmac`) or a `whsk_` private key (`ed25519`). */
+  secretEncrypted: string;
+  /** What `secretEncrypted` holds. */
+  signatureScheme: SignatureScheme;
+  /** The credential it replaced (a rotation or a change of scheme), signing until `previousSecretExpiresAt`. */
+  previousSecretEncrypted: string | null;
+  /** What `previousSecretEncrypted` holds. */
+  previousSignatureScheme: SignatureScheme;
+  previousSecretExpiresAt: Date | null;
+};
 
 /**
- * Secrets that sign an attempt at `now`, decrypted with `ring`: the current one first, then the
- * previous one while its grace lasts. Throws {@link SecretError} `decryption_failed` when the
- * ring cannot open one of them.
+ * The associated data that binds a sealed signing credential to its endpoint and its scheme: the
+ * endpoint id for a `whsec_` secret (as it always was), `<id>/ed25519` for a private key. A value
+ * copied onto another endpoint, or relabelled with the other scheme, does not open.
+ */
+export function signingSecretAad(endpointId: string, scheme: SignatureScheme): string {
+  return scheme === "ed25519" ? `${endpointId}/ed25519` : endpointId;
+}
+
+/** Seals a signing credential of `scheme` for endpoint `endpointId` ({@link encryptSecret}). */
+export function sealSigningSecret(plaintext: string, endpointId: string, scheme: SignatureScheme, ring: KeyRing = getKeyRing()): string {
+  return encryptSecret(plaintext, signingSecretAad(endpointId, scheme), ring);
+}
+
+/** Opens a sealed signing credential of `scheme`. Throws {@link SecretError} `decryption_failed` like {@link decryptSecret}. */
+export function openSigningSecret(stored: string, endpointId: string, scheme: SignatureScheme, ring: KeyRing = getKeyRing()): string {
+  return decryptSecret(stored, signingSecretAad(endpointId, scheme), ring);
+}
+
+/** A sealed signing credential opened and sealed again under the ring's primary key (key rotation). */
+export function resealSigningSecret(stored: string, endpointId: string, scheme: SignatureScheme, ring: KeyRing): string {
+  return sealSigningSecret(openSigningSecret(stored, endpointId, scheme, ring), endpointId, scheme, ring);
+}
+
+/**
+ * Credentials that sign an attempt at `now`, decrypted with `ring`: the current one first, then
+ * the previous one while its grace lasts (of either scheme: see sign.ts for how each signs).
+ * Throws {@link SecretError} `decryption_failed` when the ring cannot open one of them.
  */
 export function signingSecrets(row: StoredSecrets, now: Date, ring: KeyRing = getKeyRing()): string[] {
-  const stored = [row.secretEncrypted];
-  if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) stored.push(row.previousSecretEncrypted);
-  return stored.map((value) => decryptSecret(value, row.id, ring));
+  const secrets = [openSigningSecret(row.secretEncrypted, row.id, row.signatureScheme, ring)];
+  if (row.previousSecretEncrypted && row.previousSecretExpiresAt && row.previousSecretExpiresAt > now) {
+    secrets.push(openSigningSecret(row.previousSecretEncrypted, row.id, row.previousSignatureScheme, ring));
+  }
+  return secrets;
 }

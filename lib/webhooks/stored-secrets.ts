@@ -1,7 +1,7 @@
 import { prisma as sharedPrisma } from "@/lib/db";
 import { logger } from "@/lib/logger";
 import type { DbClient } from "@/lib/database/db-types";
-import { decryptSecret, encryptSecret, getKeyRing, type KeyRing, needsReencryption, type StoredSecrets } from "@/lib/webhooks/secrets";
+import { getKeyRing, type KeyRing, needsReencryption, resealSigningSecret, type StoredSecrets } from "@/lib/webhooks/secrets";
 import { SecretError } from "@/lib/webhooks/errors";
 import { openAttemptCredentials, resealHeaders } from "@/lib/webhooks/endpoint-headers";
 import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
@@ -14,6 +14,17 @@ import { signalDeliveriesDue } from "@/lib/webhooks/enqueue";
  * `secret_undecryptable` alert. When the key ring opens the secret again the mark is cleared
  * (start-up and every maintenance tick) and the deliveries go out as if nothing happened.
  */
+
+/** The columns that say what an attempt must open: the signing credentials (with their schemes) and the sealed headers. */
+const STORED_SECRET_COLUMNS = {
+  id: true,
+  secretEncrypted: true,
+  signatureScheme: true,
+  previousSecretEncrypted: true,
+  previousSignatureScheme: true,
+  previousSecretExpiresAt: true,
+  headersEncrypted: true,
+} as const;
 
 /** Shown for a stored secret that is not in the `v1.<keyId>.<data>` format. */
 const UNKNOWN_KEY_ID = "(not v1)";
@@ -82,7 +93,7 @@ export async function recheckBlockedSigning(options: SigningCheckOptions = {}): 
   const now = options.now?.() ?? new Date();
   const rows = await db.webhookEndpoint.findMany({
     where: { signingBlockedAt: { not: null } },
-    select: { id: true, organizationId: true, secretEncrypted: true, previousSecretEncrypted: true, previousSecretExpiresAt: true, headersEncrypted: true, signingBlockedAt: true },
+    select: { ...STORED_SECRET_COLUMNS, organizationId: true, signingBlockedAt: true },
   });
   let cleared = 0;
   for (const row of rows) {
@@ -132,7 +143,7 @@ export async function checkStoredSecretsDecryptable(options: SigningCheckOptions
       where: cursor ? { id: { gt: cursor } } : {},
       orderBy: { id: "asc" },
       take: options.batchSize ?? 1_000,
-      select: { id: true, secretEncrypted: true, previousSecretEncrypted: true, previousSecretExpiresAt: true, headersEncrypted: true },
+      select: STORED_SECRET_COLUMNS,
     });
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.id;
@@ -157,7 +168,8 @@ export async function checkStoredSecretsDecryptable(options: SigningCheckOptions
 }
 
 /**
- * Re-encrypts every endpoint secret (current and previous) and sealed custom headers not under
+ * Re-encrypts every endpoint signing credential (current and previous, `whsec_` secrets and
+ * `whsk_` private keys alike) and sealed custom headers not under
  * the key ring's primary key. Run after putting a new key first in
  * WEBHOOK_ENCRYPTION_KEYS; once it reports 0 remaining, the old key can go.
  * Each endpoint is updated only if its ciphertext did not change meanwhile.
@@ -174,7 +186,7 @@ export async function reencryptSecrets(options: { prisma?: DbClient; ring?: KeyR
       where: cursor ? { id: { gt: cursor } } : {},
       orderBy: { id: "asc" },
       take: batchSize,
-      select: { id: true, secretEncrypted: true, previousSecretEncrypted: true, headersEncrypted: true },
+      select: { id: true, secretEncrypted: true, signatureScheme: true, previousSecretEncrypted: true, previousSignatureScheme: true, headersEncrypted: true },
     });
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.id;
@@ -185,12 +197,20 @@ export async function reencryptSecrets(options: { prisma?: DbClient; ring?: KeyR
       const headers = row.headersEncrypted !== null && needsReencryption(row.headersEncrypted, ring);
       if (!current && !previous && !headers) continue;
       const { count } = await db.webhookEndpoint.updateMany({
-        where: { id: row.id, secretEncrypted: row.secretEncrypted, previousSecretEncrypted: row.previousSecretEncrypted, headersEncrypted: row.headersEncrypted },
+        // The schemes are part of the condition: each value is opened with the associated data of its scheme.
+        where: {
+          id: row.id,
+          secretEncrypted: row.secretEncrypted,
+          signatureScheme: row.signatureScheme,
+          previousSecretEncrypted: row.previousSecretEncrypted,
+          previousSignatureScheme: row.previousSignatureScheme,
+          headersEncrypted: row.headersEncrypted,
+        },
         data: {
           headersEncrypted: headers && row.headersEncrypted ? resealHeaders(row.headersEncrypted, row.id, ring) : undefined,
-          secretEncrypted: current ? encryptSecret(decryptSecret(row.secretEncrypted, row.id, ring), row.id, ring) : undefined,
+          secretEncrypted: current ? resealSigningSecret(row.secretEncrypted, row.id, row.signatureScheme, ring) : undefined,
           previousSecretEncrypted:
-            previous && row.previousSecretEncrypted ? encryptSecret(decryptSecret(row.previousSecretEncrypted, row.id, ring), row.id, ring) : undefined,
+            previous && row.previousSecretEncrypted ? resealSigningSecret(row.previousSecretEncrypted, row.id, row.previousSignatureScheme, ring) : undefined,
         },
       });
       updated += count;
