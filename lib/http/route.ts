@@ -11,6 +11,7 @@ import { errorBody, HttpError, type ErrorIssue } from "@/lib/http/errors";
 import { schemas } from "@/lib/http/schemas";
 import { ORGANIZATION_HEADER } from "@/lib/http/headers";
 import { readBodyCapped } from "@/lib/http/read-body";
+import { describeHandler, type RouteDocs } from "@/lib/http/route-docs";
 import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { appOrigins, assertSameOriginWrite } from "@/lib/http/same-origin";
 import { logger } from "@/lib/logger";
@@ -63,7 +64,8 @@ export interface RouteContext<Body, Query, Params> {
   params: Params;
 }
 
-export interface RouteOptions<Body, Query, Params> {
+/** With the documentation fields of lib/http/route-docs.ts: the API reference is built from these options. */
+export interface RouteOptions<Body, Query, Params> extends RouteDocs {
   access: Access;
   /**
    * The API key scope that also opens a "member" or "manager" route: a request with
@@ -90,13 +92,14 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
  * session's active organization), role checks, zod parsing of params, query
  * and body, and mapping errors to responses — 400 with zod issues, 401, 403,
  * 404, 409, 413, 415, 422, 429, and 500 without internals. Session-cookie writes
- * from another site are refused (lib/http/same-origin.ts).
+ * from another site are refused (lib/http/same-origin.ts). The options are kept with the
+ * handler (lib/http/route-docs.ts): the API reference is built from them.
  */
 export function apiRoute<Body = undefined, Query = undefined, Params = undefined>(
   options: RouteOptions<Body, Query, Params>,
   handler: Handler<Body, Query, Params>,
 ) {
-  return async (request: Request, context?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const route = async (request: Request, context?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     try {
       const actor = await authenticate(request, options.access, options.scope);
       const params = options.params ? parse(options.params, (await context?.params) ?? {}, "params") : (undefined as Params);
@@ -111,6 +114,8 @@ export function apiRoute<Body = undefined, Query = undefined, Params = undefined
       return toResponse(error);
     }
   };
+  describeHandler(route, options);
+  return route;
 }
 
 /** The token of `Authorization: Bearer <token>`, if the request sends one. */
