@@ -3,6 +3,7 @@ import { ORDERING_MODES } from "@/lib/webhooks/ordering";
 import { RATE_LIMIT_MAX_PER_SECOND, RATE_LIMIT_MIN_PER_SECOND } from "@/lib/webhooks/rate-limit";
 import { RETRY_PRESETS } from "@/lib/webhooks/retry-presets";
 import { ENDPOINT_HEADERS_MAX } from "@/lib/webhooks/endpoint-headers";
+import { SIGNATURE_SCHEMES } from "@/lib/webhooks/signing-keys";
 
 /** The delivery controls of an endpoint as the JSON API accepts them (create and update). */
 export const deliveryControlsFields = {
@@ -17,6 +18,11 @@ export const deliveryControlsFields = {
   retryPreset: z.enum(RETRY_PRESETS).optional(),
   /** Send a W3C `traceparent` header with each attempt. */
   sendTraceparent: z.boolean().optional(),
+};
+
+/** How an endpoint signs, on create and update: `hmac` (default) or `ed25519` (signing-keys.ts). */
+export const signatureSchemeFields = {
+  signatureScheme: z.enum(SIGNATURE_SCHEMES, { error: `must be one of ${SIGNATURE_SCHEMES.join(", ")}` }).optional(),
 };
 
 /** Custom headers as the JSON API accepts them; names and values are checked by endpoint-headers.ts (422 invalid_headers). */

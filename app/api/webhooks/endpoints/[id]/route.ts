@@ -4,15 +4,23 @@ import { z } from "zod";
 import { urlHost } from "@/lib/audit/record";
 import { withAudit, type AuditNote } from "@/lib/audit/route";
 import { apiRoute, schemas, seesFullUrls } from "@/lib/http/route";
+import { endpointResponse, endpointWithSecretResponse } from "@/lib/http/response-schemas";
 import { endpointJson } from "@/lib/http/views";
-import { deliveryControlsFields, endpointHeaderChangesFields } from "@/lib/webhooks/delivery-controls-schema";
-import { deleteEndpoint, disableEndpoint, enableEndpoint, getEndpoint, updateEndpoint } from "@/lib/webhooks";
+import { deliveryControlsFields, endpointHeaderChangesFields, signatureSchemeFields } from "@/lib/webhooks/delivery-controls-schema";
+import { deleteEndpoint, disableEndpoint, enableEndpoint, getEndpoint, revealEndpointSecret, updateEndpoint } from "@/lib/webhooks";
 
 export const dynamic = "force-dynamic";
 
 const params = z.object({ id: schemas.id("ep") });
 
-export const GET = apiRoute({ access: "member", scope: "endpoints:read", params }, async ({ actor, params }) => ({
+export const GET = apiRoute({
+  access: "member",
+  scope: "endpoints:read",
+  params,
+  summary: "Read an endpoint",
+  description: "URL masked for members and read-only keys.",
+  responses: { 200: z.object({ endpoint: endpointResponse }) },
+}, async ({ actor, params }) => ({
   endpoint: endpointJson(await getEndpoint({ organizationId: actor.organizationId, endpointId: params.id }), undefined, { fullUrl: seesFullUrls(actor) }),
 }));
 
@@ -24,13 +32,25 @@ const patchBody = z
     status: z.enum(["active", "disabled"]).optional(),
     ...deliveryControlsFields,
     ...endpointHeaderChangesFields,
+    ...signatureSchemeFields,
   })
   .refine((body) => Object.keys(body).length > 0, "send at least one field to change");
 
-export const PATCH = apiRoute({ access: "manager", scope: "endpoints:write", params, body: patchBody }, async ({ request, actor, params, body }) => {
+export const PATCH = apiRoute({
+  access: "manager",
+  scope: "endpoints:write",
+  params,
+  body: patchBody,
+  summary: "Change an endpoint",
+  description: "Any of url, description, eventTypes, status (active, disabled), the delivery controls, custom headers (`headers`: the whole set; `headerChanges`: single headers) and `signatureScheme`. A switch to `hmac` makes a new shared secret, in this answer only. Audited.",
+  responses: { 200: endpointWithSecretResponse },
+  errors: { 422: "`invalid_url` (a listen session's URL cannot be changed at all); `invalid_headers`" },
+}, async ({ request, actor, params, body }) => {
   const target = { type: "endpoint", id: params.id };
   const { status, ...fields } = body;
   const notes: AuditNote[] = [];
+  // A switch to hmac makes a new shared secret: like a created endpoint's, it is in this answer.
+  let secret: string | undefined;
   const endpoint = await withAudit(
     { request, actor },
     async (tx) => {
@@ -45,6 +65,7 @@ export const PATCH = apiRoute({ access: "manager", scope: "endpoints:write", par
           ...(fields.headers !== undefined || fields.headerChanges !== undefined ? ["headers"] : []),
         ];
         notes.push({ action: "endpoint.updated", target, details: { changed, host: urlHost(endpoint.url) } });
+        if (endpoint.signatureScheme !== before.signatureScheme && endpoint.signatureScheme === "hmac") secret = await revealEndpointSecret(ref);
       }
       if (status === "disabled" && endpoint.status !== "disabled") {
         endpoint = await disableEndpoint(ref);
@@ -58,10 +79,17 @@ export const PATCH = apiRoute({ access: "manager", scope: "endpoints:write", par
     },
     () => notes,
   );
-  return { endpoint: endpointJson(endpoint) };
+  return { endpoint: endpointJson(endpoint), ...(secret === undefined ? {} : { secret }) };
 });
 
-export const DELETE = apiRoute({ access: "manager", scope: "endpoints:write", params }, async ({ request, actor, params }) => {
+export const DELETE = apiRoute({
+  access: "manager",
+  scope: "endpoints:write",
+  params,
+  summary: "Delete an endpoint",
+  description: "With its deliveries and their attempts. Audited.",
+  responses: { 204: { description: "Deleted; no body" } },
+}, async ({ request, actor, params }) => {
   await withAudit(
     { request, actor },
     async (tx) => {
