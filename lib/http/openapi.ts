@@ -91,7 +91,7 @@ function tagOf(path: string): string {
   const segments = path.split("/").filter((segment) => segment !== "" && !segment.startsWith("["));
   const rest = segments.slice(1);
   while (rest.length > 1 && (rest[0] === "v1" || rest[0] === "webhooks")) rest.shift();
-  return rest[0] ?? "api";
+  return (rest[0] ?? "api").replace(/\.json$/, "");
 }
 
 /**
@@ -335,7 +335,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiBuild {
       title: "Webhooks API",
       version: options.version,
       description: [
-        "The JSON API of this webhook platform. Generated on each start from the route handlers' own zod schemas (what they parse, and what they answer), so it describes the running code.",
+        "The JSON API of this webhook platform, generated from the route handlers' own zod schemas (what they parse, and what they answer), so it describes the running code.",
         `Authentication: a session cookie with the \`${ORGANIZATION_HEADER}\` header, an organization API key (\`Authorization: Bearer whk_…\`) with the scope a route names, or the operator's METRICS_TOKEN; see the security schemes.`,
         "Errors are JSON `{error, message}` (the Error schema), never a stack trace.",
         `Left out of this document:\n${leftOut}`,

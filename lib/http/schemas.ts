@@ -9,6 +9,7 @@ export const schemas = {
   id: (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{26}$`), `must be an id starting with ${prefix}_`),
   isoDate: z
     .string()
+    .describe("An ISO 8601 date or date-time")
     .refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO 8601 date")
     .transform((value) => new Date(value)),
 };

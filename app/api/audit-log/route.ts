@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiRoute } from "@/lib/http/route";
 import { AUDIT_PAGE_MAX, listAuditLog } from "@/lib/audit/query";
+import { auditLogPageResponse } from "@/lib/http/response-schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -12,4 +13,10 @@ const query = z.object({
 });
 
 /** The organization's audit log, newest first, for owners and admins. Read-only: entries cannot be changed or deleted. */
-export const GET = apiRoute({ access: "manager", query }, async ({ actor, query }) => listAuditLog({ organizationId: actor.organizationId, ...query }));
+export const GET = apiRoute({
+  access: "manager",
+  query,
+  summary: "Read the audit log",
+  description: "Newest first, 50 a page unless `limit` says otherwise; `nextCursor` pages back. Entries cannot be changed or deleted.",
+  responses: { 200: auditLogPageResponse },
+}, async ({ actor, query }) => listAuditLog({ organizationId: actor.organizationId, ...query }));

@@ -286,6 +286,15 @@ export default function WebhookDocsPage() {
                 answer 2xx within {TIMEOUT} and do the real work afterwards (<a className="text-indigo-700 underline" href="#timeouts">details</a>).
               </li>
             </ul>
+            <P>
+              To send events and manage endpoints and deliveries from your own code, the JSON API is described by an OpenAPI 3.1
+              document at{" "}
+              <a className="text-indigo-700 underline" href="/api/openapi.json">
+                <C>/api/openapi.json</C>
+              </a>{" "}
+              (public; generated from the same schemas the routes check requests with): every route, its parameters, body,
+              answers, errors and the API key scope it needs. Load it into your API client or code generator.
+            </P>
           </Section>
 
           <Section id="payload">

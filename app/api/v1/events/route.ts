@@ -4,6 +4,7 @@ import { apiRoute } from "@/lib/http/route";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { memberSource, rawJson } from "@/lib/webhooks/raw-json";
 import { MAX_PAYLOAD_BYTES } from "@/lib/webhooks/events";
+import { ingestResponse } from "@/lib/http/response-schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,20 @@ export const dynamic = "force-dynamic";
  * `data` is delivered as the producer sent it, byte for byte (large integers,
  * number formats and key order survive): it is checked, never rebuilt.
  */
-export const POST = apiRoute({ access: "api_key", scope: "events:write", body: ingestEvent, maxBodyBytes: MAX_PAYLOAD_BYTES + 1024 }, async ({ actor, body, rawBody }) => {
+export const POST = apiRoute({
+  access: "api_key",
+  scope: "events:write",
+  body: ingestEvent,
+  maxBodyBytes: MAX_PAYLOAD_BYTES + 1024,
+  summary: "Send an event",
+  description: "Stores the event and a delivery for each subscribed endpoint. `data` is delivered byte for byte as sent (large integers, number formats and key order survive). A repeat of an idempotency key answers 200 with the first event's id.",
+  responses: { 202: ingestResponse, 200: { description: "A repeat of an idempotency key: the first event's id, nothing new stored", json: ingestResponse } },
+  errors: {
+    413: "`payload_too_large`: `data` over the payload limit",
+    422: "`invalid_payload` (data does not match its catalogue type; `issues`), `undeclared_event_type`, `reserved_event_type`, `invalid_event_type`, `invalid_idempotency_key`, `invalid_ordering_key`",
+    429: "`rate_limited`: RATE_LIMIT_INGEST_PER_KEY or RATE_LIMIT_INGEST_PER_ORGANIZATION, with Retry-After",
+  },
+}, async ({ actor, body, rawBody }) => {
   await enforceRateLimit("ingestPerKey", actor.apiKeyId!);
   await enforceRateLimit("ingestPerOrganization", actor.organizationId);
   // The body parsed as an object with `data`, so its source is there.

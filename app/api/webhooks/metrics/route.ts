@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import { apiRoute } from "@/lib/http/route";
 import { getWebhookMetrics, METRICS_PERIODS, type MetricsPeriod } from "@/lib/webhooks/metrics";
+import { metricsResponse } from "@/lib/http/response-schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -15,7 +16,13 @@ const query = z.object({
  * avgDeliveryTimeMs, retryRate, …}`. Owners/admins see their own organization;
  * ops (METRICS_TOKEN) any organization, or all of them when none is named.
  */
-export const GET = apiRoute({ access: "metrics", query }, async ({ actor, query }) => {
+export const GET = apiRoute({
+  access: "metrics",
+  query,
+  summary: "Delivery metrics",
+  description: "The period's deliveries (default 7d): totals, success rate, timings, retries, the backlog. Owners and admins see their own organization; the operator any organization, or all of them when none is named.",
+  responses: { 200: metricsResponse },
+}, async ({ actor, query }) => {
   let organizationId = query.organizationId;
   if (actor.role !== "ops") {
     // Another organization's id is indistinguishable from a missing one.

@@ -4,6 +4,7 @@ import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { apiRoute } from "@/lib/http/route";
 import { assertBatchSize, BATCH_MAX_BODY_BYTES } from "@/lib/webhooks/batch";
 import { elementSources, memberSource } from "@/lib/webhooks/raw-json";
+import { batchResponse } from "@/lib/http/response-schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,19 @@ const body = z.object({ items: z.array(z.unknown()) });
  * it holds (at least one) against RATE_LIMIT_INGEST_*. Each item's `data` is
  * delivered byte for byte as sent.
  */
-export const POST = apiRoute({ access: "api_key", scope: "events:write", body, maxBodyBytes: BATCH_MAX_BODY_BYTES }, async ({ actor, body, rawBody }) => {
+export const POST = apiRoute({
+  access: "api_key",
+  scope: "events:write",
+  body,
+  maxBodyBytes: BATCH_MAX_BODY_BYTES,
+  summary: "Send up to 500 events",
+  description: "`items`, each what POST /api/v1/events takes, stored by one write. Each item is answered as it would have been alone (202 new, 200 repeat, 400/413/422 refused), in input order: a bad item does not fail the others.",
+  responses: { 200: batchResponse },
+  errors: {
+    413: "`batch_too_large`: over 500 items",
+    429: "`rate_limited`: a batch counts as many events as it holds against RATE_LIMIT_INGEST_*, with Retry-After",
+  },
+}, async ({ actor, body, rawBody }) => {
   assertBatchSize(body.items.length);
   await enforceRateLimit("ingestPerKey", actor.apiKeyId!, { cost: body.items.length });
   await enforceRateLimit("ingestPerOrganization", actor.organizationId, { cost: body.items.length });

@@ -24,7 +24,16 @@ const body = z.union([
 
 /** The listen CLI's answer for one forwarded attempt: the local server's status, headers and body, or why it could not be reached. */
 export const POST = apiRoute(
-  { access: "manager", scope: "endpoints:write", params: z.object({ id: schemas.id("ep") }), body, maxBodyBytes: RESPONSE_BODY_CAP_BYTES * 2 + 64 * 1024 },
+  {
+    access: "manager",
+    scope: "endpoints:write",
+    params: z.object({ id: schemas.id("ep") }),
+    body,
+    maxBodyBytes: RESPONSE_BODY_CAP_BYTES * 2 + 64 * 1024,
+    summary: "Answer a forwarded delivery (listen CLI)",
+    description: "The local server's status, headers and body for one attempt sent down the stream, or why it could not be reached.",
+    responses: { 202: z.object({ accepted: z.literal(true), local: z.boolean().describe("Whether this process held the attempt (otherwise handed over through the database)") }) },
+  },
   async ({ actor, params, body }) => {
     const { local } = await receiveListenAnswer({ organizationId: actor.organizationId, endpointId: params.id, answer: body as ListenAnswer });
     return Response.json({ accepted: true, local }, { status: 202 });

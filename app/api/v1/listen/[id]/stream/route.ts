@@ -12,7 +12,14 @@ export const dynamic = "force-dynamic";
  * open the endpoint is active; when it closes the endpoint is disabled and its pending
  * deliveries wait for the next stream.
  */
-export const GET = apiRoute({ access: "manager", scope: "endpoints:write", params: z.object({ id: schemas.id("ep") }) }, async ({ request, actor, params }) => {
+export const GET = apiRoute({
+  access: "manager",
+  scope: "endpoints:write",
+  params: z.object({ id: schemas.id("ep") }),
+  summary: "The listen CLI's stream",
+  description: "Server-sent events: `ready` once connected, then one `delivery` per attempt (answer each with POST …/answers), a comment every 15 s. While it is open the endpoint is active; when it closes the endpoint is disabled and its deliveries wait for the next stream.",
+  responses: { 200: { description: "The stream", media: { "text/event-stream": "Server-sent events: ready, delivery" } } },
+}, async ({ request, actor, params }) => {
   // Checked before the stream starts, so a wrong id is a JSON 404, not an empty stream.
   await findListenEndpoint(prisma, actor.organizationId, params.id);
   const encoder = new TextEncoder();
