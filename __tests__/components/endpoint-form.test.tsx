@@ -60,6 +60,33 @@ describe("endpoint form", () => {
     expect(router.refresh).toHaveBeenCalledTimes(1);
   });
 
+  it("creates an Ed25519 endpoint when asked, and shows its public key instead of a secret", async () => {
+    const publicKey = "whpk_8Ul9N5Y8qCWmK6yXUQbd0mG3i9TF1pNiLKuwRY7HmoY=";
+    const endpoint = makeEndpointJson({ signatureScheme: "ed25519", publicKey });
+    server.use(api.createEndpoint({ endpoint }));
+    const { user } = renderForm();
+
+    expect(screen.getByRole("radio", { name: /HMAC-SHA256/ })).toHaveProperty("checked", true);
+    await user.type(urlField(), "https://hooks.example.com/billing");
+    await user.click(screen.getByRole("radio", { name: /Ed25519/ }));
+    await user.click(screen.getByRole("button", { name: "Create endpoint" }));
+
+    expect(await screen.findByRole("heading", { name: "Endpoint created" })).toBeTruthy();
+    expect(screen.getByTestId("endpoint-public-key").textContent).toBe(publicKey);
+    expect(screen.queryByTestId("endpoint-secret")).toBeNull();
+    expect(screen.queryByText(/Copy the signing secret now/)).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Copy public key" }));
+    expect(await navigator.clipboard.readText()).toBe(publicKey);
+    expect(received.map((request) => request.body)).toEqual([
+      { url: "https://hooks.example.com/billing", description: "", eventTypes: [], signatureScheme: "ed25519" },
+    ]);
+  });
+
+  it("offers the signature scheme only when creating: an edit never changes it", async () => {
+    renderForm({ mode: "edit", endpoint: { id: "ep_01jd7k9v1xq2w3e4r5t6y7u8i9", url: "https://hooks.example.com/billing", description: "", eventTypes: [] } });
+    expect(screen.queryByRole("radio")).toBeNull();
+  });
+
   it("saves an edited endpoint with a PATCH of its fields and says so", async () => {
     const endpoint = makeEndpointJson({ eventTypes: ["invoice.paid"] });
     server.use(api.updateEndpoint({ endpoint: { ...endpoint, description: "Billing (EU)" } }));

@@ -1,6 +1,9 @@
-import { mkdirSync } from "node:fs";
+import crypto from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
+
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 import { EVENT_CATALOGUE } from "@/lib/webhooks/events";
 import { startApp, type RunningApp } from "../helpers/app-server";
 import { adminDatabaseUrl, createScratchPostgres } from "../helpers/database";
@@ -48,8 +51,8 @@ describeBrowser("endpoints in a browser", () => {
     await dropDatabase?.();
   });
 
-  async function newPage(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ baseURL: app.url.replace("//127.0.0.1:", "//localhost:"), viewport });
+  async function newPage(viewport = { width: 1280, height: 900 }, storageState?: StorageState): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ baseURL: app.url.replace("//127.0.0.1:", "//localhost:"), viewport, storageState });
     const page = await context.newPage();
     page.setDefaultTimeout(30_000);
     return { context, page };
@@ -138,13 +141,18 @@ describeBrowser("endpoints in a browser", () => {
     await context.close();
   });
 
+  /** The session of the one sign-in, reused by every later test: sign-in allows 5 a minute per address. */
+  let session: StorageState | undefined;
+
   async function signedIn(viewport?: { width: number; height: number }) {
+    if (session) return newPage(viewport, session);
     const opened = await newPage(viewport);
     await opened.page.goto("/sign-in");
     await opened.page.getByLabel("Email").fill(EMAIL);
     await opened.page.getByLabel("Password").fill(PASSWORD);
     await opened.page.getByRole("button", { name: "Sign in" }).click();
     await opened.page.waitForURL(`**${base}`);
+    session = await opened.context.storageState();
     return opened;
   }
 
@@ -244,6 +252,58 @@ describeBrowser("endpoints in a browser", () => {
     await row.getByText("Delivered").first().waitFor();
     const all = page.getByRole("link", { name: "All deliveries of this endpoint" });
     expect(await all.getAttribute("href")).toContain(`endpointId=${path.basename(ordersPath)}`);
+    failurePage = undefined;
+    await context.close();
+  });
+
+  it("creates an Ed25519 endpoint whose PEM, downloaded from its Signing key page, verifies a real delivery; switches it to HMAC", async () => {
+    const { context, page } = await signedIn();
+    failurePage = page;
+    await page.goto(`${base}/new`);
+    await page.waitForLoadState("networkidle");
+    await page.getByLabel("Endpoint URL").fill(`${healthy.url}/ed25519`);
+    await page.getByRole("radio", { name: /Ed25519/ }).check();
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    const publicKey = (await page.getByTestId("endpoint-public-key").textContent())!;
+    expect(publicKey).toMatch(/^whpk_[A-Za-z0-9+/]{43}=$/);
+    await expect(page.getByTestId("endpoint-secret").count()).resolves.toBe(0);
+    await page.getByRole("link", { name: "Open endpoint" }).click();
+    await page.waitForURL(/\/settings\/webhooks\/ep_[0-9a-z]+$/);
+
+    await page.getByRole("navigation", { name: "Endpoint sections" }).getByRole("link", { name: "Signing key" }).click();
+    await page.getByRole("heading", { name: "Signing key (Ed25519)" }).waitFor();
+    expect(await page.getByTestId("public-key").textContent()).toBe(publicKey);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download PEM" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^ep_[0-9a-z]+-public-key\.pem$/);
+    const pem = readFileSync((await download.path())!, "utf8");
+    await shot(page, "07-signing-key");
+
+    const before = healthy.requests.length;
+    await sendTestEvent(page, "webhook.test", /HTTP 200/);
+    const [request] = healthy.requests.slice(before);
+    expect(request!.path).toBe("/webhooks/ed25519");
+    // v1a only: no shared secret, so no v1 entry and no legacy header.
+    const entries = String(request!.headers["webhook-signature"]).split(" ");
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatch(/^v1a,/);
+    expect(request!.headers["x-webhook-signature"]).toBeUndefined();
+    const signed = Buffer.from(`${request!.headers["webhook-id"]}.${request!.headers["webhook-timestamp"]}.${request!.body}`);
+    const signature = Buffer.from(entries[0]!.slice("v1a,".length), "base64");
+    expect(crypto.verify(null, signed, crypto.createPublicKey(pem), signature)).toBe(true);
+    expect(crypto.verify(null, Buffer.concat([signed, Buffer.from(" ")]), crypto.createPublicKey(pem), signature)).toBe(false);
+
+    // Back to HMAC: the new secret is shown once, and for the grace period both schemes sign.
+    await page.getByRole("button", { name: "Switch to HMAC-SHA256" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Switch to HMAC-SHA256" }).click();
+    const secret = (await page.getByTestId("switched-secret").textContent())!;
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole("heading", { name: "Signing secret" }).waitFor();
+    await page.getByText(/The previous Ed25519 key also signs requests until/).waitFor();
+    const afterSwitch = healthy.requests.length;
+    await page.reload(); // closes the test-event panel the first send left open
+    await sendTestEvent(page, "webhook.test", /HTTP 200/);
+    const schemes = String(healthy.requests[afterSwitch]!.headers["webhook-signature"]).split(" ").map((entry) => entry.split(",")[0]);
+    expect(schemes).toEqual(["v1", "v1a"]);
     failurePage = undefined;
     await context.close();
   });

@@ -22,6 +22,13 @@ describe("endpoint sections", () => {
     expect(tabs.every((tab) => tab.href === PATH || tab.href.startsWith(`${PATH}/`))).toBe(true);
   });
 
+  it.each([
+    [false, ["Overview", "Deliveries", "Settings", "Signing key"]],
+    [true, ["Overview", "Deliveries", "Settings", "Signing key", "Danger zone"]],
+  ])("an Ed25519 endpoint's signing key is for every member (its public key is not secret); can manage: %p", (canManage, labels) => {
+    expect(endpointTabs(PATH, canManage, "ed25519").map((tab) => tab.label)).toEqual(labels);
+  });
+
   it.each(["overview", "deliveries", "settings", "secret", "danger"] as const)("marks %s, and only it, as the current page", (current) => {
     const markup = renderToStaticMarkup(<TabNav label="Endpoint sections" tabs={endpointTabs(PATH, true)} current={current} />);
     expect(markup).toContain('<nav aria-label="Endpoint sections"');

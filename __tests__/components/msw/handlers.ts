@@ -39,10 +39,12 @@ function route<T>(method: Method, path: string, successStatus = 200) {
  * when a component starts calling it.
  */
 export const api = {
-  createEndpoint: route<{ endpoint: EndpointJson; secret: string }>("post", "/api/webhooks/endpoints", 201),
-  updateEndpoint: route<{ endpoint: EndpointJson }>("patch", "/api/webhooks/endpoints/:id"),
+  /** An hmac endpoint's answer carries `secret`; an ed25519 one's public key is `endpoint.publicKey`. */
+  createEndpoint: route<{ endpoint: EndpointJson; secret?: string }>("post", "/api/webhooks/endpoints", 201),
+  /** `secret` only after a switch to hmac. */
+  updateEndpoint: route<{ endpoint: EndpointJson; secret?: string }>("patch", "/api/webhooks/endpoints/:id"),
   revealSecret: route<{ secret: string }>("get", "/api/webhooks/endpoints/:id/secret"),
-  rotateSecret: route<{ endpoint: EndpointJson; secret: string }>("post", "/api/webhooks/endpoints/:id/rotate-secret"),
+  rotateSecret: route<{ endpoint: EndpointJson; secret: string } | { endpoint: EndpointJson; publicKey: string }>("post", "/api/webhooks/endpoints/:id/rotate-secret"),
   sendTestEvent: route<{ result: ManualAttemptResult }>("post", "/api/webhooks/endpoints/:id/test"),
   recoverDeliveries: route<{ requeued: number }>("post", "/api/webhooks/endpoints/:id/recover"),
   diagnoseEndpoint: route<{ diagnosis: DiagnosisJson }>("post", "/api/webhooks/endpoints/:id/diagnose"),

@@ -6,6 +6,7 @@ import { Alert } from "@/app/_components/alert";
 import { ApiError, errorMessage, fieldErrors } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { Field } from "@/app/_components/field";
+import { RadioCards } from "@/app/_components/radio-cards";
 import { useApiFetch } from "@/app/_components/organization-context";
 
 export type OrderingMode = "none" | "ordered";
@@ -44,7 +45,6 @@ const ORDERING_OPTIONS: { value: OrderingMode; label: string; description: strin
   },
 ];
 
-const radioClassName = "mt-0.5 size-4 border-slate-300 text-indigo-600 focus-visible:ring-2 focus-visible:ring-indigo-600";
 
 /**
  * An endpoint's delivery controls — ordering, rate limit, retry schedule, trace context header — with their
@@ -109,35 +109,17 @@ export function DeliveryControlsForm({ endpointId, controls, presets, rateLimit 
   return (
     <form onSubmit={(event) => void submit(event)} noValidate className="space-y-6" aria-busy={pending || undefined}>
       {errors.form ? <Alert tone="error">{errors.form}</Alert> : null}
-      <fieldset aria-describedby={errors.ordering ? "ordering-error" : undefined}>
-        <legend className="text-sm font-medium text-slate-800">Order</legend>
-        <div className="mt-2 space-y-2">
-          {ORDERING_OPTIONS.map((option) => (
-            <label key={option.value} className="flex items-start gap-3 rounded-md border border-slate-200 bg-white p-3">
-              <input
-                type="radio"
-                name="ordering"
-                value={option.value}
-                className={radioClassName}
-                checked={ordering === option.value}
-                onChange={() => {
-                  setOrdering(option.value);
-                  touched();
-                }}
-              />
-              <span>
-                <span className="block text-sm font-medium text-slate-900">{option.label}</span>
-                <span className="block text-sm text-slate-600">{option.description}</span>
-              </span>
-            </label>
-          ))}
-        </div>
-        {errors.ordering ? (
-          <p id="ordering-error" className="mt-2 text-sm text-red-700">
-            {errors.ordering}
-          </p>
-        ) : null}
-      </fieldset>
+      <RadioCards
+        legend="Order"
+        name="ordering"
+        options={ORDERING_OPTIONS}
+        value={ordering}
+        error={errors.ordering}
+        onChange={(value) => {
+          setOrdering(value);
+          touched();
+        }}
+      />
 
       <fieldset>
         <legend className="text-sm font-medium text-slate-800">Rate limit</legend>
@@ -178,35 +160,17 @@ export function DeliveryControlsForm({ endpointId, controls, presets, rateLimit 
         ) : null}
       </fieldset>
 
-      <fieldset aria-describedby={errors.retryPreset ? "retry-preset-error" : undefined}>
-        <legend className="text-sm font-medium text-slate-800">Retries</legend>
-        <div className="mt-2 space-y-2">
-          {presets.map((preset) => (
-            <label key={preset.name} className="flex items-start gap-3 rounded-md border border-slate-200 bg-white p-3">
-              <input
-                type="radio"
-                name="retryPreset"
-                value={preset.name}
-                className={radioClassName}
-                checked={retryPreset === preset.name}
-                onChange={() => {
-                  setRetryPreset(preset.name);
-                  touched();
-                }}
-              />
-              <span>
-                <span className="block text-sm font-medium text-slate-900">{preset.label}</span>
-                <span className="block text-sm text-slate-600">{preset.schedule}</span>
-              </span>
-            </label>
-          ))}
-        </div>
-        {errors.retryPreset ? (
-          <p id="retry-preset-error" className="mt-2 text-sm text-red-700">
-            {errors.retryPreset}
-          </p>
-        ) : null}
-      </fieldset>
+      <RadioCards
+        legend="Retries"
+        name="retryPreset"
+        options={presets.map((preset) => ({ value: preset.name, label: preset.label, description: preset.schedule }))}
+        value={retryPreset}
+        error={errors.retryPreset}
+        onChange={(value) => {
+          setRetryPreset(value);
+          touched();
+        }}
+      />
 
       <fieldset aria-describedby={errors.sendTraceparent ? "send-traceparent-error" : undefined}>
         <legend className="text-sm font-medium text-slate-800">Trace context</legend>

@@ -7,6 +7,7 @@ import { ApiError, errorMessage, fieldErrors } from "@/app/_components/api";
 import { Button, buttonClassName } from "@/app/_components/button";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field } from "@/app/_components/field";
+import { RadioCards, type RadioCardOption } from "@/app/_components/radio-cards";
 import { OrgLink, useApiFetch } from "@/app/_components/organization-context";
 import { cardClassName } from "@/app/_components/card";
 import { validateWebhookUrl } from "@/lib/webhooks/url-guard";
@@ -39,11 +40,10 @@ interface FormErrors {
   form?: string;
 }
 
-interface CreatedEndpoint {
-  id: string;
-  url: string;
-  secret: string;
-}
+/** What the create answer gives to show once: an HMAC endpoint's secret, or an Ed25519 endpoint's public key. */
+type CreatedEndpoint = { id: string; url: string } & ({ secret: string; publicKey?: undefined } | { secret?: undefined; publicKey: string });
+
+type Scheme = "hmac" | "ed25519";
 
 /**
  * The browser-side URL check, as a hint only: it never blocks saving, because
@@ -73,6 +73,7 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
   const [pending, setPending] = useState(false);
   const [saved, setSaved] = useState(false);
   const [created, setCreated] = useState<CreatedEndpoint | null>(null);
+  const [scheme, setScheme] = useState<Scheme>("hmac");
   const urlRef = useRef<HTMLInputElement>(null);
   const descriptionRef = useRef<HTMLInputElement>(null);
   const allEventsRef = useRef<HTMLInputElement>(null);
@@ -118,11 +119,12 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
     const body = { url: trimmedUrl, description: description.trim(), eventTypes };
     try {
       if (mode === "create") {
-        const response = await apiFetch<{ endpoint: { id: string; url: string }; secret: string }>("/api/webhooks/endpoints", {
+        const response = await apiFetch<{ endpoint: { id: string; url: string; publicKey: string | null }; secret?: string }>("/api/webhooks/endpoints", {
           method: "POST",
-          body,
+          body: scheme === "hmac" ? body : { ...body, signatureScheme: scheme },
         });
-        setCreated({ id: response.endpoint.id, url: response.endpoint.url, secret: response.secret });
+        const { id, url: createdUrl, publicKey } = response.endpoint;
+        setCreated(response.secret !== undefined ? { id, url: createdUrl, secret: response.secret } : { id, url: createdUrl, publicKey: publicKey ?? "" });
         // Let the panel render, then move focus to its heading so screen readers read it.
         requestAnimationFrame(() => createdHeadingRef.current?.focus());
       } else if (endpoint) {
@@ -146,19 +148,39 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
           Endpoint created
         </h2>
         <p className="mt-1 break-all text-sm text-slate-600">{created.url}</p>
-        <Alert tone="warning" className="mt-4" title="Copy the signing secret now">
-          This is the only time it is shown on its own. Store it with your receiver: it verifies that requests come from us.
-          Owners and admins can reveal or rotate it later on the endpoint page.
-        </Alert>
-        <div className="mt-4 rounded-md border-2 border-amber-300 bg-amber-50 p-4">
-          <p className="text-xs font-semibold uppercase tracking-wide text-amber-900">Signing secret</p>
-          <div className="mt-2 flex flex-wrap items-center gap-3">
-            <code data-testid="endpoint-secret" className="break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-amber-200">
-              {created.secret}
-            </code>
-            <CopyButton value={created.secret} aria-label="Copy signing secret" />
-          </div>
-        </div>
+        {created.secret !== undefined ? (
+          <>
+            <Alert tone="warning" className="mt-4" title="Copy the signing secret now">
+              This is the only time it is shown on its own. Store it with your receiver: it verifies that requests come from us.
+              Owners and admins can reveal or rotate it later on the endpoint page.
+            </Alert>
+            <div className="mt-4 rounded-md border-2 border-amber-300 bg-amber-50 p-4">
+              <p className="text-xs font-semibold uppercase tracking-wide text-amber-900">Signing secret</p>
+              <div className="mt-2 flex flex-wrap items-center gap-3">
+                <code data-testid="endpoint-secret" className="break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-amber-200">
+                  {created.secret}
+                </code>
+                <CopyButton value={created.secret} aria-label="Copy signing secret" />
+              </div>
+            </div>
+          </>
+        ) : (
+          <>
+            <Alert tone="info" className="mt-4" title="Give your receiver the public key">
+              Requests are signed with an Ed25519 key that never leaves this platform; your receiver verifies them with this public key.
+              It is not secret, and it is on the endpoint&apos;s Signing key page at any time, also as a PEM file.
+            </Alert>
+            <div className="mt-4 rounded-md border border-slate-200 bg-slate-50 p-4">
+              <p className="text-xs font-semibold uppercase tracking-wide text-slate-700">Public key</p>
+              <div className="mt-2 flex flex-wrap items-center gap-3">
+                <code data-testid="endpoint-public-key" className="break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-slate-200">
+                  {created.publicKey}
+                </code>
+                <CopyButton value={created.publicKey} aria-label="Copy public key" />
+              </div>
+            </div>
+          </>
+        )}
         <div className="mt-6 flex flex-wrap gap-3">
           <OrgLink path={`/settings/webhooks/${created.id}`} className={buttonClassName()}>
             Open endpoint
@@ -278,6 +300,10 @@ export function EndpointForm({ mode, endpoint, events, allowPrivateNetwork, desc
           </ul>
         </fieldset>
       </fieldset>
+      {mode === "create" ? (
+        // Create only: the endpoint's Signing page switches it later, with a grace period.
+        <RadioCards legend="Signatures" name="signatureScheme" options={SCHEME_OPTIONS} value={scheme} onChange={setScheme} />
+      ) : null}
       <div className="flex flex-wrap items-center gap-3">
         <Button type="submit" loading={pending}>
           {mode === "create" ? "Create endpoint" : "Save changes"}
@@ -312,6 +338,15 @@ function serverErrors(error: unknown): FormErrors {
   else if (Object.keys(result).length === 0) result.form = error.message;
   return result;
 }
+
+const SCHEME_OPTIONS: RadioCardOption<Scheme>[] = [
+  { value: "hmac", label: "HMAC-SHA256 (shared secret)", description: "The common choice: you get a whsec_ secret that both we and your receiver hold." },
+  {
+    value: "ed25519",
+    label: "Ed25519 (public key)",
+    description: "We keep the private key; your receiver holds only a whpk_ public key, so a leak on its side lets nobody forge a webhook.",
+  },
+];
 
 /** Pretty-printed JSON behind a summary line, scrolling inside its box (never the page). */
 function JsonDetails({ summary, json }: { summary: string; json: string }) {

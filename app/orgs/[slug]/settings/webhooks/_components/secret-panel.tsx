@@ -6,9 +6,8 @@ import { Alert } from "@/app/_components/alert";
 import { errorMessage } from "@/app/_components/api";
 import { Button } from "@/app/_components/button";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
-import { CopyButton } from "@/app/_components/copy-button";
-import { DateTime } from "@/app/_components/time";
 import { useApiFetch } from "@/app/_components/organization-context";
+import { NewCredentialAlert } from "./new-credential-alert";
 
 export interface SecretPanelProps {
   endpointId: string;
@@ -150,24 +149,15 @@ export function SecretPanel({ endpointId, graceText }: SecretPanelProps) {
       </div>
 
       {rotated ? (
-        <Alert tone="success" title="Secret rotated">
-          <p>Copy the new secret now and update your receiver.</p>
-          <div className="mt-2 flex flex-wrap items-center gap-3">
-            <code data-testid="rotated-secret" className="break-all rounded bg-white px-2 py-1 font-mono text-sm text-slate-900 ring-1 ring-green-200">
-              {rotated.secret}
-            </code>
-            <CopyButton value={rotated.secret} aria-label="Copy new signing secret" />
-          </div>
-          <p className="mt-2">
-            {rotated.previousExpiresAt ? (
-              <>
-                The previous secret keeps signing until <DateTime value={rotated.previousExpiresAt} />.
-              </>
-            ) : (
-              "The previous secret no longer signs requests."
-            )}
-          </p>
-        </Alert>
+        <NewCredentialAlert
+          title="Secret rotated"
+          value={rotated.secret}
+          testId="rotated-secret"
+          copyLabel="Copy new signing secret"
+          previous={{ expiresAt: rotated.previousExpiresAt, name: "secret" }}
+        >
+          Copy the new secret now and update your receiver.
+        </NewCredentialAlert>
       ) : null}
     </div>
   );

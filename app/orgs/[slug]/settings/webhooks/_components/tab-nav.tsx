@@ -57,15 +57,17 @@ export type EndpointTab = "overview" | "deliveries" | "settings" | "secret" | "d
 
 /**
  * The sections a viewer may open, below the endpoint's page `path`: members read the
- * overview, the deliveries and the settings; owners and admins also see the signing
- * secret and the danger zone.
+ * overview, the deliveries and the settings, and an Ed25519 endpoint's signing key (its
+ * public key is not secret); owners and admins also see the signing secret and the danger zone.
  */
-export function endpointTabs(path: string, canManage: boolean): (TabLink & { key: EndpointTab })[] {
+export function endpointTabs(path: string, canManage: boolean, signatureScheme: "hmac" | "ed25519" = "hmac"): (TabLink & { key: EndpointTab })[] {
   const tabs: (TabLink & { key: EndpointTab })[] = [
     { key: "overview", href: path, label: "Overview" },
     { key: "deliveries", href: `${path}/deliveries`, label: "Deliveries" },
     { key: "settings", href: `${path}/settings`, label: "Settings" },
   ];
-  if (canManage) tabs.push({ key: "secret", href: `${path}/secret`, label: "Signing secret" }, { key: "danger", href: `${path}/danger`, label: "Danger zone" });
+  if (signatureScheme === "ed25519") tabs.push({ key: "secret", href: `${path}/secret`, label: "Signing key" });
+  else if (canManage) tabs.push({ key: "secret", href: `${path}/secret`, label: "Signing secret" });
+  if (canManage) tabs.push({ key: "danger", href: `${path}/danger`, label: "Danger zone" });
   return tabs;
 }

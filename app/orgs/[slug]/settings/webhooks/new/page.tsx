@@ -22,7 +22,7 @@ export default async function NewEndpointPage({ params }: { params: Promise<{ sl
       <BackLink href={orgPath(organization.slug)}>Endpoints</BackLink>
       <PageHeader
         title="Add endpoint"
-        description="Tell us where to send events and which ones. You get a signing secret once the endpoint is created."
+        description="Tell us where to send events and which ones. You get its signing secret, or its public key, once the endpoint is created."
       />
       {organization.canManage && usage.endpoints.reached ? (
         <Alert tone="warning" title={`Endpoint limit reached: ${usage.endpoints.count} of ${usage.endpoints.limit}`}>

@@ -76,7 +76,7 @@ export function EndpointFrame({ page, tab, children }: { page: EndpointPageData;
           ) : null}
         </div>
       </div>
-      <TabNav label="Endpoint sections" tabs={endpointTabs(page.path, organization.canManage)} current={tab} />
+      <TabNav label="Endpoint sections" tabs={endpointTabs(page.path, organization.canManage, endpoint.signatureScheme)} current={tab} />
       {children}
     </div>
   );
