@@ -6,7 +6,9 @@ import { createInbox, INBOX_BODY_CAP_BYTES, inboxUrl, listInboxRequests, type In
 import { receiveInboxRequest } from "@/lib/dev-inbox/receive";
 import { loadInspector } from "@/lib/dev-inbox/inspector";
 import { rotateEndpointSecret } from "@/lib/webhooks/endpoints";
+import { signingSecrets } from "@/lib/webhooks/secrets";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
+import { generateSigningKeyPair } from "@/lib/webhooks/signing-keys";
 import { call, createOrganization, joinOrganization, setupAuth, signUp, type TestUser } from "../helpers/auth";
 import { setupTestDatabase } from "../helpers/database";
 import { allowLoopbackDelivery, makeEndpoint } from "../helpers/fixtures";
@@ -118,6 +120,26 @@ describe("the receiver", () => {
     expect((await stored()).map((row) => [row.legacySignatureValid, row.standardSignatureValid])).toEqual([
       [false, false],
       [true, true],
+    ]);
+  });
+
+  it("verifies an Ed25519 endpoint's v1a signature with its key, and says the legacy header, which it never sends, was not checked", async () => {
+    await prisma.webhookEndpoint.deleteMany();
+    const { endpoint } = await makeEndpoint({ organizationId: orgId, url: inboxUrl(APP_URL, inbox.token), signatureScheme: "ed25519" });
+    const row = await prisma.webhookEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    const privateKeys = signingSecrets(row, new Date());
+    const body = '{"event":"invoice.settled","data":{"amount":4200}}';
+    const headers = signedHeaders(body, privateKeys);
+    expect(headers["x-webhook-signature"]).toBeUndefined();
+
+    await post(inbox.token, body, headers);
+    await post(inbox.token, body.replace("4200", "4201"), headers);
+    // A forger holding only some other key pair.
+    await post(inbox.token, body, signedHeaders(body, [generateSigningKeyPair().privateKey]));
+    expect((await stored()).map((stored) => [stored.legacySignatureValid, stored.standardSignatureValid, stored.matchedEndpointId])).toEqual([
+      [null, true, endpoint.id],
+      [null, false, endpoint.id],
+      [null, false, endpoint.id],
     ]);
   });
 

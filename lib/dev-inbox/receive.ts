@@ -5,6 +5,7 @@ import { newId } from "@/lib/ids";
 import { logger } from "@/lib/logger";
 import { signingSecrets } from "@/lib/webhooks/secrets";
 import { verifyStandardWebhookSignature, verifyWebhookSignature } from "@/lib/webhooks/sign";
+import { isPrivateKeyString } from "@/lib/webhooks/signing-keys";
 import { findInbox, INBOX_BODY_CAP_BYTES, INBOX_KEEP_REQUESTS, inboxPath, pointsAtInbox, utf8Text, type InboxView } from "./inbox";
 
 export interface ReceiveOptions {
@@ -23,7 +24,10 @@ export interface ReceiveResult {
 }
 
 export interface SignatureVerdicts {
-  /** `x-webhook-signature`: hex HMAC-SHA256 of the body. Null when no endpoint points at the inbox. */
+  /**
+   * `x-webhook-signature`: hex HMAC-SHA256 of the body. Null when no endpoint points at the inbox,
+   * or the one checked signs with Ed25519 only (it has no shared secret and sends no such header).
+   */
   legacy: boolean | null;
   /** `webhook-signature` over `webhook-id.webhook-timestamp.body`. Null like `legacy`. */
   standard: boolean | null;
@@ -104,6 +108,7 @@ export async function verifySignatures(input: {
   });
   const candidates = rows.filter((row) => pointsAtInbox(row.url, inbox.token));
   if (candidates.length === 0) return { legacy: null, standard: null, endpointId: null };
+  let firstChecked: SignatureVerdicts | undefined;
   for (const endpoint of candidates) {
     let secrets: string[];
     try {
@@ -114,7 +119,10 @@ export async function verifySignatures(input: {
       continue;
     }
     if (body === null) continue;
-    const legacy = secrets.some((secret) => verifyWebhookSignature(body, headers["x-webhook-signature"] ?? "", secret));
+    // An Ed25519 endpoint's private keys sign v1a entries only: it sends no x-webhook-signature, so that is not checked.
+    const shared = secrets.filter((secret) => !isPrivateKeyString(secret));
+    const legacy = shared.length === 0 ? null : shared.some((secret) => verifyWebhookSignature(body, headers["x-webhook-signature"] ?? "", secret));
+    // A whsk_ key re-signs deterministically, so comparing its v1a entry is checking it with the public key.
     const standard = secrets.some((secret) =>
       verifyStandardWebhookSignature({
         messageId: headers["webhook-id"] ?? "",
@@ -125,8 +133,9 @@ export async function verifySignatures(input: {
       }),
     );
     if (legacy || standard) return { legacy, standard, endpointId: endpoint.id };
+    firstChecked ??= { legacy, standard, endpointId: endpoint.id };
   }
-  return { legacy: false, standard: false, endpointId: candidates[0]!.id };
+  return firstChecked ?? { legacy: false, standard: false, endpointId: candidates[0]!.id };
 }
 
 interface RecordedRequest {

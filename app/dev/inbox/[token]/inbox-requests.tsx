@@ -30,13 +30,16 @@ function bodyBytes(request: InboxRequestView): number {
 function SignatureBadge({ name, valid }: { name: string; valid: boolean | null }) {
   if (valid === null) {
     return (
-      <Badge tone="gray" title="No endpoint of this organization points at this inbox, so there is no secret to check against">
+      <Badge
+        tone="gray"
+        title="No endpoint of this organization points at this inbox, or the one that does signs with Ed25519 only and sends no such header: nothing to check against"
+      >
         {name}: not checked
       </Badge>
     );
   }
   return (
-    <Badge tone={valid ? "green" : "red"} dot title={valid ? "Verified with the endpoint's secret" : "Does not match the endpoint's secret"}>
+    <Badge tone={valid ? "green" : "red"} dot title={valid ? "Verified with the endpoint's secret or key" : "Does not match the endpoint's secret or key"}>
       {name}: {valid ? "valid" : "invalid"}
     </Badge>
   );
