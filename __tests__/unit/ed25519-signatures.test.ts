@@ -4,7 +4,9 @@ import { generateSecret } from "@/lib/webhooks/secrets";
 import { buildWebhookHeaders, generateHmacSignature, signStandardWebhook, verifyStandardWebhookSignature } from "@/lib/webhooks/sign";
 import {
   generateSigningKeyPair,
+  importedKeyCount,
   isValidPrivateKey,
+  KEY_CACHE_SIZE,
   isValidPublicKey,
   publicKeyOf,
   publicKeyPem,
@@ -254,5 +256,22 @@ describe("verifyStandardWebhookSignature with a public key", () => {
   it("a shared secret never verifies a v1a entry", () => {
     const { publicKey: _unused, ...rest } = spec;
     expect(verifyStandardWebhookSignature({ ...rest, secret: generateSecret() })).toBe(false);
+  });
+});
+
+describe("imported keys", () => {
+  it("keeps at most KEY_CACHE_SIZE imported keys, and a key evicted and imported again signs the same", () => {
+    const first = generateSigningKeyPair();
+    const data = Buffer.from("msg_1.1700000000.{}");
+    const before = signEd25519(data, first.privateKey);
+    for (let index = 0; index < KEY_CACHE_SIZE + 10; index++) {
+      const pair = generateSigningKeyPair();
+      expect(verifyEd25519(data, signEd25519(data, pair.privateKey), pair.publicKey)).toBe(true);
+    }
+    expect(importedKeyCount()).toBeLessThanOrEqual(KEY_CACHE_SIZE);
+    expect(signEd25519(data, first.privateKey).equals(before)).toBe(true);
+    expect(verifyEd25519(data, before, first.publicKey)).toBe(true);
+    // Another key's signature never verifies with a cached key.
+    expect(verifyEd25519(data, before, generateSigningKeyPair().publicKey)).toBe(false);
   });
 });

@@ -60,13 +60,39 @@ export function isValidPublicKey(value: unknown): boolean {
 }
 
 /**
+ * Imported keys, by their `whsk_`/`whpk_` string. Importing a key (OpenSSL 3's decoder) costs about
+ * ten times what signing with it does, so a worker signing every attempt keeps the keys of the
+ * endpoints it is delivering to. Bounded: the least recently used key goes first.
+ */
+export const KEY_CACHE_SIZE = 1024;
+const importedKeys = new Map<string, crypto.KeyObject>();
+
+function cachedKey(value: string, importKey: () => crypto.KeyObject): crypto.KeyObject {
+  const hit = importedKeys.get(value);
+  if (hit) {
+    importedKeys.delete(value);
+    importedKeys.set(value, hit);
+    return hit;
+  }
+  const key = importKey();
+  importedKeys.set(value, key);
+  if (importedKeys.size > KEY_CACHE_SIZE) importedKeys.delete(importedKeys.keys().next().value!);
+  return key;
+}
+
+/** How many imported keys are kept now (for tests). */
+export function importedKeyCount(): number {
+  return importedKeys.size;
+}
+
+/**
  * The node:crypto key of a `whsk_` private key. Throws {@link WebhookError} `invalid_input` when
  * it is not `whsk_` + base64 of 32 bytes (the message never includes the key).
  */
 export function privateKeyObject(privateKey: string): crypto.KeyObject {
   const seed = decodeKey(privateKey, PRIVATE_KEY_PREFIX);
   if (!seed) throw new WebhookError("invalid_input", "an Ed25519 private key must be whsk_ followed by the standard base64 of 32 bytes");
-  return crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  return cachedKey(privateKey, () => crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" }));
 }
 
 /**
@@ -76,7 +102,7 @@ export function privateKeyObject(privateKey: string): crypto.KeyObject {
 export function publicKeyObject(publicKey: string): crypto.KeyObject {
   const raw = decodeKey(publicKey, PUBLIC_KEY_PREFIX);
   if (!raw) throw new WebhookError("invalid_input", "an Ed25519 public key must be whpk_ followed by the standard base64 of 32 bytes");
-  return crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  return cachedKey(publicKey, () => crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" }));
 }
 
 /** The `whpk_` public key of a `whsk_` private key. Throws `invalid_input` like {@link privateKeyObject}. */
