@@ -2,7 +2,7 @@ import { prisma } from "@/lib/db";
 import { sendWebhookNotification } from "@/lib/webhooks";
 import { attemptDelivery } from "@/lib/webhooks/attempt";
 import { LeaseLostError } from "@/lib/webhooks/errors";
-import { batchedRecorder, recordAttempts, type RecordInput } from "@/lib/webhooks/record";
+import { batchedRecorder, maskSignatureHeaders, recordAttempts, type RecordInput } from "@/lib/webhooks/record";
 import { closeTransport } from "@/lib/webhooks/transport";
 import { claimDueDeliveries } from "@/lib/webhooks/worker";
 import { setupTestDatabase } from "../helpers/database";
@@ -75,6 +75,16 @@ describe("recording attempts", () => {
     expect(attempts.map((a) => a.deliveryId).sort()).toEqual([claimed[0]!.id, claimed[2]!.id].sort());
     expect(attempts[0]).toMatchObject({ number: 1, success: true, statusCode: 200, responseBody: "ok", durationMs: 7, responseHeaders: { "x-reply": "yes" } });
     expect((attempts[0]!.requestHeaders as Record<string, string>)["webhook-signature"]).toBe("v1,••••••••");
+  });
+
+  it("stores every signature masked: v1 and v1a entries alike, and the legacy header", () => {
+    const v1 = `v1,${"A".repeat(43)}=`;
+    const v1a = `v1a,${"B".repeat(86)}==`;
+    expect(maskSignatureHeaders({ "webhook-signature": `${v1a} ${v1}`, "x-webhook-signature": "0123456789abcdef", "webhook-id": "msg_1" })).toEqual({
+      "webhook-signature": "v1a,•••••••• v1,••••••••",
+      "x-webhook-signature": "01234567••••••••",
+      "webhook-id": "msg_1",
+    });
   });
 
   it("groups attempts that finish while a write is in flight, and each caller learns its own outcome", async () => {

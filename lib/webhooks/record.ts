@@ -35,7 +35,7 @@ export function describeOutcome(outcome: TransportResponse | TransportError): { 
 /** Signature values are not secret, but they are no use to a reader either: store them masked. */
 export function maskSignatureHeaders(headers: Record<string, string>): Record<string, string> {
   const masked = { ...headers };
-  if (masked["webhook-signature"]) masked["webhook-signature"] = masked["webhook-signature"].replace(/v1,[^ ]+/g, "v1,••••••••");
+  if (masked["webhook-signature"]) masked["webhook-signature"] = masked["webhook-signature"].replace(/(v1a?),[^ ]+/g, "$1,••••••••");
   if (masked["x-webhook-signature"]) masked["x-webhook-signature"] = `${masked["x-webhook-signature"].slice(0, 8)}••••••••`;
   return masked;
 }
