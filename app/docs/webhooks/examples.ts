@@ -4,6 +4,7 @@
  */
 import { EVENT_CATALOGUE, MAX_PAYLOAD_BYTES, serializeEnvelope, type WebhookEnvelope } from "@/lib/webhooks/events";
 import { buildWebhookHeaders } from "@/lib/webhooks/sign";
+import { publicKeyOf } from "@/lib/webhooks/signing-keys";
 
 /** A made-up secret for the worked example: `whsec_` + base64 of 32 bytes, like a real one. */
 export const EXAMPLE_SECRET = "whsec_ZG9jcyBleGFtcGxlIHNlY3JldDogZG8gbm90IHVzZSE=";
@@ -43,6 +44,24 @@ export const EXAMPLE_ROTATION_SIGNATURE = buildWebhookHeaders({
   secrets: [EXAMPLE_SECRET, EXAMPLE_PREVIOUS_SECRET],
   attemptAt: EXAMPLE_EVENT_TIME,
 })["webhook-signature"];
+
+/**
+ * A made-up Ed25519 private key for the Ed25519 worked example: `whsk_` + base64 of a 32-byte
+ * seed, like a real one. Only its public key and signature are shown.
+ */
+const EXAMPLE_ED25519_PRIVATE_KEY = `whsk_${Buffer.from("docs example Ed25519 key: unused", "utf8").toString("base64")}`;
+/** Its public key, `whpk_…`: what a receiver of an Ed25519 endpoint holds. */
+export const EXAMPLE_PUBLIC_KEY = publicKeyOf(EXAMPLE_ED25519_PRIVATE_KEY);
+
+/** The headers of the same first attempt for an endpoint that signs with that key pair: a `v1a` entry, no x-webhook-signature. */
+export const EXAMPLE_ED25519_HEADERS = buildWebhookHeaders({
+  messageId: EXAMPLE_DELIVERY_ID,
+  eventType: EXAMPLE_ENVELOPE.event,
+  eventTimestamp: EXAMPLE_ENVELOPE.timestamp,
+  body: EXAMPLE_BODY,
+  secrets: [EXAMPLE_ED25519_PRIVATE_KEY],
+  attemptAt: EXAMPLE_EVENT_TIME,
+});
 
 /** Pretty-printed JSON for display only (never how a body is sent). */
 export function prettyJson(value: unknown): string {
@@ -92,6 +111,132 @@ def verify_legacy_signature(body: bytes, signature_header, secret: str) -> bool:
     # The key is the whole secret string, "whsec_" prefix included, as UTF-8: not decoded.
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected.encode(), (signature_header or "").lower().encode())`;
+
+/**
+ * Ed25519 (v1a) verification with node:crypto alone: the two functions exactly as they are in
+ * examples/receivers/node-express/server.js, which runs them against real deliveries in the test
+ * suite (a test checks the two are the same text).
+ */
+export const ED25519_NODE_VERIFY = `/**
+ * The node:crypto key of an Ed25519 endpoint's public key: "whpk_" followed by the standard
+ * base64 of the raw 32-byte key. Throws for anything else. node:crypto reads a raw key only
+ * inside a DER structure, so the 32 bytes go after the fixed SPKI header of an Ed25519 key.
+ */
+function ed25519PublicKey(whpk) {
+  const encoded = whpk.startsWith("whpk_") ? whpk.slice("whpk_".length) : "";
+  const raw = Buffer.from(encoded, "base64");
+  if (raw.length !== 32 || raw.toString("base64") !== encoded) throw new Error("expected whpk_ + base64 of 32 bytes");
+  const spkiHeader = Buffer.from("302a300506032b6570032100", "hex"); // RFC 8410: id-Ed25519, a 32-byte key
+  return crypto.createPublicKey({ key: Buffer.concat([spkiHeader, raw]), format: "der", type: "spki" });
+}
+
+/**
+ * Checks a Standard Webhooks Ed25519 signature (v1a) and its timestamp. Returns null when the
+ * request is genuine, otherwise the reason to refuse it.
+ *   headers: the request's headers, names in lower case (Node's req.headers);
+ *   rawBody: a Buffer of the body exactly as received, never re-serialised JSON.
+ * The signed bytes are "{webhook-id}.{webhook-timestamp}." followed by the body. No secret is
+ * involved, so there is nothing to compare in constant time: crypto.verify says yes or no.
+ */
+function verifyEd25519Webhook(publicKey, headers, rawBody) {
+  const id = headers["webhook-id"];
+  const timestamp = headers["webhook-timestamp"];
+  const signatures = headers["webhook-signature"];
+  if (!id || !timestamp || !signatures) return "missing webhook-id, webhook-timestamp or webhook-signature";
+  if (!/^\\d{1,15}$/.test(timestamp)) return "invalid webhook-timestamp";
+  // Too old is a replay of a captured request (or a far-off clock); too new is a forgery.
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 5 * 60) return "webhook-timestamp outside the 5 minute tolerance";
+
+  const signed = Buffer.concat([Buffer.from(\`\${id}.\${timestamp}.\`, "utf8"), rawBody]);
+  // Space-separated entries: two while a rotated key's grace lasts (the new key's first), and a
+  // "v1," HMAC entry beside a "v1a," one while an endpoint switches from a shared secret.
+  for (const entry of signatures.split(" ")) {
+    if (!entry.startsWith("v1a,")) continue;
+    const signature = Buffer.from(entry.slice("v1a,".length), "base64");
+    if (signature.length === 64 && crypto.verify(null, signed, publicKey, signature)) return null;
+  }
+  return "no matching signature";
+}`;
+
+export const ED25519_NODE_SNIPPET = `import crypto from "node:crypto";
+
+${ED25519_NODE_VERIFY}
+
+// At start: the endpoint's public key, "whpk_…".
+const publicKey = ed25519PublicKey(process.env.WEBHOOK_PUBLIC_KEY);
+
+// In the handler, with the raw body (express.raw()): null means genuine.
+const problem = verifyEd25519Webhook(publicKey, req.headers, req.body);
+if (problem) return res.status(400).send(\`invalid webhook: \${problem}\`);`;
+
+/**
+ * Ed25519 (v1a) verification with the cryptography package (Debian's python3-cryptography 38 has
+ * all it uses): the two functions exactly as they are in examples/receivers/python-flask/app.py,
+ * which runs them against real deliveries in the test suite (a test checks the two are the same text).
+ */
+export const ED25519_PYTHON_VERIFY = `def ed25519_public_key(whpk: str):
+    """The Ed25519PublicKey of a public key written as "whpk_" + standard base64 of its 32 bytes.
+
+    Raises ValueError (binascii.Error is one) for anything else.
+    """
+    if not whpk.startswith("whpk_"):
+        raise ValueError("expected whpk_ + base64 of 32 bytes")
+    raw = base64.b64decode(whpk[len("whpk_"):], validate=True)
+    return Ed25519PublicKey.from_public_bytes(raw)  # ValueError unless it is 32 bytes
+
+
+def ed25519_signature_problem(public_key, headers, body: bytes):
+    """Checks a Standard Webhooks Ed25519 signature (v1a) and the timestamp (±5 minutes).
+
+    Returns None when one v1a entry of webhook-signature is public_key's signature of
+    f"{webhook-id}.{webhook-timestamp}.{body}", otherwise the reason to refuse the request.
+    body is the raw bytes as received. No secret is involved, so nothing needs comparing in
+    constant time: verify() either returns or raises InvalidSignature.
+    """
+    msg_id = headers.get("webhook-id")
+    timestamp = headers.get("webhook-timestamp")
+    signatures = headers.get("webhook-signature")
+    if not msg_id or not timestamp or not signatures:
+        return "missing webhook-id, webhook-timestamp or webhook-signature"
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        return "invalid webhook-timestamp"
+    # Too old is a replay of a captured request (or a far-off clock); too new is a forgery.
+    if abs(time.time() - int(timestamp)) > 5 * 60:
+        return "webhook-timestamp outside the 5 minute tolerance"
+
+    signed = f"{msg_id}.{timestamp}.".encode() + body  # the raw bytes, exactly as received
+    # Space-separated entries: two while a rotated key's grace lasts (the new key's first), and a
+    # "v1," HMAC entry beside a "v1a," one while an endpoint switches from a shared secret.
+    for entry in signatures.split(" "):
+        version, _, signature = entry.partition(",")
+        if version != "v1a":
+            continue
+        try:
+            public_key.verify(base64.b64decode(signature, validate=True), signed)
+            return None
+        except (ValueError, InvalidSignature):  # not base64 (binascii.Error), or not this key's
+            continue
+    return "no matching signature"`;
+
+export const ED25519_PYTHON_SNIPPET = `import base64
+import os
+import time
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from flask import request
+
+
+${ED25519_PYTHON_VERIFY}
+
+
+# At start: the endpoint's public key, "whpk_…".
+public_key = ed25519_public_key(os.environ["WEBHOOK_PUBLIC_KEY"])
+
+# In the Flask view, with the raw body bytes: None means genuine.
+reason = ed25519_signature_problem(public_key, request.headers, request.get_data())
+if reason:
+    return f"invalid webhook: {reason}", 400`;
 
 export const NODE_RECEIVER = `// npm install express standardwebhooks
 import express from "express";

@@ -18,10 +18,14 @@ import { BATCH_MAX_BODY_BYTES, BATCH_MAX_ITEMS } from "@/lib/webhooks/batch";
 import { C, CodeBlock } from "./code-block";
 import { Troubleshooting } from "./troubleshooting";
 import {
+  ED25519_NODE_SNIPPET,
+  ED25519_PYTHON_SNIPPET,
   EXAMPLE_BODY,
   EXAMPLE_DELIVERY_ID,
+  EXAMPLE_ED25519_HEADERS,
   EXAMPLE_ENVELOPE,
   EXAMPLE_HEADERS,
+  EXAMPLE_PUBLIC_KEY,
   EXAMPLE_ROTATION_SIGNATURE,
   EXAMPLE_SECRET,
   LEGACY_NODE_SNIPPET,
@@ -43,6 +47,7 @@ const SECTIONS = [
   { id: "payload", title: "The payload and the event catalogue" },
   { id: "headers", title: "Headers" },
   { id: "verifying-signatures", title: "Verifying signatures" },
+  { id: "ed25519", title: "Ed25519 signatures (v1a)" },
   { id: "retries", title: "Retries and failures" },
   { id: "idempotency", title: "Idempotency and ordering" },
   { id: "delivery-controls", title: "Ordering, rate limits and retry presets" },
@@ -89,7 +94,11 @@ const HEADER_ROWS: { name: string; meaning: ReactNode }[] = [
     meaning: (
       <>
         Legacy signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the whole <C>whsec_…</C> secret string. Signed
-        with the newest secret only. Covers neither a timestamp nor an id.
+        with the newest secret only. Covers neither a timestamp nor an id. Not sent by an endpoint that signs with{" "}
+        <a className="text-indigo-700 underline" href="#ed25519">
+          Ed25519
+        </a>
+        .
       </>
     ),
   },
@@ -113,8 +122,12 @@ const HEADER_ROWS: { name: string; meaning: ReactNode }[] = [
         <a className="text-indigo-700 underline hover:text-indigo-500" href="https://www.standardwebhooks.com/">
           Standard Webhooks
         </a>{" "}
-        signature: <C>v1,</C> + base64 HMAC-SHA256 of <C>{"{webhook-id}.{webhook-timestamp}.{body}"}</C>. Space-separated
-        entries: two of them for {GRACE} after the secret is rotated.
+        signature: <C>v1,</C> + base64 HMAC-SHA256 of <C>{"{webhook-id}.{webhook-timestamp}.{body}"}</C> (for an{" "}
+        <a className="text-indigo-700 underline" href="#ed25519">
+          Ed25519
+        </a>{" "}
+        endpoint, <C>v1a,</C> + its base64 Ed25519 signature). Space-separated entries: two of them for {GRACE} after the
+        secret is rotated.
       </>
     ),
   },
@@ -153,6 +166,22 @@ const OUTCOMES: Outcome[] = [
 
 /** Each retry preset's schedule (`standard`: the default one these docs describe). */
 const PRESET_ROWS = RETRY_PRESETS.map((name) => ({ name, schedule: retrySchedule(name, RETRY_SCHEDULE_SECONDS) }));
+
+const ED25519_API_EXAMPLE = `# A new endpoint that signs with Ed25519: the answer carries its public key, and no secret
+curl -X POST https://your-app.example/api/webhooks/endpoints \\
+  -H "Authorization: Bearer whk_…" -H "Content-Type: application/json" \\
+  -d '{"url":"https://hooks.example.com/in","signatureScheme":"ed25519"}'
+# 201 {"endpoint":{"id":"ep_…","signatureScheme":"ed25519","publicKey":"whpk_…",…}}
+
+# An existing endpoint: switch (the old secret keeps signing beside the new key for ${GRACE})
+curl -X PATCH https://your-app.example/api/webhooks/endpoints/ep_… \\
+  -H "Authorization: Bearer whk_…" -H "Content-Type: application/json" \\
+  -d '{"signatureScheme":"ed25519"}'
+
+# The public key, as JSON {publicKey, pem} or as a PEM file
+curl https://your-app.example/api/webhooks/endpoints/ep_…/public-key -H "Authorization: Bearer whk_…"
+curl -o public-key.pem "https://your-app.example/api/webhooks/endpoints/ep_…/public-key?format=pem" \\
+  -H "Authorization: Bearer whk_…"`;
 
 const ORDERING_LIBRARY_EXAMPLE = `import { sendWebhookNotification } from "@/lib/webhooks";
 
@@ -420,6 +449,11 @@ export default function WebhookDocsPage() {
             <P>
               Every endpoint has a signing secret, shown in its settings: <C>whsec_</C> followed by base64. Each attempt is
               signed twice with it. Check one of the two signatures and reject the request (with a 4xx) when it does not match.
+              An endpoint can sign with an Ed25519 key pair instead, so that your receiver holds no secret at all: see{" "}
+              <a className="text-indigo-700 underline" href="#ed25519">
+                Ed25519 signatures
+              </a>
+              .
             </P>
 
             <h3 className="mt-8 text-xl font-semibold">Standard Webhooks (recommended)</h3>
@@ -523,6 +557,105 @@ export default function WebhookDocsPage() {
               <VectorRow name="body" value={EXAMPLE_BODY} />
               <VectorRow name="webhook-signature" value={EXAMPLE_HEADERS["webhook-signature"] ?? ""} />
               <VectorRow name="x-webhook-signature" value={EXAMPLE_HEADERS["x-webhook-signature"] ?? ""} />
+            </Table>
+          </Section>
+
+          <Section id="ed25519">
+            <P>
+              An endpoint can sign with an Ed25519 key pair instead of a shared secret: the{" "}
+              <a className="text-indigo-700 underline hover:text-indigo-500" href="https://www.standardwebhooks.com/">
+                Standard Webhooks
+              </a>{" "}
+              asymmetric signature, <C>v1a</C>. We keep the private key, encrypted, and it is never shown to anyone; your
+              receiver holds only the public key, <C>whpk_</C> followed by the standard base64 of the raw 32-byte key.
+            </P>
+
+            <h3 className="mt-8 text-xl font-semibold">When to choose it</h3>
+            <P>
+              Whoever holds a shared secret can sign with it: a <C>whsec_</C> secret that leaks from your receiver — its
+              configuration, a log, a backup — lets its finder forge webhooks your receiver accepts. A public key signs
+              nothing. If it leaks from your side, nobody can forge a webhook with it, and you can give it to every service
+              that needs to check our requests. Choose Ed25519 when the receiver, or the people around it, should not be able
+              to produce our signatures; keep HMAC when a Standard Webhooks library should do the check for you (the{" "}
+              <C>standardwebhooks</C> npm package, for one, checks <C>v1</C> entries only).
+            </P>
+
+            <h3 className="mt-8 text-xl font-semibold">How to choose it</h3>
+            <P>
+              Pick <strong>Ed25519 (public key)</strong> under <strong>Signatures</strong> when you add the endpoint, or switch
+              an existing endpoint under <strong>Signature scheme</strong> on its signing tab. Through the JSON API, send{" "}
+              <C>{`"signatureScheme": "ed25519"`}</C> to <C>POST /api/webhooks/endpoints</C> or{" "}
+              <C>PATCH /api/webhooks/endpoints/[id]</C>: the answer carries <C>endpoint.publicKey</C> and no secret.
+            </P>
+            <CodeBlock title="JSON API" language="bash" code={ED25519_API_EXAMPLE} />
+
+            <h3 className="mt-8 text-xl font-semibold">Where to get the public key</h3>
+            <P>
+              On the endpoint&apos;s <strong>Signing key</strong> tab, to copy or to download as a PEM file; any member may
+              see it, since it is not secret. Or from <C>GET /api/webhooks/endpoints/[id]/public-key</C> (an API key needs{" "}
+              <C>endpoints:read</C>): JSON <C>{"{publicKey, pem}"}</C>, or with <C>?format=pem</C> the PEM file itself, the
+              SubjectPublicKeyInfo form that OpenSSL, Java and Go load. The create, read and rotate answers carry it as{" "}
+              <C>publicKey</C> too.
+            </P>
+
+            <h3 className="mt-8 text-xl font-semibold">What changes in the requests</h3>
+            <ul className="mt-4 list-disc space-y-2 pl-6 text-slate-700">
+              <li>
+                <C>webhook-signature</C> holds <C>v1a,</C> followed by the standard base64 of the 64-byte Ed25519 signature of
+                the UTF-8 bytes <C>{"{webhook-id}.{webhook-timestamp}.{raw body}"}</C>: the same signed content as <C>v1</C>,
+                the same 5-minute timestamp tolerance, the same <C>webhook-id</C> to deduplicate on.
+              </li>
+              <li>
+                There is <strong>no <C>x-webhook-signature</C></strong>: it is an HMAC with a shared secret, and such an
+                endpoint has none.
+              </li>
+              <li>
+                <strong>Rotation</strong> works as for a secret. Rotating makes a new key pair, and the previous private key
+                keeps signing for {GRACE}: each attempt then carries two <C>v1a</C> entries, the new key&apos;s first, and a
+                request is genuine when <em>any</em> entry verifies with the public key you hold. Give your receiver the new
+                public key within that time. Rotating with <C>{`{"graceSeconds": 0}`}</C> stops the old key at once.
+              </li>
+              <li>
+                <strong>Switching from HMAC</strong> works the same way: for {GRACE} the old secret keeps signing beside the
+                new key, so <C>webhook-signature</C> holds a <C>v1a</C> and a <C>v1</C> entry and <C>x-webhook-signature</C>{" "}
+                is still sent. A receiver holding the secret keeps working meanwhile; one holding the public key checks the{" "}
+                <C>v1a</C> entries and ignores the rest.
+              </li>
+            </ul>
+
+            <h3 className="mt-8 text-xl font-semibold">Verifying</h3>
+            <P>
+              Decode the public key (the base64 after <C>whpk_</C> is the raw 32 bytes); reject a <C>webhook-timestamp</C>{" "}
+              more than 5 minutes from your clock; build the signed content from the raw body; accept when any <C>v1a</C>{" "}
+              entry, base64-decoded to 64 bytes, is a valid Ed25519 signature of it. There is no constant-time comparison to
+              get right, since no secret is involved. Both snippets are, word for word, the functions of the complete
+              receivers in the project&apos;s <C>examples/receivers</C> folder, which its tests run against real deliveries.
+            </P>
+            <CodeBlock title="Node.js (node:crypto, no dependencies)" language="js" code={ED25519_NODE_SNIPPET} />
+            <CodeBlock title="Python (cryptography)" language="python" code={ED25519_PYTHON_SNIPPET} />
+            <P>
+              The Python snippet needs the <C>cryptography</C> package, version 38 or later: <C>apt-get install
+              python3-cryptography</C> on Debian 12 and Ubuntu, otherwise <C>pip install cryptography</C>.
+            </P>
+
+            <h3 id="ed25519-worked-example" className="mt-8 scroll-mt-8 text-xl font-semibold">
+              Worked example
+            </h3>
+            <P>
+              The attempt of the{" "}
+              <a className="text-indigo-700 underline" href="#worked-example">
+                worked example
+              </a>{" "}
+              above, same body, id and timestamp, sent by an endpoint signing with a made-up key pair. With its clock set to
+              the timestamp (or the tolerance check left out), your verifier must accept it with this public key and reject it
+              after any byte of the body changes.
+            </P>
+            <Table head={["Input", "Value"]}>
+              <VectorRow name="public key" value={EXAMPLE_PUBLIC_KEY} />
+              <VectorRow name="webhook-id" value={EXAMPLE_DELIVERY_ID} />
+              <VectorRow name="webhook-timestamp" value={EXAMPLE_ED25519_HEADERS["webhook-timestamp"] ?? ""} />
+              <VectorRow name="body" value={EXAMPLE_BODY} />
+              <VectorRow name="webhook-signature" value={EXAMPLE_ED25519_HEADERS["webhook-signature"] ?? ""} />
             </Table>
           </Section>
 
@@ -727,7 +860,12 @@ export default function WebhookDocsPage() {
             <P>
               Two complete receivers that verify the Standard Webhooks signature over the raw body, deduplicate on{" "}
               <C>webhook-id</C>, and answer 2xx before doing the work. Both read the secret from the <C>WEBHOOK_SECRET</C>{" "}
-              environment variable.
+              environment variable. For an endpoint that signs with Ed25519, replace their signature check with the functions
+              in{" "}
+              <a className="text-indigo-700 underline" href="#ed25519">
+                Ed25519 signatures
+              </a>
+              .
             </P>
             <h3 className="mt-8 text-xl font-semibold">Node.js (Express)</h3>
             <CodeBlock title="server.mjs" language="js" code={NODE_RECEIVER} />

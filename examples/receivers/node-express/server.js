@@ -1,16 +1,19 @@
-// A webhook receiver for this platform: Express 5 + the standardwebhooks package.
+// A webhook receiver for this platform: Express 5 + the standardwebhooks package, or node:crypto
+// alone for an endpoint that signs with Ed25519.
 //
-//   npm install && WEBHOOK_SECRET=whsec_… PORT=4000 node server.js
+//   npm install && WEBHOOK_SECRET=whsec_… PORT=4000 node server.js        (HMAC, v1)
+//   npm install && WEBHOOK_PUBLIC_KEY=whpk_… PORT=4000 node server.js     (Ed25519, v1a)
 //
 // What it does, in order: keep the raw body, verify the Standard Webhooks signature and
-// timestamp (and the legacy x-webhook-signature when present), drop repeats of a webhook-id
-// it has already accepted, answer 2xx at once, then process the event in the background.
+// timestamp (and the legacy x-webhook-signature when present, HMAC only), drop repeats of a
+// webhook-id it has already accepted, answer 2xx at once, then process the event in the background.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import express from "express";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 
 const SECRET = process.env.WEBHOOK_SECRET ?? "";
+const PUBLIC_KEY = process.env.WEBHOOK_PUBLIC_KEY ?? "";
 const PORT = Number(process.env.PORT ?? 4000);
 const HOST = process.env.HOST ?? "127.0.0.1";
 const DEDUP_FILE = process.env.DEDUP_FILE ?? "./processed-ids.jsonl";
@@ -18,7 +21,14 @@ const EVENTS_FILE = process.env.EVENTS_FILE ?? "./events.jsonl";
 /** The largest body the platform sends is 256 KiB. */
 const BODY_LIMIT = "256kb";
 
-if (!SECRET.startsWith("whsec_")) {
+// One credential, the one the endpoint signs with: its shared secret, or its Ed25519 public key.
+if ((SECRET === "") === (PUBLIC_KEY === "")) {
+  console.error(
+    "Set exactly one of WEBHOOK_SECRET (an HMAC endpoint's signing secret, whsec_…) and WEBHOOK_PUBLIC_KEY (an Ed25519 endpoint's public key, whpk_…)",
+  );
+  process.exit(1);
+}
+if (SECRET !== "" && !SECRET.startsWith("whsec_")) {
   console.error("WEBHOOK_SECRET must be set to the endpoint's signing secret (whsec_…)");
   process.exit(1);
 }
@@ -27,14 +37,25 @@ if (!Number.isInteger(PORT) || PORT < 0 || PORT > 65535) {
   process.exit(1);
 }
 
-// The key is the base64 after "whsec_"; the library decodes it. It also refuses a timestamp
-// more than 5 minutes away from now, so a captured request cannot be replayed later.
+// HMAC: the key is the base64 after "whsec_"; the library decodes it. It also refuses a
+// timestamp more than 5 minutes away from now, so a captured request cannot be replayed later.
 let webhook;
-try {
-  webhook = new Webhook(SECRET);
-} catch {
-  console.error("WEBHOOK_SECRET is not whsec_ followed by base64");
-  process.exit(1);
+// Ed25519: the node:crypto key made from "whpk_…" once, at start (see ed25519PublicKey below).
+let publicKey;
+if (SECRET !== "") {
+  try {
+    webhook = new Webhook(SECRET);
+  } catch {
+    console.error("WEBHOOK_SECRET is not whsec_ followed by base64");
+    process.exit(1);
+  }
+} else {
+  try {
+    publicKey = ed25519PublicKey(PUBLIC_KEY);
+  } catch {
+    console.error("WEBHOOK_PUBLIC_KEY is not whpk_ followed by the standard base64 of a 32-byte Ed25519 public key");
+    process.exit(1);
+  }
 }
 
 // ---- De-duplication on webhook-id, kept in an append-only file so it survives restarts.
@@ -101,6 +122,49 @@ function holdsNewestSecret(headers, body) {
   return first.length === ours.length && crypto.timingSafeEqual(Buffer.from(first), Buffer.from(ours));
 }
 
+// ---- Ed25519 (v1a), node:crypto only. The docs quote these two functions word for word.
+
+/**
+ * The node:crypto key of an Ed25519 endpoint's public key: "whpk_" followed by the standard
+ * base64 of the raw 32-byte key. Throws for anything else. node:crypto reads a raw key only
+ * inside a DER structure, so the 32 bytes go after the fixed SPKI header of an Ed25519 key.
+ */
+function ed25519PublicKey(whpk) {
+  const encoded = whpk.startsWith("whpk_") ? whpk.slice("whpk_".length) : "";
+  const raw = Buffer.from(encoded, "base64");
+  if (raw.length !== 32 || raw.toString("base64") !== encoded) throw new Error("expected whpk_ + base64 of 32 bytes");
+  const spkiHeader = Buffer.from("302a300506032b6570032100", "hex"); // RFC 8410: id-Ed25519, a 32-byte key
+  return crypto.createPublicKey({ key: Buffer.concat([spkiHeader, raw]), format: "der", type: "spki" });
+}
+
+/**
+ * Checks a Standard Webhooks Ed25519 signature (v1a) and its timestamp. Returns null when the
+ * request is genuine, otherwise the reason to refuse it.
+ *   headers: the request's headers, names in lower case (Node's req.headers);
+ *   rawBody: a Buffer of the body exactly as received, never re-serialised JSON.
+ * The signed bytes are "{webhook-id}.{webhook-timestamp}." followed by the body. No secret is
+ * involved, so there is nothing to compare in constant time: crypto.verify says yes or no.
+ */
+function verifyEd25519Webhook(publicKey, headers, rawBody) {
+  const id = headers["webhook-id"];
+  const timestamp = headers["webhook-timestamp"];
+  const signatures = headers["webhook-signature"];
+  if (!id || !timestamp || !signatures) return "missing webhook-id, webhook-timestamp or webhook-signature";
+  if (!/^\d{1,15}$/.test(timestamp)) return "invalid webhook-timestamp";
+  // Too old is a replay of a captured request (or a far-off clock); too new is a forgery.
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 5 * 60) return "webhook-timestamp outside the 5 minute tolerance";
+
+  const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, "utf8"), rawBody]);
+  // Space-separated entries: two while a rotated key's grace lasts (the new key's first), and a
+  // "v1," HMAC entry beside a "v1a," one while an endpoint switches from a shared secret.
+  for (const entry of signatures.split(" ")) {
+    if (!entry.startsWith("v1a,")) continue;
+    const signature = Buffer.from(entry.slice("v1a,".length), "base64");
+    if (signature.length === 64 && crypto.verify(null, signed, publicKey, signature)) return null;
+  }
+  return "no matching signature";
+}
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 const app = express();
@@ -122,17 +186,29 @@ app.post(
     }
 
     let event;
-    try {
-      event = webhook.verify(body, req.headers); // signature over id.timestamp.body, timestamp ±5 min
-    } catch (error) {
-      if (error instanceof WebhookVerificationError) return res.status(400).type("text").send(`invalid webhook: ${error.message}`);
-      if (error instanceof SyntaxError) return res.status(400).type("text").send("body is not JSON");
-      throw error;
-    }
+    if (publicKey) {
+      // Ed25519: x-webhook-signature is not checked. Such an endpoint does not send it; while it
+      // switches from HMAC the header is keyed with the old shared secret, which we do not hold.
+      const problem = verifyEd25519Webhook(publicKey, req.headers, req.body);
+      if (problem) return res.status(400).type("text").send(`invalid webhook: ${problem}`);
+      try {
+        event = JSON.parse(body);
+      } catch {
+        return res.status(400).type("text").send("body is not JSON");
+      }
+    } else {
+      try {
+        event = webhook.verify(body, req.headers); // signature over id.timestamp.body, timestamp ±5 min
+      } catch (error) {
+        if (error instanceof WebhookVerificationError) return res.status(400).type("text").send(`invalid webhook: ${error.message}`);
+        if (error instanceof SyntaxError) return res.status(400).type("text").send("body is not JSON");
+        throw error;
+      }
 
-    const legacy = req.headers["x-webhook-signature"];
-    if (legacy !== undefined && holdsNewestSecret(req.headers, body) && !verifyLegacySignature(req.body, String(legacy), SECRET)) {
-      return res.status(400).type("text").send("invalid x-webhook-signature");
+      const legacy = req.headers["x-webhook-signature"];
+      if (legacy !== undefined && holdsNewestSecret(req.headers, body) && !verifyLegacySignature(req.body, String(legacy), SECRET)) {
+        return res.status(400).type("text").send("invalid x-webhook-signature");
+      }
     }
 
     // Only a verified request may touch the dedupe store: otherwise anyone could burn ids.

@@ -1,10 +1,12 @@
-"""A webhook receiver for this platform: Flask (Debian's python3-flask) + the standard library.
+"""A webhook receiver for this platform: Flask (Debian's python3-flask) + the standard library,
+and for an endpoint that signs with Ed25519 the cryptography package (python3-cryptography).
 
-    WEBHOOK_SECRET=whsec_… PORT=4000 python3 app.py
+    WEBHOOK_SECRET=whsec_… PORT=4000 python3 app.py        (HMAC, v1)
+    WEBHOOK_PUBLIC_KEY=whpk_… PORT=4000 python3 app.py     (Ed25519, v1a)
 
 What it does, in order: keep the raw body, verify the Standard Webhooks signature and timestamp
-(and the legacy x-webhook-signature when present), drop repeats of a webhook-id it has already
-accepted, answer 2xx at once, then process the event on a worker thread.
+(and the legacy x-webhook-signature when present, HMAC only), drop repeats of a webhook-id it has
+already accepted, answer 2xx at once, then process the event on a worker thread.
 """
 import base64
 import binascii
@@ -22,6 +24,7 @@ from flask import Flask, Response, request
 from werkzeug.serving import make_server
 
 SECRET = os.environ.get("WEBHOOK_SECRET", "")
+PUBLIC_KEY_TEXT = os.environ.get("WEBHOOK_PUBLIC_KEY", "")
 HOST = os.environ.get("HOST", "127.0.0.1")
 DEDUP_FILE = os.environ.get("DEDUP_FILE", "./processed-ids.jsonl")
 EVENTS_FILE = os.environ.get("EVENTS_FILE", "./events.jsonl")
@@ -34,13 +37,30 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-if not SECRET.startswith("whsec_"):
+# One credential, the one the endpoint signs with: its shared secret, or its Ed25519 public key.
+if (SECRET == "") == (PUBLIC_KEY_TEXT == ""):
+    fail(
+        "Set exactly one of WEBHOOK_SECRET (an HMAC endpoint's signing secret, whsec_…)"
+        " and WEBHOOK_PUBLIC_KEY (an Ed25519 endpoint's public key, whpk_…)"
+    )
+if SECRET and not SECRET.startswith("whsec_"):
     fail("WEBHOOK_SECRET must be set to the endpoint's signing secret (whsec_…)")
-try:
-    # Standard Webhooks key: the base64 after "whsec_", decoded.
-    KEY = base64.b64decode(SECRET[len("whsec_"):], validate=True)
-except binascii.Error:
-    fail("WEBHOOK_SECRET is not whsec_ followed by base64")
+if SECRET:
+    try:
+        # Standard Webhooks key: the base64 after "whsec_", decoded.
+        KEY = base64.b64decode(SECRET[len("whsec_"):], validate=True)
+    except binascii.Error:
+        fail("WEBHOOK_SECRET is not whsec_ followed by base64")
+if PUBLIC_KEY_TEXT:
+    # Only an Ed25519 receiver needs the cryptography package; the HMAC one runs without it.
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        fail(
+            "WEBHOOK_PUBLIC_KEY needs the cryptography package"
+            " (apt-get install python3-cryptography, or pip install cryptography)"
+        )
 try:
     PORT = int(os.environ.get("PORT", "4000"))
 except ValueError:
@@ -79,6 +99,63 @@ def standard_signature_match(headers, body: bytes):
         if version == "v1" and hmac.compare_digest(signature.encode(), expected):
             return None, index
     return "no matching signature", None
+
+
+# ---- Ed25519 (v1a), with the cryptography package. The docs quote these two functions word for word.
+
+
+def ed25519_public_key(whpk: str):
+    """The Ed25519PublicKey of a public key written as "whpk_" + standard base64 of its 32 bytes.
+
+    Raises ValueError (binascii.Error is one) for anything else.
+    """
+    if not whpk.startswith("whpk_"):
+        raise ValueError("expected whpk_ + base64 of 32 bytes")
+    raw = base64.b64decode(whpk[len("whpk_"):], validate=True)
+    return Ed25519PublicKey.from_public_bytes(raw)  # ValueError unless it is 32 bytes
+
+
+def ed25519_signature_problem(public_key, headers, body: bytes):
+    """Checks a Standard Webhooks Ed25519 signature (v1a) and the timestamp (±5 minutes).
+
+    Returns None when one v1a entry of webhook-signature is public_key's signature of
+    f"{webhook-id}.{webhook-timestamp}.{body}", otherwise the reason to refuse the request.
+    body is the raw bytes as received. No secret is involved, so nothing needs comparing in
+    constant time: verify() either returns or raises InvalidSignature.
+    """
+    msg_id = headers.get("webhook-id")
+    timestamp = headers.get("webhook-timestamp")
+    signatures = headers.get("webhook-signature")
+    if not msg_id or not timestamp or not signatures:
+        return "missing webhook-id, webhook-timestamp or webhook-signature"
+    if not (timestamp.isascii() and timestamp.isdigit()):
+        return "invalid webhook-timestamp"
+    # Too old is a replay of a captured request (or a far-off clock); too new is a forgery.
+    if abs(time.time() - int(timestamp)) > 5 * 60:
+        return "webhook-timestamp outside the 5 minute tolerance"
+
+    signed = f"{msg_id}.{timestamp}.".encode() + body  # the raw bytes, exactly as received
+    # Space-separated entries: two while a rotated key's grace lasts (the new key's first), and a
+    # "v1," HMAC entry beside a "v1a," one while an endpoint switches from a shared secret.
+    for entry in signatures.split(" "):
+        version, _, signature = entry.partition(",")
+        if version != "v1a":
+            continue
+        try:
+            public_key.verify(base64.b64decode(signature, validate=True), signed)
+            return None
+        except (ValueError, InvalidSignature):  # not base64 (binascii.Error), or not this key's
+            continue
+    return "no matching signature"
+
+
+if PUBLIC_KEY_TEXT:
+    try:
+        PUBLIC_KEY = ed25519_public_key(PUBLIC_KEY_TEXT)
+    except ValueError:
+        fail("WEBHOOK_PUBLIC_KEY is not whpk_ followed by the standard base64 of a 32-byte Ed25519 public key")
+else:
+    PUBLIC_KEY = None
 
 
 def legacy_signature_ok(body: bytes, signature_header: str) -> bool:
@@ -167,16 +244,23 @@ def receive():
     # (", " and ": " separators, \u00eb for ë, 1.0 vs 1, key order) and the signature with them.
     body = request.get_data()
 
-    reason, matched = standard_signature_match(request.headers, body)
-    if reason:
-        return text(400, f"invalid webhook: {reason}")
+    if PUBLIC_KEY is not None:
+        # Ed25519: x-webhook-signature is not checked. Such an endpoint does not send it; while it
+        # switches from HMAC the header is keyed with the old shared secret, which we do not hold.
+        reason = ed25519_signature_problem(PUBLIC_KEY, request.headers, body)
+        if reason:
+            return text(400, f"invalid webhook: {reason}")
+    else:
+        reason, matched = standard_signature_match(request.headers, body)
+        if reason:
+            return text(400, f"invalid webhook: {reason}")
 
-    # The platform signs x-webhook-signature with its newest secret only (the first entry). A
-    # receiver still holding the previous secret during a rotation matched a later entry and
-    # cannot check it; the Standard signature above already covers the same bytes.
-    legacy = request.headers.get("x-webhook-signature")
-    if legacy is not None and matched == 0 and not legacy_signature_ok(body, legacy):
-        return text(400, "invalid x-webhook-signature")
+        # The platform signs x-webhook-signature with its newest secret only (the first entry). A
+        # receiver still holding the previous secret during a rotation matched a later entry and
+        # cannot check it; the Standard signature above already covers the same bytes.
+        legacy = request.headers.get("x-webhook-signature")
+        if legacy is not None and matched == 0 and not legacy_signature_ok(body, legacy):
+            return text(400, "invalid x-webhook-signature")
 
     try:
         event = json.loads(body)
