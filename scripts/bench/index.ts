@@ -181,6 +181,28 @@ async function runMode(mode: "embedded" | "postgres", admin: string | undefined)
     results.loadedLatencyMs = { p50: percentile(loaded, 50), p99: percentile(loaded, 99) };
     await worker.stop();
 
+    // 6b. What Ed25519 signing costs a worker: the same backlog to an HMAC endpoint and to an
+    //     Ed25519 one (v1a), in turns (HMAC, Ed25519, HMAC) so drift over the run hits both alike.
+    await createEndpoint({ organizationId: orgId, url: fast.url, eventTypes: ["bench.hmac"] });
+    await createEndpoint({ organizationId: orgId, url: fast.url, eventTypes: ["bench.ed25519"], signatureScheme: "ed25519" });
+    const signingBacklog = async (event: string, count: number, prefix: string) => {
+      await enqueueMany(event, count, prefix);
+      const deliveredBefore = await prisma.webhookDelivery.count({ where: { status: "delivered" } });
+      const signingWorker = startWorker({ concurrency: 50, endpointConcurrency: 1_000, pollIntervalMs: 100 });
+      const runStarted = performance.now();
+      await recorded(signingWorker, count, deliveredBefore + count, `${event} backlog`);
+      const perSecondRun = perSecond(count, performance.now() - runStarted);
+      await signingWorker.stop();
+      return perSecondRun;
+    };
+    const half = Math.max(500, Math.round(n / 2));
+    const hmacRuns = [await signingBacklog("bench.hmac", half, "hmac-1")];
+    const ed25519PerSecond = await signingBacklog("bench.ed25519", half, "ed25519");
+    hmacRuns.push(await signingBacklog("bench.hmac", half, "hmac-2"));
+    const hmacPerSecond = Math.round((hmacRuns[0]! + hmacRuns[1]!) / 2);
+    results.signing = { deliveries: half, hmacPerSecond, hmacRuns, ed25519PerSecond };
+    results.ed25519ToHmac = ratio(ed25519PerSecond, hmacPerSecond);
+
     // 7. Naive sender (classic guide): batches of 10, each awaiting its send and its database write, 50 ms receiver.
     const naiveCount = 500;
     const naiveStarted = performance.now();
@@ -479,6 +501,7 @@ async function main() {
       ["engine @50 ms", `${r.engineAt50msPerSecond}/s = ${r.engineToNaive}x naive`],
       ["idle latency p50/p99 (raw round trip; one commit)", `${r.idleLatencyMs.p50}/${r.idleLatencyMs.p99} ms (${r.idleLatencyMs.rawRoundTripP50} ms; ${r.idleLatencyMs.commitP50} ms)`],
       ["loaded latency p50/p99", `${r.loadedLatencyMs.p50}/${r.loadedLatencyMs.p99} ms`],
+      ["backlog: Ed25519 ÷ HMAC endpoint", `${r.ed25519ToHmac}x (${r.signing.ed25519PerSecond} vs ${r.signing.hmacPerSecond}/s)`],
     ];
     if (r.twoTenants) {
       const t = r.twoTenants;
