@@ -32,6 +32,8 @@ const SIZES = [
 interface Places {
   org: string;
   endpoint: string;
+  /** An endpoint that signs with Ed25519. */
+  ed25519Endpoint: string;
   delivery: string;
   inbox: string;
 }
@@ -63,6 +65,7 @@ const STOPS: Stop[] = [
   { name: "endpoint-deliveries", as: "owner", path: ({ endpoint }) => `${endpoint}/deliveries` },
   { name: "endpoint-settings", as: "owner", path: ({ endpoint }) => `${endpoint}/settings` },
   { name: "endpoint-secret", as: "owner", path: ({ endpoint }) => `${endpoint}/secret` },
+  { name: "endpoint-signing-key", as: "owner", path: ({ ed25519Endpoint }) => `${ed25519Endpoint}/secret` },
   { name: "endpoint-danger-zone", as: "owner", path: ({ endpoint }) => `${endpoint}/danger` },
   { name: "delivery-history", as: "owner", path: ({ org }) => `${org}/webhooks/history` },
   { name: "delivery-detail", as: "owner", path: ({ delivery }) => delivery },
@@ -194,18 +197,26 @@ describeBrowser("every page on a phone and on a desktop", () => {
     await page.waitForURL(/\/orgs\/[a-z0-9-]+\/settings\/webhooks$/);
     const org = new URL(page.url()).pathname.replace(/\/webhooks$/, "");
 
-    // Two endpoints on one host, told apart by their paths and descriptions.
+    // Two endpoints on one host, told apart by their paths and descriptions; the second signs with Ed25519.
     const receiverOrigin = new URL(receiver.url).origin;
     const endpoints = [
-      { url: `${receiverOrigin}/webhooks/fulfilment/orders-and-shipments?source=acme-logistics-platform`, description: "Order and shipment events for the fulfilment service in the Frankfurt warehouse" },
-      { url: `${receiverOrigin}/webhooks/billing/invoices`, description: "Invoices for the billing sync" },
+      { url: `${receiverOrigin}/webhooks/fulfilment/orders-and-shipments?source=acme-logistics-platform`, description: "Order and shipment events for the fulfilment service in the Frankfurt warehouse", ed25519: false },
+      { url: `${receiverOrigin}/webhooks/billing/invoices`, description: "Invoices for the billing sync", ed25519: true },
     ];
+    let ed25519Endpoint = "";
     for (const endpoint of endpoints) {
       await page.goto(`${org}/webhooks/new`);
+      await page.waitForLoadState("networkidle");
       await page.getByLabel("Endpoint URL").fill(endpoint.url);
       await page.getByLabel("Description").fill(endpoint.description);
+      if (endpoint.ed25519) await page.getByRole("radio", { name: /Ed25519/ }).check();
       await page.getByRole("button", { name: "Create endpoint" }).click();
-      await page.getByTestId("endpoint-secret").waitFor();
+      await page.getByTestId(endpoint.ed25519 ? "endpoint-public-key" : "endpoint-secret").waitFor();
+      if (endpoint.ed25519) {
+        await page.getByRole("link", { name: "Open endpoint" }).click();
+        await page.waitForURL(/\/webhooks\/ep_/);
+        ed25519Endpoint = new URL(page.url()).pathname;
+      }
     }
     await page.goto(`${org}/webhooks`);
     // Each row shows its endpoint's full URL; pick the fulfilment one by its description.
@@ -257,7 +268,7 @@ describeBrowser("every page on a phone and on a desktop", () => {
     await page.getByLabel("Role").selectOption("admin");
     await page.getByRole("button", { name: "Invite" }).click();
     await page.getByTestId("invitation-link").waitFor();
-    return { org, endpoint, delivery };
+    return { org, endpoint, ed25519Endpoint, delivery };
   }
 
   /** Signs in as the demo organization's admin, whose credentials and inspector the start banner prints. */
