@@ -68,7 +68,14 @@ export async function runListen(options: ListenOptions): Promise<string> {
 
   let endpointId = options.endpointId;
   let secret: string;
+  let eventTypes: string[];
   if (endpointId) {
+    // Resuming: only a listen session's endpoint, whose secret the CLI may then read; it keeps its event types.
+    const read = await call(api(`/api/webhooks/endpoints/${encodeURIComponent(endpointId)}`), { headers: auth, signal: options.signal });
+    if (!read.ok) throw await refused(read, `Could not resume ${endpointId}`);
+    const { endpoint } = (await read.json()) as { endpoint: { kind: string; eventTypes: string[] } };
+    if (endpoint.kind !== "cli") throw new ListenError(`${endpointId} is not a listen session's endpoint: --endpoint resumes one that npm run listen started`);
+    eventTypes = endpoint.eventTypes;
     const response = await call(api(`/api/webhooks/endpoints/${encodeURIComponent(endpointId)}/secret`), { headers: auth, signal: options.signal });
     if (!response.ok) throw await refused(response, `Could not resume ${endpointId}`);
     secret = ((await response.json()) as { secret: string }).secret;
@@ -80,11 +87,12 @@ export async function runListen(options: ListenOptions): Promise<string> {
       signal: options.signal,
     });
     if (!response.ok) throw await refused(response, "Could not start a listen session");
-    const created = (await response.json()) as { endpoint: { id: string }; secret: string };
+    const created = (await response.json()) as { endpoint: { id: string; eventTypes: string[] }; secret: string };
     endpointId = created.endpoint.id;
+    eventTypes = created.endpoint.eventTypes;
     secret = created.secret;
   }
-  options.print(`Ready. Forwarding ${options.events?.length ? options.events.join(", ") : "every event"} to ${options.forwardTo}`);
+  options.print(`Ready. Forwarding ${eventTypes.length ? eventTypes.join(", ") : "every event"} to ${options.forwardTo}`);
   options.print(`Endpoint ${endpointId}; its signing secret is ${secret}`);
   options.print(`(Stop with Ctrl-C; resume later with --endpoint ${endpointId} to keep this secret and get what waited.)`);
 

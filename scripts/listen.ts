@@ -51,6 +51,7 @@ for (const [name, value] of [["--forward-to", forwardTo], ["--url", apiUrl]] as 
 const endpointId = values.endpoint as string | undefined;
 if (endpointId !== undefined && !/^ep_[0-9a-z]{26}$/.test(endpointId)) fail(`--endpoint must be an endpoint id (ep_…), not ${JSON.stringify(endpointId)}`);
 const events = (values.events as string | undefined)?.split(",").map((name) => name.trim()).filter(Boolean);
+if (endpointId !== undefined && events !== undefined) fail("--events is for a new session: a resumed one keeps the event types it was started with.");
 
 const stop = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());

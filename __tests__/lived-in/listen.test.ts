@@ -151,11 +151,27 @@ describeOnPostgres("the listen CLI against a running app", () => {
     clis.push(again);
     await until("the resumed CLI connects", () => again.lines.includes("Connected; waiting for events."));
     expect(again.lines).toContain(`Endpoint ${endpointId}; its signing secret is ${secret}`);
+    // It says what the endpoint receives, not what this command line did not ask for.
+    expect(again.lines).toContain(`Ready. Forwarding invoice.settled to ${forwardTo}`);
     expect(((await (await api(`/api/webhooks/endpoints/${endpointId}`)).json()) as { endpoint: { status: string } }).endpoint.status).toBe("active");
     await api("/api/v1/events", { method: "POST", body: JSON.stringify({ event: "invoice.settled", idempotencyKey: "listen-4", data: { invoiceId: "inv_4" } }) });
     await until("the event sent after the reconnect arrives", () => received.some((request) => request.body.includes("inv_4")));
     again.child.kill("SIGTERM");
     expect(await again.exited).toBe(0);
+
+    // Resuming is for a listen session's endpoint, and keeps its event types: said before anything is read.
+    const webEndpoint = await api("/api/webhooks/endpoints", { method: "POST", body: JSON.stringify({ url: "https://hooks.example.com/in" }) });
+    expect(webEndpoint.status).toBe(201);
+    const webId = ((await webEndpoint.json()) as { endpoint: { id: string } }).endpoint.id;
+    const notListen = startCli(["--forward-to", forwardTo, "--url", app!.url, "--api-key", key, "--endpoint", webId]);
+    clis.push(notListen);
+    expect(await notListen.exited).toBe(1);
+    expect(notListen.lines.join("\n")).toContain(`${webId} is not a listen session's endpoint`);
+    expect(notListen.lines.join("\n")).not.toContain("whsec_");
+    const withEvents = startCli(["--forward-to", forwardTo, "--url", app!.url, "--api-key", key, "--endpoint", endpointId!, "--events", "user.joined"]);
+    clis.push(withEvents);
+    expect(await withEvents.exited).toBe(1);
+    expect(withEvents.lines.join("\n")).toContain("--events is for a new session");
 
     // A key without endpoints:write cannot listen.
     const reader = await client.call("/api/api-keys", { body: { name: "reader", scopes: ["deliveries:read"] }, headers: { "x-organization-id": demo.id } });
