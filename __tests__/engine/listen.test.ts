@@ -155,6 +155,34 @@ describe("a listen endpoint", () => {
     await stream.close();
   });
 
+  it("sends what waited as soon as the CLI connects again, without waiting for the retry schedule", async () => {
+    const { organizationId, endpointId } = await setup();
+    const clock = runningClock();
+    let stream = openStream(organizationId, endpointId, clock.now);
+    await eventually(() => expect(stream.events[0]).toMatchObject({ event: "ready" }));
+    const sent = await sendWebhookNotification(organizationId, "invoice.settled", "inv-again", { amount: 2 });
+    const deliveryId = sent.deliveries[0]!.id;
+    // Two local failures: the next attempt is 5 minutes away on the standard schedule.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await eventually(() => expect(stream.forwarded).toHaveLength(attempt));
+      await receiveListenAnswer({ organizationId, endpointId, answer: { id: stream.forwarded[attempt - 1]!.id, status: 500, body: "boom", durationMs: 3 } });
+      await eventually(async () => expect((await status(deliveryId)).attempts).toBe(attempt));
+      clock.advance(10);
+    }
+    const waiting = await status(deliveryId);
+    expect(waiting.nextAttemptAt!.getTime() - clock.now().getTime()).toBeGreaterThan(60_000);
+    await stream.close();
+
+    // The developer fixed the local server and started the CLI again: it gets the delivery now.
+    stream = openStream(organizationId, endpointId, clock.now);
+    await eventually(() => expect(stream.forwarded).toHaveLength(1));
+    expect(stream.forwarded[0]!.deliveryId).toBe(deliveryId);
+    await receiveListenAnswer({ organizationId, endpointId, answer: { id: stream.forwarded[0]!.id, status: 200, durationMs: 2 } });
+    await eventually(async () => expect((await status(deliveryId)).status).toBe("delivered"));
+    expect((await status(deliveryId)).attemptLog.map((attempt) => attempt.statusCode)).toEqual([500, 500, 200]);
+    await stream.close();
+  });
+
   it("records an attempt the CLI could not make, and one cut off by the CLI going away, as failed connections", async () => {
     const { organizationId, endpointId } = await setup();
     const stream = openStream(organizationId, endpointId, () => new Date());

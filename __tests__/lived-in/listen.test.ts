@@ -153,6 +153,8 @@ describeOnPostgres("the listen CLI against a running app", () => {
     expect(again.lines).toContain(`Endpoint ${endpointId}; its signing secret is ${secret}`);
     // It says what the endpoint receives, not what this command line did not ask for.
     expect(again.lines).toContain(`Ready. Forwarding invoice.settled to ${forwardTo}`);
+    // What waited comes at once, not at its next scheduled retry.
+    await until("the waiting delivery is sent again on the resume", () => received.filter((request) => request.body.includes("fail-me")).length >= 2);
     expect(((await (await api(`/api/webhooks/endpoints/${endpointId}`)).json()) as { endpoint: { status: string } }).endpoint.status).toBe("active");
     await api("/api/v1/events", { method: "POST", body: JSON.stringify({ event: "invoice.settled", idempotencyKey: "listen-4", data: { invoiceId: "inv_4" } }) });
     await until("the event sent after the reconnect arrives", () => received.some((request) => request.body.includes("inv_4")));

@@ -111,8 +111,8 @@ export interface ListenStreamOptions {
 
 /**
  * Serves one CLI stream until `signal` aborts: marks the endpoint connected
- * (active), forwards its due deliveries as attempts, then marks it disconnected
- * (disabled, nothing cancelled). Throws WebhookNotFoundError, before anything is
+ * (active) and makes its waiting deliveries due now, forwards its due deliveries as
+ * attempts, then marks it disconnected (disabled, nothing cancelled). Throws WebhookNotFoundError, before anything is
  * sent, for an endpoint that is not a listen endpoint of the organization.
  */
 export async function serveListenStream(options: ListenStreamOptions): Promise<void> {
@@ -128,7 +128,11 @@ export async function serveListenStream(options: ListenStreamOptions): Promise<v
   state().stops.add(stop);
   const streams = state().streams;
   streams.set(endpointId, (streams.get(endpointId) ?? 0) + 1);
-  await db.webhookEndpoint.update({ where: { id: endpointId }, data: { status: "active", disabledReason: null, disabledAt: null, listenSeenAt: now() } });
+  const connectedAt = now();
+  await db.webhookEndpoint.update({ where: { id: endpointId }, data: { status: "active", disabledReason: null, disabledAt: null, listenSeenAt: connectedAt } });
+  // A CLI that connects (again) gets what waited at once: a developer who restarts it has usually
+  // just fixed the local server, so a delivery retrying on its schedule is due now, not in hours.
+  await db.webhookDelivery.updateMany({ where: { endpointId, status: "pending", nextAttemptAt: { gt: connectedAt } }, data: { nextAttemptAt: connectedAt } });
   options.send("ready", JSON.stringify({ endpointId, eventTypes: endpoint.eventTypes }));
 
   const workerId = `listen-${newId("lsn")}`;
