@@ -62,7 +62,8 @@ export function isValidPublicKey(value: unknown): boolean {
 /**
  * Imported keys, by their `whsk_`/`whpk_` string. Importing a key (OpenSSL 3's decoder) costs about
  * ten times what signing with it does, so a worker signing every attempt keeps the keys of the
- * endpoints it is delivering to. Bounded: the least recently used key goes first.
+ * endpoints it is delivering to; a key is decoded and checked only when it is imported. Bounded:
+ * the least recently used key goes first.
  */
 export const KEY_CACHE_SIZE = 1024;
 const importedKeys = new Map<string, crypto.KeyObject>();
@@ -90,9 +91,14 @@ export function importedKeyCount(): number {
  * it is not `whsk_` + base64 of 32 bytes (the message never includes the key).
  */
 export function privateKeyObject(privateKey: string): crypto.KeyObject {
-  const seed = decodeKey(privateKey, PRIVATE_KEY_PREFIX);
-  if (!seed) throw new WebhookError("invalid_input", "an Ed25519 private key must be whsk_ followed by the standard base64 of 32 bytes");
-  return cachedKey(privateKey, () => crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" }));
+  const invalid = () => new WebhookError("invalid_input", "an Ed25519 private key must be whsk_ followed by the standard base64 of 32 bytes");
+  // The prefix first: the cache holds public keys too. The rest is checked only on import.
+  if (typeof privateKey !== "string" || !privateKey.startsWith(PRIVATE_KEY_PREFIX)) throw invalid();
+  return cachedKey(privateKey, () => {
+    const seed = decodeKey(privateKey, PRIVATE_KEY_PREFIX);
+    if (!seed) throw invalid();
+    return crypto.createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+  });
 }
 
 /**
@@ -100,9 +106,13 @@ export function privateKeyObject(privateKey: string): crypto.KeyObject {
  * is not `whpk_` + base64 of 32 bytes.
  */
 export function publicKeyObject(publicKey: string): crypto.KeyObject {
-  const raw = decodeKey(publicKey, PUBLIC_KEY_PREFIX);
-  if (!raw) throw new WebhookError("invalid_input", "an Ed25519 public key must be whpk_ followed by the standard base64 of 32 bytes");
-  return cachedKey(publicKey, () => crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" }));
+  const invalid = () => new WebhookError("invalid_input", "an Ed25519 public key must be whpk_ followed by the standard base64 of 32 bytes");
+  if (typeof publicKey !== "string" || !publicKey.startsWith(PUBLIC_KEY_PREFIX)) throw invalid();
+  return cachedKey(publicKey, () => {
+    const raw = decodeKey(publicKey, PUBLIC_KEY_PREFIX);
+    if (!raw) throw invalid();
+    return crypto.createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  });
 }
 
 /** The `whpk_` public key of a `whsk_` private key. Throws `invalid_input` like {@link privateKeyObject}. */
